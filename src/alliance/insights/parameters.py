@@ -105,3 +105,199 @@ class ScheduleParameters:
 
 
 SCHEDULE = ScheduleParameters()
+
+
+# --------------------------------------------------------------------------
+# Salience (Mitchell-Agle-Wood classes, Mendelow grid)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalienceParameters:
+    """Scale and thresholds of a participation's power, legitimacy, urgency and interest."""
+
+    # Attributes are scored 0..scale_max (the participation form's scale).
+    scale_max: float = 5.0
+    # Mitchell et al.: an attribute is "held" from this score up.
+    attribute_threshold: float = 3.0
+    # Mendelow: power / interest count as "high" from this score up.
+    grid_threshold: float = 3.0
+
+
+SALIENCE = SalienceParameters()
+
+
+# --------------------------------------------------------------------------
+# Trust (per directed pair and per agreement)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustParameters:
+    """Knobs of the trust index (docs/insights.md, "Trust").
+
+    Each behavioural or perceived component is a recency-weighted Beta estimate whose prior is
+    (mean, strength): strength = how many events' worth of weight the prior carries, so a
+    weak prior (2) lets a handful of events speak.
+    """
+
+    # Recency: an event's weight halves every `half_life_days` calendar days.
+    half_life_days: float = 180.0
+    promise_prior_mean: float = 0.7
+    promise_prior_strength: float = 2.0
+    response_prior_mean: float = 0.7
+    response_prior_strength: float = 2.0
+    engagement_prior_mean: float = 0.7
+    engagement_prior_strength: float = 2.0
+    # Likert midpoint 4 of 1..7 is 0.5 on the 0-1 scale.
+    perception_prior_mean: float = 0.5
+    perception_prior_strength: float = 2.0
+    # Fusion weights (sum to 1): behaviour first, as promise keeping is the hardest evidence.
+    weight_promise: float = 0.4
+    weight_response: float = 0.15
+    weight_engagement: float = 0.15
+    weight_perception: float = 0.3
+    # Calendar days of a decision cycle are converted to working days at this rate.
+    working_days_per_day: float = 5.0 / 7.0
+    # Lateness decay: score = exp(-late / tau), tau = this x the owing party's decision cycle
+    # in working days (a slow ministry is judged on its own clock), at least tau_min.
+    tau_per_cycle: float = 0.5
+    tau_min_working_days: float = 3.0
+    # An undelivered commitment counts as missed (score 0) once it is this many tau late.
+    missed_after_tau: float = 3.0
+    # A follow-up answered within this many decision cycles scores 1.
+    response_allowance_cycles: float = 1.0
+    # Engagement cadence: the expected gap between two parties' interactions is this many
+    # decision cycles (the slower party's), stretched by up to (1 + cadence_low_salience_slack)
+    # when the pair's salience is low, and kept within [min, max] working days.
+    cadence_cycles: float = 1.0
+    cadence_low_salience_slack: float = 1.0
+    cadence_min_working_days: float = 5.0
+    cadence_max_working_days: float = 120.0
+    # Two-sided interval reported around every index (0.8 = P10..P90).
+    interval: float = 0.8
+    # Performance-to-promise bands on the Say/Do percentage (lower bound, label), best first.
+    bands: tuple[tuple[float, str], ...] = (
+        (90.0, "excellent"),
+        (80.0, "good"),
+        (70.0, "needs attention"),
+        (0.0, "critical"),
+    )
+    trend_months: int = 12
+    top_events: int = 5
+
+
+TRUST = TrustParameters()
+
+
+# --------------------------------------------------------------------------
+# Expectation alignment
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlignmentParameters:
+    """Knobs of expectation alignment (docs/insights.md, "Expectation alignment")."""
+
+    # Two target dates this many working days apart are fully misaligned on dates.
+    date_tolerance_working_days: float = 60.0
+    # Priorities run 1 (highest) .. priority_levels; distance = steps / (levels - 1).
+    priority_levels: int = 5
+    # Relative target gap |a - b| / max(|a|, |b|) is capped here (1 = fully misaligned).
+    target_gap_cap: float = 1.0
+    # Weights of the three dimensions; re-normalised over those both parties stated.
+    weight_date: float = 0.5
+    weight_priority: float = 0.25
+    weight_target: float = 0.25
+    # A pair's gap "widens" when its date gap grows by this many working days, or its
+    # overall distance by this much (0-1), between two snapshots.
+    widening_working_days: float = 10.0
+    widening_distance: float = 0.1
+
+
+ALIGNMENT = AlignmentParameters()
+
+
+# --------------------------------------------------------------------------
+# Network
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkParameters:
+    """Knobs of the interaction network (docs/insights.md, "Network")."""
+
+    # Tie weight = sum over shared interactions of 0.5 ** (age / half_life_days),
+    # counting only interactions within window_days.
+    half_life_days: float = 90.0
+    window_days: float = 365.0
+    # A party is a broker when its betweenness centrality (Brandes, normalised) reaches this.
+    broker_min_betweenness: float = 0.1
+    # A party is isolated when its total tie weight is below this (about one fresh meeting).
+    isolation_max_strength: float = 0.5
+    # Louvain community detection: resolution and the fixed seed that makes it repeatable.
+    louvain_resolution: float = 1.0
+    seed: int = 7
+
+
+NETWORK = NetworkParameters()
+
+
+# --------------------------------------------------------------------------
+# Maturity (Signed -> Calibrating -> Implementing -> Integrated -> Alliance)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaturityParameters:
+    """Thresholds of each maturity stage's criteria (docs/insights.md, "Maturity")."""
+
+    # Calibrating: share of signatories that recorded at least one expectation.
+    expectations_coverage_min: float = 1.0
+    # Calibrating: share of signatories met at least once within engagement_window_days.
+    signatories_met_min: float = 1.0
+    engagement_window_days: float = 90.0
+    # Implementing: Say/Do ratio over due commitments, and the alignment score.
+    promise_keeping_min: float = 0.8
+    alignment_min: float = 70.0
+    # Integrated: share of local parties met within the window, share of engagement that
+    # crosses the local / international line, share of regulatory requirements aligned.
+    local_engaged_min: float = 0.75
+    crossing_share_min: float = 0.3
+    regulatory_aligned_min: float = 0.8
+    # Alliance: trust index both ways for every pair of key parties, and share of grievances
+    # answered by their response date.
+    trust_min: float = 65.0
+    grievances_on_time_min: float = 0.9
+
+
+MATURITY = MaturityParameters()
+
+
+# --------------------------------------------------------------------------
+# Early warnings
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningParameters:
+    """Thresholds of the early-warning rules (docs/insights.md, "Early warnings")."""
+
+    # Overdue commitment: high severity from this many working days late (owing party's days).
+    overdue_high_working_days: int = 20
+    # Trust falling: a drop of more than trust_drop_points over trust_drop_days.
+    trust_drop_points: float = 10.0
+    trust_drop_days: int = 90
+    # Alignment widening: compare expectations as recorded this many days ago with today's.
+    alignment_lookback_days: int = 90
+    # Key party not met: no interaction for cadence_tolerance x its expected cadence.
+    cadence_tolerance: float = 1.0
+    # Schedule: P80 past due is high severity from this many working days past.
+    p80_high_working_days: int = 20
+    # Regulatory deadline near: unaligned requirement due within this many working days.
+    regulatory_near_working_days: int = 20
+    # Grievance response overdue: high severity from this many working days past due.
+    grievance_high_working_days: int = 10
+
+
+WARNINGS = WarningParameters()
