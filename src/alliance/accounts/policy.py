@@ -1,0 +1,362 @@
+"""The one access policy: who may see and who may change what.
+
+Every page, API endpoint, export, brief, feed and search starts from a queryset built here,
+so a rule changes in one place. The rules:
+
+- A user sees an agreement and everything hanging from it only as a member (``Membership``);
+  superusers (administrators) see everything.
+- Items with a confidentiality level: *shared* ones are seen by every member, *internal* ones
+  only by the counsellor team (owner, counsellor, editor — never a party representative nor a
+  viewer), *restricted* ones only by the users named on the item.
+- Trust pulse answers are personal: the team sees them; a party representative sees only the
+  answers given by people of their own party; viewers see none (they read aggregates).
+- Parties and people are seen through the agreements they take part in.
+- The team changes an agreement's data; a party representative changes only the commitments
+  their party owes (status and evidence) and their party's pulse answers; viewers change nothing.
+
+Anything a user may not see must answer 404, exactly like something that does not exist:
+use ``get_visible_or_404``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from alliance.accounts.choices import TEAM_ROLES, Role
+from alliance.accounts.models import AuditEvent, Membership
+from alliance.core.models import Confidentiality
+from alliance.engagement.models import (
+    Expectation,
+    Grievance,
+    Interaction,
+    PersonNote,
+    Topic,
+    TrustPulse,
+    TrustResponse,
+)
+from alliance.partnerships.models import (
+    Agreement,
+    AgreementDocument,
+    BlackoutPeriod,
+    Commitment,
+    CommitmentStatusChange,
+    Milestone,
+    Participation,
+    Party,
+    Person,
+    StrategicObjective,
+)
+from alliance.risks.models import (
+    EarlyWarning,
+    IndicatorObservation,
+    LocalIndicator,
+    RegulatoryRequirement,
+    Risk,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+# How each agreement-scoped model reaches its agreement.
+AGREEMENT_PATH: dict[type[Model], str] = {
+    Agreement: "id",
+    AgreementDocument: "agreement_id",
+    Participation: "agreement_id",
+    Milestone: "agreement_id",
+    Commitment: "agreement_id",
+    CommitmentStatusChange: "commitment__agreement_id",
+    StrategicObjective: "agreement_id",
+    Interaction: "agreement_id",
+    PersonNote: "agreement_id",
+    Topic: "agreement_id",
+    Expectation: "topic__agreement_id",
+    TrustPulse: "agreement_id",
+    TrustResponse: "pulse__agreement_id",
+    Grievance: "agreement_id",
+    Risk: "agreement_id",
+    RegulatoryRequirement: "agreement_id",
+    LocalIndicator: "agreement_id",
+    IndicatorObservation: "indicator__agreement_id",
+    EarlyWarning: "agreement_id",
+    AuditEvent: "agreement_id",
+    Membership: "agreement_id",
+}
+CONFIDENTIAL_MODELS = (Interaction, PersonNote, EarlyWarning)
+
+
+def _is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def _member_agreement_ids(user: User, roles: tuple[str, ...] | None = None) -> QuerySet:
+    memberships = Membership.objects.filter(user_id=user.pk)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("agreement_id")
+
+
+def _scoped(user: User, model: type[Model], roles: tuple[str, ...] | None = None) -> QuerySet:
+    """Objects of ``model`` in agreements where ``user`` holds one of ``roles``."""
+    if not (user.is_authenticated and user.is_active):
+        return model._default_manager.none()
+    qs = model._default_manager.all()
+    if _is_admin(user):
+        return qs
+    return qs.filter(**{f"{AGREEMENT_PATH[model]}__in": _member_agreement_ids(user, roles)})
+
+
+def _confidential(user: User, model: type[Model]) -> QuerySet:
+    qs = _scoped(user, model)
+    if _is_admin(user) or not user.is_authenticated:
+        return qs
+    path = AGREEMENT_PATH[model]
+    through = model.restricted_to.through  # type: ignore[attr-defined]
+    fk = f"{model._meta.model_name}_id"
+    named = through.objects.filter(user_id=user.pk).values(fk)
+    return qs.filter(
+        Q(confidentiality=Confidentiality.SHARED)
+        | Q(
+            confidentiality=Confidentiality.INTERNAL,
+            **{f"{path}__in": _member_agreement_ids(user, TEAM_ROLES)},
+        )
+        | Q(confidentiality=Confidentiality.RESTRICTED, pk__in=named)
+    )
+
+
+# ----- one function per model: the querysets everything else starts from -----
+
+
+def agreements_visible_to(user: User) -> QuerySet[Agreement]:
+    return _scoped(user, Agreement)
+
+
+def parties_visible_to(user: User) -> QuerySet[Party]:
+    if _is_admin(user):
+        return Party.objects.all()
+    return Party.objects.filter(pk__in=_scoped(user, Participation).values("party_id"))
+
+
+def blackout_periods_visible_to(user: User) -> QuerySet[BlackoutPeriod]:
+    return BlackoutPeriod.objects.filter(party__in=parties_visible_to(user))
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    return Person.objects.filter(party__in=parties_visible_to(user))
+
+
+def agreement_documents_visible_to(user: User) -> QuerySet[AgreementDocument]:
+    return _scoped(user, AgreementDocument)
+
+
+def participations_visible_to(user: User) -> QuerySet[Participation]:
+    return _scoped(user, Participation)
+
+
+def milestones_visible_to(user: User) -> QuerySet[Milestone]:
+    return _scoped(user, Milestone)
+
+
+def commitments_visible_to(user: User) -> QuerySet[Commitment]:
+    return _scoped(user, Commitment)
+
+
+def commitment_status_changes_visible_to(user: User) -> QuerySet[CommitmentStatusChange]:
+    return _scoped(user, CommitmentStatusChange)
+
+
+def strategic_objectives_visible_to(user: User) -> QuerySet[StrategicObjective]:
+    return _scoped(user, StrategicObjective)
+
+
+def interactions_visible_to(user: User) -> QuerySet[Interaction]:
+    return _confidential(user, Interaction)
+
+
+def person_notes_visible_to(user: User) -> QuerySet[PersonNote]:
+    return _confidential(user, PersonNote)
+
+
+def early_warnings_visible_to(user: User) -> QuerySet[EarlyWarning]:
+    return _confidential(user, EarlyWarning)
+
+
+def topics_visible_to(user: User) -> QuerySet[Topic]:
+    return _scoped(user, Topic)
+
+
+def expectations_visible_to(user: User) -> QuerySet[Expectation]:
+    return _scoped(user, Expectation)
+
+
+def trust_pulses_visible_to(user: User) -> QuerySet[TrustPulse]:
+    return _scoped(user, TrustPulse)
+
+
+def trust_responses_visible_to(user: User) -> QuerySet[TrustResponse]:
+    if _is_admin(user):
+        return TrustResponse.objects.all()
+    team = _scoped(user, TrustResponse, TEAM_ROLES)
+    own_party = TrustResponse.objects.filter(
+        pk__in=_rep_scoped(user, TrustResponse, "respondent_party_id")
+    )
+    return team | own_party
+
+
+def grievances_visible_to(user: User) -> QuerySet[Grievance]:
+    return _scoped(user, Grievance)
+
+
+def risks_visible_to(user: User) -> QuerySet[Risk]:
+    return _scoped(user, Risk)
+
+
+def regulatory_requirements_visible_to(user: User) -> QuerySet[RegulatoryRequirement]:
+    return _scoped(user, RegulatoryRequirement)
+
+
+def local_indicators_visible_to(user: User) -> QuerySet[LocalIndicator]:
+    return _scoped(user, LocalIndicator)
+
+
+def indicator_observations_visible_to(user: User) -> QuerySet[IndicatorObservation]:
+    return _scoped(user, IndicatorObservation)
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The trail of an agreement is for its owner and counsellors."""
+    return _scoped(user, AuditEvent, (Role.OWNER, Role.COUNSELLOR))
+
+
+def memberships_visible_to(user: User) -> QuerySet[Membership]:
+    if _is_admin(user):
+        return Membership.objects.all()
+    return Membership.objects.filter(agreement_id__in=_member_agreement_ids(user, TEAM_ROLES))
+
+
+def _rep_scoped(user: User, model: type[Model], party_field: str) -> QuerySet:
+    """Ids of ``model`` objects whose ``party_field`` is a party ``user`` represents in the
+    same agreement."""
+    path = AGREEMENT_PATH[model]
+    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
+    condition = Q(pk__in=[])
+    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
+        condition |= Q(**{path: agreement_id, party_field: party_id})
+    return model._default_manager.filter(condition).values("pk")
+
+
+VISIBLE: dict[type[Model], Any] = {
+    Agreement: agreements_visible_to,
+    Party: parties_visible_to,
+    BlackoutPeriod: blackout_periods_visible_to,
+    Person: people_visible_to,
+    AgreementDocument: agreement_documents_visible_to,
+    Participation: participations_visible_to,
+    Milestone: milestones_visible_to,
+    Commitment: commitments_visible_to,
+    CommitmentStatusChange: commitment_status_changes_visible_to,
+    StrategicObjective: strategic_objectives_visible_to,
+    Interaction: interactions_visible_to,
+    PersonNote: person_notes_visible_to,
+    Topic: topics_visible_to,
+    Expectation: expectations_visible_to,
+    TrustPulse: trust_pulses_visible_to,
+    TrustResponse: trust_responses_visible_to,
+    Grievance: grievances_visible_to,
+    Risk: risks_visible_to,
+    RegulatoryRequirement: regulatory_requirements_visible_to,
+    LocalIndicator: local_indicators_visible_to,
+    IndicatorObservation: indicator_observations_visible_to,
+    EarlyWarning: early_warnings_visible_to,
+    AuditEvent: audit_events_visible_to,
+    Membership: memberships_visible_to,
+}
+
+
+def visible_to(user: User, model: type[Model]) -> QuerySet:
+    """The queryset of ``model`` that ``user`` may see."""
+    return VISIBLE[model](user)
+
+
+def can_see(user: User, obj: Model) -> bool:
+    return visible_to(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def get_visible_or_404(user: User, model: type[Model], **lookup: Any) -> Model:
+    """Fetch one object the user may see; anything else is a 404, as if it did not exist."""
+    try:
+        return visible_to(user, model).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc
+
+
+# ----- changes -----
+
+
+def role_on(user: User, agreement_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user_id=user.pk, agreement_id=agreement_id).first()
+
+
+def agreement_of(obj: Model) -> int | None:
+    """The id of the agreement an object belongs to (None for parties and people)."""
+    if isinstance(obj, Agreement):
+        return obj.pk
+    path = AGREEMENT_PATH.get(type(obj))
+    if path is None:
+        return None
+    value: Any = obj
+    for part in path.removesuffix("_id").split("__"):
+        value = getattr(value, part)
+    return value.pk if isinstance(value, Model) else value
+
+
+def can_change(user: User, obj: Model) -> bool:
+    """May ``user`` create or change ``obj`` (which may be unsaved)?"""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if _is_admin(user):
+        return True
+    if obj.pk is not None and isinstance(obj, CONFIDENTIAL_MODELS) and not can_see(user, obj):
+        return False
+    if isinstance(obj, Party | Person | BlackoutPeriod):
+        return can_change_party(user, obj if isinstance(obj, Party) else obj.party)
+    membership = role_on(user, agreement_of(obj))  # type: ignore[arg-type]
+    if membership is None:
+        return False
+    if membership.role in TEAM_ROLES:
+        return True
+    if membership.role == Role.PARTY_REPRESENTATIVE:
+        if isinstance(obj, Commitment):
+            return obj.owed_by_id == membership.party_id
+        if isinstance(obj, TrustResponse):
+            return obj.respondent.party_id == membership.party_id
+    return False
+
+
+def can_change_party(user: User, party: Party | None) -> bool:
+    """Parties are shared across agreements: the team of any agreement the party takes part
+    in may edit them, and any team member may create a new one."""
+    if _is_admin(user):
+        return True
+    team = Membership.objects.filter(user_id=user.pk, role__in=TEAM_ROLES)
+    if party is None or party.pk is None:
+        return team.exists()
+    return team.filter(agreement__participations__party=party).exists()
+
+
+def can_manage_members(user: User, agreement: Agreement) -> bool:
+    if _is_admin(user):
+        return True
+    membership = role_on(user, agreement.pk)
+    return membership is not None and membership.role == Role.OWNER
+
+
+def is_team_member(user: User, agreement: Agreement) -> bool:
+    membership = role_on(user, agreement.pk)
+    return _is_admin(user) or (membership is not None and membership.role in TEAM_ROLES)

@@ -1,0 +1,1 @@
+"""Pieces shared by every domain app: the public-identifier base model, confidentiality."""

@@ -1,0 +1,199 @@
+"""Writes on interactions, expectations, pulses and grievances (atomic, validated, audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from alliance.core.models import Confidentiality
+from alliance.core.services import save_changes, save_new
+from alliance.engagement.choices import GrievanceStatus
+from alliance.engagement.models import (
+    Expectation,
+    Grievance,
+    Interaction,
+    PersonNote,
+    Topic,
+    TrustPulse,
+    TrustResponse,
+)
+from alliance.partnerships.models import Agreement, Party, Person
+from alliance.partnerships.services import commitment_create
+
+
+def _restricted_m2m(actor: Any, confidentiality: str, restricted_to: Iterable[Any]) -> list[Any]:
+    """The named users of a restricted item always include its author."""
+    users = list(restricted_to)
+    restricted = confidentiality == Confidentiality.RESTRICTED
+    if restricted and getattr(actor, "pk", None) and actor not in users:
+        users.append(actor)
+    return users
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    parties: Iterable[Party],
+    people: Iterable[Person] = (),
+    restricted_to: Iterable[Any] = (),
+    follow_ups: Iterable[Mapping[str, Any]] = (),
+    **fields: Any,
+) -> Interaction:
+    """Log a meeting, call, letter, visit or workshop; each follow-up becomes a commitment.
+
+    A follow-up is a mapping of ``commitment_create`` arguments (``title``, ``owed_by``,
+    ``owed_to``, ``due_on``, …); durations default to the time left until the due date.
+    """
+    parties, people = list(parties), list(people)
+    if not parties:
+        raise ValidationError({"parties": _("Name at least one party present.")})
+    members = set(agreement.participations.values_list("party_id", flat=True))
+    if any(p.pk not in members for p in parties):
+        raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
+    if any(person.party_id not in {p.pk for p in parties} for person in people):
+        raise ValidationError({"people": _("Each person present must belong to a party present.")})
+    interaction = Interaction(agreement=agreement, logged_by=_user(actor), **fields)
+    confidentiality = fields.get("confidentiality", Confidentiality.SHARED)
+    m2m = {
+        "parties": parties,
+        "people": people,
+        "restricted_to": _restricted_m2m(actor, confidentiality, restricted_to),
+    }
+    save_new(actor=actor, obj=interaction, m2m=m2m)
+    for number, follow_up in enumerate(follow_ups, start=1):
+        try:
+            commitment_create(
+                actor=actor,
+                agreement=agreement,
+                source_interaction=interaction,
+                **_follow_up_defaults(interaction, follow_up),
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "follow_ups": _("Follow-up %(n)s: %(errors)s")
+                    % {"n": number, "errors": _flat(exc)}
+                }
+            ) from exc
+    return interaction
+
+
+def _follow_up_defaults(interaction: Interaction, follow_up: Mapping[str, Any]) -> dict[str, Any]:
+    data = dict(follow_up)
+    due_on = data.get("due_on")
+    if isinstance(due_on, date):
+        days = max((due_on - interaction.occurred_on).days * 5 // 7, 1)
+        data.setdefault("duration_optimistic", max(days // 2, 1))
+        data.setdefault("duration_likely", days)
+        data.setdefault("duration_pessimistic", days * 2)
+    data.setdefault("category", "governance")
+    data.setdefault("start_on", interaction.occurred_on)
+    return data
+
+
+def _flat(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def interaction_update(*, actor: Any, interaction: Interaction, **changes: Any) -> Interaction:
+    m2m = {k: changes.pop(k) for k in ("parties", "people", "restricted_to") if k in changes}
+    return save_changes(actor=actor, obj=interaction, changes=changes, m2m=m2m or None)
+
+
+@transaction.atomic
+def person_note_add(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    person: Person,
+    text: str,
+    confidentiality: str = Confidentiality.INTERNAL,
+    restricted_to: Iterable[Any] = (),
+) -> PersonNote:
+    """Write a note about a person (internal to the team unless said otherwise)."""
+    note = PersonNote(
+        agreement=agreement,
+        person=person,
+        text=text,
+        confidentiality=confidentiality,
+        author=_user(actor),
+    )
+    users = _restricted_m2m(actor, confidentiality, restricted_to)
+    return save_new(actor=actor, obj=note, m2m={"restricted_to": users})
+
+
+@transaction.atomic
+def topic_create(*, actor: Any, agreement: Agreement, **fields: Any) -> Topic:
+    return save_new(actor=actor, obj=Topic(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def expectation_record(*, actor: Any, topic: Topic, party: Party, **fields: Any) -> Expectation:
+    """Record what ``party`` expects on ``topic`` now; earlier records stay as history."""
+    if not topic.agreement.participations.filter(party=party).exists():
+        raise ValidationError({"party": _("This party does not take part in the agreement.")})
+    return save_new(actor=actor, obj=Expectation(topic=topic, party=party, **fields))
+
+
+@transaction.atomic
+def trust_pulse_open(*, actor: Any, agreement: Agreement, **fields: Any) -> TrustPulse:
+    return save_new(actor=actor, obj=TrustPulse(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def trust_response_submit(
+    *, actor: Any, pulse: TrustPulse, respondent: Person, about_party: Party, **answers: Any
+) -> TrustResponse:
+    """Record one respondent's ratings of one party in a pulse."""
+    members = set(pulse.agreement.participations.values_list("party_id", flat=True))
+    if respondent.party_id not in members:
+        raise ValidationError({"respondent": _("The respondent's party is not in the agreement.")})
+    if about_party.pk not in members:
+        raise ValidationError({"about_party": _("This party does not take part in the agreement.")})
+    submitted_on = answers.get("submitted_on")
+    if submitted_on and submitted_on > pulse.closes_on:
+        raise ValidationError({"submitted_on": _("The pulse was already closed on that date.")})
+    response = TrustResponse(
+        pulse=pulse,
+        respondent=respondent,
+        respondent_party_id=respondent.party_id,
+        about_party=about_party,
+        **answers,
+    )
+    return save_new(actor=actor, obj=response)
+
+
+@transaction.atomic
+def grievance_register(*, actor: Any, agreement: Agreement, **fields: Any) -> Grievance:
+    return save_new(actor=actor, obj=Grievance(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def grievance_respond(
+    *, actor: Any, grievance: Grievance, on: date, resolution: str = "", resolved: bool = False
+) -> Grievance:
+    """Record the answer to a grievance, and its resolution when it is settled."""
+    changes: dict[str, Any] = {"responded_on": grievance.responded_on or on}
+    if resolution:
+        changes["resolution"] = resolution
+    changes["status"] = GrievanceStatus.ANSWERED
+    if resolved:
+        if not resolution and not grievance.resolution:
+            raise ValidationError({"resolution": _("Describe how the grievance was resolved.")})
+        changes["resolved_on"] = on
+        changes["status"] = GrievanceStatus.RESOLVED
+    return save_changes(actor=actor, obj=grievance, changes=changes)

@@ -1,0 +1,313 @@
+"""Writes on parties, agreements and commitments. Each service is atomic, validates with
+``full_clean()``, checks the access policy and writes its audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.accounts.choices import AuditAction, Role
+from alliance.accounts.models import Membership
+from alliance.core.services import audit, require_change, save_changes, save_new
+from alliance.partnerships.choices import CommitmentStatus, DueTrigger
+from alliance.partnerships.models import (
+    Agreement,
+    BlackoutPeriod,
+    Commitment,
+    CommitmentDependency,
+    CommitmentStatusChange,
+    Milestone,
+    Participation,
+    Party,
+    Person,
+    StrategicObjective,
+)
+
+
+@transaction.atomic
+def party_create(*, actor: Any, **fields: Any) -> Party:
+    return save_new(actor=actor, obj=Party(**fields))
+
+
+@transaction.atomic
+def party_update(*, actor: Any, party: Party, **changes: Any) -> Party:
+    return save_changes(actor=actor, obj=party, changes=changes)
+
+
+@transaction.atomic
+def blackout_period_add(
+    *, actor: Any, party: Party, starts_on: date, ends_on: date, reason: str
+) -> BlackoutPeriod:
+    period = BlackoutPeriod(party=party, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    return save_new(actor=actor, obj=period)
+
+
+@transaction.atomic
+def person_create(*, actor: Any, party: Party, **fields: Any) -> Person:
+    return save_new(actor=actor, obj=Person(party=party, **fields))
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    return save_changes(actor=actor, obj=person, changes=changes)
+
+
+@transaction.atomic
+def agreement_create(*, actor: Any, **fields: Any) -> Agreement:
+    """Create an agreement; its creator becomes its owner. Staff users may create agreements."""
+    if not (actor.is_authenticated and (actor.is_staff or actor.is_superuser)):
+        raise PermissionDenied(_("Only staff may create agreements."))
+    agreement = save_new(actor=actor, obj=Agreement(**fields), check=False)
+    Membership.objects.create(user=actor, agreement=agreement, role=Role.OWNER)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor: Any, agreement: Agreement, **changes: Any) -> Agreement:
+    return save_changes(actor=actor, obj=agreement, changes=changes)
+
+
+@transaction.atomic
+def participation_add(
+    *, actor: Any, agreement: Agreement, party: Party, role: str, **salience: int
+) -> Participation:
+    participation = Participation(agreement=agreement, party=party, role=role, **salience)
+    return save_new(actor=actor, obj=participation)
+
+
+@transaction.atomic
+def participation_update(
+    *, actor: Any, participation: Participation, **changes: Any
+) -> Participation:
+    return save_changes(actor=actor, obj=participation, changes=changes)
+
+
+@transaction.atomic
+def milestone_create(*, actor: Any, agreement: Agreement, **fields: Any) -> Milestone:
+    return save_new(actor=actor, obj=Milestone(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def milestone_update(*, actor: Any, milestone: Milestone, **changes: Any) -> Milestone:
+    return save_changes(actor=actor, obj=milestone, changes=changes)
+
+
+def resolve_due_date(agreement: Agreement, trigger: str, offset_days: int | None) -> date | None:
+    """The calendar due date of a relative commitment ("30 days after the effective date")."""
+    if trigger == DueTrigger.FIXED or offset_days is None:
+        return None
+    anchor = agreement.effective_on if trigger == DueTrigger.EFFECTIVE else agreement.signed_on
+    if anchor is None:
+        raise ValidationError(
+            {"due_trigger": _("The agreement has no effective date to count from yet.")}
+        )
+    return anchor + timedelta(days=offset_days)
+
+
+def _check_parties_take_part(
+    agreement: Agreement, owed_by: Party, owed_to: Iterable[Party]
+) -> None:
+    members = set(agreement.participations.values_list("party_id", flat=True))
+    if owed_by.pk not in members:
+        raise ValidationError({"owed_by": _("This party does not take part in the agreement.")})
+    strangers = [str(p) for p in owed_to if p.pk not in members]
+    if strangers:
+        raise ValidationError(
+            {
+                "owed_to": _("Not parties to the agreement: %(names)s")
+                % {"names": ", ".join(strangers)}
+            }
+        )
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    owed_by: Party,
+    owed_to: Iterable[Party],
+    depends_on: Iterable[Commitment] = (),
+    **fields: Any,
+) -> Commitment:
+    """Register what ``owed_by`` owes to ``owed_to``, with its prerequisites."""
+    owed_to = list(owed_to)
+    if not owed_to:
+        raise ValidationError({"owed_to": _("A commitment is owed to at least one party.")})
+    _check_parties_take_part(agreement, owed_by, owed_to)
+    relative = resolve_due_date(
+        agreement, fields.get("due_trigger", DueTrigger.FIXED), fields.get("due_offset_days")
+    )
+    if relative is not None:
+        fields["due_on"] = relative
+    commitment = Commitment(agreement=agreement, owed_by=owed_by, **fields)
+    save_new(actor=actor, obj=commitment, m2m={"owed_to": owed_to})
+    for prerequisite in depends_on:
+        _link(commitment, prerequisite)
+    CommitmentStatusChange.objects.create(
+        commitment=commitment,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status="",
+        to_status=commitment.status,
+        happened_on=commitment.created_at.date(),
+        created_at=commitment.created_at,
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, actor: Any, commitment: Commitment, **changes: Any) -> Commitment:
+    """Change a commitment's terms; status changes go through ``commitment_change_status``."""
+    if "status" in changes or "delivered_on" in changes:
+        raise ValidationError({"status": _("Use the status change to move a commitment.")})
+    owed_to = changes.pop("owed_to", None)
+    m2m = {"owed_to": owed_to} if owed_to is not None else None
+    return save_changes(actor=actor, obj=commitment, changes=changes, m2m=m2m)
+
+
+def _would_cycle(commitment: Commitment, prerequisite: Commitment) -> list[int] | None:
+    """The path prerequisite → … → commitment if the new edge would close a cycle."""
+    edges: dict[int, list[int]] = {}
+    links = CommitmentDependency.objects.filter(commitment__agreement_id=commitment.agreement_id)
+    for child, parent in links.values_list("commitment_id", "prerequisite_id"):
+        edges.setdefault(child, []).append(parent)
+    # Walk up from the prerequisite: reaching ``commitment`` means it already depends on it.
+    stack: list[tuple[int, list[int]]] = [(prerequisite.pk, [prerequisite.pk])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node == commitment.pk:
+            return path
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend((parent, [*path, parent]) for parent in edges.get(node, []))
+    return None
+
+
+def _link(commitment: Commitment, prerequisite: Commitment) -> CommitmentDependency:
+    if prerequisite.agreement_id != commitment.agreement_id:
+        raise ValidationError(
+            {"depends_on": _("A prerequisite must belong to the same agreement.")}
+        )
+    if prerequisite.pk == commitment.pk:
+        raise ValidationError({"depends_on": _("A commitment cannot depend on itself.")})
+    cycle = _would_cycle(commitment, prerequisite)
+    if cycle is not None:
+        titles = " → ".join(
+            str(c)
+            for c in sorted(
+                Commitment.objects.filter(pk__in=cycle), key=lambda c: cycle.index(c.pk)
+            )
+        )
+        raise ValidationError(
+            {"depends_on": _("This dependency would close a cycle: %(cycle)s") % {"cycle": titles}}
+        )
+    link, _created = CommitmentDependency.objects.get_or_create(
+        commitment=commitment, prerequisite=prerequisite
+    )
+    return link
+
+
+@transaction.atomic
+def commitment_add_dependency(
+    *, actor: Any, commitment: Commitment, prerequisite: Commitment
+) -> CommitmentDependency:
+    require_change(actor, commitment)
+    before = {"depends_on": sorted(str(p.uuid) for p in commitment.depends_on.all())}
+    link = _link(commitment, prerequisite)
+    after = {"depends_on": sorted(str(p.uuid) for p in commitment.depends_on.all())}
+    audit(actor=actor, obj=commitment, action=AuditAction.UPDATE, before=before, after=after)
+    return link
+
+
+# Which status moves make sense; anything else is refused with a message.
+ALLOWED_MOVES: dict[str, set[str]] = {
+    CommitmentStatus.PLANNED: {"in_progress", "delivered", "late", "waived", "disputed"},
+    CommitmentStatus.IN_PROGRESS: {"planned", "delivered", "late", "waived", "disputed"},
+    CommitmentStatus.LATE: {"in_progress", "delivered", "waived", "disputed"},
+    CommitmentStatus.DISPUTED: {"in_progress", "delivered", "late", "waived"},
+    CommitmentStatus.DELIVERED: {"disputed", "in_progress"},
+    CommitmentStatus.WAIVED: {"planned", "in_progress"},
+}
+
+
+@transaction.atomic
+def commitment_change_status(
+    *,
+    actor: Any,
+    commitment: Commitment,
+    status: str,
+    on: date | None = None,
+    evidence: str = "",
+) -> Commitment:
+    """Move a commitment to ``status`` on the business date ``on``, keeping its history.
+
+    Delivering records ``on`` as the delivery date; reopening clears it.
+    """
+    require_change(actor, commitment)
+    on = on or timezone.localdate()
+    old = commitment.status
+    if status == old:
+        raise ValidationError({"status": _("The commitment already has this status.")})
+    if status not in ALLOWED_MOVES.get(old, set()):
+        raise ValidationError(
+            {
+                "status": _("A commitment cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": CommitmentStatus(old).label, "new": CommitmentStatus(status).label}
+            }
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"status": _("A status change cannot be dated in the future.")})
+    if status == CommitmentStatus.DELIVERED and not evidence.strip():
+        raise ValidationError({"evidence": _("Say what shows the commitment was delivered.")})
+    changes: dict[str, Any] = {"status": status}
+    if status == CommitmentStatus.DELIVERED:
+        changes["delivered_on"] = on
+        changes["evidence"] = evidence
+    elif old == CommitmentStatus.DELIVERED:
+        changes["delivered_on"] = None
+    save_changes(actor=actor, obj=commitment, changes=changes, action=AuditAction.STATUS)
+    CommitmentStatusChange.objects.create(
+        commitment=commitment,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=old,
+        to_status=status,
+        happened_on=on,
+        evidence=evidence,
+    )
+    return commitment
+
+
+def commitment_deliver(
+    *, actor: Any, commitment: Commitment, on: date | None = None, evidence: str
+) -> Commitment:
+    """Mark a commitment delivered on ``on`` with the evidence that shows it."""
+    return commitment_change_status(
+        actor=actor,
+        commitment=commitment,
+        status=CommitmentStatus.DELIVERED,
+        on=on,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def strategic_objective_create(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    commitments: Iterable[Commitment] = (),
+    indicators: Iterable[Any] = (),
+    **fields: Any,
+) -> StrategicObjective:
+    objective = StrategicObjective(agreement=agreement, **fields)
+    return save_new(
+        actor=actor, obj=objective, m2m={"commitments": commitments, "indicators": indicators}
+    )

@@ -1,0 +1,102 @@
+"""Writes on risks, regulatory requirements, local indicators and early warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from alliance.core.models import Confidentiality
+from alliance.core.services import save_changes, save_new
+from alliance.partnerships.models import Agreement, Commitment
+from alliance.risks.choices import WarningStatus
+from alliance.risks.models import (
+    EarlyWarning,
+    IndicatorObservation,
+    LocalIndicator,
+    RegulatoryRequirement,
+    Risk,
+)
+
+
+@transaction.atomic
+def risk_create(
+    *, actor: Any, agreement: Agreement, commitments: Iterable[Commitment] = (), **fields: Any
+) -> Risk:
+    return save_new(
+        actor=actor, obj=Risk(agreement=agreement, **fields), m2m={"commitments": commitments}
+    )
+
+
+@transaction.atomic
+def risk_update(*, actor: Any, risk: Risk, **changes: Any) -> Risk:
+    m2m = {"commitments": changes.pop("commitments")} if "commitments" in changes else None
+    return save_changes(actor=actor, obj=risk, changes=changes, m2m=m2m)
+
+
+@transaction.atomic
+def regulatory_requirement_create(
+    *, actor: Any, agreement: Agreement, commitments: Iterable[Commitment] = (), **fields: Any
+) -> RegulatoryRequirement:
+    requirement = RegulatoryRequirement(agreement=agreement, **fields)
+    return save_new(actor=actor, obj=requirement, m2m={"commitments": commitments})
+
+
+@transaction.atomic
+def regulatory_requirement_update(
+    *, actor: Any, requirement: RegulatoryRequirement, **changes: Any
+) -> RegulatoryRequirement:
+    m2m = {"commitments": changes.pop("commitments")} if "commitments" in changes else None
+    return save_changes(actor=actor, obj=requirement, changes=changes, m2m=m2m)
+
+
+@transaction.atomic
+def local_indicator_create(*, actor: Any, agreement: Agreement, **fields: Any) -> LocalIndicator:
+    return save_new(actor=actor, obj=LocalIndicator(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def indicator_observe(
+    *, actor: Any, indicator: LocalIndicator, observed_on: date, value: Decimal, source: str = ""
+) -> IndicatorObservation:
+    """Record the measured value of a local indicator on a date."""
+    observation = IndicatorObservation(
+        indicator=indicator, observed_on=observed_on, value=value, source=source
+    )
+    return save_new(actor=actor, obj=observation)
+
+
+@transaction.atomic
+def early_warning_raise(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    key: str,
+    restricted_to: Iterable[Any] = (),
+    **fields: Any,
+) -> tuple[EarlyWarning, bool]:
+    """Raise a warning once per key: raising it again refreshes its evidence and severity
+    instead of duplicating it. Returns the warning and whether it is new."""
+    existing = EarlyWarning.objects.filter(agreement=agreement, key=key).first()
+    if existing is not None:
+        keep = {
+            k: v for k, v in fields.items() if k in {"title", "explanation", "evidence", "severity"}
+        }
+        if existing.status == WarningStatus.RESOLVED:
+            keep["status"] = WarningStatus.OPEN
+        if any(getattr(existing, k) != v for k, v in keep.items()):
+            save_changes(actor=actor, obj=existing, changes=keep)
+        return existing, False
+    warning = EarlyWarning(agreement=agreement, key=key, **fields)
+    users = list(restricted_to)
+    if fields.get("confidentiality") == Confidentiality.RESTRICTED and getattr(actor, "pk", None):
+        users.append(actor)
+    return save_new(actor=actor, obj=warning, m2m={"restricted_to": users}), True
+
+
+@transaction.atomic
+def early_warning_set_status(*, actor: Any, warning: EarlyWarning, status: str) -> EarlyWarning:
+    return save_changes(actor=actor, obj=warning, changes={"status": status})
