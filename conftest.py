@@ -1,0 +1,1 @@
+"""Test-wide set-up lives in ``alliance.testing`` (loaded early with ``-p``, see pyproject)."""

@@ -1,0 +1,121 @@
+"""The base of the test suite: a small agreement with named actors, as pytest fixtures.
+
+``world`` gives an agreement between party X and party Y (and a third party Z that is in
+another agreement), with one user per role:
+
+- ``owner``, ``counsellor``, ``editor`` — the counsellor team;
+- ``rep_x`` and ``rep_y`` — party representatives of X and of Y;
+- ``viewer`` — reads shared items only;
+- ``outsider`` — a user with no membership at all;
+- ``other_owner`` — owner of ``other_agreement`` (the outsider's view of it is tested too).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+# Loaded as a pytest plugin before Django reads its settings: tests need no secret.
+os.environ.setdefault("ALLIANCE_TESTING", "1")
+os.environ.setdefault("ALLIANCE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    agreement: Any
+    other_agreement: Any
+    party_x: Any
+    party_y: Any
+    party_z: Any
+    person_x: Any
+    person_y: Any
+    owner: Any
+    counsellor: Any
+    editor: Any
+    rep_x: Any
+    rep_y: Any
+    viewer: Any
+    outsider: Any
+    other_owner: Any
+    admin: Any
+
+    @property
+    def actors(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in ("owner", "counsellor", "editor", "rep_x", "rep_y", "viewer", "outsider")
+        }
+
+
+def make_user(username: str, **extra: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+def build_world() -> World:
+    """Create the named actors and their agreements through the services."""
+    from alliance.accounts.services import membership_grant
+    from alliance.partnerships import services as ps
+
+    admin = make_user("admin", is_staff=True, is_superuser=True)
+    owner = make_user("owner", is_staff=True)
+    other_owner = make_user("other_owner", is_staff=True)
+    party_x = ps.party_create(actor=admin, name="Ministry X", kind="government", country="SN")
+    party_y = ps.party_create(actor=admin, name="Lender Y", kind="lender", country="FR")
+    party_z = ps.party_create(actor=admin, name="Firm Z", kind="local_firm", country="SN")
+    person_x = ps.person_create(actor=admin, party=party_x, name="Awa Diop")
+    person_y = ps.person_create(actor=admin, party=party_y, name="Jean Martin")
+    agreement = ps.agreement_create(
+        actor=owner,
+        title="Corridor agreement",
+        kind="bilateral",
+        signed_on=date(2025, 1, 15),
+        effective_on=date(2025, 3, 1),
+        host_country="SN",
+    )
+    ps.participation_add(actor=owner, agreement=agreement, party=party_x, role="signatory")
+    ps.participation_add(actor=owner, agreement=agreement, party=party_y, role="lender")
+    other = ps.agreement_create(
+        actor=other_owner,
+        title="Other agreement",
+        kind="mou",
+        signed_on=date(2025, 2, 1),
+        host_country="SN",
+    )
+    ps.participation_add(actor=other_owner, agreement=other, party=party_z, role="signatory")
+    users = {}
+    for name, role, party in (
+        ("counsellor", "counsellor", None),
+        ("editor", "editor", None),
+        ("rep_x", "party_rep", party_x),
+        ("rep_y", "party_rep", party_y),
+        ("viewer", "viewer", None),
+    ):
+        users[name] = make_user(name)
+        membership_grant(actor=owner, agreement=agreement, user=users[name], role=role, party=party)
+    return World(
+        agreement=agreement,
+        other_agreement=other,
+        party_x=party_x,
+        party_y=party_y,
+        party_z=party_z,
+        person_x=person_x,
+        person_y=person_y,
+        owner=owner,
+        outsider=make_user("outsider"),
+        other_owner=other_owner,
+        admin=admin,
+        **users,
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
