@@ -15,7 +15,7 @@ too, so both paths run the very same arithmetic.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -503,3 +503,51 @@ def canonical(a: AgreementData) -> AgreementData:
 
 def _expectation_key(e: Expectation) -> tuple:
     return (e.topic, e.party, e.recorded or date.min, e.id)
+
+
+def ordered_pairs_within(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs ``(i, j)``, ``i != j``, of every two rows sharing a group label.
+
+    Used to expand an interaction's participants into who-met-whom, or a topic's expectations
+    into who-is-compared-with-whom, without a Python loop per group. Rows are returned as
+    positions in ``groups``; any order of ``groups`` works.
+    """
+    n = len(groups)
+    if n == 0:
+        return _i(), _i()
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    row_size = np.repeat(sizes, sizes)
+    row_start = np.repeat(starts, sizes)
+    first = np.repeat(np.arange(n), row_size)
+    offset = np.arange(first.size) - np.repeat(np.cumsum(row_size) - row_size, row_size)
+    second = np.repeat(row_start, row_size) + offset
+    keep = first != second
+    return order[first[keep]], order[second[keep]]
+
+
+_PER_AGREEMENT_PREFIXES = ("pp_", "cm_", "ix_", "fu_", "pu_", "ex_", "rq_", "gr_")
+
+
+def replicate(frame: PortfolioFrame, copies: int) -> PortfolioFrame:
+    """``copies`` stacked copies of ``frame``; copy ``t`` of agreement ``g`` is agreement
+    ``t * n + g``. Evaluating copy ``t`` at its own date gives a whole trend in one pass."""
+    n = frame.n_agreements
+    columns = {}
+    for f in fields(frame):
+        if not f.name.startswith(_PER_AGREEMENT_PREFIXES):
+            continue
+        value = getattr(frame, f.name)
+        tiled = np.tile(value, copies)
+        if f.name.endswith("_ag"):
+            tiled = tiled + np.repeat(np.arange(copies) * n, len(value))
+        columns[f.name] = tiled
+    return replace(
+        frame,
+        n_agreements=n * copies,
+        agreement_ids=frame.agreement_ids * copies,
+        host_country=frame.host_country * copies,
+        **columns,
+    )

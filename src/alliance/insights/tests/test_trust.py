@@ -1,0 +1,203 @@
+"""Trust: closed forms, working-day lateness, Say/Do bands, properties of the index."""
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.inputs import (
+    AgreementData,
+    Commitment,
+    FollowUp,
+    Interaction,
+    Participation,
+    Party,
+    PulseResponse,
+    frame_from_agreements,
+)
+from alliance.insights.parameters import TRUST
+from alliance.insights.tests.test_evidence import AS_OF, SETTINGS, agreements
+from alliance.insights.trust import (
+    agreement_trust,
+    band,
+    beta_interval,
+    expected_cadence,
+    month_ends,
+    pair_trust,
+    portfolio_trust,
+)
+
+# Recency weights all ~1: closed forms read as plain counts.
+NO_DECAY = replace(TRUST, half_life_days=1e12)
+PARTIES = (Party("min", decision_cycle_days=30), Party("bank", decision_cycle_days=30))
+KEY = (
+    Participation("min", power=5, legitimacy=5, urgency=5, interest=5),
+    Participation("bank", power=5, legitimacy=5, urgency=5, interest=5),
+)
+
+
+def agreement(**records) -> AgreementData:
+    return AgreementData("ag", records.pop("parties", PARTIES), KEY, **records)
+
+
+def on_time(k: int, due: date = date(2025, 3, 3)) -> Commitment:
+    return Commitment(f"c{k}", "min", ("bank",), due, due, "delivered", f"ok {k}")
+
+
+def missed(k: int, due: date = date(2024, 6, 3)) -> Commitment:
+    return Commitment(f"m{k}", "min", ("bank",), due, None, "late", f"missed {k}")
+
+
+def test_promise_keeping_is_the_beta_posterior_closed_form():
+    data = agreement(commitments=(*(on_time(k) for k in range(7)), *(missed(k) for k in range(3))))
+    pk = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False).promise_keeping
+    a = TRUST.promise_prior_mean * TRUST.promise_prior_strength + 7
+    b = (1 - TRUST.promise_prior_mean) * TRUST.promise_prior_strength + 3
+    assert pk.mean == pytest.approx(100 * a / (a + b))
+    assert pk.low == pytest.approx(100 * stats.beta.ppf(0.1, a, b))
+    assert pk.high == pytest.approx(100 * stats.beta.ppf(0.9, a, b))
+    assert (pk.n_due, pk.n_on_time, pk.say_do, pk.band) == (10, 7, 0.7, "needs attention")
+
+
+def test_lateness_is_counted_in_the_owing_partys_working_days():
+    # Due Thursday 2025-03-06, delivered Sunday 2025-03-09: working days in [due, delivered)
+    # are Thursday and Friday on a Monday-Friday week, Thursday only on a Sunday-Thursday week.
+    late = Commitment("c", "min", ("bank",), date(2025, 3, 6), date(2025, 3, 9), "delivered")
+    saudi = (replace(PARTIES[0], calendar=WorkingCalendar(weekmask="1111001")), PARTIES[1])
+    for parties, expected in ((PARTIES, 2), (saudi, 1)):
+        result = agreement_trust(agreement(parties=parties, commitments=(late,)), AS_OF)
+        contribution = result.pair("bank", "min").evidence.contributions[0]
+        assert contribution.label == f"c delivered {expected} working days late"
+
+
+def test_a_long_overdue_commitment_counts_as_missed():
+    result = pair_trust(agreement(commitments=(missed(1),)), "bank", "min", AS_OF)
+    (c,) = result.evidence.contributions
+    assert "missed" in c.label and c.contribution < 0
+
+
+def test_performance_to_promise_bands():
+    assert [band(x) for x in (0.95, 0.9, 0.85, 0.75, 0.5, None)] == [
+        "excellent", "excellent", "good", "needs attention", "critical", None,
+    ]  # fmt: skip
+
+
+def test_thin_evidence_gives_a_wider_interval():
+    thin = pair_trust(agreement(commitments=(on_time(1),)), "bank", "min", AS_OF)
+    rich = pair_trust(
+        agreement(commitments=tuple(on_time(k) for k in range(40))), "bank", "min", AS_OF
+    )
+    assert rich.high - rich.low < thin.high - thin.low
+
+
+def test_no_evidence_sits_at_the_baseline_with_a_wide_interval():
+    p = pair_trust(agreement(), "bank", "min", AS_OF)
+    assert p.index == pytest.approx(p.baseline)
+    assert p.evidence.contributions == ()
+    assert p.high - p.low > 20
+
+
+def test_slow_answers_lower_responsiveness_against_the_decision_cycle():
+    quick = FollowUp("f1", "bank", "min", date(2025, 3, 3), date(2025, 3, 10))
+    slow = FollowUp("f2", "bank", "min", date(2025, 3, 3), date(2025, 6, 10))
+    [q], [s] = (
+        pair_trust(agreement(follow_ups=(f,)), "bank", "min", AS_OF).evidence.contributions
+        for f in (quick, slow)
+    )
+    assert q.contribution > 0 > s.contribution
+
+
+def test_engagement_gaps_beyond_the_cadence_lower_trust():
+    def meetings(step: int) -> tuple[Interaction, ...]:
+        return tuple(
+            Interaction(f"i{k}", date(2025, 1, 6) + timedelta(days=step * k), ("min", "bank"))
+            for k in range(180 // step)
+        )
+
+    regular = pair_trust(agreement(interactions=meetings(14)), "bank", "min", AS_OF)
+    sparse = pair_trust(agreement(interactions=meetings(90)), "bank", "min", AS_OF)
+    assert regular.components["engagement"].mean > sparse.components["engagement"].mean
+
+
+def test_expected_cadence_is_slower_for_low_salience_and_clipped():
+    assert expected_cadence(30, 10, 0.0) > expected_cadence(30, 10, 1.0)
+    assert expected_cadence(1000, 1000, 1.0) == TRUST.cadence_max_working_days
+
+
+def test_perception_reports_subscales_and_the_360_gap():
+    pulses = (
+        PulseResponse("q1", "bank", "min", date(2025, 2, 1), ability=6, integrity=4),
+        PulseResponse("q2", "min", "min", date(2025, 2, 1), ability=7, integrity=7),
+        PulseResponse("q3", "min", "bank", date(2025, 2, 1), ability=3, integrity=3),
+    )
+    p = pair_trust(agreement(pulses=pulses), "bank", "min", AS_OF).perception
+    assert (p.general, p.n, p.subscales["ability"]) == (5.0, 1, (6.0, 1))
+    assert (p.gap_vs_self, p.gap_vs_reverse) == (-2.0, 2.0)
+
+
+def test_monthly_trend_ends_today():
+    ends = month_ends(date(2025, 7, 15), 3)
+    assert ends == [date(2025, 5, 31), date(2025, 6, 30), date(2025, 7, 15)]
+    p = pair_trust(agreement(commitments=(missed(1),)), "bank", "min", AS_OF)
+    assert len(p.trend) == TRUST.trend_months and p.trend[-1].index == pytest.approx(p.index)
+
+
+def test_beta_interval_matches_the_moments_and_stays_in_bounds():
+    low, high = beta_interval(np.array([0.5, 0.99]), np.array([0.01, 0.001]))
+    assert ((low >= 0) & (low < high) & (high <= 1)).all()
+
+
+def test_portfolio_and_per_agreement_paths_agree():
+    one = agreement(commitments=(on_time(1), missed(2)))
+    two = agreement(follow_ups=(FollowUp("f", "bank", "min", date(2025, 1, 6), None),))
+    together = portfolio_trust(frame_from_agreements([one, two]), AS_OF)
+    for g, data in enumerate((one, two)):
+        alone = agreement_trust(data, AS_OF, trend=False)
+        assert together.agreement_index[g] == pytest.approx(alone.index)
+
+
+@SETTINGS
+@given(agreements(), st.data())
+def test_delivering_a_commitment_on_time_never_lowers_trust(data, draw):
+    open_ones = [c for c in data.commitments if c.delivered is None or c.delivered > AS_OF]
+    if not open_ones:
+        return
+    c = draw.draw(st.sampled_from(open_ones))
+    when = draw.draw(st.sampled_from([min(c.due, AS_OF), min(c.due, AS_OF) - timedelta(days=3)]))
+    delivered = replace(c, delivered=when, status="delivered")
+    after = replace(data, commitments=tuple(delivered if x is c else x for x in data.commitments))
+    before_r, after_r = (agreement_trust(d, AS_OF, trend=False) for d in (data, after))
+    for b, a in zip(before_r.pairs, after_r.pairs, strict=True):
+        assert a.index >= b.index - 1e-9
+    if before_r.index is not None:
+        assert after_r.index >= before_r.index - 1e-9
+
+
+@SETTINGS
+@given(agreements(), st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_input_order(data, rnd: random.Random):
+    def shuffled(items):
+        items = list(items)
+        rnd.shuffle(items)
+        return tuple(items)
+
+    mixed = replace(
+        data,
+        **{
+            name: shuffled(getattr(data, name))
+            for name in ("parties", "participations", "commitments", "interactions",
+                         "follow_ups", "pulses")
+        },
+    )  # fmt: skip
+    a, b = (agreement_trust(d, AS_OF, trend=False) for d in (data, mixed))
+    assert a.index == b.index
+    assert [(p.truster, p.trustee, p.index) for p in a.pairs] == [
+        (p.truster, p.trustee, p.index) for p in b.pairs
+    ]
+    assert sorted(a.evidence.contributions, key=repr) == sorted(b.evidence.contributions, key=repr)

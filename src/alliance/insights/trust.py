@@ -1,0 +1,407 @@
+"""Trust per directed pair of parties (A's trust in B) and per agreement, 0-100 with an interval.
+
+Four components, each a recency-weighted Beta estimate of a score in [0, 1] per event
+(Beta-Bernoulli reputation, Josang & Ismail 2002, with fractional outcomes):
+
+* promise keeping - each commitment B owed A scores ``exp(-late / tau)``, lateness counted in
+  B's working days, ``tau`` from B's decision cycle; 1 on time, 0 once missed;
+* responsiveness - each follow-up A asked of B scores 1 when answered within B's decision
+  cycle, decaying after it (and still decaying while unanswered);
+* engagement cadence - each gap between A and B's interactions scores 1 within the cadence
+  expected from their rhythms and salience, decaying beyond it;
+* perception - each pulse answer of A's people about B (mean of ability, benevolence,
+  integrity, predictability, communication; Likert 1-7, Mayer, Davis & Schoorman 1995).
+
+Each component's posterior mean is ``(prior_mean * strength + sum w*s) / (strength + sum w)``
+with ``w = 0.5 ** (age / half_life)``. The index is the fixed-weight sum of the four means, so
+an event moves it by exactly ``100 * weight * w * (s - prior_mean) / (strength + sum w)``: the
+evidence adds up to the index minus the baseline (the index with no events). The interval comes
+from each component's Beta variance: thin evidence, wide interval.
+
+Everything runs on a :class:`~alliance.insights.inputs.PortfolioFrame`, vectorised over all
+agreements (:func:`portfolio_trust`, in :mod:`alliance.insights.trust_portfolio`);
+:func:`agreement_trust` runs the same arithmetic on one agreement and adds the labelled
+evidence, the perception details and the monthly trend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from alliance.insights.evidence import Contribution, Evidence, combine
+from alliance.insights.inputs import (
+    PULSE_DIMENSIONS,
+    AgreementData,
+    canonical,
+    frame_from_agreements,
+    replicate,
+)
+from alliance.insights.parameters import SALIENCE, TRUST, SalienceParameters, TrustParameters
+from alliance.insights.trust_portfolio import (
+    _ENGAGEMENT,
+    _PROMISE,
+    COMPONENTS,
+    PortfolioTrust,
+    TrustEvents,
+    band,
+    beta_interval,
+    expected_cadence,
+    portfolio_trust,
+    posterior_interval,
+)
+
+__all__ = [
+    "COMPONENTS", "AgreementTrust", "ComponentScore", "PairTrust", "Perception",
+    "PortfolioTrust", "PromiseKeeping", "TrendPoint", "TrustEvents", "agreement_trust",
+    "band", "beta_interval", "expected_cadence", "month_ends", "pair_trust", "perception",
+    "portfolio_trust", "posterior_interval",
+]  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    """One component of a pair's trust: posterior mean and interval on 0-100."""
+
+    name: str
+    mean: float
+    low: float
+    high: float
+    weight_sum: float  # recency-weighted number of events behind it
+    n_events: int
+
+
+@dataclass(frozen=True)
+class PromiseKeeping:
+    """Promise keeping of B towards A: the Beta estimate plus the plain Say/Do view."""
+
+    mean: float  # 0-100
+    low: float
+    high: float
+    n_due: int  # commitments due by the date (waived / disputed excluded)
+    n_on_time: int
+    say_do: float | None  # n_on_time / n_due, 0-1
+    band: str | None  # performance-to-promise band of say_do
+
+
+@dataclass(frozen=True)
+class Perception:
+    """What A's people say about B (Likert 1-7), and the 360-degree comparison."""
+
+    general: float | None
+    n: int
+    subscales: dict[str, tuple[float, int]]  # dimension -> (mean, n)
+    self_view: float | None  # how B's people rate B
+    reverse_view: float | None  # how B's people rate A
+    gap_vs_self: float | None  # general - self_view (negative: B sees itself better)
+    gap_vs_reverse: float | None  # general - reverse_view
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The index at one month end."""
+
+    date: date
+    index: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class PairTrust:
+    """A's (``truster``) trust in B (``trustee``) within one agreement."""
+
+    truster: str
+    trustee: str
+    index: float
+    low: float
+    high: float
+    baseline: float
+    components: dict[str, ComponentScore]
+    promise_keeping: PromiseKeeping
+    perception: Perception
+    evidence: Evidence
+    trend: tuple[TrendPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgreementTrust:
+    """Salience-weighted trust of an agreement, with every directed pair behind it."""
+
+    agreement: str
+    as_of: date
+    index: float | None
+    low: float | None
+    high: float | None
+    pairs: tuple[PairTrust, ...]
+    evidence: Evidence
+    trend: tuple[TrendPoint, ...] = ()
+
+    def pair(self, truster: str, trustee: str) -> PairTrust:
+        """The pair (truster -> trustee); KeyError if one of them does not participate."""
+        for p in self.pairs:
+            if (p.truster, p.trustee) == (truster, trustee):
+                return p
+        raise KeyError((truster, trustee))
+
+
+# --------------------------------------------------------------------------
+# Per-agreement path: the same arithmetic, plus labelled evidence and trend
+# --------------------------------------------------------------------------
+
+
+def agreement_trust(
+    data: AgreementData,
+    as_of: date,
+    params: TrustParameters = TRUST,
+    salience: SalienceParameters = SALIENCE,
+    *,
+    trend: bool = True,
+) -> AgreementTrust:
+    """Trust of every directed pair of ``data``'s participants and of the agreement at ``as_of``,
+    each with its evidence (and, unless ``trend=False``, a monthly trend)."""
+    data = canonical(data)
+    frame = frame_from_agreements([data])
+    result = portfolio_trust(frame, as_of, params, salience, keep_events=True)
+    trends = _trends(frame, as_of, params, salience) if trend else None
+    pairs = tuple(
+        _pair_result(data, frame, result, k, as_of, params, trends)
+        for k in range(len(result.index))
+    )
+    contributions = [
+        c for k, p in enumerate(pairs) for c in p.evidence.scaled(float(result.pair_weight[k]))
+    ]
+    index = _none_if_nan(result.agreement_index[0])
+    baseline = float(result.baseline[0]) if len(pairs) else 0.0
+    evidence = combine(index if index is not None else baseline, baseline, _merge(contributions))
+    return AgreementTrust(
+        agreement=data.id,
+        as_of=as_of,
+        index=index,
+        low=_none_if_nan(result.agreement_low[0]),
+        high=_none_if_nan(result.agreement_high[0]),
+        pairs=pairs,
+        evidence=evidence,
+        trend=_agreement_trend(trends) if trends else (),
+    )
+
+
+def pair_trust(
+    data: AgreementData,
+    truster: str,
+    trustee: str,
+    as_of: date,
+    params: TrustParameters = TRUST,
+    salience: SalienceParameters = SALIENCE,
+    *,
+    trend: bool = True,
+) -> PairTrust:
+    """``truster``'s trust in ``trustee`` within the agreement ``data``."""
+    return agreement_trust(data, as_of, params, salience, trend=trend).pair(truster, trustee)
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """The last day of each of the ``months - 1`` months before ``as_of``'s month, then
+    ``as_of`` itself: the dates of a monthly trend that ends today."""
+    first_of_month = np.datetime64(as_of, "M")
+    ends = [
+        (first_of_month - np.timedelta64(k - 1, "M")).astype("datetime64[D]")
+        - np.timedelta64(1, "D")
+        for k in range(months - 1, 0, -1)
+    ]
+    return [e.astype(date) for e in ends] + [as_of]
+
+
+def _trends(frame, as_of, params, salience) -> tuple[list[date], PortfolioTrust]:
+    dates = month_ends(as_of, params.trend_months)
+    stacked = replicate(frame, len(dates))
+    day = np.repeat(np.array(dates, "datetime64[D]"), frame.n_agreements)
+    return dates, portfolio_trust(stacked, day, params, salience)
+
+
+def _agreement_trend(trends) -> tuple[TrendPoint, ...]:
+    dates, r = trends
+    return tuple(
+        TrendPoint(
+            d, float(r.agreement_index[t]), float(r.agreement_low[t]), float(r.agreement_high[t])
+        )
+        for t, d in enumerate(dates)
+        if not np.isnan(r.agreement_index[t])
+    )
+
+
+def _pair_trend(trends, k: int) -> tuple[TrendPoint, ...]:
+    if not trends:
+        return ()
+    dates, r = trends
+    n = len(r.index) // len(dates)
+    return tuple(
+        TrendPoint(d, float(r.index[t * n + k]), float(r.low[t * n + k]), float(r.high[t * n + k]))
+        for t, d in enumerate(dates)
+    )
+
+
+def _pair_result(data, frame, result, k, as_of, params, trends) -> PairTrust:
+    truster = frame.party_ids[result.pair_truster[k]]
+    trustee = frame.party_ids[result.pair_trustee[k]]
+    ev = result.events
+    mine = np.flatnonzero(ev.pair == k)
+    contributions = [_contribution(data, ev, i, params) for i in mine]
+    index = float(result.index[k])
+    return PairTrust(
+        truster=truster,
+        trustee=trustee,
+        index=index,
+        low=float(result.low[k]),
+        high=float(result.high[k]),
+        baseline=float(result.baseline[k]),
+        components=_components(result, k, ev, mine, params),
+        promise_keeping=_promise_keeping(result, k, params),
+        perception=perception(data, truster, trustee, as_of),
+        evidence=combine(index, float(result.baseline[k]), contributions),
+        trend=_pair_trend(trends, k),
+    )
+
+
+def _components(result, k, ev, mine, params) -> dict[str, ComponentScore]:
+    low, high = posterior_interval(
+        result.component_alpha[:, k], result.component_beta[:, k], params.interval
+    )
+    counts = np.bincount(ev.component[mine], minlength=4)
+    return {
+        name: ComponentScore(
+            name=name,
+            mean=100.0 * float(result.component_mean[c, k]),
+            low=100.0 * float(low[c]),
+            high=100.0 * float(high[c]),
+            weight_sum=float(result.component_weight[c, k]),
+            n_events=int(counts[c]),
+        )
+        for c, name in enumerate(COMPONENTS)
+    }
+
+
+def _promise_keeping(result, k, params) -> PromiseKeeping:
+    low, high = posterior_interval(
+        result.component_alpha[_PROMISE, k], result.component_beta[_PROMISE, k], params.interval
+    )
+    n_due, n_on_time = int(result.n_due[k]), int(result.n_on_time[k])
+    say_do = n_on_time / n_due if n_due else None
+    return PromiseKeeping(
+        mean=100.0 * float(result.component_mean[_PROMISE, k]),
+        low=100.0 * float(low),
+        high=100.0 * float(high),
+        n_due=n_due,
+        n_on_time=n_on_time,
+        say_do=say_do,
+        band=band(say_do, params),
+    )
+
+
+def perception(data: AgreementData, truster: str, trustee: str, as_of: date) -> Perception:
+    """Unweighted pulse means (Likert 1-7) of ``truster``'s people about ``trustee``, per
+    dimension and overall, and the 360-degree comparison with what ``trustee``'s people say."""
+    seen = [p for p in data.pulses if p.date <= as_of]
+    about = [p for p in seen if (p.respondent_party, p.about_party) == (truster, trustee)]
+    general = _mean([p.general() for p in about])
+    self_view = _mean([p.general() for p in seen if p.respondent_party == p.about_party == trustee])
+    reverse = _mean(
+        [p.general() for p in seen if (p.respondent_party, p.about_party) == (trustee, truster)]
+    )
+    subscales = {}
+    for d in PULSE_DIMENSIONS:
+        values = [getattr(p, d) for p in about if getattr(p, d) is not None]
+        if values:
+            subscales[d] = (sum(values) / len(values), len(values))
+    return Perception(
+        general=general,
+        n=sum(1 for p in about if p.general() is not None),
+        subscales=subscales,
+        self_view=self_view,
+        reverse_view=reverse,
+        gap_vs_self=_diff(general, self_view),
+        gap_vs_reverse=_diff(general, reverse),
+    )
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+_KINDS = ("commitment", "follow_up", "interaction", "pulse")
+
+
+def _contribution(data: AgreementData, ev: TrustEvents, i: int, params) -> Contribution:
+    c, ref = int(ev.component[i]), int(ev.ref[i])
+    record = (data.commitments, data.follow_ups, data.interactions, data.pulses)[c][ref]
+    label = _LABELLERS[c](record, ev, i)
+    return Contribution(
+        label=label,
+        contribution=float(ev.contribution[i]),
+        event_id=record.id,
+        event_kind=_KINDS[c] if not (c == _ENGAGEMENT and ev.open[i]) else "no_interaction",
+        date=ev.date[i].astype(date),
+    )
+
+
+def _promise_label(c, ev, i) -> str:
+    name, late = c.label or c.id, int(ev.working_days[i])
+    if ev.open[i]:
+        state = "missed" if ev.score[i] == 0.0 else "still open"
+        return f"{name} {state}, {late} working days overdue"
+    if late == 0:
+        return f"{name} delivered on time"
+    return f"{name} delivered {late} working days late"
+
+
+def _response_label(f, ev, i) -> str:
+    name, days, allow = f.label or f.id, int(ev.working_days[i]), ev.expected[i]
+    verb = "unanswered for" if ev.open[i] else "answered in"
+    return f"follow-up {name} {verb} {days} working days (allowance {allow:.0f})"
+
+
+def _engagement_label(ix, ev, i) -> str:
+    gap, cadence = int(ev.working_days[i]), ev.expected[i]
+    if ev.open[i]:
+        return f"not met for {gap} working days since {ix.date} (cadence {cadence:.0f})"
+    name = ix.label or ix.kind
+    return f"{name} after a gap of {gap} working days (cadence {cadence:.0f})"
+
+
+def _perception_label(p, ev, i) -> str:
+    who = p.respondent or p.id
+    return f"pulse answer by {who}: {p.general():.1f}/7"
+
+
+_LABELLERS = (_promise_label, _response_label, _engagement_label, _perception_label)
+
+
+def _merge(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """One line per event across pairs (a commitment owed to two parties moves two pairs)."""
+    merged: dict[tuple, Contribution] = {}
+    for c in contributions:
+        key = (c.event_kind, c.event_id, c.date)
+        if key in merged:
+            old = merged[key]
+            c = Contribution(
+                old.label, old.contribution + c.contribution, c.event_id, c.event_kind, c.date
+            )
+        merged[key] = c
+    return list(merged.values())

@@ -1,0 +1,466 @@
+"""Vectorised trust engine: every directed pair of every agreement in a few numpy passes.
+
+See :mod:`alliance.insights.trust` for the model; this module holds the arithmetic over a
+:class:`~alliance.insights.inputs.PortfolioFrame`: one event table per component (commitments,
+follow-ups, interaction gaps, pulse answers), weighted Beta posteriors by ``np.bincount`` over
+(component, pair), fusion, and the salience-weighted roll-up per agreement. No Python loop runs
+per event or per agreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy.special import betaincinv
+
+from alliance.insights.inputs import (
+    LIKERT_MAX,
+    LIKERT_MIN,
+    PortfolioFrame,
+    days_between,
+    ordered_pairs_within,
+    working_days_between,
+)
+from alliance.insights.parameters import SALIENCE, TRUST, SalienceParameters, TrustParameters
+from alliance.insights.salience import salience_score
+
+COMPONENTS = ("promise", "response", "engagement", "perception")
+_PROMISE, _RESPONSE, _ENGAGEMENT, _PERCEPTION = range(4)
+
+
+@dataclass(frozen=True)
+class PortfolioTrust:
+    """Trust for every directed pair and agreement of a frame, as arrays (0-100)."""
+
+    pair_ag: np.ndarray
+    pair_truster: np.ndarray  # global party index
+    pair_trustee: np.ndarray
+    pair_weight: np.ndarray  # share of the pair in its agreement's index
+    index: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    baseline: np.ndarray
+    component_mean: np.ndarray  # (4, n_pairs), 0-1
+    component_var: np.ndarray
+    component_weight: np.ndarray  # recency-weighted event count
+    component_alpha: np.ndarray  # Beta posterior parameters
+    component_beta: np.ndarray
+    n_due: np.ndarray
+    n_on_time: np.ndarray
+    agreement_index: np.ndarray  # NaN for an agreement with fewer than two parties
+    agreement_low: np.ndarray
+    agreement_high: np.ndarray
+    events: TrustEvents | None = None
+
+
+@dataclass(frozen=True)
+class TrustEvents:
+    """Every scored event: which pair and component, its score, weight and contribution."""
+
+    component: np.ndarray
+    pair: np.ndarray
+    ref: np.ndarray  # row of the source record (commitment, follow-up, interaction, pulse)
+    score: np.ndarray
+    weight: np.ndarray
+    date: np.ndarray
+    working_days: np.ndarray  # lateness / latency / gap, working days
+    expected: np.ndarray  # allowance or expected gap, working days (NaN if none)
+    open: np.ndarray  # True: still open at the date (overdue, unanswered, not met since)
+    contribution: np.ndarray  # index points
+
+
+# --------------------------------------------------------------------------
+# Portfolio path
+# --------------------------------------------------------------------------
+
+
+def portfolio_trust(
+    frame: PortfolioFrame,
+    as_of: date | np.ndarray,
+    params: TrustParameters = TRUST,
+    salience: SalienceParameters = SALIENCE,
+    *,
+    keep_events: bool = False,
+) -> PortfolioTrust:
+    """Trust of every directed pair and agreement in ``frame`` at ``as_of``.
+
+    ``as_of`` is one date or one ``datetime64[D]`` per agreement; events after it are ignored,
+    so the same frame gives past values (trend, "trust falling" warnings).
+    """
+    day = np.broadcast_to(np.asarray(as_of, "datetime64[D]"), (frame.n_agreements,))
+    pairs = _Pairs.build(frame, salience)
+    parts = [
+        _promise_events(frame, pairs, day, params),
+        _response_events(frame, pairs, day, params),
+        _engagement_events(frame, pairs, day, params),
+        _perception_events(frame, pairs, day),
+    ]
+    ev = _concat_events(parts)
+    ev_weight = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
+    return _fuse(frame, pairs, ev, ev_weight, day, params, keep_events)
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Ordered participant pairs of every agreement, with a sorted key for lookups."""
+
+    ag: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    sal_a: np.ndarray
+    sal_b: np.ndarray
+    keys: np.ndarray  # sorted; pair i has key keys[i]
+    n_parties: int
+
+    @classmethod
+    def build(cls, frame: PortfolioFrame, salience: SalienceParameters) -> _Pairs:
+        n = max(frame.n_parties, 1)
+        score = salience_score(frame.pp_power, frame.pp_legitimacy, frame.pp_urgency, salience)
+        member = frame.pp_ag * n + frame.pp_party
+        # A party with several roles keeps its most salient one.
+        uniq, inv = np.unique(member, return_inverse=True)
+        best = np.full(len(uniq), -1.0)
+        np.maximum.at(best, inv, score)
+        ag, party = uniq // n, uniq % n
+        i, j = ordered_pairs_within(ag)
+        keys = (ag[i] * n + party[i]) * n + party[j]
+        order = np.argsort(keys)
+        i, j = i[order], j[order]
+        return cls(ag[i], party[i], party[j], best[i], best[j], keys[order], n)
+
+    def lookup(self, ag: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Pair index of each (agreement, truster, trustee); -1 when not a participant pair."""
+        if len(self.keys) == 0 or len(ag) == 0:
+            return np.full(len(ag), -1, np.int64)
+        key = (ag * self.n_parties + a) * self.n_parties + b
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return np.where(self.keys[pos] == key, pos, -1)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _tau(frame: PortfolioFrame, party: np.ndarray, params: TrustParameters) -> np.ndarray:
+    cycle = frame.party_cycle[party] * params.working_days_per_day
+    return np.maximum(params.tau_per_cycle * cycle, params.tau_min_working_days)
+
+
+def _wd(frame: PortfolioFrame, party: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    return working_days_between(frame.calendars, frame.party_calendar[party], start, end)
+
+
+def _event(pair, ref, score, date_, wd, expected, open_, component) -> dict[str, np.ndarray]:
+    return {
+        "component": np.full(len(pair), component, np.int64),
+        "pair": pair,
+        "ref": ref,
+        "score": score,
+        "date": date_,
+        "working_days": wd.astype(np.float64),
+        "expected": expected,
+        "open": open_,
+    }
+
+
+def _promise_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
+    """Commitments B owed A, due or delivered by the date: scored by lateness."""
+    as_of = day[frame.cm_ag]
+    delivered = frame.cm_delivered
+    done = ~np.isnat(delivered) & (delivered <= as_of)
+    overdue = ~done & (frame.cm_due < as_of)
+    rows = np.flatnonzero(~frame.cm_excluded & (done | overdue))
+    pair = pairs.lookup(frame.cm_ag[rows], frame.cm_owed_to[rows], frame.cm_owed_by[rows])
+    rows, pair = rows[pair >= 0], pair[pair >= 0]
+    debtor = frame.cm_owed_by[rows]
+    done_r = done[rows]
+    end = np.where(done_r, delivered[rows], as_of[rows])
+    late = np.maximum(_wd(frame, debtor, frame.cm_due[rows], end), 0)
+    tau = _tau(frame, debtor, params)
+    score = np.exp(-late / tau)
+    score[~done_r & (late >= params.missed_after_tau * tau)] = 0.0
+    # An overdue commitment that is not yet a working day late has nothing to say.
+    keep = done_r | (late > 0)
+    return _event(
+        pair[keep],
+        frame.cm_ref[rows[keep]],
+        score[keep],
+        end[keep],
+        late[keep],
+        np.full(keep.sum(), np.nan),
+        ~done_r[keep],
+        _PROMISE,
+    )
+
+
+def _response_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
+    """Follow-ups A asked of B: latency in B's working days against its decision cycle."""
+    as_of = day[frame.fu_ag]
+    answered = frame.fu_answered
+    done = ~np.isnat(answered) & (answered <= as_of)
+    rows = np.flatnonzero(frame.fu_asked <= as_of)
+    pair = pairs.lookup(frame.fu_ag[rows], frame.fu_asked_by[rows], frame.fu_owed_by[rows])
+    rows, pair = rows[pair >= 0], pair[pair >= 0]
+    debtor = frame.fu_owed_by[rows]
+    done_r = done[rows]
+    end = np.where(done_r, answered[rows], as_of[rows])
+    latency = np.maximum(_wd(frame, debtor, frame.fu_asked[rows], end), 0)
+    allowance = (
+        params.response_allowance_cycles * frame.party_cycle[debtor] * params.working_days_per_day
+    )
+    excess = np.maximum(latency - allowance, 0.0)
+    score = np.exp(-excess / _tau(frame, debtor, params))
+    # Unanswered but still within the allowance: nothing to judge yet.
+    keep = done_r | (excess > 0)
+    return _event(
+        pair[keep],
+        frame.fu_ref[rows[keep]],
+        score[keep],
+        end[keep],
+        latency[keep],
+        allowance[keep],
+        ~done_r[keep],
+        _RESPONSE,
+    )
+
+
+def expected_cadence(
+    cycle_a: np.ndarray | float,
+    cycle_b: np.ndarray | float,
+    salience_pair: np.ndarray | float,
+    params: TrustParameters = TRUST,
+) -> np.ndarray:
+    """Expected working days between two parties' interactions.
+
+    The slower party's decision cycle sets the pace (nothing useful happens faster), and a pair
+    of low salience may wait up to ``1 + cadence_low_salience_slack`` times longer.
+    """
+    cycle = np.maximum(np.asarray(cycle_a, float), np.asarray(cycle_b, float))
+    base = params.cadence_cycles * cycle * params.working_days_per_day
+    stretch = 1.0 + params.cadence_low_salience_slack * (1.0 - np.asarray(salience_pair, float))
+    return np.clip(base * stretch, params.cadence_min_working_days, params.cadence_max_working_days)
+
+
+def _engagement_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
+    """Gaps between consecutive interactions of A and B, on A's calendar, against the cadence."""
+    seen = np.flatnonzero(frame.ix_date <= day[frame.ix_ag])
+    i, j = ordered_pairs_within(
+        frame.ix_ag[seen] * (frame.ix_event.max(initial=0) + 1) + frame.ix_event[seen]
+    )
+    i, j = seen[i], seen[j]
+    pair = pairs.lookup(frame.ix_ag[i], frame.ix_party[i], frame.ix_party[j])
+    i, pair = i[pair >= 0], pair[pair >= 0]
+    dates = frame.ix_date[i]
+    order = np.lexsort((frame.ix_event[i], dates, pair))
+    i, pair, dates = i[order], pair[order], dates[order]
+    same = np.r_[False, pair[1:] == pair[:-1]][: len(pair)]
+    last = np.r_[pair[1:] != pair[:-1], True][: len(pair)]
+    truster = pairs.a[pair]
+    expected = expected_cadence(
+        frame.party_cycle[pairs.a[pair]],
+        frame.party_cycle[pairs.b[pair]],
+        (pairs.sal_a[pair] + pairs.sal_b[pair]) / 2.0,
+        params,
+    )
+    prev = np.r_[dates[:1], dates[:-1]]
+    gap = _wd(frame, truster, prev, dates)
+    closed = dict(
+        pair=pair[same],
+        ref=frame.ix_event[i[same]],
+        date=dates[same],
+        gap=gap[same],
+        exp=expected[same],
+    )
+    # The gap still open at the date counts once it exceeds the cadence.
+    as_of = day[pairs.ag[pair[last]]]
+    open_gap = _wd(frame, truster[last], dates[last], as_of)
+    late_open = open_gap > expected[last]
+    ev_pair = np.r_[closed["pair"], pair[last][late_open]]
+    ev_gap = np.r_[closed["gap"], open_gap[late_open]].astype(np.float64)
+    ev_exp = np.r_[closed["exp"], expected[last][late_open]]
+    score = np.where(ev_gap <= ev_exp, 1.0, np.exp(-(ev_gap - ev_exp) / ev_exp))
+    return _event(
+        ev_pair,
+        np.r_[closed["ref"], frame.ix_event[i[last]][late_open]],
+        score,
+        np.r_[closed["date"], as_of[late_open]],
+        ev_gap,
+        ev_exp,
+        np.r_[np.zeros(len(closed["pair"]), bool), np.ones(late_open.sum(), bool)],
+        _ENGAGEMENT,
+    )
+
+
+def _perception_events(frame, pairs, day) -> dict[str, np.ndarray]:
+    """Pulse answers of A's people about B, Likert 1-7 rescaled to 0-1."""
+    rows = np.flatnonzero((frame.pu_date <= day[frame.pu_ag]) & ~np.isnan(frame.pu_score))
+    pair = pairs.lookup(frame.pu_ag[rows], frame.pu_from[rows], frame.pu_about[rows])
+    rows, pair = rows[pair >= 0], pair[pair >= 0]
+    score = (frame.pu_score[rows] - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN)
+    nan = np.full(len(rows), np.nan)
+    return _event(
+        pair,
+        frame.pu_ref[rows],
+        score,
+        frame.pu_date[rows],
+        nan,
+        nan,
+        np.zeros(len(rows), bool),
+        _PERCEPTION,
+    )
+
+
+def _concat_events(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _priors(params: TrustParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mean = np.array(
+        [
+            params.promise_prior_mean,
+            params.response_prior_mean,
+            params.engagement_prior_mean,
+            params.perception_prior_mean,
+        ]
+    )
+    strength = np.array(
+        [
+            params.promise_prior_strength,
+            params.response_prior_strength,
+            params.engagement_prior_strength,
+            params.perception_prior_strength,
+        ]
+    )
+    weight = np.array(
+        [
+            params.weight_promise,
+            params.weight_response,
+            params.weight_engagement,
+            params.weight_perception,
+        ]
+    )
+    return mean, strength, weight / weight.sum()
+
+
+def _fuse(frame, pairs, ev, w, day, params, keep_events) -> PortfolioTrust:
+    n = len(pairs)
+    prior, strength, comp_w = _priors(params)
+    slot = ev["component"] * n + ev["pair"]
+    W = np.bincount(slot, w, minlength=4 * n).reshape(4, n)
+    S = np.bincount(slot, w * ev["score"], minlength=4 * n).reshape(4, n)
+    alpha = prior[:, None] * strength[:, None] + S
+    beta = (1.0 - prior[:, None]) * strength[:, None] + (W - S)
+    total = alpha + beta
+    mean = alpha / total
+    var = mean * (1.0 - mean) / (total + 1.0)
+    index = 100.0 * comp_w @ mean
+    index_var = 1e4 * (comp_w**2) @ var
+    baseline = 100.0 * float(comp_w @ prior)
+    low, high = beta_interval(index / 100.0, index_var / 1e4, params.interval)
+    share = _pair_share(pairs, frame.n_agreements)
+    ag_index, ag_low, ag_high = _agreement_rollup(pairs, share, index, index_var, frame, params)
+    n_due, n_on_time = _say_do_counts(ev, n)
+    events = None
+    if keep_events:
+        c = ev["component"]
+        contribution = 100.0 * comp_w[c] * w * (ev["score"] - prior[c]) / total[c, ev["pair"]]
+        events = TrustEvents(
+            component=c,
+            pair=ev["pair"],
+            ref=ev["ref"],
+            score=ev["score"],
+            weight=w,
+            date=ev["date"],
+            working_days=ev["working_days"],
+            expected=ev["expected"],
+            open=ev["open"],
+            contribution=contribution,
+        )
+    return PortfolioTrust(
+        pair_ag=pairs.ag,
+        pair_truster=pairs.a,
+        pair_trustee=pairs.b,
+        pair_weight=share,
+        index=index,
+        low=100.0 * low,
+        high=100.0 * high,
+        baseline=np.full(n, baseline),
+        component_mean=mean,
+        component_var=var,
+        component_weight=W,
+        component_alpha=alpha,
+        component_beta=beta,
+        n_due=n_due,
+        n_on_time=n_on_time,
+        agreement_index=ag_index,
+        agreement_low=ag_low,
+        agreement_high=ag_high,
+        events=events,
+    )
+
+
+def _say_do_counts(ev, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Plain Say/Do: commitments due by the date, and those delivered on time."""
+    promise = ev["component"] == _PROMISE
+    pair = ev["pair"][promise]
+    on_time = ~ev["open"][promise] & (ev["working_days"][promise] == 0)
+    return np.bincount(pair, minlength=n), np.bincount(pair[on_time], minlength=n)
+
+
+def _pair_share(pairs: _Pairs, n_agreements: int) -> np.ndarray:
+    """Each pair's weight in its agreement: salience of truster x trustee, normalised.
+
+    Pairs of parties with no salience at all still count a little, so an agreement whose
+    attributes were never scored falls back to a plain mean rather than to nothing.
+    """
+    raw = pairs.sal_a * pairs.sal_b + 1e-6
+    total = np.bincount(pairs.ag, raw, minlength=n_agreements)
+    return raw / total[pairs.ag] if len(raw) else raw
+
+
+def _agreement_rollup(pairs, share, index, index_var, frame, params):
+    n = frame.n_agreements
+    count = np.bincount(pairs.ag, minlength=n)
+    value = np.bincount(pairs.ag, share * index, minlength=n)
+    var = np.bincount(pairs.ag, share**2 * index_var, minlength=n)
+    low, high = beta_interval(value / 100.0, var / 1e4, params.interval)
+    empty = count == 0
+    value, low, high = value.copy(), 100.0 * low, 100.0 * high
+    value[empty] = low[empty] = high[empty] = np.nan
+    return value, low, high
+
+
+def beta_interval(
+    mean: np.ndarray, var: np.ndarray, level: float = TRUST.interval
+) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval of the Beta distribution with this mean and variance.
+
+    Matching the moments keeps a fused index's interval inside [0, 1] and skewed the right way
+    near the bounds, where a normal interval would spill over.
+    """
+    m = np.clip(np.asarray(mean, float), 1e-9, 1 - 1e-9)
+    v = np.maximum(np.asarray(var, float), 1e-12)
+    nu = np.maximum(m * (1.0 - m) / v - 1.0, 1e-6)
+    a, b = m * nu, (1.0 - m) * nu
+    tail = (1.0 - level) / 2.0
+    return betaincinv(a, b, tail), betaincinv(a, b, 1.0 - tail)
+
+
+def posterior_interval(
+    alpha: np.ndarray, beta: np.ndarray, level: float = TRUST.interval
+) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval of Beta(alpha, beta) (same as ``scipy.stats.beta.ppf``)."""
+    tail = (1.0 - level) / 2.0
+    return betaincinv(alpha, beta, tail), betaincinv(alpha, beta, 1.0 - tail)
+
+
+def band(say_do: float | None, params: TrustParameters = TRUST) -> str | None:
+    """Performance-to-promise band of a Say/Do ratio (0-1)."""
+    if say_do is None:
+        return None
+    for lower, label in params.bands:
+        if 100.0 * say_do >= lower:
+            return label
+    return params.bands[-1][1]
