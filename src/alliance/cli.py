@@ -81,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
 
         execute_from_command_line(["alliance manage", *argv[1:]])
         return 0
+    if argv[:1] in (["import"], ["export"]):
+        # ``alliance import FILE …`` is the ``import_data`` management command, and so on.
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line([f"alliance {argv[0]}", f"{argv[0]}_data", *argv[1:]])
+        return 0
     if argv[:1] == ["insights"]:
         from alliance.insights.cli import main as insights_main
 
@@ -98,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=1)
     commands.add_parser("manage", help="any Django management command")
     commands.add_parser("insights", help="run an insights model on a JSON file")
+    commands.add_parser("import", help="import a file (CSV, XLSX, OC4IDS, OCDS, IATI)")
+    commands.add_parser("export", help="export data")
     args = parser.parse_args(argv)
 
     if args.command == "demo":

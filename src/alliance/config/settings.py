@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "alliance.engagement",
     "alliance.risks",
     "alliance.scenarios",
+    "alliance.interchange",
     "alliance.web",
 ]
 

@@ -1,0 +1,2 @@
+app_name = "interchange"
+urlpatterns: list = []  # filled by the interchange work
