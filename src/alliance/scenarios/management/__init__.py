@@ -1,0 +1,1 @@
+"""Management commands of the scenarios app (demo scenario, scale generator)."""

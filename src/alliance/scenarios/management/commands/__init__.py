@@ -1,0 +1,1 @@
+"""``demo_load`` and ``generate``."""
