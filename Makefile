@@ -1,0 +1,95 @@
+# Alliance — the two commands of the README, and the checks CI runs.
+#   make demo   create .venv, install, migrate, load the demo scenario, serve on 127.0.0.1:$(PORT)
+#   make test   install what the tests need, run the whole suite on SQLite and on PostgreSQL
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+JOBS ?= 2
+
+# The first Python 3.12+ found: on PATH, under pyenv, or in the usual system places.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 python \
+	$${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3 \
+	$${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 \
+	/usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12; do \
+	if $$c -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v $$c || echo $$c; break; fi; done)
+
+.PHONY: help demo test test-sqlite test-postgresql lint format messages bench clean
+
+help:
+	@sed -n '2,3p' Makefile | sed 's/^# *//'
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Alliance needs Python 3.12 or newer (with venv), and none was found." >&2; \
+	  echo "Install one (e.g. 'apt-get install python3.12 python3.12-venv' or 'pyenv install 3.13')," >&2; \
+	  echo "or point to it: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/alliance demo
+
+test: $(VENV)/.installed chromium postgresql
+	$(MAKE) --no-print-directory test-sqlite test-postgresql
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest -n $(JOBS) -p no:cacheprovider
+
+test-postgresql:
+	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(JOBS) -p no:cacheprovider \
+		-m "not browser" --ignore=src/alliance/insights
+
+.PHONY: chromium postgresql
+# Browser tests drive Debian's Chromium; install it when we can, say so clearly when we cannot.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
+	  fi; fi
+
+# The suite also runs on PostgreSQL: start the local cluster if it is not answering.
+postgresql:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then \
+	    echo "Starting PostgreSQL"; \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
+	    for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  fi; \
+	  pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432;" \
+	    "start it or set TEST_DATABASE_URL to a server the tests may create databases on." >&2; exit 1; }; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	ALLIANCE_TESTING=1 $(BIN)/alliance manage makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the French and German catalogues after changing user-visible text.
+messages: $(VENV)/.installed
+	cd src/alliance && ALLIANCE_TESTING=1 ../../$(BIN)/alliance manage makemessages -l fr -l de --no-obsolete \
+		--ignore 'insights/*' --ignore 'tests/*'
+	cd src/alliance && ALLIANCE_TESTING=1 ../../$(BIN)/alliance manage compilemessages
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/insights.py
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache .ruff_cache
