@@ -86,8 +86,20 @@ class ScheduleParameters:
     slippage_min_factor: float = 0.5
     slippage_max_factor: float = 4.0
     # Correlation between durations of tasks owed by the same party (Gaussian
-    # copula with one shared factor per party). 0 = independent tasks.
+    # copula with one shared factor per party): the correlation of the latent
+    # normals, so Spearman's rho between two such tasks is 6/pi asin(rho / 2).
+    # 0 = independent tasks.
     party_correlation: float = 0.3
+    # Durations are drawn from a table of this many equiprobable quantiles per
+    # task: every probability is exact to 1 / quantile_table_size.
+    quantile_table_size: int = 4096
+    # The party factor of the copula is cut into this many equiprobable bins.
+    copula_bins: int = 64
+    # Iterations per chunk (sized so a chunk's arrays stay in the CPU cache) and
+    # worker threads (0 = one per core). Results depend on the chunk size, not
+    # on the number of threads.
+    chunk_iterations: int = 256
+    threads: int = 0
     # Reported finish quantiles (P50, P80, P95).
     quantiles: tuple[float, ...] = (0.5, 0.8, 0.95)
     # A task is "at risk" when P(on time) is below this.
