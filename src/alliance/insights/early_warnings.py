@@ -1,0 +1,451 @@
+"""Early warnings: rules over commitments, trust, alignment, cadence, schedule, regulation and
+grievances, each raised with a severity, its evidence and a stable key.
+
+The key is a hash of (rule, agreement, subject): re-running the rules on the same situation
+yields the same keys, so the caller can upsert warnings instead of duplicating them, and a
+warning that no longer fires can be closed. Rules (thresholds in
+:class:`~alliance.insights.parameters.WarningParameters`):
+
+=========================  =================================================================
+overdue_commitment         undelivered past its due date (owing party's working days)
+trust_falling              a pair's trust fell by more than X points over the last Y days
+alignment_widening         a pair's expectation gap on a topic widened over the lookback
+key_party_not_met          a key party not met within its expected cadence
+schedule_p80_late          the schedule forecast's P80 finish is past the due date
+regulatory_deadline_near   an unaligned regulatory requirement is due soon (or overdue)
+grievance_response_overdue a grievance still unanswered after its response date
+=========================  =================================================================
+
+:func:`portfolio_warnings` evaluates every rule over a whole
+:class:`~alliance.insights.inputs.PortfolioFrame` with array operations;
+:func:`early_warnings` runs it on one agreement and labels each warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from alliance.insights.alignment import alignment_widening, portfolio_widening
+from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.evidence import Contribution
+from alliance.insights.inputs import AgreementData, PortfolioFrame, canonical, frame_from_agreements
+from alliance.insights.parameters import (
+    ALIGNMENT,
+    SALIENCE,
+    TRUST,
+    WARNINGS,
+    AlignmentParameters,
+    SalienceParameters,
+    TrustParameters,
+    WarningParameters,
+)
+from alliance.insights.salience import salience_score
+from alliance.insights.trust import pair_trust
+from alliance.insights.trust_portfolio import _wd, expected_cadence, portfolio_trust
+
+RULES = (
+    "overdue_commitment",
+    "trust_falling",
+    "alignment_widening",
+    "key_party_not_met",
+    "schedule_p80_late",
+    "regulatory_deadline_near",
+    "grievance_response_overdue",
+)
+SEVERITIES = ("medium", "high")
+_MEDIUM, _HIGH = 0, 1
+
+# Per-task schedule results, as the schedule model reports them: task id -> (P80 finish, due).
+ScheduleForecast = Mapping[str, tuple[date, date]]
+
+
+def warning_key(rule: str, agreement: str, subject: str) -> str:
+    """Stable identity of a warning: the same rule on the same subject gives the same key."""
+    return hashlib.sha1(f"{rule}|{agreement}|{subject}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """One raised warning."""
+
+    key: str
+    rule: str
+    severity: str  # "medium" or "high"
+    agreement: str
+    subject: str  # what it is about: a commitment id, "bank->ministry", a party id, ...
+    title: str
+    value: float  # the measure that tripped the rule (working days, points, ...)
+    evidence: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioWarnings:
+    """Every warning of a frame as columns. ``subject`` holds up to three integers whose meaning
+    depends on the rule (record ``*_ref``, party indexes, topic index); -1 where unused."""
+
+    rule: np.ndarray
+    ag: np.ndarray
+    subject: np.ndarray  # (n, 3)
+    severity: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rule)
+
+    def subjects(self, frame: PortfolioFrame) -> list[str]:
+        """Readable subject of each row (records by their ``*_ref``, parties by id)."""
+        return [_subject(frame, int(r), s) for r, s in zip(self.rule, self.subject, strict=True)]
+
+    def keys(self, frame: PortfolioFrame) -> list[str]:
+        """Stable keys. Records are named by ``*_ref``: in a portfolio frame, make the refs
+        stable ids (e.g. primary keys) for the keys to survive inserts."""
+        ids = frame.agreement_ids or tuple(str(g) for g in range(frame.n_agreements))
+        return [
+            warning_key(RULES[r], ids[g], s)
+            for r, g, s in zip(self.rule, self.ag, self.subjects(frame), strict=True)
+        ]
+
+
+def _subject(frame: PortfolioFrame, rule: int, s: np.ndarray) -> str:
+    name = RULES[rule]
+    if name == "trust_falling":
+        return f"{frame.party_ids[s[0]]}->{frame.party_ids[s[1]]}"
+    if name == "alignment_widening":
+        return f"{frame.topic_ids[s[0]]}|{frame.party_ids[s[1]]}|{frame.party_ids[s[2]]}"
+    if name == "key_party_not_met":
+        return frame.party_ids[s[0]]
+    return str(int(s[0]))
+
+
+# --------------------------------------------------------------------------
+# Portfolio path
+# --------------------------------------------------------------------------
+
+
+def portfolio_warnings(
+    frame: PortfolioFrame,
+    as_of: date,
+    params: WarningParameters = WARNINGS,
+    *,
+    schedule: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    trust: TrustParameters = TRUST,
+    alignment: AlignmentParameters = ALIGNMENT,
+    salience: SalienceParameters = SALIENCE,
+    calendar: WorkingCalendar | None = None,
+) -> PortfolioWarnings:
+    """Every rule over ``frame`` at ``as_of``. ``schedule`` is optional columns
+    (agreement, task ref, P80 date, due date); ``calendar`` counts the days of rules that have
+    no owing party (schedule, regulation, grievances), Monday-Friday by default."""
+    day = np.datetime64(as_of, "D")
+    cal = calendar or WorkingCalendar()
+    parts = [
+        _overdue(frame, day, params),
+        _trust_falling(frame, as_of, params, trust, salience),
+        _widening(frame, as_of, params, alignment, cal),
+        _not_met(frame, day, params, trust, salience),
+        _regulatory(frame, day, params, cal),
+        _grievances(frame, day, params, cal),
+    ]
+    if schedule is not None:
+        parts.append(_schedule(*schedule, params, cal))
+    return PortfolioWarnings(
+        rule=np.concatenate([p[0] for p in parts]),
+        ag=np.concatenate([p[1] for p in parts]),
+        subject=np.concatenate([p[2] for p in parts]),
+        severity=np.concatenate([p[3] for p in parts]),
+        value=np.concatenate([p[4] for p in parts]).astype(np.float64),
+    )
+
+
+def _rows(rule: str, ag, subject, high, value):
+    subject = np.atleast_2d(np.asarray(subject, np.int64))
+    if subject.shape[0] != len(ag):
+        subject = subject.T
+    padded = np.full((len(ag), 3), -1, np.int64)
+    padded[:, : subject.shape[1]] = subject
+    return (
+        np.full(len(ag), RULES.index(rule), np.int64),
+        np.asarray(ag, np.int64),
+        padded,
+        np.where(high, _HIGH, _MEDIUM).astype(np.int64),
+        np.asarray(value, np.float64),
+    )
+
+
+def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
+    open_ = np.isnat(frame.cm_delivered) | (frame.cm_delivered > day)
+    rows = np.flatnonzero(open_ & ~frame.cm_excluded & (frame.cm_due < day))
+    # A commitment owed to several parties has one row per creditor; warn once.
+    _, first = np.unique(frame.cm_ag[rows] * (frame.cm_ref.max(initial=0) + 1) + frame.cm_ref[rows],
+                         return_index=True)  # fmt: skip
+    rows = rows[first]
+    debtor = frame.cm_owed_by[rows]
+    late = _wd(frame, debtor, frame.cm_due[rows], np.full(len(rows), day))
+    keep = late > 0
+    rows, late = rows[keep], late[keep]
+    return _rows(
+        "overdue_commitment", frame.cm_ag[rows], frame.cm_ref[rows][:, None],
+        late >= params.overdue_high_working_days, late,
+    )  # fmt: skip
+
+
+def _trust_falling(frame, as_of: date, params, trust, salience):
+    then = as_of - timedelta(days=params.trust_drop_days)
+    now_r = portfolio_trust(frame, as_of, trust, salience)
+    old_r = portfolio_trust(frame, then, trust, salience)
+    drop = old_r.index - now_r.index
+    k = np.flatnonzero(drop > params.trust_drop_points)
+    return _rows(
+        "trust_falling", now_r.pair_ag[k],
+        np.stack([now_r.pair_truster[k], now_r.pair_trustee[k]], axis=1),
+        drop[k] > 2 * params.trust_drop_points, drop[k],
+    )  # fmt: skip
+
+
+def _widening(frame, as_of: date, params, alignment, cal):
+    then = as_of - timedelta(days=params.alignment_lookback_days)
+    old, new, k_new, k_old = portfolio_widening(frame, then, as_of, alignment, cal)
+    subject = np.stack(
+        [
+            new.pair_topic[k_new],
+            frame.ex_party[new.pair_a[k_new]],
+            frame.ex_party[new.pair_b[k_new]],
+        ],
+        axis=1,
+    )
+    grown = new.distance[k_new] - old.distance[k_old]
+    return _rows(
+        "alignment_widening", new.pair_ag[k_new], subject, new.distance[k_new] >= 0.5, grown
+    )
+
+
+def _not_met(frame, day, params, trust, salience):
+    """Key participants whose last interaction is older than their expected cadence."""
+    key = _key_participants(frame, salience)
+    ag, party = frame.pp_ag[key], frame.pp_party[key]
+    n = max(frame.n_parties, 1)
+    seen = frame.ix_date <= day
+    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
+    uniq, inv = np.unique(member, return_inverse=True)
+    last = np.full(len(uniq) + 1, np.iinfo(np.int64).min)  # one spare slot for "never met"
+    np.maximum.at(last, inv, frame.ix_date[seen].astype(np.int64))
+    pos = np.searchsorted(uniq, ag * n + party)
+    met = np.zeros(len(ag), bool)
+    inside = pos < len(uniq)
+    met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
+    since = np.where(met, last[pos].astype("datetime64[D]"), day)
+    gap = _wd(frame, party, since, np.full(len(ag), day)).astype(np.float64)
+    cadence = expected_cadence(
+        frame.party_cycle[party], frame.party_cycle[party], _sal(frame, key, salience), trust
+    )
+    late = ~met | (gap > params.cadence_tolerance * cadence)
+    value = np.where(met, gap, np.inf)
+    return _rows(
+        "key_party_not_met", ag[late], party[late][:, None],
+        ~met[late] | (gap[late] > 2 * params.cadence_tolerance * cadence[late]), value[late],
+    )  # fmt: skip
+
+
+def _key_participants(frame: PortfolioFrame, salience: SalienceParameters) -> np.ndarray:
+    """Participation rows of key players (Mendelow) or definitive stakeholders, one per party."""
+    t, g = salience.attribute_threshold, salience.grid_threshold
+    definitive = (frame.pp_power >= t) & (frame.pp_legitimacy >= t) & (frame.pp_urgency >= t)
+    key_player = (frame.pp_power >= g) & (frame.pp_interest >= g)
+    rows = np.flatnonzero(definitive | key_player)
+    n = max(frame.n_parties, 1)
+    _, first = np.unique(frame.pp_ag[rows] * n + frame.pp_party[rows], return_index=True)
+    return rows[first]
+
+
+def _sal(frame: PortfolioFrame, rows: np.ndarray, salience: SalienceParameters) -> np.ndarray:
+    return salience_score(
+        frame.pp_power[rows], frame.pp_legitimacy[rows], frame.pp_urgency[rows], salience
+    )
+
+
+def _regulatory(frame, day, params, cal):
+    rows = np.flatnonzero(~frame.rq_aligned & ~np.isnat(frame.rq_due))
+    left = cal.working_days_between(np.full(len(rows), day), frame.rq_due[rows])
+    left = np.asarray(left, np.int64)
+    keep = left <= params.regulatory_near_working_days
+    rows, left = rows[keep], left[keep]
+    return _rows(
+        "regulatory_deadline_near", frame.rq_ag[rows], frame.rq_ref[rows][:, None], left < 0, left
+    )
+
+
+def _grievances(frame, day, params, cal):
+    open_ = np.isnat(frame.gr_responded) | (frame.gr_responded > day)
+    rows = np.flatnonzero(open_ & (frame.gr_due < day))
+    late = np.asarray(
+        cal.working_days_between(frame.gr_due[rows], np.full(len(rows), day)), np.int64
+    )
+    keep = late > 0
+    rows, late = rows[keep], late[keep]
+    return _rows(
+        "grievance_response_overdue", frame.gr_ag[rows], frame.gr_ref[rows][:, None],
+        late >= params.grievance_high_working_days, late,
+    )  # fmt: skip
+
+
+def _schedule(ag, task, p80, due, params, cal):
+    p80, due = np.asarray(p80, "datetime64[D]"), np.asarray(due, "datetime64[D]")
+    past = np.asarray(cal.working_days_between(due, p80), np.int64)
+    keep = past > 0
+    return _rows(
+        "schedule_p80_late", np.asarray(ag)[keep], np.asarray(task)[keep][:, None],
+        past[keep] >= params.p80_high_working_days, past[keep],
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Per-agreement path
+# --------------------------------------------------------------------------
+
+
+def early_warnings(
+    data: AgreementData,
+    as_of: date,
+    params: WarningParameters = WARNINGS,
+    *,
+    schedule: ScheduleForecast | None = None,
+    trust: TrustParameters = TRUST,
+    alignment: AlignmentParameters = ALIGNMENT,
+    salience: SalienceParameters = SALIENCE,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[EarlyWarning, ...]:
+    """Every warning of one agreement at ``as_of``, most severe first. ``schedule`` maps task
+    ids to (P80 finish, due date) from the schedule-risk model."""
+    data = canonical(data)
+    frame = frame_from_agreements([data])
+    tasks = sorted(schedule or {})
+    columns = None
+    if tasks:
+        columns = (
+            np.zeros(len(tasks), np.int64),
+            np.arange(len(tasks)),
+            np.array([schedule[t][0] for t in tasks], "datetime64[D]"),
+            np.array([schedule[t][1] for t in tasks], "datetime64[D]"),
+        )
+    found = portfolio_warnings(
+        frame, as_of, params, schedule=columns, trust=trust, alignment=alignment,
+        salience=salience, calendar=calendar,
+    )  # fmt: skip
+    ctx = _Ctx(data, frame, tasks, as_of, params, trust, alignment, salience, calendar)
+    out = [_labelled(ctx, found, k) for k in range(len(found))]
+    return tuple(sorted(out, key=lambda w: (-SEVERITIES.index(w.severity), w.rule, w.subject)))
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    data: AgreementData
+    frame: PortfolioFrame
+    tasks: list[str]
+    as_of: date
+    params: WarningParameters
+    trust: TrustParameters
+    alignment: AlignmentParameters
+    salience: SalienceParameters
+    calendar: WorkingCalendar | None
+
+
+def _labelled(ctx: _Ctx, found: PortfolioWarnings, k: int) -> EarlyWarning:
+    rule = RULES[int(found.rule[k])]
+    subject, title, evidence = _DESCRIBE[rule](ctx, found.subject[k], float(found.value[k]))
+    return EarlyWarning(
+        key=warning_key(rule, ctx.data.id, subject),
+        rule=rule,
+        severity=SEVERITIES[int(found.severity[k])],
+        agreement=ctx.data.id,
+        subject=subject,
+        title=title,
+        value=float(found.value[k]),
+        evidence=evidence,
+    )
+
+
+def _fact(label: str, value: float, kind: str, event_id: str | None, when=None) -> tuple:
+    return (Contribution(label, value, event_id, kind, when),)
+
+
+def _describe_overdue(ctx, s, value):
+    c = ctx.data.commitments[int(s[0])]
+    name = c.label or c.id
+    title = f"{name} ({c.owed_by}) is {value:.0f} working days overdue"
+    return c.id, title, _fact(f"due {c.due}, not delivered", value, "commitment", c.id, c.due)
+
+
+def _describe_trust(ctx, s, value):
+    a, b = ctx.frame.party_ids[int(s[0])], ctx.frame.party_ids[int(s[1])]
+    days = ctx.params.trust_drop_days
+    title = f"{a}'s trust in {b} fell {value:.0f} points in {days} days"
+    # The events of the period that pulled it down, largest first.
+    since = ctx.as_of - timedelta(days=days)
+    pair = pair_trust(ctx.data, a, b, ctx.as_of, ctx.trust, ctx.salience, trend=False)
+    recent = [c for c in pair.evidence.contributions if c.date and c.date > since]
+    movers = sorted((c for c in recent if c.contribution < 0), key=lambda c: c.contribution)
+    return f"{a}->{b}", title, _fact(title, -value, "trust", f"{a}->{b}") + tuple(movers[:5])
+
+
+def _describe_widening(ctx, s, value):
+    ids = ctx.frame.party_ids
+    topic, a, b = ctx.frame.topic_ids[int(s[0])], ids[int(s[1])], ids[int(s[2])]
+    title = f"{a} and {b} drift apart on {topic}"
+    subject = f"{topic}|{a}|{b}"
+    facts = [Contribution(f"distance grew by {value:.2f}", value, subject, "expectation_gap")]
+    then = ctx.as_of - timedelta(days=ctx.params.alignment_lookback_days)
+    for w in alignment_widening(ctx.data, then, ctx.as_of, ctx.alignment, ctx.calendar):
+        if (w.topic, w.party, w.other) == (topic, a, b) and w.date_gap_change is not None:
+            text = (
+                f"target dates {abs(w.before.date_gap_working_days)} -> "
+                f"{abs(w.after.date_gap_working_days)} working days apart"
+            )
+            facts.append(Contribution(text, float(w.date_gap_change), subject, "expectation_gap"))
+    return subject, title, tuple(facts)
+
+
+def _describe_not_met(ctx, s, value):
+    party = ctx.frame.party_ids[int(s[0])]
+    if np.isinf(value):
+        title = f"{party} (key party) has never been met"
+    else:
+        title = f"{party} (key party) not met for {value:.0f} working days"
+    return party, title, _fact(title, value, "cadence", party)
+
+
+def _describe_schedule(ctx, s, value):
+    task = ctx.tasks[int(s[0])]
+    title = f"{task}: P80 finish {value:.0f} working days past the due date"
+    return task, title, _fact(title, value, "schedule", task)
+
+
+def _describe_regulatory(ctx, s, value):
+    r = ctx.data.regulatory[int(s[0])]
+    name = r.label or r.id
+    if value < 0:
+        title = f"{name}: regulatory deadline passed {-value:.0f} working days ago"
+    else:
+        title = f"{name}: regulatory deadline in {value:.0f} working days, not aligned"
+    return r.id, title, _fact(title, value, "regulatory_requirement", r.id, r.due)
+
+
+def _describe_grievance(ctx, s, value):
+    g = ctx.data.grievances[int(s[0])]
+    title = f"{g.label or g.id}: response {value:.0f} working days overdue"
+    return g.id, title, _fact(title, value, "grievance", g.id, g.response_due)
+
+
+_DESCRIBE = {
+    "overdue_commitment": _describe_overdue,
+    "trust_falling": _describe_trust,
+    "alignment_widening": _describe_widening,
+    "key_party_not_met": _describe_not_met,
+    "schedule_p80_late": _describe_schedule,
+    "regulatory_deadline_near": _describe_regulatory,
+    "grievance_response_overdue": _describe_grievance,
+}

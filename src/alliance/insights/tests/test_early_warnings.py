@@ -1,0 +1,150 @@
+"""Early warnings: each rule fires on its situation, with evidence and a stable key."""
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from alliance.insights.early_warnings import (
+    RULES,
+    early_warnings,
+    portfolio_warnings,
+    warning_key,
+)
+from alliance.insights.inputs import (
+    AgreementData,
+    Commitment,
+    Expectation,
+    Grievance,
+    Interaction,
+    Participation,
+    Party,
+    PulseResponse,
+    RegulatoryRequirement,
+    frame_from_agreements,
+)
+from alliance.insights.tests.test_evidence import AS_OF, SETTINGS, agreements
+
+KEY = dict(power=5, legitimacy=5, urgency=5, interest=5)
+DAY = timedelta(days=1)
+
+
+def troubled() -> AgreementData:
+    """One agreement in which every rule has something to say."""
+    parties = (Party("bank"), Party("min", decision_cycle_days=20), Party("epc"))
+    good, bad = (
+        dict.fromkeys(("ability", "integrity"), 7),
+        dict.fromkeys(("ability", "integrity"), 1),
+    )
+    return AgreementData(
+        "ag-1",
+        parties,
+        tuple(Participation(p.id, **KEY) for p in parties),
+        commitments=(
+            Commitment("c-permit", "min", ("bank", "epc"), AS_OF - 60 * DAY, label="permit"),
+            Commitment("c-fresh", "min", ("bank",), AS_OF - 2 * DAY, label="report"),
+            Commitment("c-done", "bank", ("min",), AS_OF - 9 * DAY, AS_OF - 10 * DAY),
+            Commitment("c-waived", "bank", ("min",), AS_OF - 90 * DAY, status="waived"),
+        ),
+        interactions=(
+            Interaction("i1", AS_OF - 5 * DAY, ("bank", "epc")),
+            Interaction("i2", AS_OF - 200 * DAY, ("bank", "min")),
+        ),
+        pulses=(
+            *(PulseResponse(f"old{k}", "bank", "min", AS_OF - 200 * DAY, **good) for k in range(6)),
+            *(PulseResponse(f"new{k}", "bank", "min", AS_OF - 20 * DAY, **bad) for k in range(6)),
+        ),
+        expectations=(
+            Expectation("bank", "close", date(2025, 9, 1), recorded=AS_OF - 300 * DAY),
+            Expectation("min", "close", date(2025, 9, 1), recorded=AS_OF - 300 * DAY),
+            Expectation("min", "close", date(2026, 3, 1), recorded=AS_OF - 30 * DAY),
+        ),
+        regulatory=(
+            RegulatoryRequirement("r-esia", AS_OF + 10 * DAY, label="ESIA approval"),
+            RegulatoryRequirement("r-far", AS_OF + 200 * DAY),
+            RegulatoryRequirement("r-done", AS_OF + 5 * DAY, aligned=True),
+        ),
+        grievances=(
+            Grievance("g-noise", AS_OF - 40 * DAY, AS_OF - 30 * DAY, label="noise"),
+            Grievance("g-ok", AS_OF - 40 * DAY, AS_OF - 30 * DAY, AS_OF - 31 * DAY),
+        ),
+    )
+
+
+SCHEDULE = {"t-civil": (date(2025, 12, 1), date(2025, 9, 1)), "t-ok": (AS_OF, AS_OF + DAY)}
+
+
+def by_rule(warnings):
+    out = {}
+    for w in warnings:
+        out.setdefault(w.rule, []).append(w)
+    return out
+
+
+def test_every_rule_fires_on_its_situation_and_only_there():
+    found = by_rule(early_warnings(troubled(), AS_OF, schedule=SCHEDULE))
+    assert set(found) == set(RULES)
+    assert sorted(w.subject for w in found["overdue_commitment"]) == ["c-fresh", "c-permit"]
+    assert [w.subject for w in found["trust_falling"]] == ["bank->min"]
+    assert [w.subject for w in found["alignment_widening"]] == ["close|bank|min"]
+    assert [w.subject for w in found["key_party_not_met"]] == ["min"]
+    assert [w.subject for w in found["schedule_p80_late"]] == ["t-civil"]
+    assert [w.subject for w in found["regulatory_deadline_near"]] == ["r-esia"]
+    assert [w.subject for w in found["grievance_response_overdue"]] == ["g-noise"]
+
+
+def test_severity_follows_the_thresholds():
+    found = {w.subject: w for w in early_warnings(troubled(), AS_OF, schedule=SCHEDULE)}
+    assert found["c-permit"].severity == "high" and found["c-fresh"].severity == "medium"
+    assert found["t-civil"].severity == "high"
+
+
+def test_warnings_carry_their_evidence():
+    found = {w.subject: w for w in early_warnings(troubled(), AS_OF)}
+    assert found["c-permit"].evidence[0].event_id == "c-permit"
+    trust = found["bank->min"]
+    assert trust.value > 10
+    assert any(c.event_kind == "pulse" and c.contribution < 0 for c in trust.evidence)
+    assert any("working days apart" in c.label for c in found["close|bank|min"].evidence)
+
+
+def test_most_severe_first():
+    severities = [w.severity for w in early_warnings(troubled(), AS_OF)]
+    assert severities == sorted(severities, key=lambda s: s != "high")
+
+
+def test_keys_are_stable_across_reruns_and_unique():
+    first = early_warnings(troubled(), AS_OF, schedule=SCHEDULE)
+    again = early_warnings(troubled(), AS_OF, schedule=SCHEDULE)
+    assert [w.key for w in first] == [w.key for w in again]
+    assert len({w.key for w in first}) == len(first)
+    assert first[0].key == warning_key(first[0].rule, "ag-1", first[0].subject)
+
+
+def test_keys_do_not_move_when_unrelated_records_are_added():
+    data = troubled()
+    more = replace(
+        data,
+        commitments=(Commitment("a-new", "epc", ("bank",), AS_OF + 30 * DAY), *data.commitments),
+    )
+    keys = {w.subject: w.key for w in early_warnings(data, AS_OF)}
+    assert keys == {w.subject: w.key for w in early_warnings(more, AS_OF)}
+
+
+def test_portfolio_rows_match_the_per_agreement_warnings():
+    data = troubled()
+    frame = frame_from_agreements([data, data])
+    found = portfolio_warnings(frame, AS_OF)
+    assert len(found) == 2 * len(early_warnings(data, AS_OF))
+
+
+@SETTINGS
+@given(agreements(), st.randoms(use_true_random=False))
+def test_keys_do_not_depend_on_input_order(data, rnd: random.Random):
+    items = list(data.commitments)
+    rnd.shuffle(items)
+    a = early_warnings(data, AS_OF)
+    b = early_warnings(replace(data, commitments=tuple(items)), AS_OF)
+    assert sorted(w.key for w in a) == sorted(w.key for w in b)
