@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -290,7 +291,7 @@ def get_visible_or_404(user: User, model: type[Model], **lookup: Any) -> Model:
     """Fetch one object the user may see; anything else is a 404, as if it did not exist."""
     try:
         return visible_to(user, model).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+    except (model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
 
 
