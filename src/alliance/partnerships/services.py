@@ -9,12 +9,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction, Role
 from alliance.accounts.models import Membership
-from alliance.core.services import audit, require_change, save_changes, save_new
+from alliance.accounts.policy import can_manage_members
+from alliance.core.services import (
+    audit,
+    delete_audited,
+    require_change,
+    save_changes,
+    save_new,
+)
 from alliance.partnerships.choices import CommitmentStatus, DueTrigger
 from alliance.partnerships.models import (
     Agreement,
@@ -311,3 +319,84 @@ def strategic_objective_create(
     return save_new(
         actor=actor, obj=objective, m2m={"commitments": commitments, "indicators": indicators}
     )
+
+
+# ----- corrections and deletions (each audited with the values it removes) -----
+
+
+def _delete(actor: Any, obj: Any) -> None:
+    """Delete through the audit trail; an object still referenced elsewhere is refused with a
+    message instead of a database error."""
+    try:
+        with transaction.atomic():
+            delete_audited(actor=actor, obj=obj)
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("“%(obj)s” is still referred to elsewhere and cannot be deleted.") % {"obj": obj}
+        ) from exc
+
+
+@transaction.atomic
+def party_delete(*, actor: Any, party: Party) -> None:
+    _delete(actor, party)
+
+
+@transaction.atomic
+def blackout_period_update(*, actor: Any, period: BlackoutPeriod, **changes: Any) -> BlackoutPeriod:
+    return save_changes(actor=actor, obj=period, changes=changes)
+
+
+@transaction.atomic
+def blackout_period_delete(*, actor: Any, period: BlackoutPeriod) -> None:
+    _delete(actor, period)
+
+
+@transaction.atomic
+def person_delete(*, actor: Any, person: Person) -> None:
+    _delete(actor, person)
+
+
+@transaction.atomic
+def agreement_delete(*, actor: Any, agreement: Agreement) -> None:
+    """Delete an agreement and everything hanging from it: only its owner may."""
+    if not can_manage_members(actor, agreement):
+        raise PermissionDenied(_("Only the agreement's owner may delete it."))
+    _delete(actor, agreement)
+
+
+@transaction.atomic
+def participation_delete(*, actor: Any, participation: Participation) -> None:
+    """Remove a party from an agreement; refused while it owes or is owed commitments."""
+    agreement, party = participation.agreement, participation.party
+    if (
+        Commitment.objects.filter(agreement=agreement)
+        .filter(Q(owed_by=party) | Q(owed_to=party))
+        .exists()
+    ):
+        raise ValidationError(
+            {"party": _("This party still owes or is owed commitments in the agreement.")}
+        )
+    _delete(actor, participation)
+
+
+@transaction.atomic
+def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
+    _delete(actor, milestone)
+
+
+@transaction.atomic
+def commitment_delete(*, actor: Any, commitment: Commitment) -> None:
+    _delete(actor, commitment)
+
+
+@transaction.atomic
+def strategic_objective_update(
+    *, actor: Any, objective: StrategicObjective, **changes: Any
+) -> StrategicObjective:
+    m2m = {k: changes.pop(k) for k in ("commitments", "indicators") if k in changes}
+    return save_changes(actor=actor, obj=objective, changes=changes, m2m=m2m or None)
+
+
+@transaction.atomic
+def strategic_objective_delete(*, actor: Any, objective: StrategicObjective) -> None:
+    _delete(actor, objective)
