@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alliance.core.models import Confidentiality
-from alliance.core.services import save_changes, save_new
+from alliance.core.services import delete_audited, save_changes, save_new
 from alliance.engagement.choices import GrievanceStatus
 from alliance.engagement.models import (
     Expectation,
@@ -197,3 +197,81 @@ def grievance_respond(
         changes["resolved_on"] = on
         changes["status"] = GrievanceStatus.RESOLVED
     return save_changes(actor=actor, obj=grievance, changes=changes)
+
+
+# ----- corrections and deletions (each audited with the values it removes) -----
+
+
+@transaction.atomic
+def interaction_delete(*, actor: Any, interaction: Interaction) -> None:
+    """Delete an interaction; the commitments agreed during it stay, without their source."""
+    delete_audited(actor=actor, obj=interaction)
+
+
+@transaction.atomic
+def person_note_update(*, actor: Any, note: PersonNote, **changes: Any) -> PersonNote:
+    m2m = {"restricted_to": changes.pop("restricted_to")} if "restricted_to" in changes else None
+    if m2m is not None:
+        confidentiality = changes.get("confidentiality", note.confidentiality)
+        m2m["restricted_to"] = _restricted_m2m(actor, confidentiality, m2m["restricted_to"])
+    return save_changes(actor=actor, obj=note, changes=changes, m2m=m2m)
+
+
+@transaction.atomic
+def person_note_delete(*, actor: Any, note: PersonNote) -> None:
+    delete_audited(actor=actor, obj=note)
+
+
+@transaction.atomic
+def topic_update(*, actor: Any, topic: Topic, **changes: Any) -> Topic:
+    return save_changes(actor=actor, obj=topic, changes=changes)
+
+
+@transaction.atomic
+def topic_delete(*, actor: Any, topic: Topic) -> None:
+    delete_audited(actor=actor, obj=topic)
+
+
+@transaction.atomic
+def expectation_update(*, actor: Any, expectation: Expectation, **changes: Any) -> Expectation:
+    """Correct a recorded expectation (a changed position is a new record, not an update)."""
+    if "party" in changes or "topic" in changes:
+        raise ValidationError({"party": _("Record a new expectation for another party or topic.")})
+    return save_changes(actor=actor, obj=expectation, changes=changes)
+
+
+@transaction.atomic
+def expectation_delete(*, actor: Any, expectation: Expectation) -> None:
+    delete_audited(actor=actor, obj=expectation)
+
+
+@transaction.atomic
+def trust_pulse_update(*, actor: Any, pulse: TrustPulse, **changes: Any) -> TrustPulse:
+    return save_changes(actor=actor, obj=pulse, changes=changes)
+
+
+@transaction.atomic
+def trust_pulse_delete(*, actor: Any, pulse: TrustPulse) -> None:
+    delete_audited(actor=actor, obj=pulse)
+
+
+@transaction.atomic
+def trust_response_update(*, actor: Any, response: TrustResponse, **changes: Any) -> TrustResponse:
+    if "respondent" in changes or "pulse" in changes:
+        raise ValidationError({"respondent": _("Submit a new response for another respondent.")})
+    return save_changes(actor=actor, obj=response, changes=changes)
+
+
+@transaction.atomic
+def trust_response_delete(*, actor: Any, response: TrustResponse) -> None:
+    delete_audited(actor=actor, obj=response)
+
+
+@transaction.atomic
+def grievance_update(*, actor: Any, grievance: Grievance, **changes: Any) -> Grievance:
+    return save_changes(actor=actor, obj=grievance, changes=changes)
+
+
+@transaction.atomic
+def grievance_delete(*, actor: Any, grievance: Grievance) -> None:
+    delete_audited(actor=actor, obj=grievance)
