@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from alliance.core.models import Confidentiality
-from alliance.core.services import save_changes, save_new
+from alliance.core.services import delete_audited, save_changes, save_new
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.risks.choices import WarningStatus
 from alliance.risks.models import (
@@ -100,3 +100,52 @@ def early_warning_raise(
 @transaction.atomic
 def early_warning_set_status(*, actor: Any, warning: EarlyWarning, status: str) -> EarlyWarning:
     return save_changes(actor=actor, obj=warning, changes={"status": status})
+
+
+# ----- corrections and deletions (each audited with the values it removes) -----
+
+
+@transaction.atomic
+def risk_delete(*, actor: Any, risk: Risk) -> None:
+    delete_audited(actor=actor, obj=risk)
+
+
+@transaction.atomic
+def regulatory_requirement_delete(*, actor: Any, requirement: RegulatoryRequirement) -> None:
+    delete_audited(actor=actor, obj=requirement)
+
+
+@transaction.atomic
+def local_indicator_update(
+    *, actor: Any, indicator: LocalIndicator, **changes: Any
+) -> LocalIndicator:
+    return save_changes(actor=actor, obj=indicator, changes=changes)
+
+
+@transaction.atomic
+def local_indicator_delete(*, actor: Any, indicator: LocalIndicator) -> None:
+    delete_audited(actor=actor, obj=indicator)
+
+
+@transaction.atomic
+def indicator_observation_update(
+    *, actor: Any, observation: IndicatorObservation, **changes: Any
+) -> IndicatorObservation:
+    return save_changes(actor=actor, obj=observation, changes=changes)
+
+
+@transaction.atomic
+def indicator_observation_delete(*, actor: Any, observation: IndicatorObservation) -> None:
+    delete_audited(actor=actor, obj=observation)
+
+
+@transaction.atomic
+def early_warning_update(*, actor: Any, warning: EarlyWarning, **changes: Any) -> EarlyWarning:
+    """Edit a warning raised by a person (what, why, severity, owner, confidentiality)."""
+    m2m = {"restricted_to": changes.pop("restricted_to")} if "restricted_to" in changes else None
+    return save_changes(actor=actor, obj=warning, changes=changes, m2m=m2m)
+
+
+@transaction.atomic
+def early_warning_delete(*, actor: Any, warning: EarlyWarning) -> None:
+    delete_audited(actor=actor, obj=warning)
