@@ -43,7 +43,7 @@ def audit(
 
     before = dict(before or {})
     after = dict(after if after is not None else snapshot(obj))
-    if action == AuditAction.UPDATE:
+    if action in (AuditAction.UPDATE, AuditAction.STATUS):
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
