@@ -215,14 +215,17 @@ def portfolio_widening(
     after: date | np.ndarray,
     params: AlignmentParameters = ALIGNMENT,
     calendar: WorkingCalendar | None = None,
+    *,
+    after_result: PortfolioAlignment | None = None,
 ) -> tuple[PortfolioAlignment, PortfolioAlignment, np.ndarray, np.ndarray]:
     """Pairs whose gap widened from ``before`` to ``after``.
 
     Returns both results and, for the widened pairs, their row in ``after`` and their row in
     ``before``. A pair is matched across dates by (agreement, topic, party, other).
+    ``after_result`` reuses an alignment already computed at ``after``.
     """
     old = portfolio_alignment(frame, before, params, calendar)
-    new = portfolio_alignment(frame, after, params, calendar)
+    new = after_result or portfolio_alignment(frame, after, params, calendar)
     old_key, new_key = _pair_keys(frame, old), _pair_keys(frame, new)
     order = np.argsort(old_key)
     pos = np.minimum(np.searchsorted(old_key[order], new_key), max(len(old_key) - 1, 0))

@@ -27,10 +27,16 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
-from alliance.insights.alignment import alignment_widening, portfolio_widening
+from alliance.insights.alignment import (
+    PortfolioAlignment,
+    Widening,
+    alignment_widening,
+    portfolio_widening,
+)
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.evidence import Contribution
 from alliance.insights.inputs import AgreementData, PortfolioFrame, canonical, frame_from_agreements
@@ -45,8 +51,8 @@ from alliance.insights.parameters import (
     WarningParameters,
 )
 from alliance.insights.salience import salience_score
-from alliance.insights.trust import pair_trust
-from alliance.insights.trust_portfolio import _wd, expected_cadence, portfolio_trust
+from alliance.insights.trust import AgreementTrust, agreement_trust
+from alliance.insights.trust_portfolio import PortfolioTrust, _wd, expected_cadence, portfolio_trust
 
 RULES = (
     "overdue_commitment",
@@ -137,16 +143,19 @@ def portfolio_warnings(
     alignment: AlignmentParameters = ALIGNMENT,
     salience: SalienceParameters = SALIENCE,
     calendar: WorkingCalendar | None = None,
+    trust_now: PortfolioTrust | None = None,
+    alignment_now: PortfolioAlignment | None = None,
 ) -> PortfolioWarnings:
     """Every rule over ``frame`` at ``as_of``. ``schedule`` is optional columns
     (agreement, task ref, P80 date, due date); ``calendar`` counts the days of rules that have
-    no owing party (schedule, regulation, grievances), Monday-Friday by default."""
+    no owing party (schedule, regulation, grievances), Monday-Friday by default. Pass the trust
+    and alignment already computed at ``as_of`` (same parameters) to skip computing them again."""
     day = np.datetime64(as_of, "D")
     cal = calendar or WorkingCalendar()
     parts = [
         _overdue(frame, day, params),
-        _trust_falling(frame, as_of, params, trust, salience),
-        _widening(frame, as_of, params, alignment, cal),
+        _trust_falling(frame, as_of, params, trust, salience, trust_now),
+        _widening(frame, as_of, params, alignment, cal, alignment_now),
         _not_met(frame, day, params, trust, salience),
         _regulatory(frame, day, params, cal),
         _grievances(frame, day, params, cal),
@@ -194,10 +203,10 @@ def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
     )  # fmt: skip
 
 
-def _trust_falling(frame, as_of: date, params, trust, salience):
+def _trust_falling(frame, as_of: date, params, trust, salience, now_r):
     then = as_of - timedelta(days=params.trust_drop_days)
-    now_r = portfolio_trust(frame, as_of, trust, salience)
-    old_r = portfolio_trust(frame, then, trust, salience)
+    now_r = now_r or portfolio_trust(frame, as_of, trust, salience, intervals=False)
+    old_r = portfolio_trust(frame, then, trust, salience, intervals=False)
     drop = old_r.index - now_r.index
     k = np.flatnonzero(drop > params.trust_drop_points)
     return _rows(
@@ -207,9 +216,11 @@ def _trust_falling(frame, as_of: date, params, trust, salience):
     )  # fmt: skip
 
 
-def _widening(frame, as_of: date, params, alignment, cal):
+def _widening(frame, as_of: date, params, alignment, cal, new):
     then = as_of - timedelta(days=params.alignment_lookback_days)
-    old, new, k_new, k_old = portfolio_widening(frame, then, as_of, alignment, cal)
+    old, new, k_new, k_old = portfolio_widening(
+        frame, then, as_of, alignment, cal, after_result=new
+    )
     subject = np.stack(
         [
             new.pair_topic[k_new],
@@ -353,6 +364,16 @@ class _Ctx:
     salience: SalienceParameters
     calendar: WorkingCalendar | None
 
+    # Computed once, and only when a warning of that rule needs its details.
+    @cached_property
+    def trust_result(self) -> AgreementTrust:
+        return agreement_trust(self.data, self.as_of, self.trust, self.salience, trend=False)
+
+    @cached_property
+    def widenings(self) -> tuple[Widening, ...]:
+        then = self.as_of - timedelta(days=self.params.alignment_lookback_days)
+        return alignment_widening(self.data, then, self.as_of, self.alignment, self.calendar)
+
 
 def _labelled(ctx: _Ctx, found: PortfolioWarnings, k: int) -> EarlyWarning:
     rule = RULES[int(found.rule[k])]
@@ -386,7 +407,7 @@ def _describe_trust(ctx, s, value):
     title = f"{a}'s trust in {b} fell {value:.0f} points in {days} days"
     # The events of the period that pulled it down, largest first.
     since = ctx.as_of - timedelta(days=days)
-    pair = pair_trust(ctx.data, a, b, ctx.as_of, ctx.trust, ctx.salience, trend=False)
+    pair = ctx.trust_result.pair(a, b)
     recent = [c for c in pair.evidence.contributions if c.date and c.date > since]
     movers = sorted((c for c in recent if c.contribution < 0), key=lambda c: c.contribution)
     return f"{a}->{b}", title, _fact(title, -value, "trust", f"{a}->{b}") + tuple(movers[:5])
@@ -398,8 +419,7 @@ def _describe_widening(ctx, s, value):
     title = f"{a} and {b} drift apart on {topic}"
     subject = f"{topic}|{a}|{b}"
     facts = [Contribution(f"distance grew by {value:.2f}", value, subject, "expectation_gap")]
-    then = ctx.as_of - timedelta(days=ctx.params.alignment_lookback_days)
-    for w in alignment_widening(ctx.data, then, ctx.as_of, ctx.alignment, ctx.calendar):
+    for w in ctx.widenings:
         if (w.topic, w.party, w.other) == (topic, a, b) and w.date_gap_change is not None:
             text = (
                 f"target dates {abs(w.before.date_gap_working_days)} -> "
