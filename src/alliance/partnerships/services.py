@@ -235,6 +235,18 @@ def commitment_add_dependency(
     return link
 
 
+@transaction.atomic
+def commitment_remove_dependency(
+    *, actor: Any, commitment: Commitment, prerequisite: Commitment
+) -> None:
+    """Drop the link "``commitment`` waits for ``prerequisite``" (audited like adding it)."""
+    require_change(actor, commitment)
+    before = {"depends_on": sorted(str(p.uuid) for p in commitment.depends_on.all())}
+    CommitmentDependency.objects.filter(commitment=commitment, prerequisite=prerequisite).delete()
+    after = {"depends_on": sorted(str(p.uuid) for p in commitment.depends_on.all())}
+    audit(actor=actor, obj=commitment, action=AuditAction.UPDATE, before=before, after=after)
+
+
 # Which status moves make sense; anything else is refused with a message.
 ALLOWED_MOVES: dict[str, set[str]] = {
     CommitmentStatus.PLANNED: {"in_progress", "delivered", "late", "waived", "disputed"},
