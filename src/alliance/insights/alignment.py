@@ -32,6 +32,7 @@ from alliance.insights.inputs import (
     PortfolioFrame,
     canonical,
     frame_from_agreements,
+    jsonable,
     ordered_pairs_within,
 )
 from alliance.insights.parameters import ALIGNMENT, AlignmentParameters
@@ -425,3 +426,19 @@ def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
             )
         )
     return out
+
+
+def alignment_report(
+    data: AgreementData,
+    as_of: date,
+    since: date | None = None,
+    params: AlignmentParameters = ALIGNMENT,
+    calendar: WorkingCalendar | None = None,
+) -> dict:
+    """The JSON output of ``alliance insights alignment``: score, matrix, topics with their
+    pair gaps, what is missing, the evidence and, given ``since``, the gaps that widened."""
+    report = jsonable(agreement_alignment(data, as_of, params, calendar))
+    if since is not None:
+        report["since"] = since.isoformat()
+        report["widening"] = jsonable(alignment_widening(data, since, as_of, params, calendar))
+    return report

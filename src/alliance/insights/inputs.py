@@ -15,7 +15,7 @@ too, so both paths run the very same arithmetic.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -551,3 +551,104 @@ def replicate(frame: PortfolioFrame, copies: int) -> PortfolioFrame:
         host_country=frame.host_country * copies,
         **columns,
     )
+
+
+# --------------------------------------------------------------------------
+# JSON (the portable input of ``alliance insights trust|alignment FILE.json``)
+# --------------------------------------------------------------------------
+
+_DATE_FIELDS = frozenset(
+    {"due", "delivered", "date", "asked", "answered", "target_date", "recorded", "received",
+     "response_due", "responded"}
+)  # fmt: skip
+_TUPLE_FIELDS = frozenset({"owed_to", "parties", "people"})
+_RECORDS = {
+    "participations": Participation,
+    "commitments": Commitment,
+    "interactions": Interaction,
+    "follow_ups": FollowUp,
+    "pulses": PulseResponse,
+    "expectations": Expectation,
+    "regulatory": RegulatoryRequirement,
+    "grievances": Grievance,
+}
+
+
+def agreement_from_dict(doc: dict, *, years: range | None = None) -> AgreementData:
+    """An :class:`AgreementData` from its JSON form (see docs/insights.md for the format).
+
+    Dates are ISO strings. A party's ``calendar`` is either explicit (``weekmask``,
+    ``holidays``, ``blackouts``) or ``{"country": "SN", "subdivision": null}``, whose public
+    holidays come from the ``holidays`` package for ``years``. Unknown keys are an error, so a
+    typo does not silently drop data.
+    """
+    years = years or range(2015, 2036)
+    records = {
+        name: tuple(_record(cls, row) for row in doc.get(name, ()))
+        for name, cls in _RECORDS.items()
+    }
+    parties = tuple(_party(row, years) for row in doc.get("parties", ()))
+    return AgreementData(
+        id=str(doc.get("id", "agreement")),
+        parties=parties,
+        host_country=doc.get("host_country", ""),
+        **records,
+    )
+
+
+def _record(cls: type, row: dict):
+    known = {f.name for f in fields(cls)}
+    unknown = set(row) - known
+    if unknown:
+        raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(sorted(unknown))}")
+    values = {}
+    for name, value in row.items():
+        if name in _DATE_FIELDS and value is not None:
+            value = date.fromisoformat(value)
+        elif name in _TUPLE_FIELDS:
+            value = tuple(value)
+        values[name] = value
+    return cls(**values)
+
+
+def _party(row: dict, years: range) -> Party:
+    row = dict(row)
+    spec = row.pop("calendar", None)
+    party = _record(Party, row)
+    return replace(party, calendar=_calendar(spec, years)) if spec else party
+
+
+def _calendar(spec: dict, years: range) -> WorkingCalendar:
+    from alliance.insights.calendars import WorkingCalendar
+
+    blackouts = tuple(
+        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in spec.get("blackouts", ())
+    )
+    if "country" in spec:
+        return WorkingCalendar.for_country(
+            spec["country"], spec.get("subdivision"), years=years,
+            weekmask=spec.get("weekmask"), blackouts=blackouts,
+        )  # fmt: skip
+    return WorkingCalendar(
+        weekmask=spec.get("weekmask", "1111100"),
+        holidays=tuple(date.fromisoformat(d) for d in spec.get("holidays", ())),
+        blackouts=blackouts,
+    )
+
+
+def jsonable(value):
+    """Results as plain JSON types: dataclasses to dicts, dates to ISO strings, numpy scalars to
+    numbers, floats rounded to 4 decimals, NaN and infinity to null."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value) if f.repr}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4) if np.isfinite(value) else None
+    return value

@@ -38,6 +38,7 @@ from alliance.insights.inputs import (
     AgreementData,
     canonical,
     frame_from_agreements,
+    jsonable,
     replicate,
 )
 from alliance.insights.parameters import SALIENCE, TRUST, SalienceParameters, TrustParameters
@@ -58,7 +59,7 @@ __all__ = [
     "COMPONENTS", "AgreementTrust", "ComponentScore", "PairTrust", "Perception",
     "PortfolioTrust", "PromiseKeeping", "TrendPoint", "TrustEvents", "agreement_trust",
     "band", "beta_interval", "expected_cadence", "month_ends", "pair_trust", "perception",
-    "portfolio_trust", "posterior_interval",
+    "portfolio_trust", "posterior_interval", "trust_report",
 ]  # fmt: skip
 
 
@@ -405,3 +406,14 @@ def _merge(contributions: Sequence[Contribution]) -> list[Contribution]:
             )
         merged[key] = c
     return list(merged.values())
+
+
+def trust_report(data: AgreementData, as_of: date, params: TrustParameters = TRUST) -> dict:
+    """The JSON output of ``alliance insights trust``: the agreement's index, its top events,
+    and every pair with components, promise keeping, perception, evidence and trend."""
+    result = agreement_trust(data, as_of, params)
+    report = jsonable(result)
+    report["top_events"] = jsonable(result.evidence.top(params.top_events))
+    for pair, out in zip(result.pairs, report["pairs"], strict=True):
+        out["top_events"] = jsonable(pair.evidence.top(params.top_events))
+    return report

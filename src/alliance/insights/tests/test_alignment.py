@@ -129,3 +129,21 @@ def test_alignment_does_not_depend_on_input_order(data, rnd: random.Random):
     a = agreement_alignment(data, AS_OF)
     b = agreement_alignment(replace(data, expectations=tuple(shuffled)), AS_OF)
     assert (a.score, a.matrix, a.topics) == (b.score, b.matrix, b.topics)
+
+
+def test_the_documented_example_file_runs_and_detects_the_widening():
+    import json
+    from pathlib import Path
+
+    from alliance.insights.alignment import alignment_report
+    from alliance.insights.inputs import agreement_from_dict
+
+    doc = json.loads((Path(__file__).parents[4] / "docs/examples/alignment.json").read_text())
+    as_of, since = date.fromisoformat(doc.pop("as_of")), date.fromisoformat(doc.pop("since"))
+    doc.pop("calendar")
+    report = alignment_report(agreement_from_dict(doc), as_of, since)
+    assert 0 < report["score"] < 100
+    assert {w["other"] for w in report["widening"]} | {w["party"] for w in report["widening"]} >= {
+        "lender"
+    }
+    assert report["missing"] == {"lender": ["local hires"]}

@@ -201,3 +201,28 @@ def test_results_do_not_depend_on_input_order(data, rnd: random.Random):
         (p.truster, p.trustee, p.index) for p in b.pairs
     ]
     assert sorted(a.evidence.contributions, key=repr) == sorted(b.evidence.contributions, key=repr)
+
+
+def test_the_documented_example_file_runs_and_its_evidence_adds_up():
+    import json
+    from pathlib import Path
+
+    from alliance.insights.inputs import agreement_from_dict
+    from alliance.insights.trust import trust_report
+
+    doc = json.loads((Path(__file__).parents[4] / "docs/examples/trust.json").read_text())
+    as_of = date.fromisoformat(doc.pop("as_of"))
+    report = trust_report(agreement_from_dict(doc), as_of)
+    assert 0 < report["low"] < report["index"] < report["high"] < 100
+    assert len(report["pairs"]) == 12 and len(report["trend"]) == TRUST.trend_months
+    explained = report["evidence"]["baseline"] + sum(
+        c["contribution"] for c in report["evidence"]["contributions"]
+    )
+    assert explained == pytest.approx(report["index"], abs=1e-2)
+
+
+def test_json_input_rejects_unknown_fields():
+    from alliance.insights.inputs import agreement_from_dict
+
+    with pytest.raises(ValueError, match="owed_too"):
+        agreement_from_dict({"commitments": [{"id": "c", "owed_by": "a", "owed_too": ["b"]}]})
