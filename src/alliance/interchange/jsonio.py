@@ -1,0 +1,62 @@
+"""Reading JSON files safely: a size limit, any of the encodings people publish in, and
+errors that say where the file breaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from alliance.interchange.errors import ImportRefused
+from alliance.interchange.values import decode_text
+
+MAX_JSON_BYTES = getattr(settings, "INTERCHANGE_MAX_JSON_BYTES", 100 * 1024 * 1024)
+
+
+def load_json(path: Path, name: str) -> Any:
+    """The parsed file, or ``ImportRefused`` naming the line and column where it breaks."""
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise ImportRefused(
+            _("The file is %(mb)s MB; JSON imports are limited to %(max)s MB.")
+            % {"mb": size // 2**20, "max": MAX_JSON_BYTES // 2**20},
+            file=name,
+        )
+    text = decode_text(path.read_bytes(), name=name)
+    if not text.strip():
+        raise ImportRefused(_("The file is empty."), file=name)
+    try:
+        return json.loads(text, parse_float=str, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        reason = _("Not valid JSON (%(msg)s at column %(col)s): truncated or not JSON?") % {
+            "msg": exc.msg,
+            "col": exc.colno,
+        }
+        raise ImportRefused(reason, file=name, row=exc.lineno) from exc
+    except RecursionError as exc:
+        raise ImportRefused(_("The JSON is nested too deeply."), file=name) from exc
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ImportRefused(_("%(c)s is not a JSON number.") % {"c": name})
+
+
+def text_of(value: Any, limit: int | None = None) -> str:
+    """A string field of a source object (anything else is taken as empty)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return text[:limit] if limit else text
+    return ""
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """A JSON object field (anything else is taken as empty)."""
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON array field (non-objects dropped)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []

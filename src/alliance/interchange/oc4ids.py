@@ -1,0 +1,560 @@
+"""OC4IDS 0.9 (Open Contracting for Infrastructure Data Standard).
+
+Import: a project package (``{"projects": [...]}``) or a bare project object → one agreement
+per project, its parties and roles, period and budget, project milestones and contracting
+processes (with their milestones) → commitments. Export: agreements → a project package that
+validates against ``project-package-schema.json``. Fields Alliance needs that OC4IDS lacks
+travel as ``x_`` extension fields (allowed by the schema), so an export imports back intact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.accounts import policy
+from alliance.interchange import services
+from alliance.interchange.jsonio import items, load_json, obj, text_of
+from alliance.interchange.report import ImportContext
+from alliance.interchange.standards import (
+    SourceCommitment,
+    SourceMilestone,
+    SourceParty,
+    SourceProject,
+    apply_project,
+    to_amount,
+    to_date,
+)
+from alliance.interchange.values import SCHEMA_DIR, country_code
+from alliance.partnerships import models as pm
+from alliance.partnerships.choices import (
+    AgreementKind,
+    CommitmentCategory,
+    CommitmentStatus,
+    PartyKind,
+)
+from alliance.partnerships.choices import ParticipationRole as Role
+
+SCHEME = "oc4ids"
+ROLE_IN = {
+    "publicAuthority": Role.SIGNATORY,
+    "buyer": Role.SIGNATORY,
+    "procuringEntity": Role.SIGNATORY,
+    "payer": Role.SIGNATORY,
+    "administrativeEntity": Role.SIGNATORY,
+    "funder": Role.LENDER,
+    "supplier": Role.CONTRACTOR,
+    "privateParty": Role.CONTRACTOR,
+    "payee": Role.CONTRACTOR,
+    "reviewBody": Role.REGULATOR,
+    "beneficiary": Role.BENEFICIARY,
+    "interestedParty": Role.OBSERVER,
+}
+ROLE_OUT = {
+    Role.SIGNATORY: "publicAuthority",
+    Role.LENDER: "funder",
+    Role.CONTRACTOR: "supplier",
+    Role.REGULATOR: "reviewBody",
+    Role.BENEFICIARY: "beneficiary",
+    Role.OBSERVER: "interestedParty",
+}
+PUBLIC_ROLES = {"publicAuthority", "buyer", "procuringEntity", "payer", "administrativeEntity"}
+CATEGORY_OUT = {
+    "regulatory": "approval",
+    "financial": "financing",
+    "technical": "delivery",
+    "local_content": "engagement",
+    "reporting": "reporting",
+    "governance": "assessment",
+}
+CATEGORY_IN = {v: k for k, v in CATEGORY_OUT.items()} | {"payment": "financial"}
+STATUS_IN = {
+    "met": CommitmentStatus.DELIVERED,
+    "partiallyMet": CommitmentStatus.IN_PROGRESS,
+    "notMet": CommitmentStatus.LATE,
+    "scheduled": CommitmentStatus.PLANNED,
+}
+STATUS_OUT = {
+    "planned": "scheduled",
+    "in_progress": "partiallyMet",
+    "late": "notMet",
+    "delivered": "met",
+    "waived": "notMet",
+    "disputed": "notMet",
+}
+STAGE_OUT = {
+    "signed": "preparation",
+    "calibrating": "preparation",
+    "implementing": "implementation",
+    "integrated": "implementation",
+    "alliance": "implementation",
+}
+MAPPED_KEYS = {
+    "id",
+    "updated",
+    "title",
+    "description",
+    "status",
+    "period",
+    "implementationPeriod",
+    "budget",
+    "parties",
+    "publicAuthority",
+    "milestones",
+    "contractingProcesses",
+    "identifiers",
+    "x_agreementKind",
+    "x_stage",
+    "completion",
+    "language",
+}
+
+
+# ----- import -----
+
+
+def import_file(ctx: ImportContext, path: Path) -> None:
+    """Import every project of a package, or one bare project."""
+    name = ctx.report.file
+    data = load_json(path, name)
+    projects = _projects(data)
+    if projects is None:
+        from alliance.interchange.errors import ImportRefused
+
+        raise ImportRefused(
+            _("Not OC4IDS: expected a project package (with “projects”) or a project object."),
+            file=name,
+        )
+    ctx.cache["rows_total"] = len(projects)
+    for number, raw in enumerate(projects):
+        place = (
+            f"projects[{number}]" if isinstance(data, dict) and "projects" in data else "project"
+        )
+        project = read_project(ctx, raw, place)
+        if project is not None:
+            apply_project(ctx, project)
+        ctx.tick(number + 1, len(projects))
+
+
+def _projects(data: Any) -> list[Any] | None:
+    if isinstance(data, dict) and isinstance(data.get("projects"), list):
+        return data["projects"]
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and "releases" not in data:
+        return [data]
+    return None
+
+
+def read_project(ctx: ImportContext, raw: Any, place: str) -> SourceProject | None:
+    """The project's data in Alliance's terms, or None (with the reason) if it cannot be."""
+    raw = obj(raw)
+    key = text_of(raw.get("id"))
+    if not key:
+        ctx.report.error(_("The project has no id."), column=place)
+        return None
+    signed, effective, ends = _dates(raw)
+    if signed is None:
+        ctx.report.error(
+            _("The project has no start date (period or budget approval)."), column=place
+        )
+        return None
+    project = SourceProject(
+        scheme=SCHEME,
+        key=key,
+        place=place,
+        title=text_of(raw.get("title")) or key,
+        kind=_choice(
+            raw.get("x_agreementKind"), AgreementKind, ctx.options.get("kind") or "consortium"
+        ),
+        signed_on=signed,
+        effective_on=effective,
+        ends_on=ends,
+        host_country="",
+        reference=_reference(raw),
+        summary=text_of(raw.get("description")),
+    )
+    _read_parties(ctx, raw, project)
+    project.host_country = _host_country(ctx, raw, project) or ""
+    if not project.host_country:
+        ctx.report.error(
+            _("Cannot tell the project's country: give one (option --country)."), column=place
+        )
+        return None
+    _read_budget(ctx, raw, project)
+    _read_milestones(ctx, raw, project)
+    _read_contracting(ctx, raw, project)
+    unmapped = sorted(k for k in raw if k not in MAPPED_KEYS)
+    if unmapped:
+        ctx.report.note(_("Not mapped: %(keys)s") % {"keys": ", ".join(unmapped)}, column=place)
+    return project
+
+
+def _choice(value: Any, choices: Any, default: str) -> str:
+    return value if isinstance(value, str) and value in choices.values else default
+
+
+def _reference(raw: dict[str, Any]) -> str:
+    identifiers = items(raw.get("identifiers"))
+    return text_of(identifiers[0].get("id"), 80) if identifiers else ""
+
+
+def _dates(raw: dict[str, Any]) -> tuple[date | None, date | None, date | None]:
+    period = obj(raw.get("period"))
+    signed = (
+        to_date(period.get("startDate"))
+        or to_date(obj(raw.get("identificationPeriod")).get("startDate"))
+        or to_date(obj(raw.get("budget")).get("approvalDate"))
+        or to_date(obj(raw.get("implementationPeriod")).get("startDate"))
+    )
+    effective = to_date(obj(raw.get("implementationPeriod")).get("startDate"))
+    ends = to_date(period.get("endDate")) or to_date(obj(raw.get("completion")).get("endDate"))
+    if signed is not None:
+        effective = effective if effective and effective >= signed else None
+        ends = ends if ends and ends > signed else None
+    return signed, effective, ends
+
+
+def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProject) -> None:
+    tenderers = 0
+    for number, party in enumerate(items(raw.get("parties"))):
+        key = text_of(party.get("id")) or text_of(party.get("name"))
+        name = text_of(party.get("name")) or text_of(obj(party.get("identifier")).get("legalName"))
+        if not key or not name:
+            ctx.report.note(
+                _("A party without a name is not imported."),
+                column=f"{project.place}/parties[{number}]",
+            )
+            continue
+        roles = {r for r in party.get("roles") or [] if isinstance(r, str)}
+        mapped = {ROLE_IN[r] for r in roles if r in ROLE_IN}
+        if not mapped:
+            tenderers += "tenderer" in roles
+            continue
+        country = country_code(obj(party.get("address")).get("countryName"))
+        kind = _choice(party.get("x_kind"), PartyKind, _kind(roles))
+        project.add_party(SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped))
+    if tenderers:
+        ctx.report.note(
+            _("%(n)s unsuccessful tenderers are not parties to the agreement: not imported.")
+            % {"n": tenderers},
+            column=f"{project.place}/parties",
+        )
+
+
+def _kind(roles: set[str]) -> str:
+    if roles & PUBLIC_ROLES:
+        return PartyKind.GOVERNMENT
+    if "funder" in roles:
+        return PartyKind.LENDER
+    if "reviewBody" in roles:
+        return PartyKind.REGULATOR
+    return PartyKind.LOCAL_FIRM
+
+
+def _host_country(ctx: ImportContext, raw: dict[str, Any], project: SourceProject) -> str | None:
+    if ctx.options.get("country"):
+        return country_code(ctx.options["country"])
+    public = [p.country for p in project.parties.values() if p.role == Role.SIGNATORY and p.country]
+    located = [
+        country_code(obj(loc.get("address")).get("countryName"))
+        for loc in items(raw.get("locations"))
+    ]
+    candidates = (
+        public
+        + [c for c in located if c]
+        + [p.country for p in project.parties.values() if p.country]
+    )
+    return Counter(candidates).most_common(1)[0][0] if candidates else None
+
+
+def _read_budget(ctx: ImportContext, raw: dict[str, Any], project: SourceProject) -> None:
+    amount = obj(obj(raw.get("budget")).get("amount"))
+    value, currency = to_amount(amount.get("amount")), text_of(amount.get("currency"))
+    if value is not None and len(currency) == 3:
+        project.value, project.currency = value, currency
+    elif amount:
+        ctx.report.note(
+            _("Budget without a usable amount and currency: not imported."),
+            column=f"{project.place}/budget",
+        )
+
+
+def _public_authority(project: SourceProject) -> str | None:
+    signatories = [k for k, p in project.parties.items() if p.role == Role.SIGNATORY]
+    return signatories[0] if signatories else next(iter(project.parties), None)
+
+
+def _read_milestones(ctx: ImportContext, raw: dict[str, Any], project: SourceProject) -> None:
+    authority = _public_authority(project)
+    for number, milestone in enumerate(items(raw.get("milestones"))):
+        place = f"{project.place}/milestones[{number}]"
+        item = _milestone_commitment(
+            milestone, f"m/{text_of(milestone.get('id'))}", place, authority, project
+        )
+        if item is None:
+            ctx.report.note(
+                _("A milestone without id, due date or party is not imported."), column=place
+            )
+        else:
+            project.commitments.append(item)
+
+
+def _milestone_commitment(
+    milestone: dict[str, Any], key: str, place: str, owed_by: str | None, project: SourceProject
+) -> SourceCommitment | None:
+    due = to_date(milestone.get("dueDate")) or to_date(milestone.get("dateMet"))
+    owed_by = text_of(obj(milestone.get("x_owedBy")).get("id")) or owed_by
+    if due is None or owed_by is None or key.endswith("/"):
+        return None
+    owed_to = [
+        text_of(obj(r).get("id")) for r in milestone.get("x_owedTo") or [] if isinstance(r, dict)
+    ]
+    owed_to = owed_to or [
+        k for k, p in project.parties.items() if k != owed_by and p.role == Role.SIGNATORY
+    ]
+    status = _choice(
+        milestone.get("x_status"),
+        CommitmentStatus,
+        STATUS_IN.get(milestone.get("status"), "planned"),
+    )
+    delivered = to_date(milestone.get("dateMet")) if status == CommitmentStatus.DELIVERED else None
+    if status == CommitmentStatus.DELIVERED and delivered is None:
+        delivered = due
+    category = milestone.get("x_category")
+    category = (
+        category
+        if category in CommitmentCategory.values
+        else CATEGORY_IN.get(milestone.get("type"), "technical")
+    )
+    return SourceCommitment(
+        key=key,
+        title=text_of(milestone.get("title")) or key,
+        category=category,
+        owed_by=owed_by,
+        owed_to=owed_to,
+        due_on=due,
+        place=place,
+        description=text_of(milestone.get("description")),
+        start_on=to_date(milestone.get("x_startDate")),
+        status=status,
+        delivered_on=delivered,
+        evidence=text_of(milestone.get("x_evidence"))
+        or (_("Milestone met (OC4IDS).") if delivered else ""),
+    )
+
+
+def _read_contracting(ctx: ImportContext, raw: dict[str, Any], project: SourceProject) -> None:
+    for number, process in enumerate(items(raw.get("contractingProcesses"))):
+        place = f"{project.place}/contractingProcesses[{number}]"
+        summary, key = obj(process.get("summary")), text_of(process.get("id"))
+        if not summary or not key:
+            ctx.report.note(
+                _("Only links to OCDS releases: import those releases to get this contract."),
+                column=place,
+            )
+            continue
+        _contract(ctx, project, summary, key, place)
+
+
+def _contract(
+    ctx: ImportContext, project: SourceProject, summary: dict, key: str, place: str
+) -> None:
+    period = obj(summary.get("contractPeriod"))
+    start, due = to_date(period.get("startDate")), to_date(period.get("endDate"))
+    suppliers = [
+        _reference_party(project, r, Role.CONTRACTOR) for r in items(summary.get("suppliers"))
+    ]
+    buyer = _reference_party(
+        project, obj(obj(summary.get("tender")).get("procuringEntity")), Role.SIGNATORY
+    )
+    buyer = buyer or _public_authority(project)
+    title = text_of(summary.get("title")) or key
+    if due is None or not suppliers or suppliers[0] is None or buyer is None:
+        ctx.report.note(_("A contract without end date or supplier is not imported."), column=place)
+        return
+    project.milestones.append(SourceMilestone(key=f"cp/{key}", title=title, due_on=due))
+    closed = text_of(summary.get("status")) in {"closed", "complete"} and due <= ctx.today
+    project.commitments.append(
+        SourceCommitment(
+            key=f"cp/{key}",
+            title=_("Contract: %(t)s") % {"t": title},
+            category="technical",
+            owed_by=suppliers[0],
+            owed_to=[buyer],
+            due_on=due,
+            start_on=start,
+            place=place,
+            description=text_of(summary.get("description")),
+            milestone=f"cp/{key}",
+            status=CommitmentStatus.DELIVERED if closed else CommitmentStatus.PLANNED,
+            delivered_on=due if closed else None,
+            evidence=_("Contracting process closed (OC4IDS).") if closed else "",
+        )
+    )
+    for number, milestone in enumerate(items(summary.get("milestones"))):
+        item = _milestone_commitment(
+            milestone,
+            f"cp/{key}/m/{text_of(milestone.get('id'))}",
+            f"{place}/milestones[{number}]",
+            suppliers[0],
+            project,
+        )
+        if item is not None:
+            item.owed_to, item.milestone = [buyer], f"cp/{key}"
+            project.commitments.append(item)
+
+
+def _reference_party(project: SourceProject, ref: dict[str, Any], role: str) -> str | None:
+    key = text_of(ref.get("id")) or text_of(ref.get("name"))
+    if not key:
+        return None
+    if key not in project.parties and text_of(ref.get("name")):
+        kind = PartyKind.GOVERNMENT if role == Role.SIGNATORY else PartyKind.LOCAL_FIRM
+        project.add_party(
+            SourceParty(key=key, name=text_of(ref.get("name")), kind=kind, roles={role})
+        )
+    project.parties[key].roles.add(role) if key in project.parties else None
+    return key if key in project.parties else None
+
+
+# ----- export -----
+
+
+def _org_id(party: pm.Party) -> str:
+    return services.source_identifier_of("org", party) or f"alliance-party-{party.uuid}"
+
+
+def _date_time(day: date | None) -> str | None:
+    return f"{day.isoformat()}T00:00:00Z" if day else None
+
+
+def project_of(user: Any, agreement: pm.Agreement) -> dict[str, Any]:
+    """One agreement as an OC4IDS project, with only what ``user`` may see."""
+    project_id = services.source_identifier_of(SCHEME, agreement) or f"alliance-{agreement.uuid}"
+    participations = policy.participations_visible_to(user).filter(agreement=agreement)
+    parties = [
+        {
+            "id": _org_id(p.party),
+            "name": p.party.name,
+            "roles": [ROLE_OUT[p.role]],
+            "address": {"countryName": p.party.country},
+            "x_kind": p.party.kind,
+        }
+        for p in participations.select_related("party").order_by("party__name")
+    ]
+    project: dict[str, Any] = {
+        "id": project_id,
+        "title": agreement.title,
+        "status": STAGE_OUT[agreement.stage],
+        "period": {"startDate": _date_time(agreement.signed_on)},
+        "parties": parties,
+        "x_agreementKind": agreement.kind,
+        "x_stage": agreement.stage,
+    }
+    if agreement.reference:
+        project["identifiers"] = [{"id": agreement.reference, "scheme": "internal"}]
+    if agreement.summary:
+        project["description"] = agreement.summary
+    if agreement.ends_on:
+        project["period"]["endDate"] = _date_time(agreement.ends_on)
+    if agreement.effective_on:
+        project["implementationPeriod"] = {"startDate": _date_time(agreement.effective_on)}
+    if agreement.value is not None and agreement.currency:
+        project["budget"] = {
+            "amount": {"amount": float(agreement.value), "currency": agreement.currency}
+        }
+    public = next((p for p in parties if "publicAuthority" in p["roles"]), None)
+    if public:
+        project["publicAuthority"] = {"id": public["id"], "name": public["name"]}
+    milestones = _milestones_out(user, agreement, project_id)
+    if milestones:
+        project["milestones"] = milestones
+    return project
+
+
+def _milestones_out(user: Any, agreement: pm.Agreement, project_id: str) -> list[dict[str, Any]]:
+    commitments = (
+        policy.commitments_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("owed_by")
+        .prefetch_related("owed_to")
+        .order_by("due_on", "title", "pk")
+    )
+    out = []
+    for c in commitments:
+        source = services.source_identifier_of(f"{SCHEME}-commitment", c) or ""
+        local = (
+            source.removeprefix(f"{project_id}/m/")
+            if source.startswith(f"{project_id}/m/")
+            else str(c.uuid)
+        )
+        item = {
+            "id": local,
+            "title": c.title,
+            "type": CATEGORY_OUT[c.category],
+            "status": STATUS_OUT[c.status],
+            "dueDate": _date_time(c.due_on),
+            "x_status": c.status,
+            "x_category": c.category,
+            "x_owedBy": {"id": _org_id(c.owed_by), "name": c.owed_by.name},
+            "x_owedTo": [
+                {"id": _org_id(p), "name": p.name}
+                for p in sorted(c.owed_to.all(), key=lambda p: p.name)
+            ],
+        }
+        if c.delivered_on:
+            item["dateMet"] = _date_time(c.delivered_on)
+        if c.description:
+            item["description"] = c.description
+        if c.start_on:
+            item["x_startDate"] = _date_time(c.start_on)
+        if c.evidence:
+            item["x_evidence"] = c.evidence
+        out.append(item)
+    return out
+
+
+def export_package(user: Any, agreements: Any, *, published: str | None = None) -> dict[str, Any]:
+    """A project package of the given agreements (those ``user`` may see)."""
+    visible = (
+        policy.agreements_visible_to(user).filter(pk__in=agreements).order_by("signed_on", "pk")
+    )
+    return {
+        "uri": "https://alliance.invalid/oc4ids/package.json",
+        "publishedDate": published or timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "publisher": {"name": "Alliance"},
+        "version": "0.9",
+        "projects": [project_of(user, a) for a in visible],
+    }
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft4Validator, FormatChecker
+    from referencing import Registry, Resource
+
+    project_schema = json.loads((SCHEMA_DIR / "project-schema.json").read_text("utf-8"))
+    package_schema = json.loads((SCHEMA_DIR / "project-package-schema.json").read_text("utf-8"))
+    registry = Registry().with_resource(
+        project_schema["id"],
+        Resource.from_contents(project_schema, default_specification=_draft4()),
+    )
+    return Draft4Validator(package_schema, registry=registry, format_checker=FormatChecker())
+
+
+def _draft4() -> Any:
+    from referencing.jsonschema import DRAFT4
+
+    return DRAFT4
+
+
+def validate_package(package: dict[str, Any]) -> list[str]:
+    """Schema errors of a project package (empty when it validates)."""
+    errors = sorted(_validator().iter_errors(package), key=lambda e: list(e.path))
+    return [f"{'/'.join(str(p) for p in e.path)}: {e.message}" for e in errors]

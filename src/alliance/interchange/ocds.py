@@ -1,0 +1,422 @@
+"""OCDS 1.1 (and 1.0 releases as published): release packages, record packages, bare
+records, versioned releases and single releases, in UTF-8 or Latin-1.
+
+Releases are compiled per ``ocid`` with ``ocdsmerge`` (merge rules from the bundled
+release schema, never fetched), records use their ``compiledRelease``. Each contracting
+process becomes an agreement (or goes into the one chosen with ``--agreement``): its
+parties with their roles, each contract → a commitment of its supplier, contract and
+implementation milestones → commitments, implementation transactions → delivered payments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from alliance.interchange.errors import ImportRefused
+from alliance.interchange.jsonio import items, load_json, obj, text_of
+from alliance.interchange.report import ImportContext
+from alliance.interchange.standards import (
+    SourceCommitment,
+    SourceMilestone,
+    SourceParty,
+    SourceProject,
+    apply_project,
+    money,
+    to_amount,
+    to_date,
+)
+from alliance.interchange.values import SCHEMA_DIR, country_code
+from alliance.partnerships.choices import CommitmentStatus, PartyKind
+from alliance.partnerships.choices import ParticipationRole as Role
+
+SCHEME = "ocds"
+ROLE_IN = {
+    "buyer": Role.SIGNATORY,
+    "procuringEntity": Role.SIGNATORY,
+    "payer": Role.SIGNATORY,
+    "funder": Role.LENDER,
+    "supplier": Role.CONTRACTOR,
+    "payee": Role.CONTRACTOR,
+    "reviewBody": Role.REGULATOR,
+    "interestedParty": Role.OBSERVER,
+}
+MILESTONE_STATUS = {
+    "met": CommitmentStatus.DELIVERED,
+    "partiallyMet": CommitmentStatus.IN_PROGRESS,
+    "notMet": CommitmentStatus.LATE,
+    "scheduled": CommitmentStatus.PLANNED,
+}
+DONE_CONTRACT = {"terminated", "complete", "completed", "closed"}
+
+
+@cache
+def _merger() -> Any:
+    from ocdsmerge import Merger
+
+    schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
+    return Merger(schema=schema)
+
+
+def import_file(ctx: ImportContext, path: Path) -> None:
+    """Import every contracting process in the file."""
+    name = ctx.report.file
+    compiled = compiled_releases(load_json(path, name), name)
+    ctx.cache["rows_total"] = len(compiled)
+    for number, (place, release) in enumerate(compiled):
+        project = read_process(ctx, release, place)
+        if project is not None:
+            apply_project(ctx, project)
+        ctx.tick(number + 1, len(compiled))
+
+
+def compiled_releases(data: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
+    """One compiled release per contracting process, with where it came from."""
+    if not isinstance(data, dict):
+        raise ImportRefused(_("Not OCDS: expected a JSON object."), file=name)
+    if isinstance(data.get("records"), list):
+        return [
+            _from_record(r, f"records[{i}]", name) for i, r in enumerate(items(data["records"]))
+        ]
+    if isinstance(data.get("releases"), list) and "ocid" not in data:
+        return _compile(items(data["releases"]), "releases", name)
+    if "compiledRelease" in data or ("releases" in data and "ocid" in data):
+        return [_from_record(data, "record", name)]
+    if "ocid" in data:
+        return _compile([data], "release", name)
+    raise ImportRefused(
+        _("Not OCDS: expected a release package, record package, record or release."), file=name
+    )
+
+
+def _from_record(record: dict[str, Any], place: str, name: str) -> tuple[str, dict[str, Any]]:
+    if isinstance(record.get("compiledRelease"), dict):
+        return place, record["compiledRelease"]
+    releases = items(record.get("releases"))
+    if releases and all("url" in r and "tag" in r and len(r) <= 4 for r in releases):
+        raise ImportRefused(
+            _("The record only links to its releases (no compiled release): import the releases."),
+            file=name,
+            column=place,
+        )
+    compiled = _compile(releases, f"{place}/releases", name)
+    if not compiled:
+        raise ImportRefused(_("The record has no releases."), file=name, column=place)
+    return place, compiled[0][1]
+
+
+def _compile(releases: list[dict[str, Any]], place: str, name: str) -> list[tuple[str, dict]]:
+    by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for number, release in enumerate(releases):
+        ocid = text_of(release.get("ocid"))
+        if not ocid:
+            raise ImportRefused(_("A release has no ocid."), file=name, column=f"{place}[{number}]")
+        if not text_of(release.get("date")):
+            raise ImportRefused(_("A release has no date."), file=name, column=f"{place}[{number}]")
+        by_ocid[ocid].append(release)
+    try:
+        return [
+            (f"{place} ({ocid})", _merger().create_compiled_release(group))
+            for ocid, group in by_ocid.items()
+        ]
+    except Exception as exc:  # ocdsmerge raises its own errors on inconsistent releases
+        raise ImportRefused(
+            _("The releases cannot be merged: %(e)s") % {"e": str(exc)[:200]},
+            file=name,
+            column=place,
+        ) from exc
+
+
+# ----- mapping -----
+
+
+def read_process(ctx: ImportContext, release: dict[str, Any], place: str) -> SourceProject | None:
+    """A compiled release in Alliance's terms, or None with the reason."""
+    ocid = text_of(release.get("ocid"))
+    if not ocid:
+        ctx.report.error(_("The release has no ocid."), column=place)
+        return None
+    parties = _parties(release)
+    host = _host_country(ctx, parties)
+    signed = _signed_on(release)
+    if host is None or signed is None:
+        reason = (
+            _("Cannot tell the country: give one (option --country).")
+            if host is None
+            else _("No date to count from (contract signature, award, tender or release date).")
+        )
+        ctx.report.error(reason, column=place)
+        return None
+    tender, contracts = obj(release.get("tender")), items(release.get("contracts"))
+    title = text_of(tender.get("title")) or next(
+        (text_of(c.get("title")) for c in contracts if c.get("title")), ""
+    )
+    project = SourceProject(
+        scheme=SCHEME,
+        key=ocid,
+        place=place,
+        reference=ocid[:80],
+        signed_on=signed,
+        title=title
+        or text_of(obj(obj(release.get("planning")).get("budget")).get("project"))
+        or ocid,
+        summary=text_of(tender.get("description")),
+        kind=ctx.options.get("kind") or "concession",
+        host_country=host,
+    )
+    for party in parties.values():
+        party.country = party.country or host
+        if party.role is not None:
+            project.add_party(party)
+    _period_and_value(project, release)
+    awards = {text_of(str(a.get("id", ""))): a for a in items(release.get("awards"))}
+    buyer = _buyer(project, release)
+    for number, contract in enumerate(contracts):
+        _contract(ctx, project, contract, awards, buyer, f"{place}/contracts[{number}]")
+    return project
+
+
+def _party_key(party: dict[str, Any]) -> str:
+    identifier = obj(party.get("identifier"))
+    scheme, ident = text_of(identifier.get("scheme")), text_of(str(identifier.get("id") or ""))
+    return (
+        text_of(party.get("id"))
+        or (f"{scheme}-{ident}" if scheme and ident else ident)
+        or text_of(party.get("name"))
+    )
+
+
+def _parties(release: dict[str, Any]) -> dict[str, SourceParty]:
+    """Parties with roles: the 1.1 ``parties`` array, or the 1.0 buyer / procuring entity /
+    suppliers blocks."""
+    found: dict[str, SourceParty] = {}
+
+    def add(party: dict[str, Any], roles: set[str]) -> None:
+        key = _party_key(party)
+        name = text_of(party.get("name")) or text_of(obj(party.get("identifier")).get("legalName"))
+        mapped = {ROLE_IN[r] for r in roles if r in ROLE_IN}
+        if not key or not name or not mapped:
+            return
+        country = country_code(obj(party.get("address")).get("countryName"))
+        public = roles & {"buyer", "procuringEntity", "payer"}
+        kind = (
+            PartyKind.GOVERNMENT
+            if public
+            else PartyKind.LENDER
+            if "funder" in roles
+            else PartyKind.LOCAL_FIRM
+        )
+        if key in found:
+            found[key].roles |= mapped
+            found[key].country = found[key].country or country
+        else:
+            found[key] = SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped)
+
+    for party in items(release.get("parties")):
+        add(party, {r for r in party.get("roles") or [] if isinstance(r, str)})
+    add(obj(release.get("buyer")), {"buyer"})
+    add(obj(obj(release.get("tender")).get("procuringEntity")), {"procuringEntity"})
+    for award in items(release.get("awards")):
+        for supplier in items(award.get("suppliers")):
+            add(supplier, {"supplier"})
+    return found
+
+
+def _host_country(ctx: ImportContext, parties: dict[str, SourceParty]) -> str | None:
+    if ctx.options.get("country"):
+        return country_code(ctx.options["country"])
+    public = [p.country for p in parties.values() if p.role == Role.SIGNATORY and p.country]
+    return (public or [p.country for p in parties.values() if p.country] or [None])[0]
+
+
+def _signed_on(release: dict[str, Any]) -> Any:
+    contracts = [to_date(c.get("dateSigned")) for c in items(release.get("contracts"))]
+    awards = [to_date(a.get("date")) for a in items(release.get("awards"))]
+    tender = obj(obj(release.get("tender")).get("tenderPeriod")).get("startDate")
+    for dates in (contracts, awards, [to_date(tender)], [to_date(release.get("date"))]):
+        known = [d for d in dates if d]
+        if known:
+            return min(known)
+    return None
+
+
+def _period_and_value(project: SourceProject, release: dict[str, Any]) -> None:
+    contracts = items(release.get("contracts"))
+    starts = [to_date(obj(c.get("period")).get("startDate")) for c in contracts]
+    ends = [to_date(obj(c.get("period")).get("endDate")) for c in contracts]
+    starts = [d for d in starts if d and d >= project.signed_on]
+    ends = [d for d in ends if d and d > project.signed_on]
+    project.effective_on = min(starts) if starts else None
+    project.ends_on = max(ends) if ends else None
+    values = [obj(c.get("value")) for c in contracts] or [
+        obj(a.get("value")) for a in items(release.get("awards"))
+    ]
+    currencies = {
+        text_of(v.get("currency")) for v in values if to_amount(v.get("amount")) is not None
+    }
+    if len(currencies) == 1 and len(next(iter(currencies))) == 3:
+        project.value = sum(
+            (to_amount(v.get("amount")) for v in values if to_amount(v.get("amount")) is not None),
+            start=to_amount(0),
+        )
+        project.currency = currencies.pop()
+
+
+def _buyer(project: SourceProject, release: dict[str, Any]) -> str | None:
+    key = _party_key(obj(release.get("buyer")))
+    if key in project.parties:
+        return key
+    return next((k for k, p in project.parties.items() if p.role == Role.SIGNATORY), None)
+
+
+def _contract(
+    ctx: ImportContext,
+    project: SourceProject,
+    contract: dict,
+    awards: dict,
+    buyer: str | None,
+    place: str,
+) -> None:
+    cid = text_of(str(contract.get("id", "")))
+    award = awards.get(text_of(str(contract.get("awardID", ""))), {})
+    suppliers = [
+        _party_key(s) for s in items(contract.get("suppliers")) or items(award.get("suppliers"))
+    ]
+    suppliers = [s for s in suppliers if s in project.parties]
+    period = obj(contract.get("period"))
+    due = to_date(period.get("endDate"))
+    if not cid or not suppliers or buyer is None or due is None:
+        ctx.report.note(
+            _("A contract without id, supplier, buyer or end date is not imported."), column=place
+        )
+        return
+    title = text_of(contract.get("title")) or cid
+    done = text_of(contract.get("status")) in DONE_CONTRACT and due <= ctx.today
+    project.milestones.append(SourceMilestone(key=f"c/{cid}", title=title, due_on=due))
+    value = obj(contract.get("value"))
+    project.commitments.append(
+        SourceCommitment(
+            key=f"c/{cid}",
+            title=_("Contract: %(t)s") % {"t": title},
+            category="technical",
+            owed_by=suppliers[0],
+            owed_to=[buyer],
+            due_on=due,
+            place=place,
+            milestone=f"c/{cid}",
+            start_on=to_date(period.get("startDate")),
+            description=" ".join(
+                filter(
+                    None,
+                    [
+                        text_of(contract.get("description")),
+                        money(to_amount(value.get("amount")), text_of(value.get("currency"))),
+                    ],
+                )
+            ),
+            status=CommitmentStatus.DELIVERED if done else CommitmentStatus.PLANNED,
+            delivered_on=due if done else None,
+            evidence=_("Contract status “%(s)s” (OCDS).") % {"s": contract.get("status")}
+            if done
+            else "",
+        )
+    )
+    implementation = obj(contract.get("implementation"))
+    milestones = items(contract.get("milestones")) + items(implementation.get("milestones"))
+    for number, milestone in enumerate(milestones):
+        _milestone(
+            ctx, project, milestone, cid, suppliers[0], buyer, f"{place}/milestones[{number}]"
+        )
+    for number, transaction in enumerate(items(implementation.get("transactions"))):
+        _transaction(
+            ctx,
+            project,
+            transaction,
+            cid,
+            suppliers[0],
+            buyer,
+            f"{place}/implementation/transactions[{number}]",
+        )
+
+
+def _milestone(
+    ctx: ImportContext,
+    project: SourceProject,
+    milestone: dict,
+    cid: str,
+    supplier: str,
+    buyer: str,
+    place: str,
+) -> None:
+    mid = text_of(str(milestone.get("id", "")))
+    due = to_date(milestone.get("dueDate")) or to_date(milestone.get("dateMet"))
+    if not mid or due is None:
+        ctx.report.note(_("A milestone without id or due date is not imported."), column=place)
+        return
+    status = MILESTONE_STATUS.get(text_of(milestone.get("status")), CommitmentStatus.PLANNED)
+    delivered = (
+        (to_date(milestone.get("dateMet")) or due) if status == CommitmentStatus.DELIVERED else None
+    )
+    project.commitments.append(
+        SourceCommitment(
+            key=f"c/{cid}/m/{mid}",
+            title=text_of(milestone.get("title")) or mid,
+            category="technical",
+            owed_by=supplier,
+            owed_to=[buyer],
+            due_on=due,
+            place=place,
+            milestone=f"c/{cid}",
+            description=text_of(milestone.get("description")),
+            status=status,
+            delivered_on=delivered,
+            evidence=_("Milestone met (OCDS).") if delivered else "",
+        )
+    )
+
+
+def _transaction(
+    ctx: ImportContext,
+    project: SourceProject,
+    transaction: dict,
+    cid: str,
+    supplier: str,
+    buyer: str,
+    place: str,
+) -> None:
+    tid, day = text_of(str(transaction.get("id", ""))), to_date(transaction.get("date"))
+    value = obj(transaction.get("value")) or obj(transaction.get("amount"))
+    amount, currency = to_amount(value.get("amount")), text_of(value.get("currency"))
+    if not tid or day is None or amount is None:
+        ctx.report.note(
+            _("A transaction without id, date or amount is not imported."), column=place
+        )
+        return
+    payer = _party_key(
+        obj(transaction.get("payer")) or obj(transaction.get("providerOrganization"))
+    )
+    payee = _party_key(
+        obj(transaction.get("payee")) or obj(transaction.get("receiverOrganization"))
+    )
+    payer = payer if payer in project.parties else buyer
+    payee = payee if payee in project.parties else supplier
+    project.commitments.append(
+        SourceCommitment(
+            key=f"c/{cid}/t/{tid}",
+            title=_("Payment of %(m)s") % {"m": money(amount, currency)},
+            category="financial",
+            owed_by=payer,
+            owed_to=[payee],
+            due_on=day,
+            place=place,
+            milestone=f"c/{cid}",
+            status=CommitmentStatus.DELIVERED,
+            delivered_on=day,
+            evidence=_("Transaction %(id)s (OCDS).") % {"id": tid},
+        )
+    )

@@ -1,0 +1,356 @@
+"""One spreadsheet row in: read its cells, resolve its references, find the object it
+describes (by id or natural key), then create or update it through the domain services."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from alliance.accounts import policy
+from alliance.core.services import save_changes
+from alliance.engagement import models as em
+from alliance.interchange import values
+from alliance.interchange.entities import Column, EntitySpec
+from alliance.interchange.errors import RowError, messages_of
+from alliance.interchange.report import ImportContext
+from alliance.partnerships import models as pm
+from alliance.partnerships import services as ps
+from alliance.partnerships.choices import CommitmentStatus
+from alliance.risks import models as rm
+
+TARGETS: dict[str, type[models.Model]] = {
+    "party": pm.Party,
+    "person": pm.Person,
+    "agreement": pm.Agreement,
+    "milestone": pm.Milestone,
+    "commitment": pm.Commitment,
+    "topic": em.Topic,
+    "pulse": em.TrustPulse,
+    "indicator": rm.LocalIndicator,
+}
+# Within an agreement, the fields a reference may name (besides the UUID).
+NAMED_BY: dict[str, tuple[str, ...]] = {
+    "party": ("name", "short_name"),
+    "person": ("name",),
+    "agreement": ("reference", "title"),
+    "milestone": ("title",),
+    "commitment": ("clause", "title"),
+    "topic": ("name",),
+    "pulse": ("title",),
+    "indicator": ("name",),
+}
+LIST_SEPARATOR = ";"
+
+
+def created_ids(ctx: ImportContext, model: type[models.Model]) -> set[int]:
+    """Objects this import created: visible to the importer even before they are linked."""
+    return ctx.cache.setdefault(("created", model), set())
+
+
+def reachable(ctx: ImportContext, model: type[models.Model]) -> models.QuerySet:
+    """What a row may refer to: what the actor may see, plus what this import created.
+    Parties are shared and their names unique, so any party may be named."""
+    if model is pm.Party:
+        return pm.Party.objects.all()
+    visible = policy.visible_to(ctx.actor, model)
+    made = created_ids(ctx, model)
+    return model._default_manager.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=made))
+
+
+def resolve(ctx: ImportContext, target: str, text: str, agreement: Any) -> Any:
+    """The object a cell names (by UUID or natural name), or ``RowError``."""
+    if target == "user":
+        user = get_user_model().objects.filter(username=text).first()
+        if user is None:
+            raise RowError(_("No user named “%(name)s”.") % {"name": text})
+        return user
+    cache_key = ("ref", target, getattr(agreement, "pk", None), text)
+    if cache_key in ctx.cache:
+        return ctx.cache[cache_key]
+    model = TARGETS[target]
+    qs = reachable(ctx, model)
+    if agreement is not None and target not in {"party", "person", "agreement"}:
+        qs = qs.filter(agreement=agreement)
+    found = _lookup(qs, target, text)
+    ctx.cache[cache_key] = found
+    return found
+
+
+def _lookup(qs: models.QuerySet, target: str, text: str) -> Any:
+    try:
+        return qs.get(uuid=uuid.UUID(text))
+    except (ValueError, qs.model.DoesNotExist):
+        pass
+    for name_field in NAMED_BY[target]:
+        matches = list(qs.filter(**{name_field: text})[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise RowError(
+                _("“%(text)s” names more than one %(what)s: use its id.")
+                % {"text": text, "what": qs.model._meta.verbose_name}
+            )
+    raise RowError(
+        _("Unknown %(what)s “%(text)s”.") % {"what": qs.model._meta.verbose_name, "text": text}
+    )
+
+
+def parse_cell(ctx: ImportContext, column: Column, raw: Any, agreement: Any) -> Any:
+    """The typed value of one cell (``None`` when empty)."""
+    text = values.clean_text(raw) if not hasattr(raw, "year") else raw
+    if text in ("", None):
+        return [] if column.kind in {"refs", "list"} else None
+    try:
+        value = _typed(ctx, column, text, agreement)
+    except ValueError as exc:
+        raise RowError(str(exc), column.name, raw) from exc
+    except RowError as exc:
+        raise RowError(exc.reason, column.name, raw) from exc
+    if column.past and value is not None and _day(value) > ctx.today:
+        raise RowError(_("This date cannot be in the future."), column.name, raw)
+    return value
+
+
+def _day(value: Any) -> Any:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _typed(ctx: ImportContext, column: Column, text: Any, agreement: Any) -> Any:
+    kind = column.kind
+    if kind == "uuid":
+        try:
+            return uuid.UUID(str(text))
+        except ValueError as exc:
+            raise ValueError(_("“%(v)s” is not an id (UUID).") % {"v": text}) from exc
+    if kind == "date":
+        return values.parse_date(text)
+    if kind == "datetime":
+        return values.parse_datetime(text)
+    if kind == "decimal":
+        return values.parse_decimal(text)
+    if kind == "int":
+        return values.parse_int(text)
+    if kind == "country":
+        code = values.country_code(text)
+        if code is None:
+            raise ValueError(_("“%(v)s” is not a country (use its ISO code).") % {"v": text})
+        return code
+    if kind == "list":
+        return [_country_or_fail(part) for part in _split(str(text))]
+    if kind == "ref":
+        return resolve(ctx, column.target, str(text), agreement)
+    if kind == "refs":
+        return [resolve(ctx, column.target, part, agreement) for part in _split(str(text))]
+    return str(text)
+
+
+def _country_or_fail(text: str) -> str:
+    code = values.country_code(text)
+    if code is None:
+        raise ValueError(_("“%(v)s” is not a country (use its ISO code).") % {"v": text})
+    return code
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+def parse_choice(model: type[models.Model], column: Column, value: Any) -> Any:
+    """A choice by its code or its label (English or the current language)."""
+    field = model._meta.get_field(column.name)
+    folded = values._fold(str(value))
+    for code, label in field.choices or ():
+        with translation.override("en"):
+            english = str(label)
+        if folded in {values._fold(str(code)), values._fold(str(label)), values._fold(english)}:
+            return code
+    codes = ", ".join(str(code) for code, _label in field.choices or ())
+    raise RowError(
+        _("“%(v)s” is not one of: %(codes)s.") % {"v": value, "codes": codes}, column.name, value
+    )
+
+
+def read_row(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> dict[str, Any]:
+    """Typed values of the row's known columns, the agreement first (others depend on it)."""
+    data: dict[str, Any] = {}
+    agreement = ctx.agreement
+    if spec.scoped and values.clean_text(cells.get("agreement")):
+        agreement = parse_cell(ctx, spec.column("agreement"), cells["agreement"], None)
+    if spec.scoped:
+        if agreement is None:
+            raise RowError(_("Name the agreement (column agreement, or choose one)."), "agreement")
+        data["agreement"] = agreement
+    for column in spec.columns:
+        if column.name == "agreement" or column.name not in cells:
+            continue
+        value = parse_cell(ctx, column, cells[column.name], agreement)
+        if column.kind == "choice" and value is not None:
+            value = parse_choice(spec.model, column, value)
+        if column.kind == "int" and column.name in {"priority", "tone"} and value is not None:
+            value = parse_choice(spec.model, column, value)
+        data[column.name] = value
+    missing = [name for name in spec.required if data.get(name) in (None, [], "")]
+    if missing:
+        raise RowError(_("This value is required."), missing[0])
+    return data
+
+
+def find_existing(ctx: ImportContext, spec: EntitySpec, data: dict[str, Any]) -> Any:
+    """The object the row describes: by its id, else by its natural key."""
+    qs = reachable(ctx, spec.model)
+    if data.get("id"):
+        found = qs.filter(uuid=data["id"]).first()
+        if found is not None:
+            return found
+        if spec.model._default_manager.filter(uuid=data["id"]).exists():
+            raise RowError(_("This id belongs to something you may not change."), "id")
+        return None
+    for key in spec.keys:
+        if all(data.get(name) not in (None, "") or name == "clause" for name in key):
+            lookup = {name: data.get(name) or "" for name in key}
+            lookup = {k: (None if v == "" and k != "clause" else v) for k, v in lookup.items()}
+            matches = list(qs.filter(**lookup)[:2])
+            if len(matches) > 1:
+                raise RowError(_("Several existing items match this row: give its id."), key[0])
+            return matches[0] if matches else None
+    return None
+
+
+def apply_row(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> str:
+    """Create or update the row's object; returns ``created``, ``updated`` or ``unchanged``."""
+    data = read_row(ctx, spec, cells)
+    existing = find_existing(ctx, spec, data)
+    if existing is None:
+        obj = _create(ctx, spec, data)
+        created_ids(ctx, spec.model).add(obj.pk)
+        return "created"
+    return "updated" if _update(ctx, spec, existing, data) else "unchanged"
+
+
+def _create(ctx: ImportContext, spec: EntitySpec, data: dict[str, Any]) -> Any:
+    data = {k: v for k, v in data.items() if v is not None and v != []}
+    identity = {"uuid": data.pop("id", None), "created_at": data.pop("created_at", None)}
+    identity = {k: v for k, v in identity.items() if v is not None}
+    if spec.model is pm.Commitment:
+        data = _commitment_defaults(ctx, data, identity)
+    if spec.takes_identity:
+        return spec.create(actor=ctx.actor, **data, **identity)
+    obj = spec.create(actor=ctx.actor, **data)
+    if identity:
+        save_changes(actor=ctx.actor, obj=obj, changes=identity)
+    return obj
+
+
+def _commitment_defaults(
+    ctx: ImportContext, data: dict[str, Any], identity: dict[str, Any]
+) -> dict[str, Any]:
+    """Durations default to the working days left until the due date (½×, 1×, 2×), as
+    follow-ups of meetings do; a delivered commitment is recorded no later than delivered."""
+    durations = ("duration_optimistic", "duration_likely", "duration_pessimistic")
+    if not any(name in data for name in durations):
+        start = data.get("start_on") or data["agreement"].signed_on
+        days = max((data["due_on"] - start).days * 5 // 7, 1)
+        data.update(zip(durations, (max(days // 2, 1), days, days * 2), strict=True))
+    delivered = data.get("delivered_on")
+    if delivered and "created_at" not in identity:
+        identity["created_at"] = _midnight(min(delivered, data.get("start_on") or delivered))
+    return data
+
+
+def _midnight(day: Any) -> Any:
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _changes(spec: EntitySpec, obj: Any, data: dict[str, Any]) -> tuple[dict, dict]:
+    fields, m2m = {}, {}
+    for name, value in data.items():
+        if name in {"id", "created_at", "agreement"}:
+            continue
+        if name in spec.m2m:
+            current = {o.pk for o in getattr(obj, name).all()}
+            if {o.pk for o in value} != current:
+                m2m[name] = value
+            continue
+        if value is None and name not in _nullable(spec):
+            continue
+        current = getattr(obj, name)
+        if _differs(current, value):
+            fields[name] = value
+    return fields, m2m
+
+
+def _nullable(spec: EntitySpec) -> set[str]:
+    return {
+        f.name
+        for f in spec.model._meta.concrete_fields
+        if f.null or (f.blank and isinstance(f, models.CharField | models.TextField))
+    }
+
+
+def _differs(current: Any, new: Any) -> bool:
+    if isinstance(current, models.Model) or isinstance(new, models.Model):
+        return getattr(current, "pk", None) != getattr(new, "pk", None)
+    if new is None and current == "":
+        return False
+    return current != new
+
+
+def _update(ctx: ImportContext, spec: EntitySpec, obj: Any, data: dict[str, Any]) -> bool:
+    fields, m2m = _changes(spec, obj, data)
+    fields = {
+        k: ("" if v is None and isinstance(getattr(obj, k), str) else v) for k, v in fields.items()
+    }
+    if not fields and not m2m:
+        return False
+    if spec.model is pm.Commitment:
+        _update_commitment(ctx, obj, fields, m2m)
+    elif spec.update is not None:
+        spec.update(actor=ctx.actor, obj=obj, **fields, **m2m)
+    else:
+        save_changes(actor=ctx.actor, obj=obj, changes=fields, m2m=m2m or None)
+    return True
+
+
+def _update_commitment(ctx: ImportContext, obj: Any, fields: dict, m2m: dict) -> None:
+    status = fields.pop("status", None)
+    delivered_on = fields.pop("delivered_on", None)
+    evidence = fields.pop("evidence", None)
+    for prerequisite in m2m.pop("depends_on", []):
+        if not obj.depends_on.filter(pk=prerequisite.pk).exists():
+            ps.commitment_add_dependency(actor=ctx.actor, commitment=obj, prerequisite=prerequisite)
+    if fields or m2m:
+        ps.commitment_update(actor=ctx.actor, commitment=obj, **fields, **m2m)
+    if status and status != obj.status:
+        on = delivered_on if status == CommitmentStatus.DELIVERED else None
+        ps.commitment_change_status(
+            actor=ctx.actor, commitment=obj, status=status, on=on, evidence=evidence or ""
+        )
+    elif evidence is not None and evidence != obj.evidence:
+        save_changes(actor=ctx.actor, obj=obj, changes={"evidence": evidence})
+
+
+def explain(exc: Exception) -> list[tuple[str, str]]:
+    """``(column, reason)`` pairs for an exception raised while writing a row."""
+    if isinstance(exc, RowError):
+        return [(exc.column, exc.reason)]
+    if isinstance(exc, ValidationError):
+        return messages_of(exc)
+    if isinstance(exc, PermissionDenied):
+        return [("", str(exc) or _("You may not change this item."))]
+    if isinstance(exc, IntegrityError):
+        return [("", _("This row conflicts with existing data (duplicate or broken link)."))]
+    raise exc
+
+
+def one_day() -> timedelta:
+    return timedelta(days=1)

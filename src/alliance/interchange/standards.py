@@ -1,0 +1,351 @@
+"""What OC4IDS, OCDS and IATI have in common once read: a project with parties, milestones
+and commitments, each with its source identifier. ``apply_project`` writes one through the
+domain services, finding earlier imports by their source identifiers so a re-import updates
+instead of duplicating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from alliance.interchange import services
+from alliance.interchange.report import ImportContext
+from alliance.interchange.rows import created_ids, explain
+from alliance.partnerships import models as pm
+from alliance.partnerships import services as ps
+from alliance.partnerships.choices import CommitmentStatus, ParticipationRole
+
+# When a source gives one organisation several roles, the agreement keeps the strongest.
+ROLE_PRECEDENCE = (
+    ParticipationRole.SIGNATORY,
+    ParticipationRole.LENDER,
+    ParticipationRole.CONTRACTOR,
+    ParticipationRole.REGULATOR,
+    ParticipationRole.BENEFICIARY,
+    ParticipationRole.OBSERVER,
+)
+
+
+@dataclass
+class SourceParty:
+    key: str
+    name: str
+    kind: str
+    country: str | None = None
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def role(self) -> str | None:
+        return next((r for r in ROLE_PRECEDENCE if r in self.roles), None)
+
+
+@dataclass
+class SourceMilestone:
+    key: str
+    title: str
+    due_on: date
+    reached_on: date | None = None
+
+
+@dataclass
+class SourceCommitment:
+    key: str
+    title: str
+    category: str
+    owed_by: str
+    owed_to: list[str]
+    due_on: date
+    place: str
+    description: str = ""
+    start_on: date | None = None
+    status: str = CommitmentStatus.PLANNED
+    delivered_on: date | None = None
+    evidence: str = ""
+    milestone: str | None = None
+
+
+@dataclass
+class SourceProject:
+    """One project, contracting process or activity, ready to be written."""
+
+    scheme: str
+    key: str
+    place: str
+    title: str
+    kind: str
+    signed_on: date
+    host_country: str
+    reference: str = ""
+    summary: str = ""
+    effective_on: date | None = None
+    ends_on: date | None = None
+    countries: list[str] = field(default_factory=list)
+    value: Decimal | None = None
+    currency: str = ""
+    parties: dict[str, SourceParty] = field(default_factory=dict)
+    milestones: list[SourceMilestone] = field(default_factory=list)
+    commitments: list[SourceCommitment] = field(default_factory=list)
+
+    def add_party(self, party: SourceParty) -> SourceParty:
+        """Merge repeated mentions of one organisation (same key) and their roles."""
+        existing = self.parties.get(party.key)
+        if existing is None:
+            self.parties[party.key] = party
+            return party
+        existing.roles |= party.roles
+        existing.country = existing.country or party.country
+        return existing
+
+
+def to_date(value: Any) -> date | None:
+    """The calendar date a source wrote (``2017-02-06T00:00:00-05:00`` → 2017-02-06)."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def to_amount(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and 0 <= amount < Decimal("1e14") else None
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    return f"{amount:,.2f} {currency}".strip() if amount is not None else ""
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+# ----- writing -----
+
+
+def apply_project(ctx: ImportContext, project: SourceProject) -> None:
+    """Write one project; each failing piece is reported with its place and the import
+    goes on, so the preview lists every problem (and the transaction is rolled back)."""
+    try:
+        with transaction.atomic():
+            agreement = _agreement(ctx, project)
+    except Exception as exc:
+        _report(ctx, exc, project.place)
+        return
+    parties = _parties(ctx, project, agreement)
+    milestones = _milestones(ctx, project, agreement)
+    for item in project.commitments:
+        try:
+            with transaction.atomic():
+                _commitment(ctx, project, agreement, parties, milestones, item)
+        except Exception as exc:
+            _report(ctx, exc, item.place)
+            ctx.report.count(_("commitments"), "skipped")
+
+
+def _report(ctx: ImportContext, exc: Exception, place: str) -> None:
+    for column, reason in explain(exc):
+        ctx.report.error(f"{column}: {reason}" if column else reason, column=place)
+
+
+def _agreement(ctx: ImportContext, project: SourceProject) -> pm.Agreement:
+    fields = {
+        "title": project.title[:300],
+        "reference": project.reference[:80],
+        "kind": project.kind,
+        "summary": project.summary,
+        "signed_on": project.signed_on,
+        "effective_on": project.effective_on,
+        "ends_on": project.ends_on,
+        "host_country": project.host_country,
+        "countries": project.countries or [project.host_country],
+        "value": project.value,
+        "currency": project.currency if project.value is not None else "",
+    }
+    found = services.source_find(project.scheme, project.key, pm.Agreement)
+    if found is None and ctx.agreement is not None:
+        services.source_remember(project.scheme, project.key, ctx.agreement)
+        ctx.report.note(
+            _("Attached to the chosen agreement; its own fields were left as they are."),
+            column=project.place,
+        )
+        ctx.report.count(_("agreements"), "unchanged")
+        return ctx.agreement
+    if found is None:
+        agreement = ps.agreement_create(actor=ctx.actor, **fields)
+        created_ids(ctx, pm.Agreement).add(agreement.pk)
+        services.source_remember(project.scheme, project.key, agreement)
+        ctx.report.count(_("agreements"), "created")
+        return agreement
+    changes = {k: v for k, v in fields.items() if getattr(found, k) != v}
+    if changes:
+        ps.agreement_update(actor=ctx.actor, agreement=found, **changes)
+    ctx.report.count(_("agreements"), "updated" if changes else "unchanged")
+    return found
+
+
+def _parties(
+    ctx: ImportContext, project: SourceProject, agreement: pm.Agreement
+) -> dict[str, pm.Party]:
+    parties: dict[str, pm.Party] = {}
+    for key, source in project.parties.items():
+        try:
+            with transaction.atomic():
+                party = _party(ctx, source, project.host_country)
+                parties[key] = party
+                _participation(ctx, agreement, party, source.role)
+        except Exception as exc:
+            _report(ctx, exc, f"{project.place}/parties/{key}")
+    return parties
+
+
+def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Party:
+    cache_key = ("party", source.key)
+    if cache_key in ctx.cache:
+        return ctx.cache[cache_key]
+    party = services.source_find("org", source.key, pm.Party)
+    outcome = "unchanged"
+    if party is None:
+        party = pm.Party.objects.filter(name=source.name[:200]).first()
+    if party is None:
+        party = ps.party_create(
+            actor=ctx.actor,
+            name=source.name[:200],
+            kind=source.kind,
+            country=source.country or host_country,
+        )
+        outcome = "created"
+    services.source_remember("org", source.key, party)
+    ctx.report.count(_("parties"), outcome)
+    ctx.cache[cache_key] = party
+    return party
+
+
+def _participation(
+    ctx: ImportContext, agreement: pm.Agreement, party: pm.Party, role: str | None
+) -> None:
+    if role is None or agreement.participations.filter(party=party).exists():
+        return
+    ps.participation_add(actor=ctx.actor, agreement=agreement, party=party, role=role)
+    ctx.report.count(_("participations"), "created")
+
+
+def _milestones(
+    ctx: ImportContext, project: SourceProject, agreement: pm.Agreement
+) -> dict[str, pm.Milestone]:
+    found: dict[str, pm.Milestone] = {}
+    for source in project.milestones:
+        key = f"{project.key}/{source.key}"
+        fields = {"title": source.title[:300], "due_on": source.due_on}
+        fields["reached_on"] = source.reached_on
+        try:
+            with transaction.atomic():
+                milestone = services.source_find(f"{project.scheme}-group", key, pm.Milestone)
+                if milestone is None:
+                    milestone = ps.milestone_create(actor=ctx.actor, agreement=agreement, **fields)
+                    services.source_remember(f"{project.scheme}-group", key, milestone)
+                    ctx.report.count(_("milestones"), "created")
+                else:
+                    changes = {k: v for k, v in fields.items() if getattr(milestone, k) != v}
+                    if changes:
+                        ps.milestone_update(actor=ctx.actor, milestone=milestone, **changes)
+                    ctx.report.count(_("milestones"), "updated" if changes else "unchanged")
+                found[source.key] = milestone
+        except Exception as exc:
+            _report(ctx, exc, f"{project.place}/milestones/{source.key}")
+    return found
+
+
+def _commitment(
+    ctx: ImportContext,
+    project: SourceProject,
+    agreement: pm.Agreement,
+    parties: dict[str, pm.Party],
+    milestones: dict[str, pm.Milestone],
+    item: SourceCommitment,
+) -> None:
+    owed_by = parties.get(item.owed_by)
+    owed_to = [parties[k] for k in item.owed_to if k in parties] or [owed_by]
+    if owed_by is None:
+        ctx.report.note(_("Not imported: no known party owes it."), column=item.place)
+        ctx.report.count(_("commitments"), "skipped")
+        return
+    if item.delivered_on and item.delivered_on > ctx.today:
+        ctx.report.error(
+            _("A delivery dated %(d)s is in the future.") % {"d": item.delivered_on},
+            column=item.place,
+        )
+        return
+    start = item.start_on if item.start_on and item.start_on <= item.due_on else None
+    fields = {
+        "title": item.title[:300] or _("(untitled)"),
+        "description": item.description,
+        "category": item.category,
+        "start_on": start,
+        "due_on": item.due_on,
+        "milestone": milestones.get(item.milestone or ""),
+        "owed_by": owed_by,
+    }
+    key = f"{project.key}/{item.key}"
+    existing = services.source_find(f"{project.scheme}-commitment", key, pm.Commitment)
+    if existing is None:
+        _create_commitment(ctx, project.scheme, key, agreement, fields, owed_to, item)
+        return
+    changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+    if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
+        changes["owed_to"] = owed_to
+    if changes:
+        ps.commitment_update(actor=ctx.actor, commitment=existing, **changes)
+    moved = _move_status(ctx, existing, item)
+    ctx.report.count(_("commitments"), "updated" if changes or moved else "unchanged")
+
+
+def _create_commitment(
+    ctx: ImportContext,
+    scheme: str,
+    key: str,
+    agreement: pm.Agreement,
+    fields: dict[str, Any],
+    owed_to: list[pm.Party],
+    item: SourceCommitment,
+) -> None:
+    first = min(d for d in (fields["start_on"], item.delivered_on, agreement.signed_on) if d)
+    days = max(((item.due_on - (fields["start_on"] or agreement.signed_on)).days * 5) // 7, 1)
+    commitment = ps.commitment_create(
+        actor=ctx.actor,
+        agreement=agreement,
+        owed_to=owed_to,
+        status=item.status,
+        delivered_on=item.delivered_on if item.status == CommitmentStatus.DELIVERED else None,
+        evidence=item.evidence,
+        duration_optimistic=max(days // 2, 1),
+        duration_likely=days,
+        duration_pessimistic=days * 2,
+        created_at=midnight(min(first, ctx.today)),
+        **fields,
+    )
+    services.source_remember(f"{scheme}-commitment", key, commitment)
+    ctx.report.count(_("commitments"), "created")
+
+
+def _move_status(ctx: ImportContext, commitment: pm.Commitment, item: SourceCommitment) -> bool:
+    if item.status == commitment.status:
+        return False
+    ps.commitment_change_status(
+        actor=ctx.actor,
+        commitment=commitment,
+        status=item.status,
+        on=item.delivered_on if item.status == CommitmentStatus.DELIVERED else None,
+        evidence=item.evidence or _("Status from the published source."),
+    )
+    return True

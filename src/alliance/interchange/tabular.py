@@ -1,0 +1,314 @@
+"""CSV and XLSX for every entity: import (rows through the services), export (through the
+access policy) and empty templates. A workbook holds one sheet per entity; a CSV file holds
+one entity, named by ``--entity`` or by the file name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from alliance.interchange.entities import SPECS, EntitySpec, spec_for
+from alliance.interchange.errors import ImportRefused
+from alliance.interchange.report import ImportContext
+from alliance.interchange.rows import LIST_SEPARATOR, apply_row, explain
+from alliance.interchange.values import decode_text
+
+MAX_TABULAR_BYTES = getattr(settings, "INTERCHANGE_MAX_TABULAR_BYTES", 200 * 1024 * 1024)
+MAX_UNZIPPED_BYTES = getattr(settings, "INTERCHANGE_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
+Rows = Iterator[tuple[int, dict[str, Any]]]
+FORMULA_STARTS = "=+-@"
+
+
+def normalise_header(value: Any) -> str:
+    return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+# ----- reading -----
+
+
+def read_csv_text(path: Path, name: str) -> str:
+    size = path.stat().st_size
+    if size > MAX_TABULAR_BYTES:
+        raise ImportRefused(
+            _("The file is %(mb)s MB; CSV imports are limited to %(max)s MB: split it.")
+            % {"mb": size // 2**20, "max": MAX_TABULAR_BYTES // 2**20},
+            file=name,
+        )
+    return decode_text(path.read_bytes(), name=name)
+
+
+def csv_rows(text: str, name: str) -> tuple[list[str], Rows]:
+    """The header and the rows of CSV text (comma, semicolon or tab separated)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [normalise_header(h) for h in next(reader)]
+    except StopIteration:
+        raise ImportRefused(_("The file is empty."), file=name) from None
+    except csv.Error as exc:
+        raise ImportRefused(_("Not a readable CSV file: %(e)s") % {"e": exc}, file=name) from exc
+
+    def rows() -> Rows:
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if any(c.strip() for c in cells):
+                    yield number, _cells(header, cells, name, number)
+        except csv.Error as exc:
+            raise ImportRefused(
+                _("Not a readable CSV file: %(e)s") % {"e": exc}, file=name, row=reader.line_num
+            ) from exc
+
+    return header, rows()
+
+
+def _cells(header: list[str], cells: list[Any], name: str, number: int) -> dict[str, Any]:
+    if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
+        raise ImportRefused(
+            _("This row has more cells (%(n)s) than the header has columns (%(h)s).")
+            % {"n": len(cells), "h": len(header)},
+            file=name,
+            row=number,
+        )
+    return {h: unescape_formula(c) for h, c in zip(header, cells, strict=False) if h}
+
+
+def open_workbook(path: Path, name: str) -> Any:
+    """Open an XLSX file read-only (streamed), after checking it is a sane zip archive."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            if "xl/workbook.xml" not in archive.namelist():
+                raise ImportRefused(_("This zip archive is not an XLSX workbook."), file=name)
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused(
+            _("Not an XLSX workbook (not a zip archive, or truncated)."), file=name
+        ) from exc
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportRefused(
+            _("The workbook unpacks to %(mb)s MB, over the %(max)s MB limit.")
+            % {"mb": unzipped // 2**20, "max": MAX_UNZIPPED_BYTES // 2**20},
+            file=name,
+        )
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise ImportRefused(
+            _("The workbook cannot be read: %(e)s") % {"e": type(exc).__name__}, file=name
+        ) from exc
+
+
+def sheet_rows(sheet: Any, name: str) -> tuple[list[str], Rows]:
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = [normalise_header(h) for h in next(iterator)]
+    except StopIteration:
+        return [], iter(())
+    except Exception as exc:
+        raise ImportRefused(_("The sheet cannot be read."), file=name, sheet=sheet.title) from exc
+
+    def rows() -> Rows:
+        try:
+            for number, cells in enumerate(iterator, start=2):
+                if any(c not in (None, "") for c in cells):
+                    yield number, _cells(header, list(cells), name, number)
+        except ImportRefused:
+            raise
+        except Exception as exc:
+            raise ImportRefused(
+                _("The sheet is damaged and cannot be read to the end."),
+                file=name,
+                sheet=sheet.title,
+            ) from exc
+
+    return header, rows()
+
+
+# ----- importing -----
+
+
+def check_header(ctx: ImportContext, spec: EntitySpec, header: list[str], sheet: str) -> bool:
+    known = {c.name for c in spec.columns}
+    missing = [n for n in spec.required if n not in header and not _defaulted(ctx, n)]
+    for column in missing:
+        ctx.report.error(_("Required column is missing."), sheet=sheet, row=1, column=column)
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        ctx.report.note(
+            _("Columns not imported (unknown): %(cols)s") % {"cols": ", ".join(unknown)},
+            sheet=sheet,
+            row=1,
+        )
+    return not missing
+
+
+def _defaulted(ctx: ImportContext, column: str) -> bool:
+    return column == "agreement" and ctx.agreement is not None
+
+
+def import_rows(ctx: ImportContext, spec: EntitySpec, rows: Iterable, sheet: str = "") -> None:
+    """Apply each row through the services; a bad row is reported and the next one tried
+    (each service runs in its own savepoint), so the preview lists every error at once."""
+    for number, cells in rows:
+        try:
+            with transaction.atomic():
+                outcome = apply_row(ctx, spec, cells)
+        except Exception as exc:
+            for column, reason in explain(exc):
+                value = cells.get(column, "") if column else ""
+                ctx.report.error(
+                    reason, sheet=sheet, row=number, column=column, value=str(value or "")[:200]
+                )
+            ctx.report.count(spec.name, "skipped")
+        else:
+            ctx.report.count(spec.name, outcome)
+        ctx.cache["rows_done"] = ctx.cache.get("rows_done", 0) + 1
+        if ctx.cache["rows_done"] % 200 == 0:
+            ctx.tick(ctx.cache["rows_done"], ctx.cache.get("rows_total", 0))
+
+
+def import_csv(ctx: ImportContext, path: Path) -> None:
+    name = ctx.report.file
+    spec = _csv_spec(ctx, name)
+    header, rows = csv_rows(read_csv_text(path, name), name)
+    if check_header(ctx, spec, header, ""):
+        import_rows(ctx, spec, rows)
+
+
+def _csv_spec(ctx: ImportContext, name: str) -> EntitySpec:
+    entity = ctx.options.get("entity") or name
+    spec = spec_for(entity)
+    if spec is None:
+        raise ImportRefused(
+            _("Say which entity this CSV file holds (one of: %(names)s).")
+            % {"names": ", ".join(s.name for s in SPECS)},
+            file=name,
+        )
+    return spec
+
+
+def import_xlsx(ctx: ImportContext, path: Path) -> None:
+    name = ctx.report.file
+    workbook = open_workbook(path, name)
+    try:
+        sheets = _ordered_sheets(ctx, workbook)
+        ctx.cache["rows_total"] = sum(max((s.max_row or 1) - 1, 0) for s, _spec in sheets)
+        for sheet, spec in sheets:
+            header, rows = sheet_rows(sheet, name)
+            if header and check_header(ctx, spec, header, sheet.title):
+                import_rows(ctx, spec, rows, sheet.title)
+    finally:
+        workbook.close()
+
+
+def _ordered_sheets(ctx: ImportContext, workbook: Any) -> list[tuple[Any, EntitySpec]]:
+    """Sheets in dependency order (parties before commitments …), unknown ones noted."""
+    found: list[tuple[Any, EntitySpec]] = []
+    forced = spec_for(ctx.options["entity"]) if ctx.options.get("entity") else None
+    for sheet in workbook.worksheets:
+        spec = forced if forced and len(workbook.worksheets) == 1 else spec_for(sheet.title)
+        if spec is None:
+            ctx.report.note(_("Sheet not imported: no entity has this name."), sheet=sheet.title)
+            continue
+        found.append((sheet, spec))
+    if not found:
+        raise ImportRefused(
+            _("No sheet is named after an entity (%(names)s).")
+            % {"names": ", ".join(s.name for s in SPECS)},
+            file=ctx.report.file,
+        )
+    order = {spec.name: i for i, spec in enumerate(SPECS)}
+    return sorted(found, key=lambda pair: order[pair[1].name])
+
+
+# ----- exporting -----
+
+
+def cell_text(value: Any, kind: str = "text") -> str:
+    """How a value is written in a file: ISO dates, plain decimals, codes, ``;`` lists."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return f"{LIST_SEPARATOR} ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def template_csv(spec: EntitySpec) -> str:
+    """An empty CSV file with the entity's header (required columns marked in the docs)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([c.name for c in spec.columns])
+    return buffer.getvalue()
+
+
+def write_csv(header: list[str], rows: Iterable[list[str]]) -> str:
+    """CSV text; a cell that a spreadsheet would run as a formula gets a leading ``'``
+    (undone on import), so an exported file cannot attack whoever opens it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_escape_formula(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _escape_formula(value: str) -> str:
+    if value and value[0] in FORMULA_STARTS and not _numberlike(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def write_xlsx(sheets: Iterable[tuple[str, list[str], Iterable[list[str]]]]) -> bytes:
+    """A workbook with one sheet per entity (written in streaming mode)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_text_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(sheet: Any, value: str) -> Any:
+    """Every cell is text, so a value starting with ``=`` is never run as a formula."""
+    if value[:1] != "=":
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _numberlike(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
