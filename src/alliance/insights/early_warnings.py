@@ -206,7 +206,7 @@ def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
 def _trust_falling(frame, as_of: date, params, trust, salience, now_r):
     then = as_of - timedelta(days=params.trust_drop_days)
     now_r = now_r or portfolio_trust(frame, as_of, trust, salience, intervals=False)
-    old_r = portfolio_trust(frame, then, trust, salience, intervals=False)
+    old_r = portfolio_trust(frame, then, trust, salience, intervals=False, prepared=now_r.prepared)
     drop = old_r.index - now_r.index
     k = np.flatnonzero(drop > params.trust_drop_points)
     return _rows(

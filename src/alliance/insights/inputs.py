@@ -505,25 +505,34 @@ def _expectation_key(e: Expectation) -> tuple:
     return (e.topic, e.party, e.recorded or date.min, e.id)
 
 
-def ordered_pairs_within(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def ordered_pairs_within(
+    groups: np.ndarray, *, both_ways: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs ``(i, j)``, ``i != j``, of every two rows sharing a group label.
 
     Used to expand an interaction's participants into who-met-whom, or a topic's expectations
     into who-is-compared-with-whom, without a Python loop per group. Rows are returned as
-    positions in ``groups``; any order of ``groups`` works.
+    positions in ``groups``; any order of ``groups`` works. ``both_ways=False`` returns each
+    unordered pair once (half the work, for symmetric relations).
     """
     n = len(groups)
     if n == 0:
         return _i(), _i()
-    order = np.argsort(groups, kind="stable")
+    # Participant tables usually arrive grouped already; sorting them again is wasted time.
+    order = np.arange(n) if np.all(groups[1:] >= groups[:-1]) else np.argsort(groups, kind="stable")
     g = groups[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, n])
-    row_size = np.repeat(sizes, sizes)
     row_start = np.repeat(starts, sizes)
-    first = np.repeat(np.arange(n), row_size)
-    offset = np.arange(first.size) - np.repeat(np.cumsum(row_size) - row_size, row_size)
-    second = np.repeat(row_start, row_size) + offset
+    if both_ways:
+        count = np.repeat(sizes, sizes)
+        base = row_start
+    else:
+        count = row_start + np.repeat(sizes, sizes) - np.arange(n) - 1  # rows after this one
+        base = np.arange(n) + 1
+    first = np.repeat(np.arange(n), count)
+    offset = np.arange(first.size) - np.repeat(np.cumsum(count) - count, count)
+    second = np.repeat(base, count) + offset
     keep = first != second
     return order[first[keep]], order[second[keep]]
 

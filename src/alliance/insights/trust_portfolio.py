@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -55,6 +55,7 @@ class PortfolioTrust:
     agreement_low: np.ndarray
     agreement_high: np.ndarray
     events: TrustEvents | None = None
+    prepared: TrustPreparation | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,24 +87,29 @@ def portfolio_trust(
     *,
     keep_events: bool = False,
     intervals: bool = True,
+    prepared: TrustPreparation | None = None,
 ) -> PortfolioTrust:
     """Trust of every directed pair and agreement in ``frame`` at ``as_of``.
 
     ``as_of`` is one date or one ``datetime64[D]`` per agreement; events after it are ignored,
     so the same frame gives past values (trend, "trust falling" warnings). ``intervals=False``
     skips the pairs' intervals (NaN), the costliest step, when only the indexes are needed.
+    ``prepared`` (a previous result's ``prepared``, same frame and salience parameters) skips
+    the date-independent work: pairing participants and sorting every pair's meetings.
     """
     day = np.broadcast_to(np.asarray(as_of, "datetime64[D]"), (frame.n_agreements,))
-    pairs = _Pairs.build(frame, salience)
+    prepared = prepared or TrustPreparation.build(frame, salience)
+    pairs = prepared.pairs
     parts = [
         _promise_events(frame, pairs, day, params),
         _response_events(frame, pairs, day, params),
-        _engagement_events(frame, pairs, day, params),
+        *_engagement_events(frame, prepared, day, params),
         _perception_events(frame, pairs, day),
     ]
     ev = _concat_events(parts)
     ev_weight = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
-    return _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
+    result = _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
+    return replace(result, prepared=prepared)
 
 
 @dataclass(frozen=True)
@@ -250,24 +256,41 @@ def expected_cadence(
     return np.clip(base * stretch, params.cadence_min_working_days, params.cadence_max_working_days)
 
 
-def _engagement_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
-    """Gaps between consecutive interactions of A and B against the cadence expected of them.
+@dataclass(frozen=True)
+class TrustPreparation:
+    """The date-independent part of trust: participant pairs and every pair's meeting timeline.
 
-    Meetings are symmetric, so each unordered pair's timeline is sorted once; the gap is then
-    counted on each side's own calendar (A's working days for A's trust in B, and vice versa).
+    Meetings are symmetric, so each unordered pair's timeline (participant row, pair, opposite
+    pair) is sorted once by (pair, date, interaction); evaluating another date only filters it.
     """
-    seen = np.flatnonzero(frame.ix_date <= day[frame.ix_ag])
-    i, j = ordered_pairs_within(
-        frame.ix_ag[seen] * (frame.ix_event.max(initial=0) + 1) + frame.ix_event[seen]
-    )
-    i, j = seen[i], seen[j]
-    keep = frame.ix_party[i] < frame.ix_party[j]
-    i, j = i[keep], j[keep]
-    pair = pairs.lookup(frame.ix_ag[i], frame.ix_party[i], frame.ix_party[j])
-    i, pair = i[pair >= 0], pair[pair >= 0]
-    order = _timeline_order(pair, frame.ix_date[i], frame.ix_event[i])
-    i, pair = i[order], pair[order]
-    back = pairs.reverse(pair)
+
+    pairs: _Pairs
+    row: np.ndarray
+    pair: np.ndarray
+    back: np.ndarray
+
+    @classmethod
+    def build(cls, frame: PortfolioFrame, salience: SalienceParameters) -> TrustPreparation:
+        pairs = _Pairs.build(frame, salience)
+        i, j = ordered_pairs_within(
+            frame.ix_ag * (frame.ix_event.max(initial=0) + 1) + frame.ix_event, both_ways=False
+        )
+        # Orient each meeting pair from the lower party index, as the pair keys expect.
+        swap = frame.ix_party[i] > frame.ix_party[j]
+        i, j = np.where(swap, j, i), np.where(swap, i, j)
+        pair = pairs.lookup(frame.ix_ag[i], frame.ix_party[i], frame.ix_party[j])
+        i, pair = i[pair >= 0], pair[pair >= 0]
+        order = _timeline_order(pair, frame.ix_date[i], frame.ix_event[i])
+        i, pair = i[order], pair[order]
+        return cls(pairs, i, pair, pairs.reverse(pair))
+
+
+def _engagement_events(frame, prepared, day, params) -> list[dict[str, np.ndarray]]:
+    """Gaps between consecutive interactions of A and B against the cadence expected of them,
+    each counted on its own side's calendar (A's working days for A's trust in B)."""
+    pairs = prepared.pairs
+    seen = frame.ix_date[prepared.row] <= day[frame.ix_ag[prepared.row]]
+    i, pair, back = prepared.row[seen], prepared.pair[seen], prepared.back[seen]
     dates = frame.ix_date[i]
     same = np.r_[False, pair[1:] == pair[:-1]][: len(pair)]
     last = np.r_[pair[1:] != pair[:-1], True][: len(pair)]
@@ -284,7 +307,7 @@ def _engagement_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
         _gap_events(frame, pairs, side, same, last, dates, prev, ref, expected, as_of)
         for side in (pair, back)
     ]
-    return _concat_events(sides)
+    return sides
 
 
 def _timeline_order(pair: np.ndarray, dates: np.ndarray, event: np.ndarray) -> np.ndarray:
