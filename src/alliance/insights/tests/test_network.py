@@ -98,3 +98,15 @@ def test_explicit_is_local_flag_wins_over_country():
 def test_crossing_evidence_adds_up(data):
     r = network_analysis(data, AS_OF)
     assert_adds_up(r.crossing_evidence)
+
+
+@SETTINGS
+@given(agreements())
+def test_network_does_not_depend_on_input_order(data):
+    from dataclasses import replace
+
+    flipped = replace(data, parties=data.parties[::-1], interactions=data.interactions[::-1])
+    a, b = network_analysis(data, AS_OF), network_analysis(flipped, AS_OF)
+    assert (a.parties, a.ties, a.communities, a.crossing_share) == (
+        b.parties, b.ties, b.communities, b.crossing_share,
+    )  # fmt: skip
