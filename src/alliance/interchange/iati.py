@@ -1,7 +1,7 @@
 """IATI activity XML 2.0x.
 
-Each ``iati-activity`` → an agreement; participating organisations → parties (funding →
-lender, accountable and extending → signatory, implementing → contractor); transactions →
+Each ``iati-activity`` → an agreement; participating organisations → parties (funding and
+extending → lender, accountable → signatory, implementing → contractor); transactions →
 delivered financial commitments, planned disbursements → planned ones, result indicator
 periods and conditions → commitments. Parsed safely and streamed: no DTD, no entities, no
 network; each activity is cleared once read, so memory stays flat whatever the file size.
@@ -37,7 +37,7 @@ from alliance.partnerships.choices import CommitmentStatus, PartyKind
 from alliance.partnerships.choices import ParticipationRole as Role
 
 SCHEME = "iati"
-ROLE_IN = {"1": Role.LENDER, "2": Role.SIGNATORY, "3": Role.SIGNATORY, "4": Role.CONTRACTOR}
+ROLE_IN = {"1": Role.LENDER, "2": Role.SIGNATORY, "3": Role.LENDER, "4": Role.CONTRACTOR}
 ORG_KIND = {
     "10": PartyKind.GOVERNMENT,
     "11": PartyKind.LOCAL_AUTHORITY,

@@ -161,7 +161,20 @@ def _defaulted(ctx: ImportContext, column: str) -> bool:
 def import_rows(ctx: ImportContext, spec: EntitySpec, rows: Iterable, sheet: str = "") -> None:
     """Apply each row through the services; a bad row is reported and the next one tried
     (each service runs in its own savepoint), so the preview lists every error at once."""
+    seen: dict[tuple, int] = {}
     for number, cells in rows:
+        key = row_key(spec, cells)
+        if key is not None and key in seen:
+            ctx.report.error(
+                _("Duplicate key: the same item as row %(row)s.") % {"row": seen[key]},
+                sheet=sheet,
+                row=number,
+                column=key[0],
+            )
+            ctx.report.count(spec.name, "skipped")
+            continue
+        if key is not None:
+            seen[key] = number
         try:
             with transaction.atomic():
                 outcome = apply_row(ctx, spec, cells)
@@ -177,6 +190,18 @@ def import_rows(ctx: ImportContext, spec: EntitySpec, rows: Iterable, sheet: str
         ctx.cache["rows_done"] = ctx.cache.get("rows_done", 0) + 1
         if ctx.cache["rows_done"] % 200 == 0:
             ctx.tick(ctx.cache["rows_done"], ctx.cache.get("rows_total", 0))
+
+
+def row_key(spec: EntitySpec, cells: dict[str, Any]) -> tuple | None:
+    """The row's identity as written: its id, else its first complete natural key."""
+    ident = str(cells.get("id") or "").strip().lower()
+    if ident:
+        return ("id", ident)
+    for key in spec.keys:
+        texts = [str(cells.get(name) or "").strip().casefold() for name in key]
+        if all(t or name == "clause" for t, name in zip(texts, key, strict=True)):
+            return (key[0], *texts)
+    return None
 
 
 def import_csv(ctx: ImportContext, path: Path) -> None:

@@ -38,3 +38,17 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     else:
         path.write_bytes(content)
     return path
+
+
+def empty_database() -> Any:
+    """Delete every agreement, party and person; return a fresh administrator to import."""
+    from django.contrib.auth import get_user_model
+
+    from alliance.interchange.models import SourceIdentifier
+    from alliance.partnerships.models import Agreement, Party, Person
+
+    Agreement.objects.all().delete()
+    Person.objects.all().delete()
+    Party.objects.all().delete()
+    SourceIdentifier.objects.all().delete()
+    return get_user_model().objects.create_user("importer", is_staff=True, is_superuser=True)

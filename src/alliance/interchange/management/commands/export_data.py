@@ -1,0 +1,52 @@
+"""``alliance export``: CSV (one entity), XLSX (all entities) or an OC4IDS package, with
+only what the acting user may see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from alliance.interchange import exports, oc4ids
+from alliance.interchange.entities import SPECS
+from alliance.interchange.management.commands._common import acting_user, agreement_named
+
+
+class Command(BaseCommand):
+    help = "Export agreements' data as CSV, XLSX or OC4IDS (what the user may see)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=("csv", "xlsx", "oc4ids"), default="xlsx")
+        parser.add_argument("--entity", choices=[s.name for s in SPECS], help="CSV: which one")
+        parser.add_argument("--agreement", help="UUID, reference or title (default: all)")
+        parser.add_argument("--user", help="whose view (default: the only administrator)")
+        parser.add_argument("--template", action="store_true", help="an empty file to fill in")
+        parser.add_argument("-o", "--output", type=Path, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        fmt, entity = options["format"], options["entity"]
+        if fmt == "csv" and not entity:
+            raise CommandError("A CSV file holds one entity: give --entity.")
+        if options["template"]:
+            if fmt == "oc4ids":
+                raise CommandError("Templates are CSV or XLSX.")
+            options["output"].write_bytes(exports.template(entity or "commitments", fmt))
+            return
+        user = acting_user(options["user"])
+        agreement = agreement_named(user, options["agreement"])
+        agreements = [agreement.pk] if agreement else None
+        if fmt == "csv":
+            text = exports.export_csv(user, entity, agreements)
+            options["output"].write_text(text, encoding="utf-8-sig")
+        elif fmt == "xlsx":
+            entities = [entity] if entity else None
+            options["output"].write_bytes(exports.export_xlsx(user, agreements, entities))
+        else:
+            text = exports.export_oc4ids(user, agreements)
+            errors = oc4ids.validate_package(json.loads(text))
+            if errors:
+                raise CommandError("The OC4IDS package does not validate: " + "; ".join(errors[:5]))
+            options["output"].write_text(text, encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"Written {options['output']}"))

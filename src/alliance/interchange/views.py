@@ -1,0 +1,169 @@
+"""Import (upload → preview → confirm → progress), exports and calendar feeds. Thin views:
+reads through selectors and the access policy, writes through services; anything a user
+may not see answers 404."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from alliance.accounts import policy
+from alliance.interchange import exports, selectors, services
+from alliance.interchange.entities import BY_NAME, SPECS
+from alliance.interchange.forms import ImportForm
+from alliance.interchange.icalendar_feed import build_calendar
+from alliance.interchange.models import ImportStatus
+from alliance.interchange.report import ImportReport
+from alliance.partnerships.models import Agreement
+
+BACKGROUND_BYTES = getattr(settings, "INTERCHANGE_BACKGROUND_BYTES", 2 * 1024 * 1024)
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not selectors.may_import(request.user):
+        raise Http404
+
+
+def _run(batch: Any, *, commit: bool) -> None:
+    """Small files run now; large ones go to the task worker."""
+    if batch.file.size > BACKGROUND_BYTES:
+        from alliance.interchange.tasks import import_batch_task
+
+        batch.status = ImportStatus.IMPORTING if commit else ImportStatus.PREVIEWING
+        batch.save(update_fields=["status"])
+        import_batch_task.enqueue(batch.pk, commit)
+    else:
+        services.import_batch_run(batch, commit=commit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        batch = services.import_batch_create(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            fmt=form.cleaned_data["format"],
+            agreement=form.cleaned_data["agreement"],
+        )
+        _run(batch, commit=False)
+        return redirect("interchange:batch", batch_id=batch.uuid)
+    context = {"form": form, "entities": [s.name for s in SPECS]}
+    return render(request, "interchange/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    batch = selectors.batch_for(request.user, batch_id)
+    if batch is None:
+        raise Http404
+    if request.method == "POST":
+        if batch.status != ImportStatus.PREVIEWED:
+            messages.error(request, _("This file cannot be imported in its present state."))
+        else:
+            _run(batch, commit=True)
+        return redirect("interchange:batch", batch_id=batch.uuid)
+    done, total = services.import_batch_progress(batch)
+    context = {
+        "batch": batch,
+        "report": ImportReport.from_dict(batch.report) if batch.report else None,
+        "done": done,
+        "total": total,
+    }
+    return render(request, "interchange/batch.html", context)
+
+
+@login_required
+def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
+    _require_importer(request)
+    if entity not in BY_NAME or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    content_type = exports.CSV_TYPE if fmt == "csv" else exports.XLSX_TYPE
+    return _download(exports.template(entity, fmt), content_type, f"{entity}.{fmt}")
+
+
+def _agreement(request: HttpRequest, agreement_id: UUID) -> Agreement:
+    return policy.get_visible_or_404(request.user, Agreement, uuid=agreement_id)
+
+
+@login_required
+def export_page(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement = _agreement(request, agreement_id)
+    context = {"agreement": agreement, "entities": [s.name for s in SPECS]}
+    return render(request, "interchange/export.html", context)
+
+
+@login_required
+def export_entity_csv(request: HttpRequest, agreement_id: UUID, entity: str) -> HttpResponse:
+    agreement = _agreement(request, agreement_id)
+    if entity not in BY_NAME:
+        raise Http404
+    text = exports.export_csv(request.user, entity, [agreement.pk])
+    # A BOM so that spreadsheet programs read the UTF-8 correctly.
+    return _download("\ufeff" + text, exports.CSV_TYPE, f"{entity}.csv")
+
+
+@login_required
+def export_workbook(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement = _agreement(request, agreement_id)
+    content = exports.export_xlsx(request.user, [agreement.pk])
+    return _download(content, exports.XLSX_TYPE, f"alliance-{agreement.uuid}.xlsx")
+
+
+@login_required
+def export_oc4ids(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement = _agreement(request, agreement_id)
+    content = exports.export_oc4ids(request.user, [agreement.pk])
+    return _download(content, exports.JSON_TYPE, f"oc4ids-{agreement.uuid}.json")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement = _agreement(request, agreement_id)
+    feed = selectors.active_feed(request.user, agreement)
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke" and feed is not None:
+            services.calendar_feed_revoke(actor=request.user, feed=feed)
+            messages.success(request, _("The calendar address no longer works."))
+        else:
+            services.calendar_feed_issue(actor=request.user, agreement=agreement)
+            messages.success(request, _("A new calendar address was made; the old one is off."))
+        return redirect("interchange:calendar", agreement_id=agreement.uuid)
+    url = request.build_absolute_uri(reverse("interchange:feed", args=[feed.token])) if feed else ""
+    return render(
+        request, "interchange/calendar.html", {"agreement": agreement, "feed": feed, "url": url}
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret address a calendar subscribes to: no login, the token is the key."""
+    feed = selectors.feed_by_token(token)
+    if feed is None:
+        raise Http404
+    feed.last_read_at = timezone.now()
+    feed.save(update_fields=["last_read_at"])
+    content = build_calendar(feed.user, feed.agreement)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
