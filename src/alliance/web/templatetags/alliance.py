@@ -5,8 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.dates import MONTHS, WEEKDAYS_ABBR
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
+
+# The insights engine speaks English identifiers; these are their translated labels.
+QUADRANTS = {
+    "key players": _("Key players: manage closely"),
+    "keep satisfied": _("Keep satisfied"),
+    "keep informed": _("Keep informed"),
+    "monitor": _("Monitor"),
+}
+SALIENCE_CLASSES = {
+    "definitive": pgettext_lazy("salience class", "Definitive"),
+    "dominant": pgettext_lazy("salience class", "Dominant"),
+    "dangerous": pgettext_lazy("salience class", "Dangerous"),
+    "dependent": pgettext_lazy("salience class", "Dependent"),
+    "dormant": pgettext_lazy("salience class", "Dormant"),
+    "discretionary": pgettext_lazy("salience class", "Discretionary"),
+    "demanding": pgettext_lazy("salience class", "Demanding"),
+    "non-stakeholder": pgettext_lazy("salience class", "Not salient"),
+}
 
 
 @register.filter
@@ -14,3 +35,72 @@ def tr(obj: Any, field: str) -> str:
     """``{{ commitment|tr:"title" }}``: the field in the current language where the data has it."""
     localized = getattr(obj, "localized", None)
     return localized(field) if localized else getattr(obj, field, "")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ people|get_item:party.pk }}``: a dictionary value in a template."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def quadrant_label(quadrant: str) -> str:
+    return str(QUADRANTS.get(quadrant, quadrant))
+
+
+@register.filter
+def salience_label(name: str) -> str:
+    return str(SALIENCE_CLASSES.get(name, name))
+
+
+@register.filter
+def working_week(mask: str) -> str:
+    """``1111100`` as the abbreviated names of the working days (Mon, Tue, …)."""
+    days = [str(WEEKDAYS_ABBR[i]) for i, flag in enumerate(mask or "") if flag == "1"]
+    return ", ".join(days)
+
+
+@register.filter
+def month_name(number: int) -> str:
+    return str(MONTHS.get(number, ""))
+
+
+@register.filter
+def tone_class(tone: int) -> str:
+    return {-2: "tone-hostile", -1: "tone-tense", 0: "tone-neutral", 1: "tone-cordial"}.get(
+        tone, "tone-warm"
+    )
+
+
+@register.filter
+def heat(value: Any, scale: int = 4) -> int:
+    """A value on 0..``scale`` as a heat class number 0..4 for the heatmaps."""
+    try:
+        return max(0, min(4, round(4 * float(value) / float(scale))))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def likert_heat(mean: Any) -> int:
+    """A 1–7 mean as a heat class 0..4 (1 → 0, 7 → 4)."""
+    try:
+        return max(0, min(4, round((float(mean) - 1) * 4 / 6)))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def risk_band(likelihood: int, impact: int) -> str:
+    """The band of a likelihood × impact cell (1–25): low, moderate, high, critical."""
+    score = int(likelihood) * int(impact)
+    if score <= 4:
+        return "low"
+    if score <= 9:
+        return "moderate"
+    if score <= 15:
+        return "high"
+    return "critical"

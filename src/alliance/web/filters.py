@@ -1,0 +1,243 @@
+"""One filter class per list: it drives the page's filter form, and exports reuse it.
+
+Choices that name objects use their UUID in the query string (public identifiers only) and are
+limited to the agreement being shown.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alliance.core.models import Confidentiality
+from alliance.engagement.choices import (
+    GrievanceCategory,
+    GrievanceStatus,
+    InteractionKind,
+    Tone,
+)
+from alliance.engagement.models import Grievance, Interaction
+from alliance.partnerships.choices import (
+    OPEN_COMMITMENT_STATUSES,
+    AgreementKind,
+    CommitmentCategory,
+    CommitmentStatus,
+    MaturityStage,
+)
+from alliance.partnerships.models import Agreement, Commitment, Milestone, Party
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    """Case-insensitive search over ``fields`` (and their translation in the active language)."""
+    from django.utils.translation import get_language
+
+    value = value.strip()
+    if not value:
+        return queryset
+    lang = (get_language() or "en")[:2]
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": value})
+        if hasattr(queryset.model, "translations"):
+            condition |= Q(**{f"translations__{lang}__{name}__icontains": value})
+    return queryset.filter(condition)
+
+
+class PortfolioFilter(df.FilterSet):
+    """The portfolio: search, stage, kind, attention needed; sortable columns."""
+
+    ATTENTION = (
+        ("overdue", _("Overdue commitments")),
+        ("due_soon", _("Due in the next 30 days")),
+        ("warnings", _("Open early warnings")),
+    )
+
+    q = df.CharFilter(label=_("Search"), method="filter_q")
+    stage = df.ChoiceFilter(label=_("Stage"), choices=MaturityStage.choices)
+    kind = df.ChoiceFilter(label=_("Kind"), choices=AgreementKind.choices)
+    attention = df.ChoiceFilter(
+        label=_("Needs attention"), choices=ATTENTION, method="filter_attention"
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("title", "title"),
+            ("signed_on", "signed"),
+            ("overdue_commitments", "overdue"),
+            ("due_soon_commitments", "due_soon"),
+            ("open_warnings", "warnings"),
+        ),
+        field_labels={
+            "title": _("Title"),
+            "signed_on": _("Signature date"),
+            "overdue_commitments": _("Overdue"),
+            "due_soon_commitments": _("Due in 30 days"),
+            "open_warnings": _("Warnings"),
+        },
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("title", "reference"), value)
+
+    def filter_attention(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        field = {"overdue": "overdue_commitments", "due_soon": "due_soon_commitments"}.get(
+            value, "open_warnings"
+        )
+        return queryset.filter(**{f"{field}__gt": 0})
+
+
+class AgreementScopedFilter(df.FilterSet):
+    """A filter whose object choices are limited to one agreement (pass ``agreement=``)."""
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        scoped = {
+            Party: Party.objects.filter(participations__agreement=agreement).order_by("name"),
+            Milestone: Milestone.objects.filter(agreement=agreement),
+        }
+        for f in self.filters.values():
+            if isinstance(f, df.ModelChoiceFilter) and f.queryset.model in scoped:
+                f.queryset = scoped[f.queryset.model]
+
+
+class CommitmentFilter(AgreementScopedFilter):
+    """Commitments by party, status, category, due window and text; sortable."""
+
+    DUE_WINDOWS = (
+        ("overdue", _("Overdue")),
+        ("30", _("Due in the next 30 days")),
+        ("90", _("Due in the next 90 days")),
+        ("open", _("All open")),
+        ("closed", _("Delivered or waived")),
+    )
+
+    q = df.CharFilter(label=_("Search"), method="filter_q")
+    owed_by = df.ModelChoiceFilter(
+        label=_("Owed by"), to_field_name="uuid", queryset=Party.objects.none()
+    )
+    owed_to = df.ModelChoiceFilter(
+        label=_("Owed to"), to_field_name="uuid", queryset=Party.objects.none(), distinct=True
+    )
+    status = df.MultipleChoiceFilter(
+        label=_("Status"), choices=CommitmentStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    category = df.ChoiceFilter(label=_("Category"), choices=CommitmentCategory.choices)
+    milestone = df.ModelChoiceFilter(
+        label=_("Milestone"), to_field_name="uuid", queryset=Milestone.objects.none()
+    )
+    due = df.ChoiceFilter(label=_("Due"), choices=DUE_WINDOWS, method="filter_due")
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("due_on", "due"),
+            ("title", "title"),
+            ("owed_by__name", "owed_by"),
+            ("status", "status"),
+            ("category", "category"),
+            ("clause", "clause"),
+        ),
+        field_labels={
+            "due_on": _("Due date"),
+            "title": _("Title"),
+            "owed_by__name": _("Owed by"),
+            "status": _("Status"),
+            "category": _("Category"),
+            "clause": _("Clause"),
+        },
+    )
+
+    class Meta:
+        model = Commitment
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("title", "clause", "description"), value)
+
+    def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        if value == "closed":
+            return queryset.exclude(status__in=OPEN_COMMITMENT_STATUSES)
+        queryset = queryset.filter(status__in=OPEN_COMMITMENT_STATUSES)
+        if value == "overdue":
+            return queryset.filter(due_on__lt=today)
+        if value in {"30", "90"}:
+            return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(int(value)))
+        return queryset
+
+
+class InteractionFilter(AgreementScopedFilter):
+    """Interactions by party, kind, tone, dates and text."""
+
+    q = df.CharFilter(label=_("Search"), method="filter_q")
+    party = df.ModelChoiceFilter(
+        label=_("Party"),
+        field_name="parties",
+        to_field_name="uuid",
+        queryset=Party.objects.none(),
+        distinct=True,
+    )
+    kind = df.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
+    tone = df.TypedChoiceFilter(label=_("Tone"), choices=Tone.choices, coerce=int)
+    confidentiality = df.ChoiceFilter(label=_("Confidentiality"), choices=Confidentiality.choices)
+    after = df.DateFilter(
+        label=_("From"), field_name="occurred_on", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    before = df.DateFilter(
+        label=_("To"), field_name="occurred_on", lookup_expr="lte", widget=DATE_WIDGET
+    )
+
+    class Meta:
+        model = Interaction
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("summary",), value)
+
+
+class GrievanceFilter(df.FilterSet):
+    """The grievance register by status, category and response deadline."""
+
+    q = df.CharFilter(label=_("Search"), method="filter_q")
+    status = df.ChoiceFilter(label=_("Status"), choices=GrievanceStatus.choices)
+    category = df.ChoiceFilter(label=_("Category"), choices=GrievanceCategory.choices)
+    overdue = df.BooleanFilter(
+        label=_("Response overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("received_on", "received"), ("response_due_on", "due"), ("reference", "ref")),
+        field_labels={
+            "received_on": _("Received"),
+            "response_due_on": _("Response due"),
+            "reference": _("Reference"),
+        },
+    )
+
+    class Meta:
+        model = Grievance
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("reference", "summary", "complainant"), value)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(responded_on__isnull=True, response_due_on__lt=timezone.localdate())

@@ -1,0 +1,550 @@
+"""Reads that feed the cockpit's pages and belong to no single domain app.
+
+Every queryset starts from the access policy (``policy.*_visible_to(user)``); every function
+issues a fixed number of queries whatever the amount of data, so page query counts stay flat.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from alliance.accounts import policy
+from alliance.accounts.choices import Role
+from alliance.engagement.choices import TRUST_DIMENSIONS
+from alliance.engagement.models import Expectation, Grievance, Interaction, TrustResponse
+from alliance.insights import inputs as insight_inputs
+from alliance.insights import salience
+from alliance.partnerships import selectors as partnership_selectors
+from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
+from alliance.partnerships.models import Agreement, Commitment, Participation, Party
+from alliance.risks.choices import WarningStatus
+
+# ----- portfolio -----
+
+
+def portfolio_rows(user: Any, *, today: date | None = None) -> QuerySet[Agreement]:
+    """The portfolio (counts of open, due-soon and overdue commitments) plus the number of
+    open early warnings the user may see, in one query."""
+    warnings = (
+        policy.early_warnings_visible_to(user)
+        .filter(agreement=OuterRef("pk"))
+        .exclude(status=WarningStatus.RESOLVED)
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return partnership_selectors.portfolio(user, today=today).annotate(
+        open_warnings=Coalesce(Subquery(warnings, output_field=IntegerField()), Value(0))
+    )
+
+
+# ----- agreement overview -----
+
+
+@dataclass(frozen=True)
+class AgreementCounts:
+    open_commitments: int
+    overdue: int
+    due_soon: int
+    interactions_30_days: int
+    open_grievances: int
+    overdue_grievances: int
+
+
+def agreement_counts(user: Any, agreement: Agreement, today: date) -> AgreementCounts:
+    """The key numbers of the overview (three queries)."""
+    open_q = Q(status__in=OPEN_COMMITMENT_STATUSES)
+    commitments = policy.commitments_visible_to(user).filter(agreement=agreement)
+    c = commitments.aggregate(
+        open=Count("pk", filter=open_q),
+        overdue=Count("pk", filter=open_q & Q(due_on__lt=today)),
+        soon=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=today + timedelta(30))),
+    )
+    recent = (
+        policy.interactions_visible_to(user)
+        .filter(agreement=agreement, occurred_on__gte=today - timedelta(30))
+        .count()
+    )
+    unanswered = Q(responded_on__isnull=True, resolved_on__isnull=True)
+    g = (
+        policy.grievances_visible_to(user)
+        .filter(agreement=agreement)
+        .aggregate(
+            open=Count("pk", filter=Q(status__in=("received", "answered"))),
+            overdue=Count("pk", filter=unanswered & Q(response_due_on__lt=today)),
+        )
+    )
+    return AgreementCounts(
+        open_commitments=c["open"],
+        overdue=c["overdue"],
+        due_soon=c["soon"],
+        interactions_30_days=recent,
+        open_grievances=g["open"],
+        overdue_grievances=g["overdue"],
+    )
+
+
+def open_warnings(user: Any, agreement: Agreement, *, limit: int = 20) -> QuerySet:
+    return (
+        policy.early_warnings_visible_to(user)
+        .filter(agreement=agreement)
+        .exclude(status=WarningStatus.RESOLVED)
+        .select_related("commitment")
+        .order_by("-severity", "-raised_on")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    kind: str  # "status" or "interaction"
+    obj: Any
+
+
+def changes_since(user: Any, agreement: Agreement, since: datetime | None, *, limit: int = 12):
+    """What moved since the user's last visit: commitment status changes and interactions
+    logged (two queries). ``since`` None means a first visit: nothing is "new"."""
+    if since is None:
+        return []
+    changes = (
+        policy.commitment_status_changes_visible_to(user)
+        .filter(commitment__agreement=agreement, created_at__gt=since)
+        .exclude(from_status="")
+        .select_related("commitment")
+        .order_by("-created_at")[:limit]
+    )
+    interactions = (
+        policy.interactions_visible_to(user)
+        .filter(agreement=agreement, created_at__gt=since)
+        .order_by("-created_at")[:limit]
+    )
+    rows = [Change(c.created_at, "status", c) for c in changes]
+    rows += [Change(i.created_at, "interaction", i) for i in interactions]
+    return sorted(rows, key=lambda r: r.at, reverse=True)[:limit]
+
+
+def upcoming_milestones(user: Any, agreement: Agreement, *, limit: int = 6) -> QuerySet:
+    return (
+        policy.milestones_visible_to(user)
+        .filter(agreement=agreement, reached_on__isnull=True)
+        .order_by("due_on")[:limit]
+    )
+
+
+def strategic_objectives(user: Any, agreement: Agreement) -> QuerySet:
+    return (
+        policy.strategic_objectives_visible_to(user)
+        .filter(agreement=agreement)
+        .annotate(n_commitments=Count("commitments", distinct=True))
+    )
+
+
+# ----- parties: salience and rhythm -----
+
+
+@dataclass
+class SalienceRow:
+    participation: Participation
+    assessment: salience.SalienceAssessment
+
+
+QUADRANT_ORDER = ("keep satisfied", "key players", "monitor", "keep informed")
+
+
+def salience_rows(agreement: Agreement) -> list[SalienceRow]:
+    """Each participation with its Mitchell class and Mendelow quadrant (insights.salience)."""
+    rows = []
+    for p in partnership_selectors.agreement_parties(agreement):
+        record = insight_inputs.Participation(
+            party=str(p.party.uuid),
+            role=p.role,
+            power=p.power,
+            legitimacy=p.legitimacy,
+            urgency=p.urgency,
+            interest=p.interest,
+        )
+        rows.append(SalienceRow(p, salience.assess(record)))
+    return rows
+
+
+def mendelow_grid(rows: list[SalienceRow]) -> list[tuple[str, list[SalienceRow]]]:
+    """The 2×2 grid, high power on top and high interest on the right."""
+    cells: dict[str, list[SalienceRow]] = {q: [] for q in QUADRANT_ORDER}
+    for row in rows:
+        cells[row.assessment.mendelow_quadrant].append(row)
+    return [(q, cells[q]) for q in QUADRANT_ORDER]
+
+
+def agreement_people(user: Any, agreement: Agreement) -> dict[int, list[Any]]:
+    """People of the agreement's parties, by party id (one query)."""
+    party_ids = agreement.participations.values("party_id")
+    people = policy.people_visible_to(user).filter(party_id__in=party_ids).order_by("name")
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for person in people:
+        grouped[person.party_id].append(person)
+    return grouped
+
+
+def next_blackouts(user: Any, parties: list[Party], today: date) -> dict[int, list[Any]]:
+    """Current and coming blackout periods by party id (one query)."""
+    periods = (
+        policy.blackout_periods_visible_to(user)
+        .filter(party__in=parties, ends_on__gte=today)
+        .order_by("starts_on")
+    )
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for period in periods:
+        grouped[period.party_id].append(period)
+    return grouped
+
+
+# ----- commitments -----
+
+
+def commitments_for_table(user: Any, agreement: Agreement) -> QuerySet[Commitment]:
+    return (
+        policy.commitments_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("owed_by", "milestone")
+        .prefetch_related(Prefetch("owed_to", queryset=Party.objects.order_by("name")))
+    )
+
+
+@dataclass(frozen=True)
+class GanttBar:
+    commitment: Commitment
+    left: float  # percent of the chart's width
+    width: float
+    late: bool
+
+
+@dataclass(frozen=True)
+class Gantt:
+    start: date
+    end: date
+    bars: list[GanttBar]
+    today_at: float | None
+    ticks: list[tuple[date, float]] = field(default_factory=list)
+
+
+def gantt(commitments: list[Commitment], today: date) -> Gantt | None:
+    """Planned bars (planned start → due) positioned on a shared time axis, in percent."""
+    if not commitments:
+        return None
+    starts = [c.start_on or c.due_on for c in commitments]
+    start = min([*starts, today])
+    end = max([*(c.due_on for c in commitments), today]) + timedelta(days=1)
+    span = (end - start).days or 1
+
+    def at(day: date) -> float:
+        return round(100 * (day - start).days / span, 2)
+
+    bars = []
+    for c, s in zip(commitments, starts, strict=True):
+        width = max(at(c.due_on + timedelta(days=1)) - at(s), 0.6)
+        late = c.is_open and c.due_on < today
+        bars.append(GanttBar(c, at(s), width, late))
+    ticks, month = [], date(start.year, start.month, 1)
+    step = max(1, span // 365 * 3 or 1)  # about a dozen ticks on long plans
+    while month <= end:
+        if month >= start:
+            ticks.append((month, at(month)))
+        m = month.month - 1 + step
+        month = date(month.year + m // 12, m % 12 + 1, 1)
+    return Gantt(start, end, bars, at(today), ticks)
+
+
+def commitment_detail(user: Any, commitment: Commitment) -> dict[str, Any]:
+    """Everything the commitment page shows (a fixed handful of queries)."""
+    return {
+        "history": policy.commitment_status_changes_visible_to(user)
+        .filter(commitment=commitment)
+        .select_related("actor")
+        .order_by("created_at"),
+        "prerequisites": policy.commitments_visible_to(user)
+        .filter(dependent_links__commitment=commitment)
+        .select_related("owed_by"),
+        "dependents": policy.commitments_visible_to(user)
+        .filter(prerequisite_links__prerequisite=commitment)
+        .select_related("owed_by"),
+        "risks": policy.risks_visible_to(user).filter(commitments=commitment),
+        "requirements": policy.regulatory_requirements_visible_to(user).filter(
+            commitments=commitment
+        ),
+        "objectives": policy.strategic_objectives_visible_to(user).filter(commitments=commitment),
+        "source": policy.interactions_visible_to(user)
+        .filter(pk=commitment.source_interaction_id)
+        .first()
+        if commitment.source_interaction_id
+        else None,
+    }
+
+
+# ----- interactions -----
+
+
+def interaction_timeline(user: Any, agreement: Agreement) -> QuerySet[Interaction]:
+    """Visible interactions with their parties, people and follow-up commitments."""
+    return (
+        policy.interactions_visible_to(user)
+        .filter(agreement=agreement)
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.order_by("name")),
+            "people",
+            Prefetch(
+                "follow_ups",
+                queryset=policy.commitments_visible_to(user).select_related("owed_by"),
+            ),
+        )
+        .order_by("-occurred_on", "-created_at")
+    )
+
+
+# ----- expectations -----
+
+
+@dataclass
+class ExpectationCell:
+    topic: Any
+    party: Party
+    latest: Expectation | None
+    versions: int
+
+
+def expectation_matrix(user: Any, agreement: Agreement) -> dict[str, Any]:
+    """Party × topic: each cell holds the party's latest expectation on the topic (two
+    queries: topics, and every expectation of the agreement)."""
+    topics = list(policy.topics_visible_to(user).filter(agreement=agreement).order_by("name"))
+    parties = [p.party for p in partnership_selectors.agreement_parties(agreement)]
+    latest: dict[tuple[int, int], Expectation] = {}
+    versions: dict[tuple[int, int], int] = defaultdict(int)
+    expectations = (
+        policy.expectations_visible_to(user)
+        .filter(topic__agreement=agreement)
+        .order_by("topic_id", "party_id", "-recorded_on")
+    )
+    for e in expectations:
+        key = (e.party_id, e.topic_id)
+        latest.setdefault(key, e)
+        versions[key] += 1
+    rows = [
+        (
+            party,
+            [
+                ExpectationCell(t, party, latest.get((party.pk, t.pk)), versions[(party.pk, t.pk)])
+                for t in topics
+            ],
+        )
+        for party in parties
+    ]
+    return {"topics": topics, "rows": rows}
+
+
+def expectation_statements(user: Any, topic: Any, party: Party) -> dict[str, Any]:
+    """For a topic: every party's latest statement side by side, and ``party``'s history."""
+    expectations = list(
+        policy.expectations_visible_to(user)
+        .filter(topic=topic)
+        .select_related("party")
+        .order_by("party__name", "-recorded_on")
+    )
+    side_by_side: dict[int, Expectation] = {}
+    for e in expectations:
+        side_by_side.setdefault(e.party_id, e)
+    history = [e for e in expectations if e.party_id == party.pk]
+    return {"side_by_side": list(side_by_side.values()), "history": history}
+
+
+# ----- trust (pulse averages until the trust index snapshot exists) -----
+
+# Below this many respondents a pair's average is not shown outside the counsellor team:
+# one answer's average would be that person's answer.
+MIN_RESPONDENTS_OUTSIDE_TEAM = 2
+
+
+@dataclass
+class PairAverage:
+    respondent_party: Party
+    about_party: Party
+    mean: float | None
+    respondents: int
+    dimensions: dict[str, float] = field(default_factory=dict)
+
+
+def trust_responses_for_aggregates(user: Any, agreement: Agreement, *, role: str | None):
+    """The answers a user's trust figures may be computed from (the caller has checked that
+    the user sees the agreement).
+
+    The team and party representatives read the answers the policy lets them see (a
+    representative: only their own party's answers). Viewers see no single answer but, as the
+    policy says, read aggregates: theirs are computed over all answers of the agreement and
+    shown only for pairs with enough respondents.
+    """
+    if role == Role.VIEWER:
+        return TrustResponse.objects.filter(pulse__agreement=agreement)
+    return policy.trust_responses_visible_to(user).filter(pulse__agreement=agreement)
+
+
+def trust_pulse_averages(
+    user: Any, agreement: Agreement, *, is_team: bool, role: str | None
+) -> dict[str, Any]:
+    """Mean Likert score (1–7) per directed pair for each pulse, and the 360° gap of the
+    latest pulse (how others rate a party vs how it rates itself)."""
+    pulses = list(policy.trust_pulses_visible_to(user).filter(agreement=agreement))
+    responses = trust_responses_for_aggregates(user, agreement, role=role)
+    threshold = 1 if is_team else MIN_RESPONDENTS_OUTSIDE_TEAM
+    sums: dict[tuple[int, int, int], list[float]] = defaultdict(list)
+    dims: dict[tuple[int, int, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    respondents: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for r in responses.values(
+        "pulse_id", "respondent_id", "respondent_party_id", "about_party_id", *TRUST_DIMENSIONS
+    ):
+        key = (r["pulse_id"], r["respondent_party_id"], r["about_party_id"])
+        scores = [r[d] for d in TRUST_DIMENSIONS]
+        sums[key].append(sum(scores) / len(scores))
+        for d in TRUST_DIMENSIONS:
+            dims[key][d].append(r[d])
+        respondents[key].add(r["respondent_id"])
+    parties = {p.party_id: p.party for p in partnership_selectors.agreement_parties(agreement)}
+
+    def pair(pulse_id: int, a: int, b: int) -> PairAverage | None:
+        key = (pulse_id, a, b)
+        n = len(respondents.get(key, ()))
+        if n == 0:
+            return None
+        if n < threshold:
+            return PairAverage(parties[a], parties[b], None, n)
+        return PairAverage(
+            parties[a],
+            parties[b],
+            round(sum(sums[key]) / len(sums[key]), 2),
+            n,
+            {d: round(sum(v) / len(v), 2) for d, v in dims[key].items()},
+        )
+
+    ordered = sorted(parties.values(), key=lambda p: p.name)
+    latest = pulses[0] if pulses else None
+    matrix = []
+    if latest is not None:
+        matrix = [(a, [pair(latest.pk, a.pk, b.pk) for b in ordered]) for a in ordered]
+    trend = []
+    for a in ordered:
+        for b in ordered:
+            if a.pk == b.pk:
+                continue
+            points = [(p, pair(p.pk, a.pk, b.pk)) for p in reversed(pulses)]
+            points = [
+                (p, avg if avg is not None and avg.mean is not None else None) for p, avg in points
+            ]
+            if any(avg is not None for _p, avg in points):
+                trend.append((a, b, points))
+    gaps = []
+    if latest is not None:
+        for b in ordered:
+            own = pair(latest.pk, b.pk, b.pk)
+            others = [pair(latest.pk, a.pk, b.pk) for a in ordered if a.pk != b.pk]
+            others = [o for o in others if o is not None and o.mean is not None]
+            if own is not None and own.mean is not None and others:
+                seen = round(sum(o.mean for o in others) / len(others), 2)
+                gaps.append((b, own.mean, seen, round(seen - own.mean, 2)))
+    return {
+        "pulses": pulses,
+        "latest": latest,
+        "parties": ordered,
+        "matrix": matrix,
+        "trend": trend,
+        "gaps": gaps,
+        "threshold": threshold,
+    }
+
+
+# ----- risks and regulation -----
+
+
+def risk_matrix(risks: list[Any]) -> list[tuple[int, list[tuple[int, list[Any]]]]]:
+    """Likelihood rows (5 at the top) × impact columns (1 to 5), each cell its risks."""
+    cells: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for risk in risks:
+        cells[(risk.likelihood, risk.impact)].append(risk)
+    return [(lk, [(im, cells[(lk, im)]) for im in range(1, 6)]) for lk in range(5, 0, -1)]
+
+
+def agreement_risks(user: Any, agreement: Agreement) -> list[Any]:
+    return list(
+        policy.risks_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("owner")
+        .prefetch_related("commitments")
+    )
+
+
+def requirements_by_jurisdiction(user: Any, agreement: Agreement) -> list[tuple[str, list]]:
+    requirements = (
+        policy.regulatory_requirements_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("authority")
+        .prefetch_related("commitments")
+        .order_by("jurisdiction", "deadline", "instrument")
+    )
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for requirement in requirements:
+        grouped[requirement.jurisdiction].append(requirement)
+    return sorted(grouped.items())
+
+
+# ----- local integration -----
+
+
+@dataclass
+class IndicatorSeries:
+    indicator: Any
+    observations: list[Any]
+
+    @property
+    def latest(self) -> Any:
+        return self.observations[-1] if self.observations else None
+
+    @property
+    def share_of_target(self) -> Decimal | None:
+        latest, target = self.latest, self.indicator.target
+        if latest is None or not target:
+            return None
+        return round(100 * latest.value / target, 1)
+
+
+def indicator_series(user: Any, agreement: Agreement) -> list[IndicatorSeries]:
+    indicators = (
+        policy.local_indicators_visible_to(user)
+        .filter(agreement=agreement)
+        .prefetch_related(
+            Prefetch(
+                "observations",
+                queryset=policy.indicator_observations_visible_to(user).order_by("observed_on"),
+            )
+        )
+    )
+    return [IndicatorSeries(i, list(i.observations.all())) for i in indicators]
+
+
+# ----- grievances -----
+
+
+def grievance_register(user: Any, agreement: Agreement) -> QuerySet[Grievance]:
+    return policy.grievances_visible_to(user).filter(agreement=agreement)

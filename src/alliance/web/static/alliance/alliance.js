@@ -1,0 +1,93 @@
+/* Alliance: small progressive enhancements. Every page works without them. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var SEPARATORS = { fr: ", ", de: ",." };
+  var PALETTE = ["#1f4e79", "#c05a00", "#2e7d32", "#8e244d", "#5e4fa2", "#00796b", "#6d4c41", "#455a64"];
+  var plotlyLoading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = document.body.dataset.plotlySrc;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  function renderPlots(root) {
+    var targets = (root.querySelectorAll ? root : document).querySelectorAll("[data-plot]");
+    if (!targets.length) return;
+    loadPlotly().then(function (Plotly) {
+      var lang = (document.documentElement.lang || "en").slice(0, 2);
+      targets.forEach(function (el) {
+        var source = document.getElementById(el.dataset.plot);
+        if (!source || el.dataset.rendered) return;
+        var figure = JSON.parse(source.textContent);
+        var layout = Object.assign({
+          colorway: PALETTE,
+          font: { family: "system-ui, sans-serif", size: 13, color: "#1b2430" },
+          margin: { l: 60, r: 20, t: 50, b: 50 },
+          paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+          separators: SEPARATORS[lang] || ".,",
+          height: 320
+        }, figure.layout);
+        Plotly.newPlot(el, figure.data, layout, { displaylogo: false, responsive: true });
+        el.dataset.rendered = "1";
+      });
+    });
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+      if (select.dataset.enhanced) return;
+      select.dataset.enhanced = "1";
+      select.addEventListener("change", function () { select.form.requestSubmit(); });
+    });
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    root.querySelectorAll("[data-select-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        box.closest("form").querySelectorAll('input[name="' + box.dataset.selectAll + '"]')
+          .forEach(function (item) { item.checked = box.checked; });
+      });
+    });
+    root.querySelectorAll("form[data-submit-shortcut]").forEach(function (form) {
+      form.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
+      });
+    });
+    renderPlots(root);
+  }
+
+  // After an HTMX swap, keep the keyboard where it was (a filter field) or, for a new tab,
+  // move it to the panel's heading so screen readers announce the new content.
+  var focusedId = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    focusedId = active && active.id ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "cockpit") return;
+    var again = focusedId && document.getElementById(focusedId);
+    var target = again && again !== document.body ? again : document.getElementById("tab-heading");
+    if (target) target.focus({ preventScroll: Boolean(again) });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    if (window.htmx) {
+      window.htmx.onLoad(function (elt) { if (elt !== document.body) enhance(elt); });
+    }
+  });
+})();

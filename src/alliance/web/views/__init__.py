@@ -1,0 +1,1 @@
+"""The cockpit's views, one module per area; URLs in ``alliance.web.urls``."""

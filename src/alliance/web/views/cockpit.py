@@ -1,0 +1,152 @@
+"""The agreement cockpit's reading tabs: overview, parties, expectations, trust.
+
+Each tab has its own URL; a direct load gets the full page, an HTMX request only the
+``tab`` partial (the tab bar and the panel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.accounts import policy
+from alliance.engagement.models import Topic
+from alliance.partnerships.choices import MaturityStage
+from alliance.partnerships.models import Party
+from alliance.web import insights, selectors
+from alliance.web.views.common import agreement_for, cockpit_context, render_page
+
+TAB_PARTIAL = "tab"
+
+
+def _last_seen(request: HttpRequest, agreement_uuid: UUID) -> datetime | None:
+    """When the user last opened this agreement's overview (kept in the session)."""
+    key = f"alliance:seen:{agreement_uuid}"
+    previous = request.session.get(key)
+    request.session[key] = timezone.now().isoformat()
+    return datetime.fromisoformat(previous) if previous else None
+
+
+@login_required
+def overview(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement, access = agreement_for(request, agreement_id)
+    today = timezone.localdate()
+    stages = list(MaturityStage)
+    reached = stages.index(MaturityStage(agreement.stage))
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "overview",
+        counts=selectors.agreement_counts(request.user, agreement, today),
+        warnings=selectors.open_warnings(request.user, agreement),
+        changes=selectors.changes_since(
+            request.user, agreement, _last_seen(request, agreement.uuid)
+        ),
+        milestones=selectors.upcoming_milestones(request.user, agreement),
+        objectives=selectors.strategic_objectives(request.user, agreement),
+        stage_path=[(stage, i <= reached, i == reached) for i, stage in enumerate(stages)],
+        panels=insights.panels(agreement, "maturity", "trust", "warnings"),
+    )
+    return render_page(request, "web/cockpit/overview.html", context, partial=TAB_PARTIAL)
+
+
+@login_required
+def parties(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement, access = agreement_for(request, agreement_id)
+    rows = selectors.salience_rows(agreement)
+    party_list = [row.participation.party for row in rows]
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "parties",
+        salience=rows,
+        grid=selectors.mendelow_grid(rows),
+        people=selectors.agreement_people(request.user, agreement),
+        blackouts=selectors.next_blackouts(request.user, party_list, timezone.localdate()),
+        panels=insights.panels(agreement, "network"),
+    )
+    return render_page(request, "web/cockpit/parties.html", context, partial=TAB_PARTIAL)
+
+
+@login_required
+def expectations(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement, access = agreement_for(request, agreement_id)
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "expectations",
+        matrix=selectors.expectation_matrix(request.user, agreement),
+        panels=insights.panels(agreement, "alignment"),
+    )
+    return render_page(request, "web/cockpit/expectations.html", context, partial=TAB_PARTIAL)
+
+
+@login_required
+def expectation_cell(
+    request: HttpRequest, agreement_id: UUID, topic_id: UUID, party_id: UUID
+) -> HttpResponse:
+    """One heatmap cell: every party's statement on the topic side by side, and the history
+    of the chosen party's position."""
+    agreement, access = agreement_for(request, agreement_id)
+    topic = policy.get_visible_or_404(request.user, Topic, uuid=topic_id, agreement=agreement)
+    party = policy.get_visible_or_404(
+        request.user, Party, uuid=party_id, participations__agreement=agreement
+    )
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "expectations",
+        topic=topic,
+        party=party,
+        **selectors.expectation_statements(request.user, topic, party),
+    )
+    return render_page(request, "web/cockpit/expectation_cell.html", context, partial="cell")
+
+
+@login_required
+def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    agreement, access = agreement_for(request, agreement_id)
+    averages = selectors.trust_pulse_averages(
+        request.user, agreement, is_team=access.is_team, role=access.role
+    )
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "trust",
+        trust=averages,
+        trend_plot=_trust_trend_plot(averages),
+        panels=insights.panels(agreement, "trust"),
+    )
+    return render_page(request, "web/cockpit/trust.html", context, partial=TAB_PARTIAL)
+
+
+def _trust_trend_plot(averages: dict) -> dict | None:
+    """Plotly figure (JSON) of each directed pair's mean pulse score over the rounds."""
+    if not averages["trend"]:
+        return None
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": f"{a} → {b}",
+            "x": [pulse.closes_on.isoformat() for pulse, avg in points if avg is not None],
+            "y": [avg.mean for _pulse, avg in points if avg is not None],
+        }
+        for a, b, points in averages["trend"]
+    ]
+    layout = {
+        "title": {"text": _("Mean pulse score per directed pair")},
+        "xaxis": {"title": {"text": _("Pulse closing date")}},
+        "yaxis": {"title": {"text": _("Mean score (1–7 Likert)")}, "range": [1, 7]},
+        "legend": {"title": {"text": _("Who rates whom")}},
+    }
+    return {"data": traces, "layout": layout}
