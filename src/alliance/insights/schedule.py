@@ -4,19 +4,20 @@ Each commitment (a *task* here) has a three-point duration estimate in working
 days, an owing party, dependencies, maybe a due date and maybe an earliest
 start. One iteration of the simulation draws every duration (Beta-PERT or
 triangular, scaled by the owing party's learned slippage, optionally correlated
-between one party's tasks through a Gaussian copula), then walks the graph:
-a task starts when all its predecessors are finished (and not before its own
-earliest start, nor before ``as_of`` if it has not started), works on its
-owing party's working days, and finishes on the last of them. Delivered tasks
-are fixed at their actual finish.
+between one party's tasks through a Gaussian copula), then walks the graph: a
+task starts when all its predecessors are finished (and not before its own
+earliest start, nor before ``as_of`` if it has not started), works on its owing
+party's working days and finishes on the last of them. Delivered tasks are
+fixed at their actual finish.
 
-All iterations run at once: tasks are processed by topological level, and each
-level is a handful of numpy operations over (tasks in level x iterations).
-Working-day arithmetic is integer indexing into per-calendar lookup tables
-(:meth:`WorkingCalendar.lookup_tables`), and durations are drawn by indexing a
-per-task table of equiprobable quantiles, so nothing loops per iteration. The
-iterations are cut into chunks that fit the CPU cache and run on all cores;
-every chunk has its own random stream, so results depend on the seed only.
+All iterations run at once: tasks are processed by topological level, each
+level a handful of numpy operations over (tasks in level x iterations).
+Working-day arithmetic is integer indexing into per-calendar lookup tables and
+durations are drawn by indexing per-task tables of equiprobable quantiles, so
+nothing loops per iteration; the iterations are cut into cache-sized chunks
+that run on all cores, each with its own random stream (the machinery is in
+``schedule_engine.py``). Results depend on the input and the seed only, not on
+the order of tasks or the number of threads.
 
 The model, its formulas, parameters and sources are in ``docs/insights.md``;
 every knob is in :class:`alliance.insights.parameters.ScheduleParameters`.
@@ -24,102 +25,60 @@ every knob is in :class:`alliance.insights.parameters.ScheduleParameters`.
 
 from __future__ import annotations
 
-import math
-import os
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import networkx as nx
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
-from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
+from alliance.insights.schedule_engine import (
+    STARTED_STATUSES,
+    Model,
+    PartyHistory,
+    PartySlippage,
+    Samples,
+    ScheduleCycleError,
+    ScheduleInput,
+    ScheduleInputError,
+    ScheduleTask,
+    forward,
+    histogram_quantiles,
+    in_chunks,
+    learn_slippage,
+    plan,
+    row_blocks,
+    run,
+    sample,
+)
 
-DELIVERED = "delivered"
-WAIVED = "waived"
-# Statuses meaning work has begun: the task's `start` is when it began, even if
-# that is before `as_of`.
-STARTED_STATUSES = frozenset({"in_progress", "late", "disputed"})
-
-
-class ScheduleInputError(ValueError):
-    """The schedule input is inconsistent (unknown dependency, bad estimate...)."""
-
-
-class ScheduleCycleError(ScheduleInputError):
-    """The dependencies contain a cycle; ``cycle`` lists the task ids in order."""
-
-    def __init__(self, cycle: list[str], labels: Mapping[str, str]):
-        self.cycle = tuple(cycle)
-        names = [
-            f"{task_id} ({labels[task_id]})" if labels.get(task_id) else task_id
-            for task_id in cycle
-        ]
-        super().__init__("dependency cycle: " + " -> ".join([*names, names[0]]))
-
-
-# --------------------------------------------------------------------------
-# Inputs
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScheduleTask:
-    """One commitment: a three-point estimate in working days of its owing party."""
-
-    id: str
-    party: str
-    optimistic: float
-    most_likely: float
-    pessimistic: float
-    depends_on: tuple[str, ...] = ()
-    due: date | None = None
-    # Earliest (planned) start; for a started task, when work began.
-    start: date | None = None
-    milestone: str | None = None
-    status: str = "planned"
-    actual_finish: date | None = None
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class PartyHistory:
-    """Planned vs actual durations (working days) of a party's past commitments."""
-
-    party: str
-    planned: tuple[float, ...] = ()
-    actual: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class ScheduleInput:
-    """Everything the forecast needs; parties without a calendar work Monday-Friday."""
-
-    tasks: tuple[ScheduleTask, ...]
-    as_of: date
-    calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
-    histories: tuple[PartyHistory, ...] = ()
-    # Due date of a milestone; by default the latest due date of its tasks.
-    milestone_dues: Mapping[str, date] = field(default_factory=dict)
+__all__ = [
+    "STARTED_STATUSES",
+    "CascadeEffect",
+    "DownstreamShift",
+    "Driver",
+    "MilestoneForecast",
+    "PartyHistory",
+    "PartySlippage",
+    "ScheduleCycleError",
+    "ScheduleInput",
+    "ScheduleInputError",
+    "ScheduleResult",
+    "ScheduleTask",
+    "Sensitivity",
+    "Simulation",
+    "TaskForecast",
+    "forecast_schedule",
+    "learn_slippage",
+    "sample_durations",
+    "simulate",
+]
 
 
 # --------------------------------------------------------------------------
 # Outputs
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartySlippage:
-    """How much slower (or faster) than planned a party works, and from what evidence."""
-
-    party: str
-    factor: float
-    observations: int
-    observed_log_ratio: float | None
-    shrunk_log_ratio: float
 
 
 @dataclass(frozen=True)
@@ -211,535 +170,6 @@ class ScheduleResult:
 
 
 # --------------------------------------------------------------------------
-# Slippage and duration tables
-# --------------------------------------------------------------------------
-
-
-def learn_slippage(
-    party: str, histories: Iterable[PartyHistory], parameters: ScheduleParameters = SCHEDULE
-) -> PartySlippage:
-    """A party's duration multiplier: mean log(actual / planned), shrunk toward the prior.
-
-    ``shrunk = (n * observed + k * prior) / (n + k)`` with ``k`` the prior's
-    pseudo-count, so three observations move the factor less than thirty.
-    """
-    ratios = [
-        math.log(max(actual, 0.5) / planned)
-        for history in histories
-        if history.party == party
-        for planned, actual in zip(history.planned, history.actual, strict=True)
-        if planned > 0
-    ]
-    n, k = len(ratios), parameters.slippage_pseudo_count
-    observed = sum(ratios) / n if n else None
-    shrunk = (sum(ratios) + k * parameters.slippage_prior_log_ratio) / (n + k) if n + k else 0.0
-    factor = min(
-        max(math.exp(shrunk), parameters.slippage_min_factor), parameters.slippage_max_factor
-    )
-    return PartySlippage(party, factor, n, observed, shrunk)
-
-
-def _duration_cdf(
-    task: ScheduleTask, factor: float, values: np.ndarray, parameters: ScheduleParameters
-) -> np.ndarray:
-    """P(ceil(factor * X) <= value) for the task's three-point distribution X."""
-    a, m, b = task.optimistic, task.most_likely, task.pessimistic
-    x = values / factor
-    if b - a < 1e-9:
-        return (x >= a - 1e-9).astype(float)
-    y = np.clip((x - a) / (b - a), 0.0, 1.0)
-    c = (m - a) / (b - a)
-    if parameters.distribution == "pert":
-        lam = parameters.pert_lambda
-        return special.betainc(1 + lam * c, 1 + lam * (1 - c), y)
-    if parameters.distribution == "triangular":
-        left = np.divide(y * y, c, out=np.ones_like(y), where=c > 0)
-        right = 1 - np.divide((1 - y) ** 2, 1 - c, out=np.zeros_like(y), where=c < 1)
-        return np.where(y <= c, left, right)
-    raise ScheduleInputError(f"unknown duration distribution {parameters.distribution!r}")
-
-
-def _quantile_table(
-    tasks: list[ScheduleTask], factors: list[float], parameters: ScheduleParameters
-) -> np.ndarray:
-    """Per task, the whole-working-day duration at G equiprobable quantiles (G x tasks).
-
-    Row j holds the smallest duration d with P(D <= d) >= (j + 0.5) / G, so
-    drawing j uniformly draws D with every probability exact to 1 / G.
-    """
-    size = parameters.quantile_table_size
-    table = np.zeros((len(tasks), size + 1), dtype=np.int32)
-    first = np.zeros(len(tasks), dtype=np.int32)
-    for row, (task, factor) in enumerate(zip(tasks, factors, strict=True)):
-        low = math.floor(factor * task.optimistic)
-        values = np.arange(low, math.ceil(factor * task.pessimistic) + 1, dtype=float)
-        cdf = _duration_cdf(task, factor, values, parameters)
-        # Count, for each quantile j, the values whose CDF is still below it.
-        steps = np.floor(cdf[cdf < 1] * size - 0.5).astype(np.int64) + 1
-        np.add.at(table[row], np.clip(steps, 0, size), 1)
-        first[row] = low
-    table = first[:, None] + np.cumsum(table[:, :size], axis=1)
-    if table.size and table.max() > np.iinfo(np.int16).max:
-        raise ScheduleInputError("a duration estimate exceeds 32767 working days")
-    return table.astype(np.int16)
-
-
-def _copula_table(parameters: ScheduleParameters) -> np.ndarray:
-    """Quantile index drawn given the party's shared factor (bins x G).
-
-    The Gaussian copula: latent X = sqrt(rho) Z_party + sqrt(1 - rho) e. The
-    party factor Z is cut into K equiprobable bins; row b is the inverse CDF of
-    the quantile index J = floor(Phi(X) G) given Z in bin b, so drawing the bin
-    and then a uniform index reproduces the copula, with J exactly uniform
-    overall.
-    """
-    size, bins, sub = parameters.quantile_table_size, parameters.copula_bins, 16
-    s = math.sqrt(parameters.party_correlation)
-    z = special.ndtri((np.arange(bins * sub) + 0.5) / (bins * sub)).reshape(bins, sub)
-    edges = special.ndtri(np.arange(size + 1) / size)
-    with np.errstate(invalid="ignore"):
-        cond = special.ndtr((edges[None, None, :] - s * z[:, :, None]) / math.sqrt(1 - s * s))
-    cdf = np.nan_to_num(cond.mean(axis=1), nan=0.0)  # P(J < j | bin), j = 0..G
-    cdf[:, 0], cdf[:, -1] = 0.0, 1.0
-    targets = (np.arange(size) + 0.5) / size
-    rows = [np.searchsorted(row, targets, side="left") - 1 for row in cdf]
-    return np.clip(np.array(rows), 0, size - 1).astype(np.int64)
-
-
-# --------------------------------------------------------------------------
-# The prepared model: tasks in level order, integer calendars, plans
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class _Level:
-    """One topological level: positions lo..hi, most predecessors first."""
-
-    lo: int
-    hi: int
-    # (m, positions): the k-th predecessor of the level's first m tasks, k = 0, 1...
-    columns: list[tuple[int, np.ndarray]]
-    # (task positions, predecessor positions, edge ids), each predecessor at most
-    # once per group, so or-ing criticality into predecessors never loses a write.
-    groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-@dataclass
-class _Rows:
-    """Per-position constants of the tasks a forward pass computes."""
-
-    earliest: np.ndarray  # earliest start, days since origin
-    rank_base: np.ndarray  # offset of the owner's calendar in the flat rank table
-    wd_base: np.ndarray  # offset of the owner's calendar in the flat working-day table
-    as_of_index: np.ndarray  # working-day index of as_of on the owner's calendar
-
-    def take(self, positions: np.ndarray) -> _Rows:
-        return _Rows(*(getattr(self, name)[positions] for name in self.__dataclass_fields__))
-
-
-def _plan(
-    subset: list[int],
-    preds: Mapping[int, list[int]],
-    topo_rank: Mapping[int, int],
-    position: dict[int, int],
-    edge_id: Mapping[tuple[int, int], int] | None = None,
-) -> tuple[list[int], list[_Level]]:
-    """Order ``subset`` by level and build the level plans.
-
-    Predecessors outside ``subset`` must already have a position (they are read,
-    not computed). Positions for ``subset`` are assigned from ``len(position)``.
-    """
-    inside, depth = set(subset), {}
-    for task in sorted(subset, key=topo_rank.__getitem__):
-        depth[task] = 1 + max((depth[p] for p in preds[task] if p in inside), default=-1)
-    order = sorted(subset, key=lambda task: (depth[task], -len(preds[task]), task))
-    for task in order:
-        position[task] = len(position)
-    levels = []
-    for value in sorted(set(depth.values())):
-        members = [task for task in order if depth[task] == value]
-        levels.append(_level(members, preds, position, edge_id))
-    return order, levels
-
-
-def _level(members, preds, position, edge_id) -> _Level:
-    columns = []
-    for k in range(len(preds[members[0]])):
-        m = sum(1 for task in members if len(preds[task]) > k)
-        columns.append((m, np.array([position[preds[task][k]] for task in members[:m]])))
-    groups = []
-    if edge_id is not None:
-        edges = sorted(
-            (
-                (position[task], position[p], edge_id[p, task])
-                for task in members
-                for p in preds[task]
-            ),
-            key=lambda edge: edge[1],
-        )
-        seen: dict[int, int] = {}
-        by_occurrence: dict[int, list] = {}
-        for edge in edges:
-            seen[edge[1]] = seen.get(edge[1], -1) + 1
-            by_occurrence.setdefault(seen[edge[1]], []).append(edge)
-        for chosen in by_occurrence.values():
-            groups.append(tuple(np.array(column) for column in zip(*chosen, strict=True)))
-    return _Level(position[members[0]], position[members[-1]] + 1, columns, groups)
-
-
-class _Model:
-    """The input turned into arrays: tasks by position, calendars as integer tables."""
-
-    def __init__(self, data: ScheduleInput, parameters: ScheduleParameters):
-        self.parameters = parameters
-        self.tasks = sorted(data.tasks, key=lambda task: task.id)
-        self.index = {task.id: i for i, task in enumerate(self.tasks)}
-        if len(self.index) != len(self.tasks):
-            raise ScheduleInputError("task ids must be unique")
-        self.as_of = data.as_of
-        self._check_estimates()
-        self.fixed = [i for i, task in enumerate(self.tasks) if _is_fixed(task)]
-        self.preds = self._predecessors()
-        self.graph = self._graph()
-        topo = {
-            task: rank for rank, task in enumerate(nx.lexicographical_topological_sort(self.graph))
-        }
-        self.edges = sorted(self.graph.edges)
-        self.edge_id = {edge: i for i, edge in enumerate(self.edges)}
-        self.position: dict[int, int] = {task: p for p, task in enumerate(self.fixed)}
-        fixed_set = set(self.fixed)
-        stochastic = [i for i in range(len(self.tasks)) if i not in fixed_set]
-        order, self.levels = _plan(stochastic, self.preds, topo, self.position, self.edge_id)
-        self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
-        self.n_fixed, self.topo = len(self.fixed), topo
-        self.parties = sorted({task.party for task in self.tasks})
-        self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
-        self.calendars = {p: data.calendars.get(p, WorkingCalendar()) for p in self.parties}
-        self._durations(parameters)
-        self._dates_and_tables(data)
-        self._milestones(data)
-
-    # -- validation and graph ---------------------------------------------
-
-    def _check_estimates(self) -> None:
-        for task in self.tasks:
-            if not 0 <= task.optimistic <= task.most_likely <= task.pessimistic:
-                raise ScheduleInputError(
-                    f"task {task.id}: need 0 <= optimistic <= most_likely <= pessimistic"
-                )
-            if task.status == DELIVERED and task.actual_finish is None:
-                raise ScheduleInputError(f"task {task.id} is delivered but has no actual_finish")
-
-    def _predecessors(self) -> dict[int, list[int]]:
-        preds = {}
-        for i, task in enumerate(self.tasks):
-            unknown = [dep for dep in task.depends_on if dep not in self.index]
-            if unknown:
-                raise ScheduleInputError(f"task {task.id} depends on unknown task(s) {unknown}")
-            preds[i] = sorted({self.index[dep] for dep in task.depends_on})
-        return preds
-
-    def _graph(self) -> nx.DiGraph:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(len(self.tasks)))
-        graph.add_edges_from((p, t) for t, ps in self.preds.items() for p in ps)
-        try:
-            cycle = nx.find_cycle(graph)
-        except nx.NetworkXNoCycle:
-            cycle = None
-        if cycle:
-            ids = [self.tasks[edge[0]].id for edge in cycle]
-            raise ScheduleCycleError(ids, {task.id: task.label for task in self.tasks})
-        # A delivered task is fixed: its predecessors no longer matter.
-        for task in self.fixed:
-            self.preds[task] = []
-        graph.remove_edges_from([(p, t) for t in self.fixed for p in list(graph.predecessors(t))])
-        return graph
-
-    # -- durations ----------------------------------------------------------
-
-    def _durations(self, parameters: ScheduleParameters) -> None:
-        tasks = [self.tasks[t] for t in self.order]
-        factors = [self.slippage[task.party].factor for task in tasks]
-        self.table = _quantile_table(tasks, factors, parameters)
-        self.table[: self.n_fixed] = 0
-        party_ids = {party: i for i, party in enumerate(self.parties)}
-        self.party_of = np.array([party_ids[task.party] for task in tasks], dtype=np.int64)
-        counts = np.bincount(self.party_of[self.n_fixed :], minlength=len(self.parties))
-        # Correlation only matters between two or more open tasks of one party.
-        self.correlated = parameters.party_correlation > 0 and bool((counts > 1).any())
-        self.copula = _copula_table(parameters) if self.correlated else None
-        most_likely = np.array([math.ceil(task.most_likely - 1e-9) for task in tasks])
-        self.most_likely = most_likely.astype(np.int64)
-
-    def _milestones(self, data: ScheduleInput) -> None:
-        tasks = [self.tasks[t] for t in self.order]
-        self.milestone_names = sorted({task.milestone for task in tasks if task.milestone})
-        self.milestone_members = [
-            np.array([p for p, task in enumerate(tasks) if task.milestone == name])
-            for name in self.milestone_names
-        ]
-        self.milestone_dues = []
-        for name in self.milestone_names:
-            dues = [task.due for task in tasks if task.milestone == name and task.due]
-            self.milestone_dues.append(data.milestone_dues.get(name, max(dues, default=None)))
-
-    # -- dates and calendars -----------------------------------------------
-
-    def _dates_and_tables(self, data: ScheduleInput) -> None:
-        tasks = [self.tasks[t] for t in self.order]
-        known = [data.as_of, *(d for task in tasks for d in (task.start, task.actual_finish) if d)]
-        self.origin = min(known) - timedelta(days=1)
-        as_of = self.days(data.as_of)
-        earliest = []
-        for task in tasks:
-            start = self.days(task.start) if task.start else as_of
-            started = task.status in STARTED_STATUSES and task.start is not None
-            earliest.append(start if started else max(start, as_of))
-        self.earliest_days = np.array(earliest, dtype=np.int64)
-        finish = [self.days(task.actual_finish) if _is_fixed(task) else 0 for task in tasks]
-        self.fixed_finish = np.array(finish[: self.n_fixed], dtype=np.int64)
-        self.due = np.array(
-            [self.days(task.due) if task.due else np.iinfo(np.int64).max for task in tasks]
-        )
-        distinct = sorted(set(self.calendars.values()), key=repr)
-        self.calendar_of = np.array(
-            [distinct.index(self.calendars[task.party]) for task in tasks], dtype=np.int64
-        )
-        self.distinct_calendars = distinct
-        span = int(max(self.earliest_days.max(), self.fixed_finish.max(initial=0))) + 800
-        while True:
-            self._tables(span, as_of)
-            low, high = self._bounds()
-            if high.max(initial=0) < span - 2:
-                break
-            span *= 2
-        self.finish_low, self.finish_high = low, high
-
-    def days(self, day: date) -> int:
-        """Days since the model's origin."""
-        return (day - self.origin).days
-
-    def date(self, days: int) -> date:
-        return self.origin + timedelta(days=int(days))
-
-    def _tables(self, span: int, as_of: int) -> None:
-        tables = [cal.lookup_tables(self.origin, span) for cal in self.distinct_calendars]
-        width = max(len(working) for _, working in tables) + 1
-        self.rank_flat = np.concatenate([rank for rank, _ in tables]).astype(np.int64)
-        # Pad each calendar's working days with `span`: an overflow shows as `span`.
-        padded = [
-            np.pad(working, (0, width - len(working)), constant_values=span)
-            for _, working in tables
-        ]
-        self.wd_flat = np.concatenate(padded).astype(np.int64)
-        self.span, self.wd_width = span, width
-        rank_base = self.calendar_of * (span + 1)
-        as_of_index = self.rank_flat[rank_base + as_of]
-        self.rows = _Rows(self.earliest_days, rank_base, self.calendar_of * width, as_of_index)
-
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
-        d = np.stack([self.table[:, 0], self.table[:, -1]], axis=1).astype(np.int16)
-        ready = self.new_ready(2)
-        _forward(self, self.levels, self.rows, d, ready, clip=True)
-        finish = _finish(self, d, ready)
-        return finish[:, 0], finish[:, 1]
-
-    def new_ready(self, n: int) -> np.ndarray:
-        """Ready-day array with the fixed (delivered) tasks filled in."""
-        ready = np.empty((len(self.order), n), dtype=np.int64)
-        ready[: self.n_fixed] = (self.fixed_finish + 1)[:, None]
-        return ready
-
-
-def _is_fixed(task: ScheduleTask) -> bool:
-    """Delivered (or waived with a date) tasks no longer move."""
-    return task.actual_finish is not None and task.status in (DELIVERED, WAIVED)
-
-
-# --------------------------------------------------------------------------
-# The vectorised forward pass
-# --------------------------------------------------------------------------
-
-
-def _forward(
-    model: _Model,
-    levels: list[_Level],
-    rows: _Rows,
-    d: np.ndarray,
-    ready: np.ndarray,
-    start: np.ndarray | None = None,
-    clip: bool = False,
-) -> None:
-    """Fill ``ready`` (first day successors may start) for the levels' tasks.
-
-    A task starts on the first working day of its owner on or after the latest
-    of its earliest start and its predecessors' ready days. With d working days
-    it finishes on the d-th working day from there (d = 0: on its start day)
-    and is ready the next calendar day (d = 0: the same day). A task that has
-    not been delivered cannot finish before ``as_of``.
-    """
-    n = ready.shape[1]
-    for level in levels:
-        lo, hi = level.lo, level.hi
-        at = slice(lo, hi)
-        s = np.repeat(rows.earliest[at, None], n, axis=1)
-        for m, preds in level.columns:
-            np.maximum(s[:m], ready[preds], out=s[:m])
-        if start is not None:
-            start[at] = s
-        if clip:
-            np.minimum(s, model.span, out=s)
-        s += rows.rank_base[at, None]
-        index = model.rank_flat[s]
-        dd = d[at]
-        index += dd
-        index -= dd > 0
-        np.maximum(index, rows.as_of_index[at, None], out=index)
-        if clip:
-            np.minimum(index, model.wd_width - 1, out=index)
-        index += rows.wd_base[at, None]
-        finish = model.wd_flat[index]
-        finish += dd > 0
-        ready[at] = finish
-
-
-def _finish(model: _Model, d: np.ndarray, ready: np.ndarray) -> np.ndarray:
-    """Finish day from ready day: the day before, except for zero-duration tasks."""
-    finish = ready - (d > 0)
-    finish[: model.n_fixed] = model.fixed_finish[:, None]
-    return finish
-
-
-# --------------------------------------------------------------------------
-# Sampling, chunks and statistics
-# --------------------------------------------------------------------------
-
-
-def _sample(model: _Model, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Durations in whole working days, (positions x n); zero for delivered tasks."""
-    size, first = model.parameters.quantile_table_size, model.n_fixed
-    total = len(model.order)
-    d = np.zeros((total, n), dtype=np.int16)
-    if first == total:
-        return d
-    j = rng.integers(0, size, size=(total - first, n), dtype=np.int64)
-    if model.correlated:
-        bins = model.parameters.copula_bins
-        factor = rng.standard_normal((len(model.parties), n))
-        edges = special.ndtri(np.arange(1, bins) / bins)
-        offsets = np.searchsorted(edges, factor) * size
-        j += offsets[model.party_of[first:]]
-        j = model.copula.ravel()[j]
-    j += (np.arange(first, total, dtype=np.int64) * size)[:, None]
-    d[first:] = model.table.ravel()[j]
-    return d
-
-
-@dataclass
-class _Samples:
-    """Everything kept from all iterations, positions x iterations."""
-
-    durations: np.ndarray
-    finish: np.ndarray
-    milestones: np.ndarray
-    critical: np.ndarray
-    driving: np.ndarray
-
-
-def _criticality(model: _Model, finish, ready, start) -> tuple[np.ndarray, np.ndarray]:
-    """Per task, iterations on the critical path; per edge, iterations it drove the start.
-
-    The critical path of an iteration is traced back from the task(s) that
-    finish last through every predecessor whose ready day set its successor's
-    start (ties included), stopping where an earliest start or ``as_of`` ruled.
-    """
-    tie = model.parameters.criticality_tie_days
-    critical = finish == finish.max(axis=0)
-    driving = np.zeros(len(model.edges), dtype=np.int64)
-    for level in reversed(model.levels):
-        for tasks, preds, ids in level.groups:
-            drives = ready[preds] + tie >= start[tasks]
-            driving[ids] += drives.sum(axis=1)
-            critical[preds] |= critical[tasks] & drives
-    return critical.sum(axis=1), driving
-
-
-def _run_chunk(model: _Model, seed: np.random.SeedSequence, lo: int, hi: int, out: _Samples):
-    n = hi - lo
-    d = _sample(model, np.random.default_rng(seed), n)
-    ready, start = model.new_ready(n), np.empty((len(model.order), n), dtype=np.int64)
-    _forward(model, model.levels, model.rows, d, ready, start)
-    finish = _finish(model, d, ready)
-    out.durations[:, lo:hi] = d
-    out.finish[:, lo:hi] = finish
-    for row, members in enumerate(model.milestone_members):
-        out.milestones[row, lo:hi] = finish[members].max(axis=0)
-    critical, driving = _criticality(model, finish, ready, start)
-    return critical, driving
-
-
-def _simulate(model: _Model, iterations: int, seed: int) -> _Samples:
-    """Run all chunks (on all cores) and keep durations and finishes."""
-    parameters, total = model.parameters, len(model.order)
-    samples = _Samples(
-        np.empty((total, iterations), dtype=np.int16),
-        np.empty((total, iterations), dtype=np.int32),
-        np.empty((len(model.milestone_members), iterations), dtype=np.int32),
-        np.zeros(total, dtype=np.int64),
-        np.zeros(len(model.edges), dtype=np.int64),
-    )
-    bounds = range(0, iterations, parameters.chunk_iterations)
-    seeds = np.random.SeedSequence(seed).spawn(len(bounds))
-    workers = parameters.threads or os.cpu_count() or 1
-
-    def run(chunk: int):
-        lo = bounds[chunk]
-        return _run_chunk(
-            model, seeds[chunk], lo, min(lo + parameters.chunk_iterations, iterations), samples
-        )
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for critical, driving in pool.map(run, range(len(bounds))):
-            samples.critical += critical
-            samples.driving += driving
-    return samples
-
-
-def _histogram_quantiles(
-    values: np.ndarray, low: np.ndarray, high: np.ndarray, quantiles: Iterable[float], due=None
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Row-wise lower quantiles (and P(value <= due)) of integer rows known to lie in [low, high].
-
-    Counting is cheaper than sorting: one bincount over all rows, then a search
-    in the running totals. A quantile q is the smallest value v with
-    P(value <= v) >= q (the "inverted CDF" definition).
-    """
-    rows, n = values.shape
-    width = (high - low + 1).astype(np.int64)
-    base = np.concatenate(([0], np.cumsum(width)[:-1]))
-    shifted = values - (low - base)[:, None]
-    cum = np.cumsum(np.bincount(shifted.ravel(), minlength=int(width.sum())))
-    before = np.arange(rows, dtype=np.int64) * n
-    result = np.empty((rows, len(tuple(quantiles))), dtype=np.int64)
-    for column, q in enumerate(quantiles):
-        need = before + max(1, math.ceil(q * n - 1e-9))
-        result[:, column] = np.searchsorted(cum, need, side="left") - base + low
-    on_time = None
-    if due is not None:
-        offset = np.clip(due - low, -1, width - 1)
-        counted = np.where(offset >= 0, cum[base + np.maximum(offset, 0)] - before, 0)
-        on_time = counted / n
-    return result, on_time
-
-
-def _row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slice]:
-    step = max(1, cells // max(iterations, 1))
-    return [slice(lo, min(lo + step, rows)) for lo in range(0, rows, step)]
-
-
-# --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
 
@@ -748,16 +178,23 @@ def _row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slic
 class Simulation:
     """The raw Monte Carlo, for tests and analysts: rows follow ``task_ids``.
 
-    ``durations`` are the sampled whole working days and ``finish`` the finish
-    days counted from ``origin`` (iterations along axis 1).
+    ``durations`` are the sampled whole working days (0 for delivered tasks)
+    and ``finish`` the finish days counted from ``origin``; iterations run
+    along axis 1.
     """
 
     task_ids: tuple[str, ...]
     origin: date
-    durations: np.ndarray
-    finish: np.ndarray
-    model: _Model = field(repr=False)
-    samples: _Samples = field(repr=False)
+    model: Model = field(repr=False)
+    samples: Samples = field(repr=False)
+
+    @property
+    def durations(self) -> np.ndarray:
+        return self.samples.extra + self.model.pos[:, None].astype(np.int16)
+
+    @property
+    def finish(self) -> np.ndarray:
+        return self.samples.finish
 
 
 def simulate(
@@ -768,13 +205,36 @@ def simulate(
     seed: int | None = None,
 ) -> Simulation:
     """Run the Monte Carlo and return the sampled durations and finishes per task."""
-    model = _Model(data, parameters)
+    model = Model(data, parameters)
     iterations = parameters.iterations if iterations is None else iterations
     if iterations < 1:
         raise ScheduleInputError("iterations must be at least 1")
-    samples = _simulate(model, iterations, parameters.seed if seed is None else seed)
+    samples = run(model, iterations, parameters.seed if seed is None else seed)
     ids = tuple(model.tasks[t].id for t in model.order)
-    return Simulation(ids, model.origin, samples.durations, samples.finish, model, samples)
+    return Simulation(ids, model.origin, model, samples)
+
+
+def sample_durations(
+    data: ScheduleInput,
+    parameters: ScheduleParameters = SCHEDULE,
+    *,
+    iterations: int | None = None,
+    seed: int | None = None,
+) -> np.ndarray:
+    """Only draw the durations, chunked and threaded as :func:`simulate` draws them.
+
+    The benchmark's baseline: whatever the engine adds on top of this is the
+    cost of walking the graph. Returns extra working days after the first.
+    """
+    model = Model(data, parameters)
+    iterations = parameters.iterations if iterations is None else iterations
+    extra = np.zeros((len(model.order), iterations), dtype=np.int16)
+
+    def draw(rng: np.random.Generator, lo: int, hi: int) -> None:
+        extra[:, lo:hi] = sample(model, rng, hi - lo)
+
+    in_chunks(model, iterations, parameters.seed if seed is None else seed, draw)
+    return extra
 
 
 def forecast_schedule(
@@ -787,19 +247,15 @@ def forecast_schedule(
     """P50/P80/P95 finishes, P(on time), criticality, sensitivity and the delay cascade."""
     sim = simulate(data, parameters, iterations=iterations, seed=seed)
     model, samples = sim.model, sim.samples
-    n = samples.finish.shape[1]
     quantiles, on_time = _task_quantiles(model, samples)
-    tasks = _task_forecasts(model, samples, quantiles, on_time)
-    milestones = _milestone_forecasts(model, samples)
-    cascade = _cascade(model, samples, quantiles, on_time)
     return ScheduleResult(
         as_of=model.as_of,
-        iterations=n,
+        iterations=samples.finish.shape[1],
         seed=parameters.seed if seed is None else seed,
         distribution=parameters.distribution,
-        tasks=tuple(sorted(tasks, key=lambda task: task.id)),
-        milestones=milestones,
-        cascade=cascade,
+        tasks=tuple(sorted(_task_forecasts(model, sim, quantiles, on_time), key=lambda t: t.id)),
+        milestones=_milestone_forecasts(model, sim),
+        cascade=_cascade(model, sim, on_time),
         parties=tuple(model.slippage[party] for party in model.parties),
     )
 
@@ -808,14 +264,14 @@ def _quantile_names(parameters: ScheduleParameters) -> list[str]:
     return [f"P{round(q * 100)}" for q in parameters.quantiles]
 
 
-def _task_quantiles(model: _Model, samples: _Samples) -> tuple[np.ndarray, np.ndarray]:
+def _task_quantiles(model: Model, samples: Samples) -> tuple[np.ndarray, np.ndarray]:
     """Finish quantiles (positions x quantiles, days) and P(finish <= due) per position."""
     finish = samples.finish
     rows, n = finish.shape
     quantiles = np.empty((rows, len(model.parameters.quantiles)), dtype=np.int64)
     on_time = np.empty(rows)
-    for block in _row_blocks(rows, n):
-        quantiles[block], on_time[block] = _histogram_quantiles(
+    for block in row_blocks(rows, n):
+        quantiles[block], on_time[block] = histogram_quantiles(
             finish[block],
             model.finish_low[block],
             model.finish_high[block],
@@ -825,9 +281,10 @@ def _task_quantiles(model: _Model, samples: _Samples) -> tuple[np.ndarray, np.nd
     return quantiles, on_time
 
 
-def _task_forecasts(model: _Model, samples: _Samples, quantiles, on_time) -> list[TaskForecast]:
+def _task_forecasts(model: Model, sim: Simulation, quantiles, on_time) -> list[TaskForecast]:
+    samples = sim.samples
     n, names = samples.finish.shape[1], _quantile_names(model.parameters)
-    mean_duration = samples.durations.mean(axis=1, dtype=np.float64)
+    mean_duration = samples.extra.mean(axis=1, dtype=np.float64) + model.pos
     drivers: dict[int, list[Driver]] = {}
     for (pred, task), count in zip(model.edges, samples.driving, strict=True):
         if count:
@@ -857,7 +314,8 @@ def _task_forecasts(model: _Model, samples: _Samples, quantiles, on_time) -> lis
     return forecasts
 
 
-def _milestone_forecasts(model: _Model, samples: _Samples) -> tuple[MilestoneForecast, ...]:
+def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForecast, ...]:
+    samples = sim.samples
     if not model.milestone_names:
         return ()
     parameters, names = model.parameters, _quantile_names(model.parameters)
@@ -865,16 +323,13 @@ def _milestone_forecasts(model: _Model, samples: _Samples) -> tuple[MilestoneFor
     low = np.array([model.finish_low[m].max() for m in model.milestone_members])
     high = np.array([model.finish_high[m].max() for m in model.milestone_members])
     dues = np.array([model.days(d) if d else np.iinfo(np.int64).max for d in model.milestone_dues])
-    quantiles, on_time = _histogram_quantiles(finish, low, high, parameters.quantiles, due=dues)
-    rho = _sensitivity(model, samples)
+    quantiles, on_time = histogram_quantiles(finish, low, high, parameters.quantiles, due=dues)
+    rho = _sensitivity(model, sim)
     result = []
     for row, name in enumerate(model.milestone_names):
         members = model.milestone_members[row]
-        upstream = set(members.tolist())
-        for position in members:
-            upstream |= {
-                model.position[a] for a in nx.ancestors(model.graph, int(model.order[position]))
-            }
+        # Only the milestone's own tasks and those upstream can move it.
+        upstream = _upstream(model, [int(model.order[p]) for p in members])
         ranked = sorted(
             (p for p in upstream if p >= model.n_fixed and np.isfinite(rho[p, row])),
             key=lambda p: (-rho[p, row], model.tasks[model.order[p]].id),
@@ -903,11 +358,23 @@ def _milestone_forecasts(model: _Model, samples: _Samples) -> tuple[MilestoneFor
     return tuple(result)
 
 
-def _sensitivity(model: _Model, samples: _Samples) -> np.ndarray:
+def _upstream(model: Model, tasks: list[int]) -> set[int]:
+    """Positions of the given tasks and of every task they (transitively) depend on."""
+    seen, stack = set(tasks), list(tasks)
+    while stack:
+        for pred in model.preds[stack.pop()]:
+            if pred not in seen:
+                seen.add(pred)
+                stack.append(pred)
+    return {model.position[task] for task in seen}
+
+
+def _sensitivity(model: Model, sim: Simulation) -> np.ndarray:
     """Spearman correlation (mid-ranks for ties) of each duration with each milestone finish.
 
     NaN where a duration or a milestone never varies.
     """
+    samples = sim.samples
     n = samples.finish.shape[1]
     centre = (n + 1) / 2
     milestone_ranks = stats.rankdata(samples.milestones, axis=1) - centre
@@ -915,10 +382,10 @@ def _sensitivity(model: _Model, samples: _Samples) -> np.ndarray:
     low = model.table[:, 0].astype(np.int64)
     high = model.table[:, -1].astype(np.int64)
     rho = np.full((len(model.order), len(model.milestone_names)), np.nan)
-    for block in _row_blocks(len(model.order), n):
+    for block in row_blocks(len(model.order), n):
         width = high[block] - low[block] + 1
         base = np.concatenate(([0], np.cumsum(width)[:-1]))
-        shifted = samples.durations[block] - (low[block] - base)[:, None]
+        shifted = samples.extra[block] - (low[block] - base)[:, None]
         counts = np.bincount(shifted.ravel(), minlength=int(width.sum()))
         below = np.cumsum(counts) - counts - np.repeat(np.arange(len(width)) * n, width)
         mid = below + (counts + 1) / 2 - centre  # centred mid-rank of each value
@@ -936,8 +403,8 @@ def _sensitivity(model: _Model, samples: _Samples) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _cascade(model: _Model, samples: _Samples, quantiles, on_time) -> tuple[CascadeEffect, ...]:
-    """For each late or at-risk task, what its delay adds to every downstream task."""
+def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...]:
+    """For each late or at-risk task (fewest chances first), what its delay adds downstream."""
     parameters, as_of = model.parameters, model.days(model.as_of)
     candidates = []
     for position in range(model.n_fixed, len(model.order)):
@@ -946,87 +413,99 @@ def _cascade(model: _Model, samples: _Samples, quantiles, on_time) -> tuple[Casc
             continue
         reason = "overdue" if model.due[position] < as_of else "at risk"
         candidates.append((on_time[position], task.id, position, reason))
+    if not candidates:
+        return ()
     candidates.sort()
+    n = min(sim.finish.shape[1], parameters.cascade_iterations)
+    with_delay = _quantile_rows(sim.finish[:, :n], parameters.cascade_quantile)
     return tuple(
-        _exclusion(model, samples, position, reason, probability)
+        _exclusion(model, sim, n, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
     )
 
 
-def _exclusion(model: _Model, samples: _Samples, position: int, reason: str, probability):
+def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reason, probability):
     """Re-run everything downstream of one task forced to its most likely duration.
 
     The task keeps its sampled start (its own predecessors are unchanged) but
     takes its most likely duration with no slippage and no ``as_of`` floor, as
-    if it had gone to plan; downstream tasks keep their sampled durations. The
-    shift of each downstream quantile finish, in its owner's working days, is
-    the delay this one task passes on.
+    if it had gone to plan; downstream tasks keep their sampled durations
+    (common random numbers), over the first ``cascade_iterations`` iterations.
+    Each downstream quantile finish moves by the delay this one task passes on.
     """
-    q = model.parameters.cascade_quantile
     task_index = int(model.order[position])
     downstream = sorted(nx.descendants(model.graph, task_index))
-    externals = sorted(
-        {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
-    )
+    inputs = {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
+    externals = sorted(inputs)
     local = {task: i for i, task in enumerate(externals)}
-    order, levels = _plan(downstream, model.preds, model.topo, local)
-    global_positions = np.array([model.position[t] for t in externals + order], dtype=np.int64)
-    rows = model.rows.take(global_positions)
-    durations = samples.durations[global_positions]
-    ready = samples.finish[global_positions].astype(np.int64) + (durations > 0)
-    ready[: len(externals)][global_positions[: len(externals)] < model.n_fixed] += 1
-    forced_finish = _forced_finish(model, samples, position)
-    forced_ready = forced_finish + (model.most_likely[position] > 0)
-    ready[local[task_index]] = forced_ready
-    _forward(model, levels, rows, durations, ready)
-    finish = ready[len(externals) :] - (durations[len(externals) :] > 0)
-    without = _row_quantile(finish, q)
-    with_delay = _row_quantile(samples.finish[global_positions[len(externals) :]], q)
-    own_with = _row_quantile(samples.finish[[position]], q)[0]
-    own_without = _row_quantile(forced_finish[None, :], q)[0]
-    shifts = []
-    for i, task in enumerate(order):
-        days = _working_days(model, model.position[task], without[i], with_delay[i])
-        if days > 0:
-            label = model.tasks[task].label
-            dates = model.date(with_delay[i]), model.date(without[i])
-            shifts.append(DownstreamShift(model.tasks[task].id, label, *dates, days))
+    order, levels = plan(downstream, model.preds, model.topo, local)
+    positions = np.array([model.position[t] for t in externals + order], dtype=np.int64)
+    ready = _ready(model, positions, sim.finish[positions, :n])
+    forced = _forced_finish(model, sim, position, n)
+    ready[local[task_index]] = forced + model.pos[position]
+    extra = sim.samples.extra[positions, :n]
+    forward(model, levels, model.rows.take(positions), extra, ready, np.empty_like(ready))
+    moved = positions[len(externals) :]
+    without = _quantile_rows(
+        ready[len(externals) :] - model.pos[moved, None], model.parameters.cascade_quantile
+    )
+    days = _working_days(model, moved, without, with_delay[moved])
+    shifts = [
+        DownstreamShift(
+            model.tasks[model.order[p]].id,
+            model.tasks[model.order[p]].label,
+            model.date(with_delay[p]),
+            model.date(before),
+            int(late),
+        )
+        for p, before, late in zip(moved, without, days, strict=True)
+        if late > 0
+    ]
     shifts.sort(key=lambda shift: (-shift.working_days, shift.task_id))
+    own_without = _quantile_rows(forced[None, :], model.parameters.cascade_quantile)
+    own = _working_days(model, np.array([position]), own_without, with_delay[[position]])
     task = model.tasks[task_index]
     return CascadeEffect(
         task_id=task.id,
         label=task.label,
         reason=reason,
         probability_on_time=float(probability),
-        own_delay=_working_days(model, position, own_without, own_with),
+        own_delay=int(own[0]),
         days_added=max((shift.working_days for shift in shifts), default=0),
         affected=tuple(shifts),
     )
 
 
-def _forced_finish(model: _Model, samples: _Samples, position: int) -> np.ndarray:
+def _ready(model: Model, positions: np.ndarray, finish: np.ndarray) -> np.ndarray:
+    """Ready days back from finish days: next day, same day for zero-duration tasks."""
+    step = np.where(positions < model.n_fixed, 1, model.pos[positions])
+    return (finish + step[:, None]).astype(np.int32)
+
+
+def _forced_finish(model: Model, sim: Simulation, position: int, n: int) -> np.ndarray:
     """Finish days of one task had it taken its most likely duration, per iteration."""
     task_index = int(model.order[position])
-    n = samples.finish.shape[1]
-    start = np.full(n, model.rows.earliest[position], dtype=np.int64)
-    for pred in model.preds[task_index]:
-        p = model.position[pred]
-        np.maximum(
-            start, samples.finish[p] + (samples.durations[p] > 0) + (p < model.n_fixed), out=start
-        )
-    most_likely = model.most_likely[position]
-    index = model.rank_flat[start + model.rows.rank_base[position]] + max(most_likely - 1, 0)
-    return model.wd_flat[index + model.rows.wd_base[position]]
+    start = np.full(n, model.rows.earliest[position], dtype=np.int32)
+    preds = np.array([model.position[p] for p in model.preds[task_index]], dtype=np.int64)
+    if len(preds):
+        np.maximum(start, _ready(model, preds, sim.finish[preds, :n]).max(axis=0), out=start)
+    extra = max(int(model.most_likely[position]) - int(model.pos[position]), 0)
+    index = model.rank_flat[start + model.rows.rank_base[position]] + extra
+    return model.ready_flat[index] - model.pos[position]
 
 
-def _row_quantile(values: np.ndarray, q: float) -> np.ndarray:
-    low, high = values.min(axis=1).astype(np.int64), values.max(axis=1).astype(np.int64)
-    return _histogram_quantiles(values, low, high, [q])[0][:, 0]
+def _quantile_rows(values: np.ndarray, q: float) -> np.ndarray:
+    """The q-quantile of each row (integer days)."""
+    result = np.empty(len(values), dtype=np.int64)
+    for block in row_blocks(len(values), values.shape[1]):
+        part = values[block]
+        low, high = part.min(axis=1).astype(np.int64), part.max(axis=1).astype(np.int64)
+        result[block] = histogram_quantiles(part, low, high, [q])[0][:, 0]
+    return result
 
 
-def _working_days(model: _Model, position: int, first: int, last: int) -> int:
-    """Working days of the task's owner in [first, last) (0 if last <= first)."""
-    if last <= first:
-        return 0
-    base = model.rows.rank_base[position]
-    return int(model.rank_flat[base + last] - model.rank_flat[base + first])
+def _working_days(model: Model, positions: np.ndarray, first, last) -> np.ndarray:
+    """Working days of each task's owner in [first, last), 0 when last <= first."""
+    base = model.rows.rank_base[positions]
+    last = np.maximum(last, first)
+    return model.rank_flat[base + last] - model.rank_flat[base + first]

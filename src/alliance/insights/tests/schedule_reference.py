@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 
 from alliance.insights.calendars import WorkingCalendar
-from alliance.insights.schedule import STARTED_STATUSES, ScheduleInput, _is_fixed
+from alliance.insights.schedule_engine import ScheduleInput, earliest_start, is_fixed
 
 ONE_DAY = timedelta(days=1)
 
@@ -24,15 +24,9 @@ def dependency_graph(data: ScheduleInput) -> nx.DiGraph:
     tasks = {task.id: task for task in data.tasks}
     graph.add_nodes_from(tasks)
     for task in data.tasks:
-        if not _is_fixed(task):
+        if not is_fixed(task):
             graph.add_edges_from((dep, task.id) for dep in task.depends_on)
     return graph
-
-
-def earliest_start(task, as_of: date) -> date:
-    if task.status in STARTED_STATUSES and task.start is not None:
-        return task.start
-    return max(task.start or as_of, as_of)
 
 
 def _as_date(value) -> date:
@@ -50,7 +44,7 @@ def replay(data: ScheduleInput, durations: dict[str, np.ndarray], iterations: in
         finish, ready, start = {}, {}, {}
         for task_id in order:
             task = tasks[task_id]
-            if _is_fixed(task):
+            if is_fixed(task):
                 finish[task_id] = task.actual_finish
                 ready[task_id] = task.actual_finish + ONE_DAY
                 continue

@@ -244,7 +244,7 @@ def test_delay_cascade_shows_what_a_late_task_pushes_downstream():
         task("works", 10, 12, 15, "design", milestone="works start"),
         task("unrelated", 1, 2, 3, due=AS_OF + timedelta(days=30)),
     )
-    result = forecast_schedule(ScheduleInput(tasks, AS_OF), iterations=2000, seed=4)
+    result = forecast_schedule(ScheduleInput(tasks, AS_OF), iterations=1000, seed=4)
     (cascade,) = result.cascade
     assert cascade.task_id == "permit"
     assert cascade.reason == "at risk"

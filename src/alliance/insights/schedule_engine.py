@@ -1,0 +1,690 @@
+"""The machinery under :mod:`alliance.insights.schedule`: inputs, tables and the vectorised pass.
+
+Everything here works on integer arrays laid out task by iteration ("positions"
+x iterations): tasks sorted by topological level so that a level is a
+contiguous block of rows, days counted from a common origin, working-day
+arithmetic as indexing into per-calendar lookup tables, durations as indexing
+into per-task quantile tables. Public names live in ``schedule.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import networkx as nx
+import numpy as np
+from scipy import special
+
+from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.parameters import SCHEDULE, ScheduleParameters
+
+DELIVERED = "delivered"
+WAIVED = "waived"
+# Statuses meaning work has begun: the task's `start` is when it began, even if
+# that is before `as_of`.
+STARTED_STATUSES = frozenset({"in_progress", "late", "disputed"})
+
+
+class ScheduleInputError(ValueError):
+    """The schedule input is inconsistent (unknown dependency, bad estimate...)."""
+
+
+class ScheduleCycleError(ScheduleInputError):
+    """The dependencies contain a cycle; ``cycle`` lists the task ids in order."""
+
+    def __init__(self, cycle: list[str], labels: Mapping[str, str]):
+        self.cycle = tuple(cycle)
+        names = [f"{task} ({labels[task]})" if labels.get(task) else task for task in cycle]
+        super().__init__("dependency cycle: " + " -> ".join([*names, names[0]]))
+
+
+# --------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleTask:
+    """One commitment: a three-point estimate in working days of its owing party."""
+
+    id: str
+    party: str
+    optimistic: float
+    most_likely: float
+    pessimistic: float
+    depends_on: tuple[str, ...] = ()
+    due: date | None = None
+    # Earliest (planned) start; for a started task, when work began.
+    start: date | None = None
+    milestone: str | None = None
+    status: str = "planned"
+    actual_finish: date | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class PartyHistory:
+    """Planned vs actual durations (working days) of a party's past commitments."""
+
+    party: str
+    planned: tuple[float, ...] = ()
+    actual: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """Everything the forecast needs; parties without a calendar work Monday-Friday."""
+
+    tasks: tuple[ScheduleTask, ...]
+    as_of: date
+    calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
+    histories: tuple[PartyHistory, ...] = ()
+    # Due date of a milestone; by default the latest due date of its tasks.
+    milestone_dues: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartySlippage:
+    """How much slower (or faster) than planned a party works, and from what evidence."""
+
+    party: str
+    factor: float
+    observations: int
+    observed_log_ratio: float | None
+    shrunk_log_ratio: float
+
+
+def learn_slippage(
+    party: str, histories: Iterable[PartyHistory], parameters: ScheduleParameters = SCHEDULE
+) -> PartySlippage:
+    """A party's duration multiplier: mean log(actual / planned), shrunk toward the prior.
+
+    ``shrunk = (n * observed + k * prior) / (n + k)`` with ``k`` the prior's
+    pseudo-count, so three observations move the factor less than thirty.
+    """
+    ratios = [
+        math.log(max(actual, 0.5) / planned)
+        for history in histories
+        if history.party == party
+        for planned, actual in zip(history.planned, history.actual, strict=True)
+        if planned > 0
+    ]
+    n, k = len(ratios), parameters.slippage_pseudo_count
+    observed = sum(ratios) / n if n else None
+    shrunk = (sum(ratios) + k * parameters.slippage_prior_log_ratio) / (n + k) if n + k else 0.0
+    low, high = parameters.slippage_min_factor, parameters.slippage_max_factor
+    return PartySlippage(party, min(max(math.exp(shrunk), low), high), n, observed, shrunk)
+
+
+def is_fixed(task: ScheduleTask) -> bool:
+    """Delivered (or waived with a date) tasks no longer move."""
+    return task.actual_finish is not None and task.status in (DELIVERED, WAIVED)
+
+
+def earliest_start(task: ScheduleTask, as_of: date) -> date:
+    """A started task began at its start; any other cannot start before ``as_of``."""
+    if task.status in STARTED_STATUSES and task.start is not None:
+        return task.start
+    return max(task.start or as_of, as_of)
+
+
+# --------------------------------------------------------------------------
+# Duration tables
+# --------------------------------------------------------------------------
+
+
+def _duration_cdf(tasks, factors, row, values, parameters: ScheduleParameters) -> np.ndarray:
+    """P(ceil(factor * X) <= value) for each (task row, value) pair, X the task's distribution."""
+    low, mode, high = (
+        np.array([getattr(task, name) for task in tasks], dtype=float)[row]
+        for name in ("optimistic", "most_likely", "pessimistic")
+    )
+    x = values / factors[row]
+    spread = high - low
+    point = spread < 1e-9
+    spread[point] = 1.0
+    y = np.clip((x - low) / spread, 0.0, 1.0)
+    c = np.clip((mode - low) / spread, 0.0, 1.0)
+    if parameters.distribution == "pert":
+        lam = parameters.pert_lambda
+        cdf = special.betainc(1 + lam * c, 1 + lam * (1 - c), y)
+    elif parameters.distribution == "triangular":
+        left = np.divide(y * y, c, out=np.ones_like(y), where=c > 0)
+        right = 1 - np.divide((1 - y) ** 2, 1 - c, out=np.zeros_like(y), where=c < 1)
+        cdf = np.where(y <= c, left, right)
+    else:
+        raise ScheduleInputError(f"unknown duration distribution {parameters.distribution!r}")
+    return np.where(point, (x >= low - 1e-9).astype(float), cdf)
+
+
+def quantile_table(tasks, factors, parameters: ScheduleParameters) -> np.ndarray:
+    """Per task, the whole-working-day duration at G equiprobable quantiles (tasks x G).
+
+    Column j holds the smallest duration d with P(D <= d) >= (j + 0.5) / G, so
+    drawing j uniformly draws D with every probability exact to 1 / G. D is
+    ``ceil(factor * X)``: a commitment needing 2.3 working days takes three.
+    """
+    size, count = parameters.quantile_table_size, len(tasks)
+    factor = np.asarray(factors, dtype=float)
+    low = np.floor(factor * [task.optimistic for task in tasks]).astype(np.int64)
+    high = np.ceil(factor * [task.pessimistic for task in tasks]).astype(np.int64)
+    if count and high.max() > np.iinfo(np.int16).max:
+        raise ScheduleInputError("a duration estimate exceeds 32767 working days")
+    width = high - low + 1  # every (task, candidate duration) pair, flattened
+    row = np.repeat(np.arange(count), width)
+    values = low[row] + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    cdf = _duration_cdf(tasks, factor, row, values.astype(float), parameters)
+    # Value i of a task fills the quantiles j in [start_i, end_i): quantile j has
+    # passed value i once cdf(i) < (j + 0.5) / G, i.e. from j = step(cdf(i)) on.
+    ends = np.clip(np.floor(cdf * size - 0.5).astype(np.int64) + 1, 0, size)
+    last = np.cumsum(width) - 1
+    ends[last] = size
+    starts = np.concatenate(([0], ends[:-1]))
+    starts[last[:-1] + 1] = 0
+    table = np.repeat(values.astype(np.int16), ends - starts)
+    return table.reshape(count, size)
+
+
+@functools.lru_cache(maxsize=8)
+def copula_table(size: int, bins: int, rho: float) -> np.ndarray:
+    """Quantile index drawn given the party's shared factor (bins x G).
+
+    The Gaussian copula: latent X = sqrt(rho) Z_party + sqrt(1 - rho) e. The
+    party factor Z is cut into K equiprobable bins; row b is the inverse CDF of
+    the quantile index J = floor(Phi(X) G) given Z in bin b, so drawing the bin
+    and then a uniform index reproduces the copula, with J exactly uniform
+    overall.
+    """
+    sub, s = 16, math.sqrt(rho)
+    z = special.ndtri((np.arange(bins * sub) + 0.5) / (bins * sub)).reshape(bins, sub)
+    edges = special.ndtri(np.arange(size + 1) / size)
+    with np.errstate(invalid="ignore"):
+        cond = special.ndtr((edges[None, None, :] - s * z[:, :, None]) / math.sqrt(1 - s * s))
+    cdf = np.nan_to_num(cond.mean(axis=1), nan=0.0)  # P(J < j | bin), j = 0..G
+    cdf[:, 0], cdf[:, -1] = 0.0, 1.0
+    targets = (np.arange(size) + 0.5) / size
+    rows = [np.searchsorted(row, targets, side="left") - 1 for row in cdf]
+    table = np.clip(np.array(rows), 0, size - 1).astype(np.uint16)
+    table.flags.writeable = False  # shared by every model (cached)
+    return table
+
+
+# --------------------------------------------------------------------------
+# Plans: tasks in level order
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Level:
+    """One topological level: positions lo..hi, the tasks with most predecessors first."""
+
+    lo: int
+    hi: int
+    # (m, predecessor positions, first edge id): the k-th predecessor of the
+    # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
+    columns: list[tuple[int, np.ndarray, int]]
+
+
+@dataclass
+class Rows:
+    """Per-position constants of the tasks a forward pass computes."""
+
+    earliest: np.ndarray  # earliest start, days since origin
+    rank_base: np.ndarray  # where the owner's rank table starts in the flat table
+    as_of: np.ndarray  # flat working-day index of as_of on the owner's calendar
+    region_end: np.ndarray  # last flat index of the owner's working-day table
+
+    def take(self, positions: np.ndarray) -> Rows:
+        return Rows(*(getattr(self, name)[positions] for name in self.__dataclass_fields__))
+
+
+def plan(
+    subset: list[int],
+    preds: Mapping[int, list[int]],
+    topo_rank: Mapping[int, int],
+    position: dict[int, int],
+    edges: list[tuple[int, int]] | None = None,
+) -> tuple[list[int], list[Level]]:
+    """Order ``subset`` by level (most predecessors first within one) and plan each level.
+
+    Predecessors outside ``subset`` must already have a position (they are read,
+    not computed); positions for ``subset`` continue from ``len(position)``.
+    The edges, in the order the forward pass meets them, are appended to ``edges``.
+    """
+    inside, depth = set(subset), {}
+    for task in sorted(subset, key=topo_rank.__getitem__):
+        depth[task] = 1 + max((depth[p] for p in preds[task] if p in inside), default=-1)
+    order = sorted(subset, key=lambda task: (depth[task], -len(preds[task]), task))
+    for task in order:
+        position[task] = len(position)
+    edges = [] if edges is None else edges
+    levels = []
+    for value in sorted(set(depth.values())):
+        members = [task for task in order if depth[task] == value]
+        columns = []
+        for k in range(len(preds[members[0]])):
+            having = [task for task in members if len(preds[task]) > k]
+            columns.append(
+                (len(having), np.array([position[preds[t][k]] for t in having]), len(edges))
+            )
+            edges.extend((preds[t][k], t) for t in having)
+        levels.append(Level(position[members[0]], position[members[-1]] + 1, columns))
+    return order, levels
+
+
+def pull_plan(
+    levels: list[Level], n_fixed: int, edges: list[tuple[int, int]], position: Mapping[int, int]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Groups (task positions, successor positions, edge ids) for tracing critical paths back.
+
+    Ordered from the last level down to the delivered tasks, with each task at
+    most once per group, so ``critical[tasks] |= critical[successors] & drives``
+    is safe and every successor is final before its predecessors read it.
+    """
+    if not edges:
+        return []
+    pred = np.array([position[p] for p, _ in edges])
+    succ = np.array([position[t] for _, t in edges])
+    starts = np.array([0, *(level.lo for level in levels)])
+    block = np.searchsorted(starts, pred, side="right")  # 1 = delivered, 2 = first level...
+    order = np.lexsort((np.arange(len(edges)), pred, -block))
+    pred, succ, block = pred[order], succ[order], block[order]
+    first = np.flatnonzero(np.r_[True, pred[1:] != pred[:-1]])
+    occurrence = np.arange(len(pred)) - np.repeat(first, np.diff(np.r_[first, len(pred)]))
+    groups = []
+    for key in sorted(set(zip(-block, occurrence, strict=True))):
+        chosen = (block == -key[0]) & (occurrence == key[1])
+        groups.append((pred[chosen], succ[chosen], order[chosen]))
+    return groups
+
+
+# --------------------------------------------------------------------------
+# The prepared model
+# --------------------------------------------------------------------------
+
+
+class Model:
+    """The input as arrays: tasks by position (delivered first), calendars as integer tables."""
+
+    def __init__(self, data: ScheduleInput, parameters: ScheduleParameters):
+        self.parameters, self.as_of = parameters, data.as_of
+        self.tasks = sorted(data.tasks, key=lambda task: task.id)
+        self.index = {task.id: i for i, task in enumerate(self.tasks)}
+        if len(self.index) != len(self.tasks):
+            raise ScheduleInputError("task ids must be unique")
+        self._check(parameters)
+        self.fixed = [i for i, task in enumerate(self.tasks) if is_fixed(task)]
+        self.n_fixed = len(self.fixed)
+        self.preds = self._predecessors()
+        self.graph = self._graph()
+        sort = nx.lexicographical_topological_sort(self.graph)
+        self.topo = {task: rank for rank, task in enumerate(sort)}
+        self.position: dict[int, int] = {task: p for p, task in enumerate(self.fixed)}
+        fixed = set(self.fixed)
+        open_tasks = [i for i in range(len(self.tasks)) if i not in fixed]
+        self.edges: list[tuple[int, int]] = []
+        order, self.levels = plan(open_tasks, self.preds, self.topo, self.position, self.edges)
+        self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
+        self.pull = pull_plan(self.levels, self.n_fixed, self.edges, self.position)
+        self.parties = sorted({task.party for task in self.tasks})
+        self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
+        self.calendars = {p: data.calendars.get(p, WorkingCalendar()) for p in self.parties}
+        self._durations(parameters)
+        self._dates(data)
+        self._milestones(data)
+
+    def by_position(self) -> list[ScheduleTask]:
+        return [self.tasks[t] for t in self.order]
+
+    # -- validation and graph ---------------------------------------------
+
+    def _check(self, parameters: ScheduleParameters) -> None:
+        size = parameters.quantile_table_size
+        if size & (size - 1) or not 2 <= size <= 2**16:
+            raise ScheduleInputError("quantile_table_size must be a power of two up to 65536")
+        for task in self.tasks:
+            if not 0 <= task.optimistic <= task.most_likely <= task.pessimistic:
+                raise ScheduleInputError(
+                    f"task {task.id}: need 0 <= optimistic <= most_likely <= pessimistic"
+                )
+            if task.status == DELIVERED and task.actual_finish is None:
+                raise ScheduleInputError(f"task {task.id} is delivered but has no actual_finish")
+
+    def _predecessors(self) -> dict[int, list[int]]:
+        preds = {}
+        for i, task in enumerate(self.tasks):
+            unknown = [dep for dep in task.depends_on if dep not in self.index]
+            if unknown:
+                raise ScheduleInputError(f"task {task.id} depends on unknown task(s) {unknown}")
+            preds[i] = sorted({self.index[dep] for dep in task.depends_on})
+        return preds
+
+    def _graph(self) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(len(self.tasks)))
+        graph.add_edges_from((p, t) for t, ps in self.preds.items() for p in ps)
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            ids = [self.tasks[edge[0]].id for edge in cycle]
+            raise ScheduleCycleError(ids, {task.id: task.label for task in self.tasks})
+        # A delivered task is fixed: its predecessors no longer matter.
+        for task in self.fixed:
+            graph.remove_edges_from([(p, task) for p in self.preds[task]])
+            self.preds[task] = []
+        return graph
+
+    # -- durations ----------------------------------------------------------
+
+    def _durations(self, parameters: ScheduleParameters) -> None:
+        tasks = self.by_position()
+        factors = [self.slippage[task.party].factor for task in tasks]
+        table = quantile_table(tasks, factors, parameters)
+        table[: self.n_fixed] = 0
+        # Only an all-zero estimate gives zero days (ceil of a continuous draw is >= 1),
+        # so "zero-duration" is a property of the task, not of a draw.
+        self.pos = (table[:, -1] > 0).astype(np.int32)
+        table -= self.pos[:, None].astype(np.int16)  # extra days after the first
+        self.table = table
+        self.table_base = np.arange(len(tasks), dtype=np.int32)[self.n_fixed :, None] * (
+            parameters.quantile_table_size
+        )
+        party_ids = {party: i for i, party in enumerate(self.parties)}
+        self.party_of = np.array([party_ids[task.party] for task in tasks], dtype=np.int64)
+        counts = np.bincount(self.party_of[self.n_fixed :], minlength=len(self.parties))
+        # Correlation only matters between two or more open tasks of one party.
+        self.correlated = parameters.party_correlation > 0 and bool((counts > 1).any())
+        if self.correlated:
+            self.copula = copula_table(
+                parameters.quantile_table_size, parameters.copula_bins, parameters.party_correlation
+            ).ravel()
+            bins = parameters.copula_bins
+            self.copula_edges = special.ndtri(np.arange(1, bins) / bins)
+        most_likely = [math.ceil(task.most_likely - 1e-9) for task in tasks]
+        self.most_likely = np.array(most_likely, dtype=np.int64)
+
+    # -- dates and calendars -----------------------------------------------
+
+    def _dates(self, data: ScheduleInput) -> None:
+        tasks = self.by_position()
+        known = [data.as_of, *(d for task in tasks for d in (task.start, task.actual_finish) if d)]
+        self.origin = min(known) - timedelta(days=1)
+        earliest = [self.days(earliest_start(task, data.as_of)) for task in tasks]
+        self.earliest = np.array(earliest, dtype=np.int32)
+        finish = [self.days(task.actual_finish) for task in tasks[: self.n_fixed]]
+        self.fixed_finish = np.array(finish, dtype=np.int32)
+        never = np.iinfo(np.int32).max
+        self.due = np.array([self.days(t.due) if t.due else never for t in tasks], dtype=np.int64)
+        self.distinct_calendars = sorted(set(self.calendars.values()), key=repr)
+        self.calendar_of = np.array(
+            [self.distinct_calendars.index(self.calendars[t.party]) for t in tasks], dtype=np.int64
+        )
+        span = int(max(self.earliest.max(initial=0), self.fixed_finish.max(initial=0))) + 800
+        while True:
+            self._tables(span)
+            low, high = self._bounds()
+            if high.max(initial=0) < span - 2:
+                break
+            span *= 2
+        self.finish_low, self.finish_high = low, high
+
+    def days(self, day: date) -> int:
+        """Days since the model's origin."""
+        return (day - self.origin).days
+
+    def date(self, days: int) -> date:
+        return self.origin + timedelta(days=int(days))
+
+    def _tables(self, span: int) -> None:
+        """Flat rank and ready-day tables, one region per (calendar, zero-duration or not).
+
+        ``ready_flat[rank_flat[rank_base + s] + extra]`` is then the day a task
+        starting on day ``s`` and working ``extra`` more days is ready: the day
+        after its last working day (or that day itself for a zero-duration task).
+        """
+        tables = [cal.lookup_tables(self.origin, span) for cal in self.distinct_calendars]
+        width = max(len(working) for _, working in tables) + 1
+        ranks, ready = [], []
+        for region in range(2 * len(tables)):
+            rank, working = tables[region // 2]
+            ranks.append(rank + region * width)
+            # Pad with a day past the span, so an overflow shows in the bounds.
+            padded = np.full(width, span + 1, dtype=np.int32)
+            padded[: len(working)] = working + region % 2
+            ready.append(padded)
+        self.rank_flat = np.concatenate(ranks).astype(np.int32)
+        self.ready_flat = np.concatenate(ready)
+        self.span, self.width = span, width
+        region = 2 * self.calendar_of + self.pos
+        rank_base = (region * (span + 1)).astype(np.int32)
+        as_of = self.rank_flat[rank_base + self.days(self.as_of)]
+        region_end = (region * width + width - 1).astype(np.int32)
+        self.rows = Rows(self.earliest, rank_base, as_of, region_end)
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
+        extra = np.stack([self.table[:, 0], self.table[:, -1]], axis=1)
+        ready, start = self.new_ready(2), np.empty((len(self.order), 2), dtype=np.int32)
+        forward(self, self.levels, self.rows, extra, ready, start, clip=True)
+        finish = self.finish_from_ready(ready)
+        return finish[:, 0].astype(np.int64), finish[:, 1].astype(np.int64)
+
+    def new_ready(self, n: int) -> np.ndarray:
+        """Ready-day array with the delivered tasks filled in (ready the day after)."""
+        ready = np.empty((len(self.order), n), dtype=np.int32)
+        ready[: self.n_fixed] = (self.fixed_finish + 1)[:, None]
+        return ready
+
+    def finish_from_ready(self, ready: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Finish day = the day before ready, except for zero-duration tasks."""
+        finish = np.subtract(ready, self.pos[:, None], out=out)
+        finish[: self.n_fixed] = self.fixed_finish[:, None]
+        return finish
+
+    def _milestones(self, data: ScheduleInput) -> None:
+        tasks = self.by_position()
+        self.milestone_names = sorted({task.milestone for task in tasks if task.milestone})
+        self.milestone_members = [
+            np.array([p for p, task in enumerate(tasks) if task.milestone == name])
+            for name in self.milestone_names
+        ]
+        self.milestone_dues = []
+        for name in self.milestone_names:
+            dues = [task.due for task in tasks if task.milestone == name and task.due]
+            self.milestone_dues.append(data.milestone_dues.get(name, max(dues, default=None)))
+
+
+# --------------------------------------------------------------------------
+# The vectorised forward pass
+# --------------------------------------------------------------------------
+
+
+def forward(
+    model: Model,
+    levels: list[Level],
+    rows: Rows,
+    extra: np.ndarray,
+    ready: np.ndarray,
+    start: np.ndarray,
+    drives: np.ndarray | None = None,
+    clip: bool = False,
+) -> None:
+    """Fill ``ready`` (first day successors may start) for the levels' tasks.
+
+    A task starts on the first working day of its owner on or after the latest
+    of its earliest start and its predecessors' ready days, works its d days
+    there (``extra`` = d - 1), finishes on the last and is ready the next
+    calendar day; a zero-duration task finishes on its start day and is ready
+    at once. A task not yet delivered cannot finish before ``as_of``.
+    ``drives[e]`` records, per edge, whether the predecessor set the start.
+    """
+    tie = model.parameters.criticality_tie_days
+    for level in levels:
+        at = slice(level.lo, level.hi)
+        begin = start[at]
+        begin[...] = rows.earliest[at, None]
+        gathered = []
+        for m, preds, _ in level.columns:
+            gathered.append(ready[preds])
+            np.maximum(begin[:m], gathered[-1], out=begin[:m])
+        if drives is not None:
+            for (m, _, first), before in zip(level.columns, gathered, strict=True):
+                np.greater_equal(
+                    before + tie if tie else before, begin[:m], out=drives[first : first + m]
+                )
+        if clip:
+            np.minimum(begin, model.span, out=begin)
+        index = model.rank_flat[begin + rows.rank_base[at, None]]
+        index += extra[at]
+        np.maximum(index, rows.as_of[at, None], out=index)
+        if clip:
+            np.minimum(index, rows.region_end[at, None], out=index)
+        ready[at] = model.ready_flat[index]
+
+
+def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Extra working days after the first, (positions x n); zero for delivered tasks.
+
+    Quantile indices come straight from the generator's raw 64-bit words, four
+    16-bit lanes each (G is a power of two, so the top bits are exactly
+    uniform); with the copula they are re-drawn given the party factor's bin.
+    """
+    size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
+    extra = np.zeros((total, n), dtype=np.int16)
+    count = (total - first) * n
+    if not count:
+        return extra
+    raw = rng.bit_generator.random_raw((count + 3) // 4)
+    index = raw.view(np.uint16)[:count].reshape(total - first, n) >> (17 - size.bit_length())
+    if model.correlated:
+        factor = rng.standard_normal((len(model.parties), n))
+        bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
+        index = model.copula[bins[model.party_of[first:]] + index]
+    extra[first:] = model.table.ravel()[model.table_base + index]
+    return extra
+
+
+# --------------------------------------------------------------------------
+# Chunks, on all cores
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    """Everything kept from all iterations (positions x iterations) plus running counts."""
+
+    extra: np.ndarray
+    finish: np.ndarray
+    milestones: np.ndarray
+    critical: np.ndarray
+    driving: np.ndarray
+
+
+def criticality(model: Model, finish: np.ndarray, drives: np.ndarray):
+    """Per task, iterations on the critical path; per edge, iterations it set the start.
+
+    The critical path of an iteration is traced back from the task(s) that
+    finish last through every predecessor whose ready day set its successor's
+    start (ties included), stopping where an earliest start or ``as_of`` ruled.
+    """
+    critical = finish == finish.max(axis=0)
+    for tasks, successors, edges in model.pull:
+        critical[tasks] |= critical[successors] & drives[edges]
+    return np.count_nonzero(critical, axis=1), np.count_nonzero(drives, axis=1)
+
+
+def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Samples):
+    n, total = hi - lo, len(model.order)
+    extra = sample(model, rng, n)
+    ready, start = model.new_ready(n), np.empty((total, n), dtype=np.int32)
+    drives = np.empty((len(model.edges), n), dtype=bool)
+    forward(model, model.levels, model.rows, extra, ready, start, drives)
+    finish = model.finish_from_ready(ready, out=out.finish[:, lo:hi])
+    out.extra[:, lo:hi] = extra
+    for row, members in enumerate(model.milestone_members):
+        out.milestones[row, lo:hi] = finish[members].max(axis=0)
+    return criticality(model, finish, drives)
+
+
+def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
+    """``work(generator, lo, hi)`` for every chunk of iterations, on all cores.
+
+    Each chunk draws from its own stream spawned from ``seed``, so the result
+    does not depend on how many threads ran or in which order they finished.
+    """
+    size = model.parameters.chunk_iterations
+    bounds = range(0, iterations, size)
+    seeds = np.random.SeedSequence(seed).spawn(len(bounds))
+    workers = model.parameters.threads or os.cpu_count() or 1
+
+    def run(chunk: int):
+        lo = bounds[chunk]
+        return work(np.random.default_rng(seeds[chunk]), lo, min(lo + size, iterations))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, range(len(bounds))))
+
+
+def run(model: Model, iterations: int, seed: int) -> Samples:
+    """The whole Monte Carlo: durations, finishes, milestone finishes and critical counts."""
+    total = len(model.order)
+    # np.zeros (calloc) rather than np.empty: much cheaper first touch for big arrays.
+    samples = Samples(
+        np.zeros((total, iterations), dtype=np.int16),
+        np.zeros((total, iterations), dtype=np.int32),
+        np.zeros((len(model.milestone_members), iterations), dtype=np.int32),
+        np.zeros(total, dtype=np.int64),
+        np.zeros(len(model.edges), dtype=np.int64),
+    )
+    chunks = in_chunks(
+        model, iterations, seed, lambda g, lo, hi: run_chunk(model, g, lo, hi, samples)
+    )
+    for critical, driving in chunks:
+        samples.critical += critical
+        samples.driving += driving
+    return samples
+
+
+# --------------------------------------------------------------------------
+# Quantiles by counting
+# --------------------------------------------------------------------------
+
+
+def histogram_quantiles(values, low, high, quantiles: Iterable[float], due=None):
+    """Row-wise lower quantiles (and P(value <= due)) of integer rows known to lie in [low, high].
+
+    Counting is cheaper than sorting: one bincount over all rows, then a search
+    in the running totals. A quantile q is the smallest value v with
+    P(value <= v) >= q (the "inverted CDF" definition).
+    """
+    rows, n = values.shape
+    width = (high - low + 1).astype(np.int64)
+    base = np.concatenate(([0], np.cumsum(width)[:-1]))
+    shifted = values - (low - base)[:, None]
+    cum = np.cumsum(np.bincount(shifted.ravel(), minlength=int(width.sum())))
+    before = np.arange(rows, dtype=np.int64) * n
+    quantiles = tuple(quantiles)
+    result = np.empty((rows, len(quantiles)), dtype=np.int64)
+    for column, q in enumerate(quantiles):
+        need = before + max(1, math.ceil(q * n - 1e-9))
+        result[:, column] = np.searchsorted(cum, need, side="left") - base + low
+    on_time = None
+    if due is not None:
+        offset = np.clip(due - low, -1, width - 1)
+        counted = np.where(offset >= 0, cum[base + np.maximum(offset, 0)] - before, 0)
+        on_time = counted / n
+    return result, on_time
+
+
+def row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slice]:
+    """Row slices of about ``cells`` elements, to bound temporary memory."""
+    step = max(1, cells // max(iterations, 1))
+    return [slice(lo, min(lo + step, rows)) for lo in range(0, rows, step)]
