@@ -58,6 +58,9 @@ class CalendarParameters:
     )
     # Use the holidays package's weekend when a country is not listed above.
     use_package_weekend: bool = True
+    # When a calendar is built for a forecast, holidays are loaded from the year
+    # before the earliest date to this many years after the latest one.
+    holiday_years_ahead: int = 5
 
 
 CALENDAR = CalendarParameters()

@@ -25,6 +25,8 @@ every knob is in :class:`alliance.insights.parameters.ScheduleParameters`.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +34,8 @@ import networkx as nx
 import numpy as np
 from scipy import stats
 
-from alliance.insights.parameters import SCHEDULE, ScheduleParameters
+from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.parameters import CALENDAR, SCHEDULE, CalendarParameters, ScheduleParameters
 from alliance.insights.schedule_engine import (
     STARTED_STATUSES,
     Model,
@@ -71,7 +74,9 @@ __all__ = [
     "TaskForecast",
     "forecast_schedule",
     "learn_slippage",
+    "result_as_dict",
     "sample_durations",
+    "schedule_input_from_dict",
     "simulate",
 ]
 
@@ -509,3 +514,92 @@ def _working_days(model: Model, positions: np.ndarray, first, last) -> np.ndarra
     base = model.rows.rank_base[positions]
     last = np.maximum(last, first)
     return model.rank_flat[base + last] - model.rank_flat[base + first]
+
+
+# --------------------------------------------------------------------------
+# Portable JSON (the `schedule` command's input and output)
+# --------------------------------------------------------------------------
+
+
+def schedule_input_from_dict(
+    document: Mapping, calendar_parameters: CalendarParameters = CALENDAR
+) -> ScheduleInput:
+    """Build the input from the documented JSON shape (see docs/insights.md).
+
+    Parties name a country (holidays and weekend from the `holidays` package)
+    and/or give their own weekmask, extra holidays and blackout periods.
+    """
+    try:
+        as_of = date.fromisoformat(document["as_of"])
+        tasks = tuple(_task_from_dict(item) for item in document["commitments"])
+    except KeyError as missing:
+        raise ScheduleInputError(f"missing field {missing}") from None
+    dates = [as_of, *(d for t in tasks for d in (t.due, t.start, t.actual_finish) if d)]
+    first, last = min(dates).year - 1, max(dates).year + calendar_parameters.holiday_years_ahead
+    calendars = {
+        party: _calendar_from_dict(spec or {}, range(first, last + 1), calendar_parameters)
+        for party, spec in document.get("parties", {}).items()
+    }
+    histories = tuple(
+        PartyHistory(item["party"], tuple(item.get("planned", ())), tuple(item.get("actual", ())))
+        for item in document.get("history", ())
+    )
+    dues = {name: date.fromisoformat(day) for name, day in document.get("milestones", {}).items()}
+    return ScheduleInput(tasks, as_of, calendars, histories, dues)
+
+
+def _optional_date(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _task_from_dict(item: Mapping) -> ScheduleTask:
+    return ScheduleTask(
+        id=str(item["id"]),
+        party=str(item["party"]),
+        optimistic=float(item["optimistic"]),
+        most_likely=float(item["most_likely"]),
+        pessimistic=float(item["pessimistic"]),
+        depends_on=tuple(str(dep) for dep in item.get("depends_on", ())),
+        due=_optional_date(item.get("due")),
+        start=_optional_date(item.get("start")),
+        milestone=item.get("milestone"),
+        status=item.get("status", "planned"),
+        actual_finish=_optional_date(item.get("actual_finish")),
+        label=item.get("label", ""),
+    )
+
+
+def _calendar_from_dict(spec: Mapping, years: range, parameters: CalendarParameters):
+    blackouts = tuple(
+        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in spec.get("blackouts", ())
+    )
+    extra = tuple(date.fromisoformat(day) for day in spec.get("holidays", ()))
+    if spec.get("country"):
+        base = WorkingCalendar.for_country(
+            spec["country"],
+            spec.get("subdivision"),
+            years=years,
+            weekmask=spec.get("weekmask"),
+            parameters=parameters,
+        )
+        return WorkingCalendar(base.weekmask, base.holidays + extra, blackouts)
+    return WorkingCalendar(spec.get("weekmask", parameters.default_weekmask), extra, blackouts)
+
+
+def result_as_dict(result: ScheduleResult) -> dict:
+    """The result as plain JSON-ready data (dates as ISO strings, tuples as lists)."""
+    return _plain(dataclasses.asdict(result))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    return value
