@@ -624,10 +624,11 @@ def _party(row: dict, years: range) -> Party:
     row = dict(row)
     spec = row.pop("calendar", None)
     party = _record(Party, row)
-    return replace(party, calendar=_calendar(spec, years)) if spec else party
+    return replace(party, calendar=calendar_from_dict(spec, years)) if spec else party
 
 
-def _calendar(spec: dict, years: range) -> WorkingCalendar:
+def calendar_from_dict(spec: dict, years: range) -> WorkingCalendar:
+    """A working calendar from its JSON form: explicit days, or a country's (see above)."""
     from alliance.insights.calendars import WorkingCalendar
 
     blackouts = tuple(

@@ -147,3 +147,15 @@ def test_the_documented_example_file_runs_and_detects_the_widening():
         "lender"
     }
     assert report["missing"] == {"lender": ["local hires"]}
+
+
+def test_cli_alignment_prints_the_report_and_the_widening(capsys):
+    import json
+    from pathlib import Path
+
+    from alliance.insights.cli import main
+
+    example = Path(__file__).parents[4] / "docs/examples/alignment.json"
+    assert main(["alignment", str(example)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["since"] == "2025-03-01" and out["widening"]

@@ -226,3 +226,16 @@ def test_json_input_rejects_unknown_fields():
 
     with pytest.raises(ValueError, match="owed_too"):
         agreement_from_dict({"commitments": [{"id": "c", "owed_by": "a", "owed_too": ["b"]}]})
+
+
+def test_cli_trust_prints_the_report_as_json(capsys):
+    import json
+    from pathlib import Path
+
+    from alliance.insights.cli import main
+
+    example = Path(__file__).parents[4] / "docs/examples/trust.json"
+    assert main(["trust", str(example), "--as-of", "2025-06-01"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2025-06-01"
+    assert {p["promise_keeping"]["band"] for p in out["pairs"]} >= {"critical", "excellent"}
