@@ -59,9 +59,10 @@ def demo_users() -> list[dict[str, str]]:
     """The demo accounts as printable rows: username, password, role, party, agreements."""
     rows = []
     by_key = {p.key: p for p in cast.PARTIES}
+    references = {a.key: a.reference for a in agreements_data.AGREEMENTS}
     for spec in cast.USERS:
         parties = sorted({by_key[p].short_name for _a, _r, p in spec.memberships if p})
-        agreements = sorted({a for a, _r, _p in spec.memberships})
+        agreements = [references[a] for a, _r, _p in spec.memberships]
         rows.append(
             {
                 "username": spec.username,

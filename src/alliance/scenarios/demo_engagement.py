@@ -103,40 +103,58 @@ def _fill(template: str, language: str, slots: dict[str, Any], parties: list[str
     return template.format(**values)
 
 
-def _compose(b: DemoBuilder, plan_parties: list[str], kind: str, tone: int, day: date,
-             confidentiality: str, subject: tuple) -> tuple[str, str]:  # fmt: skip
-    """The French and English summaries of one routine interaction."""
+def _fitting_notes(
+    notes: list[tuple], parties: list[str], day: date
+) -> list[tuple[tuple[str, str], list[str]]]:
+    """The candid notes that fit the parties present, each with the two parties it names."""
+    fitting = []
+    for fr, en, firsts, seconds, year_two in notes:
+        if year_two and day < YEAR_TWO_STARTS:
+            continue
+        first = [p for p in parties if not firsts or p in firsts]
+        second = [p for p in parties if (not seconds or p in seconds) and p not in first[:1]]
+        if first and second:
+            fitting.append(((fr, en), [first[0], second[0]]))
+    return fitting
+
+
+def _compose(
+    b: DemoBuilder, parties: list[str], kind: str, tone: int, day: date, confidentiality: str,
+    subject: tuple,
+) -> tuple[str, str, list[str]]:  # fmt: skip
+    """The French and English summaries of one routine interaction, with the parties in the
+    order the text names them."""
     rng = b.rng
     subject_fr, subject_en, _agreements, _parties = subject
+    cls = tone_class(tone)
+    if confidentiality == "shared":
+        bodies = texts.LETTER_BODIES if kind == "letter" else texts.BODIES
+        closings = {"letter": texts.LETTER_CLOSINGS, "call": texts.CALL_CLOSINGS}.get(
+            kind, texts.CLOSINGS
+        )
+        middle, closing = rng.choice(bodies[cls]), rng.choice(closings[cls])
+    else:
+        notes = texts.INTERNAL_NOTES if confidentiality == "internal" else texts.RESTRICTED_NOTES
+        middle, lead = rng.choice(_fitting_notes(notes, parties, day))
+        parties = lead + [p for p in parties if p not in lead]  # the text names them first
+        closing = ("", "")
     km = rng.randint(3, 98)
-    place_fr, place_en = texts.PLACES[rng.choice(texts.VENUES.get(plan_parties[0], (2, 6)))]
-    person = rng.choice(b.people_of[plan_parties[0]])
+    place_fr, place_en = texts.PLACES[rng.choice(texts.VENUES.get(parties[0], (2, 6)))]
+    person = rng.choice(b.people_of[parties[0]])
     pct = rng.randint(18, 32) if day < YEAR_TWO_STARTS else rng.randint(40, 62)
     numbers = {
         "km": km, "km2": km + rng.randint(4, 15), "n": rng.randint(12, 180),
         "n2": rng.randint(7, 19), "pct": pct,
     }  # fmt: skip
-    slots = {"person": person.name, "org": b.parties[plan_parties[0]].short_name, **numbers}
-    out = []
+    slots = {"person": person.name, "org": b.parties[parties[0]].short_name, **numbers}
     opening = rng.choice(texts.OPENINGS[kind])
-    cls = tone_class(tone)
-    if confidentiality == "internal":
-        notes = texts.INTERNAL_NOTES
-        if day < YEAR_TWO_STARTS:
-            notes = [n for n in notes if "confiance revient" not in n[0]]
-        middle, closing = rng.choice(notes), ("", "")
-    elif confidentiality == "restricted":
-        middle, closing = rng.choice(texts.RESTRICTED_NOTES), ("", "")
-    else:
-        middle, closing = rng.choice(texts.BODIES[cls]), rng.choice(texts.CLOSINGS[cls])
+    out = []
     for index, language in enumerate(("fr", "en")):
         about = (subject_fr, subject_en)[index].format(**numbers)
         place = (place_fr, place_en)[index]
-        parts = [opening[index], middle[index], closing[index]]
-        text = " ".join(p for p in parts if p)
-        out.append(_fill(text, language, {**slots, "subject": about, "place": place},
-                         plan_parties))  # fmt: skip
-    return out[0], out[1]
+        text = " ".join(p for p in (opening[index], middle[index], closing[index]) if p)
+        out.append(_fill(text, language, {**slots, "subject": about, "place": place}, parties))
+    return out[0], out[1], parties
 
 
 def _weighted(rng: Any, weights: dict[str, int]) -> str:
@@ -149,7 +167,10 @@ def _routine_plan(b: DemoBuilder, day: date) -> InteractionPlan:
     weights = {"concession": 62, "loan": 16, "mou": 22}
     agreement = _weighted(rng, {a: weights[a] for a in available})
     kinds = KINDS_YEAR_ONE if day < YEAR_TWO_STARTS else KINDS_YEAR_TWO
-    kind = _weighted(rng, kinds)
+    roll = rng.random()
+    confidentiality = "internal" if roll < 0.07 else "restricted" if roll < 0.09 else "shared"
+    # Candid notes come from calls and small meetings, never from letters or workshops.
+    kind = _weighted(rng, kinds) if confidentiality == "shared" else rng.choice(["call", "meeting"])
     members = sorted(b.members[agreement])
     subject = rng.choice([s for s in texts.SUBJECTS if agreement in s[2]])
     core = [p for p in subject[3] if p in b.members[agreement]]
@@ -161,9 +182,9 @@ def _routine_plan(b: DemoBuilder, day: date) -> InteractionPlan:
         if extra not in parties:
             parties.append(extra)
     tone = max(-2, min(2, round(mean_tone(day) + rng.gauss(0, 0.85))))
-    roll = rng.random()
-    confidentiality = "internal" if roll < 0.07 else "restricted" if roll < 0.09 else "shared"
-    fr, en = _compose(b, parties, kind, tone, day, confidentiality, subject)
+    if confidentiality == "restricted" and not _fitting_notes(texts.RESTRICTED_NOTES, parties, day):
+        confidentiality = "internal"
+    fr, en, parties = _compose(b, parties, kind, tone, day, confidentiality, subject)
     foreign = not any(p in LOCAL for p in parties)
     english = (foreign or agreement == "loan") and rng.random() < INTERNATIONAL_ONLY_EN
     language = "en" if english or (rng.random() < 0.12) else "fr"

@@ -178,8 +178,7 @@ OPENINGS: dict[str, list[tuple[str, str]]] = {
          "Working session ({place}): {parties} around the table."),
         ("Comité technique ({place}) réunissant {parties}.",
          "Technical committee ({place}) with {parties}."),
-        ("Réunion bilatérale ({place}) entre {a} et {b}.",
-         "Bilateral meeting ({place}) between {a} and {b}."),
+        ("Réunion ({place}) : {parties} font le point.", "Meeting ({place}): {parties} take stock."),
     ],
     "call": [
         ("Appel de {person} ({org}).", "Call from {person} ({org})."),
@@ -289,57 +288,112 @@ CLOSINGS: dict[str, list[tuple[str, str]]] = {
     ],
 }  # fmt: skip
 
-# Candid notes for the counsellor team only (confidentiality "internal").
-INTERNAL_NOTES: list[tuple[str, str]] = [
+STATE = ("mint", "minepat", "minepded", "artf", "cfc", "pak")
+FOREIGN = ("valmont_hq", "valmont_cm", "acd", "erm", "rawabi", "paib")
+HOST = (*STATE, "edea", "kribi", "arcke", "lolabe", "fdc", "sanaga", "kls", "dic")
+MONEY = ("paib", "acd", "erm", "rawabi", "valmont_hq")
+
+# Candid notes for the counsellor team only (confidentiality "internal"): (fr, en, who {a}
+# may be, who {b} may be, year two only). The first party present that fits becomes {a}.
+INTERNAL_NOTES: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = [
     ("Note interne : au MINT, le secrétariat général bloque toute décision sur {subject} tant que la "
      "question de la contrepartie n'est pas tranchée. Le ministre n'a pas été briefé. Ne pas "
      "forcer en comité.",
      "Internal: at MINT the general secretariat is blocking any decision on {subject} until the "
-     "counterpart question is settled. The minister has not been briefed. Do not push in committee."),
+     "counterpart question is settled. The minister has not been briefed. Do not push in committee.",
+     ("mint",), (), False),
     ("Note interne : {person} nous dit en aparté que {a} n'a pas de mandat sur {subject} avant "
      "l'arbitrage de la Primature.",
      "Internal: {person} tells us privately that {a} has no mandate on {subject} until the "
-     "Prime Minister's office decides."),
+     "Prime Minister's office decides.", STATE, (), False),
     ("Note interne : les équipes {de_a} jugent {b} « arrogant » ; le problème n'est pas tant "
      "{subject} que la manière dont les demandes sont formulées (courriels en anglais, délais "
      "de 48 h).",
      "Internal: {a}'s teams find {b} \"arrogant\"; the issue is less {subject} than how requests "
-     "are made (e-mails in English, 48-hour deadlines)."),
+     "are made (e-mails in English, 48-hour deadlines).", HOST, FOREIGN, False),
     ("Note interne : évaluation franche — {a} tient ses engagements techniques mais sous-estime "
      "systématiquement les délais administratifs camerounais. À intégrer dans nos prévisions.",
      "Internal: candid assessment — {a} keeps its technical promises but systematically "
-     "underestimates Cameroonian administrative lead times. To factor into our forecasts."),
+     "underestimates Cameroonian administrative lead times. To factor into our forecasts.",
+     ("valmont_cm", "valmont_hq"), (), False),
     ("Note interne : {person} prépare son départ à la retraite ; son successeur pressenti est "
      "plus ouvert sur {subject}. Garder le contact avec les deux.",
      "Internal: {person} is preparing to retire; the likely successor is more open on "
-     "{subject}. Keep in touch with both."),
+     "{subject}. Keep in touch with both.", STATE, (), False),
     ("Note interne : {a} utilise {subject} comme monnaie d'échange pour obtenir des emplois "
-     "dans sa commune. Demande légitime, méthode risquée.",
-     "Internal: {a} is using {subject} as a bargaining chip to get jobs for its municipality. "
-     "Legitimate request, risky method."),
+     "pour ses administrés. Demande légitime, méthode risquée.",
+     "Internal: {a} is using {subject} as a bargaining chip to get jobs for its residents. "
+     "Legitimate request, risky method.", ("edea", "kribi"), (), False),
+    ("Note interne : {a} attend surtout d'être consulté avant les autres sur {subject} ; "
+     "l'associer en amont coûtera moins cher que de gérer ses protestations.",
+     "Internal: what {a} wants most is to be consulted first on {subject}; involving it early "
+     "will cost less than handling its protests.", ("arcke", "lolabe", "fdc"), (), False),
     ("Note interne : la confiance revient. {A} nous a transmis spontanément ses chiffres sur "
      "{subject}, ce qui était impensable au premier semestre.",
      "Internal: trust is coming back. {A} sent us its figures on {subject} unprompted, which "
-     "was unthinkable in the first half-year."),
+     "was unthinkable in the first half-year.", (), (), True),
     ("Note interne : ne pas citer {b} dans le compte rendu partagé sur {subject} ; la "
      "relation avec {a} reste fragile.",
      "Internal: do not name {b} in the shared minutes on {subject}; the relationship with {a} "
-     "is still fragile."),
+     "is still fragile.", (), (), False),
 ]  # fmt: skip
 
-RESTRICTED_NOTES: list[tuple[str, str]] = [
+RESTRICTED_NOTES: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = [
     ("Restreint : {person} signale des soupçons de surfacturation sur {subject}. À vérifier "
      "discrètement avant toute mention au comité.",
-     "Restricted: {person} reports suspected over-invoicing in {subject}. To be checked "
-     "discreetly before any mention in committee."),
+     "Restricted: {person} reports suspected over-invoicing on {subject}. To be checked "
+     "discreetly before any mention in committee.", ("paib", "acd", "erm", "fdc", "mint"), (), False),
     ("Restreint : remaniement ministériel attendu ; {person} pourrait quitter {a}. Ne pas "
      "diffuser.",
-     "Restricted: a cabinet reshuffle is expected; {person} may leave {a}. Do not circulate."),
+     "Restricted: a cabinet reshuffle is expected; {person} may leave {a}. Do not circulate.",
+     ("mint", "minepat", "minepded"), (), False),
     ("Restreint : {a} envisage de se retirer si rien ne bouge sur {subject} d'ici la fin du "
      "trimestre.",
      "Restricted: {a} is considering withdrawing if nothing moves on {subject} by the end of "
-     "the quarter."),
+     "the quarter.", MONEY, (), False),
 ]  # fmt: skip
+
+# Letters and calls do not read like meetings: their own bodies and closings by tone class.
+LETTER_BODIES: dict[str, list[tuple[str, str]]] = {
+    "tense": [
+        ("{A} proteste formellement contre les retards sur {subject} et réserve ses droits.",
+         "{A} formally protests the delays on {subject} and reserves its rights."),
+        ("{A} met {b} en demeure de produire sous quinze jours les pièces sur {subject}.",
+         "{A} gives {b} formal notice to produce the documents on {subject} within fifteen days."),
+        ("{A} rejette les conclusions {de_b} sur {subject}, jugées non étayées.",
+         "{A} rejects {b}'s conclusions on {subject} as unsupported."),
+    ],
+    "neutral": [
+        ("{A} transmet sa position écrite sur {subject} et propose une réunion technique.",
+         "{A} sends its written position on {subject} and proposes a technical meeting."),
+        ("{A} accuse réception du dossier sur {subject} et annonce une réponse détaillée.",
+         "{A} acknowledges receipt of the file on {subject} and promises a detailed answer."),
+        ("{A} demande des précisions écrites {au_b} sur {subject}.",
+         "{A} asks {b} for written clarification on {subject}."),
+    ],
+    "warm": [
+        ("{A} confirme par écrit l'accord trouvé avec {b} sur {subject}.",
+         "{A} confirms in writing the agreement reached with {b} on {subject}."),
+        ("{A} remercie {b} pour la qualité du dossier sur {subject} et donne son accord.",
+         "{A} thanks {b} for the quality of the file on {subject} and gives its approval."),
+        ("{A} transmet {au_b} les documents attendus sur {subject}, en avance sur le calendrier.",
+         "{A} sends {b} the expected documents on {subject}, ahead of schedule."),
+    ],
+}  # fmt: skip
+LETTER_CLOSINGS: dict[str, list[tuple[str, str]]] = {
+    "tense": [("Copie au comité de pilotage.", "Copied to the steering committee."), ("", "")],
+    "neutral": [("Réponse attendue sous quinze jours.", "Reply expected within a fortnight."),
+                ("", "")],
+    "warm": [("Copie aux prêteurs pour information.", "Copied to the lenders for information."),
+             ("", "")],
+}  # fmt: skip
+CALL_CLOSINGS: dict[str, list[tuple[str, str]]] = {
+    "tense": [("Le conseiller rappellera demain pour apaiser.",
+               "The counsellor will call back tomorrow to calm things down."), ("", "")],
+    "neutral": [("Confirmation écrite à suivre.", "Written confirmation to follow."), ("", "")],
+    "warm": [("Confirmation écrite envoyée dans la foulée.",
+              "Written confirmation sent right after."), ("", "")],
+}  # fmt: skip
 
 # Follow-up actions: (fr, en, category, who may owe it, days to deliver).
 FOLLOW_UPS: list[tuple[str, str, str, tuple[str, ...], int]] = [
