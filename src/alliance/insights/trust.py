@@ -255,7 +255,7 @@ def _pair_result(data, frame, result, k, as_of, params, trends) -> PairTrust:
     trustee = frame.party_ids[result.pair_trustee[k]]
     ev = result.events
     mine = np.flatnonzero(ev.pair == k)
-    contributions = [_contribution(data, ev, i, params) for i in mine]
+    contributions = [_contribution(data, ev, i) for i in mine]
     index = float(result.index[k])
     return PairTrust(
         truster=truster,
@@ -349,7 +349,7 @@ def _none_if_nan(x: float) -> float | None:
 _KINDS = ("commitment", "follow_up", "interaction", "pulse")
 
 
-def _contribution(data: AgreementData, ev: TrustEvents, i: int, params) -> Contribution:
+def _contribution(data: AgreementData, ev: TrustEvents, i: int) -> Contribution:
     c, ref = int(ev.component[i]), int(ev.ref[i])
     record = (data.commitments, data.follow_ups, data.interactions, data.pulses)[c][ref]
     label = _LABELLERS[c](record, ev, i)

@@ -20,7 +20,7 @@ from alliance.insights.inputs import (
 
 AS_OF = date(2025, 7, 1)
 START = date(2024, 1, 1)
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 days = st.integers(min_value=0, max_value=(AS_OF - START).days + 60).map(
     lambda d: START + timedelta(days=d)
