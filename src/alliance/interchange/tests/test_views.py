@@ -126,7 +126,8 @@ def test_import_page_previews_then_imports(world, client):
 
 def test_refused_upload_lists_row_column_and_reason(world, client):
     client.force_login(world.owner)
-    csv = "agreement,title,category,owed_by,owed_to,due_on\nCorridor agreement,X,technical,Nobody,Lender Y,2026-01-01\n"
+    csv = "agreement,title,category,owed_by,owed_to,due_on\n"
+    csv += "Corridor agreement,X,technical,Nobody,Lender Y,2026-01-01\n"
     upload = SimpleUploadedFile("commitments.csv", csv.encode())
     response = client.post(reverse("interchange:import"), {"file": upload})
     page = client.get(response.url).content.decode()

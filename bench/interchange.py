@@ -1,0 +1,229 @@
+"""Benchmark of the interchange importers: end-to-end import throughput (parse + map +
+database writes through the domain services) against the parse floor of the same file
+(``json.load``, lxml ``iterparse``, openpyxl read-only rows) measured in the same run.
+
+    .venv/bin/python bench/interchange.py [--projects 300] [--activities 400] [--rows 100000]
+        [--databases sqlite,postgres] [--postgres postgres://postgres@127.0.0.1:5432]
+
+Each database runs in its own process on a fresh database (SQLite in a temporary folder;
+PostgreSQL in a database created for the run and dropped after it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data"
+BENCH_DB = "alliance_bench_interchange"
+
+
+# ----- generated inputs -----
+
+
+def make_oc4ids(path: Path, projects: int) -> None:
+    """A package of ``projects`` projects, each with 6 parties and 20 milestones."""
+    items = []
+    for p in range(projects):
+        parties = [
+            {"id": f"GOV-{p}", "name": f"Ministry {p}", "roles": ["publicAuthority"],
+             "address": {"countryName": "Senegal"}},
+            {"id": "XM-DAC-44000", "name": "World Bank", "roles": ["funder"]},
+            *({"id": f"FIRM-{p}-{f}", "name": f"Builder {p}-{f}", "roles": ["supplier"]}
+              for f in range(4)),
+        ]  # fmt: skip
+        milestones = [
+            {"id": str(m), "title": f"Milestone {m} of project {p}", "type": "delivery",
+             "status": "scheduled", "dueDate": f"20{26 + m % 4}-0{1 + m % 9}-15T00:00:00Z",
+             "x_owedBy": {"id": f"FIRM-{p}-{m % 4}"}, "x_owedTo": [{"id": f"GOV-{p}"}]}
+            for m in range(20)
+        ]  # fmt: skip
+        items.append({
+            "id": f"oc4ids-bench-{p}", "title": f"Road section {p}",
+            "period": {"startDate": "2024-01-01T00:00:00Z", "endDate": "2030-12-31T00:00:00Z"},
+            "budget": {"amount": {"amount": 1_000_000 + p, "currency": "XOF"}},
+            "parties": parties, "milestones": milestones,
+        })  # fmt: skip
+    package = {"uri": "https://example.org/p.json", "publishedDate": "2025-01-01T00:00:00Z",
+               "publisher": {"name": "bench"}, "version": "0.9", "projects": items}  # fmt: skip
+    path.write_text(json.dumps(package), encoding="utf-8")
+
+
+def make_iati(path: Path, activities: int) -> None:
+    """``activities`` copies of the World Bank activity, each with its own identifier."""
+    text = (DATA / "iati" / "worldbank-activity.xml").read_text(encoding="utf-8")
+    body = text[text.index("<iati-activity ") : text.index("</iati-activities>")]
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+        for i in range(activities):
+            out.write(body.replace("44000-P175662", f"44000-B{i:07d}"))
+        out.write("</iati-activities>\n")
+
+
+def make_xlsx(path: Path, rows: int) -> None:
+    """A workbook with one sheet of ``rows`` parties, dates and numbers in French style."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("parties")
+    sheet.append(["name", "short_name", "kind", "country", "decision_cycle_days", "working_week"])
+    kinds = ["government", "lender", "local_firm", "multinational", "ngo"]
+    for i in range(rows):
+        sheet.append([f"Organisation {i:06d}", f"O{i}", kinds[i % 5], "SN", 10 + i % 50, "1111100"])
+    book.save(path)
+
+
+# ----- parse floors -----
+
+
+def floor_json(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        json.load(handle)
+    return time.perf_counter() - start
+
+
+def floor_iterparse(path: Path) -> float:
+    from lxml import etree
+
+    start = time.perf_counter()
+    for _event, element in etree.iterparse(str(path), events=("end",), tag="iati-activity"):
+        element.clear()
+    return time.perf_counter() - start
+
+
+def floor_xlsx(path: Path) -> float:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        for _row in sheet.iter_rows(values_only=True):
+            pass
+    book.close()
+    return time.perf_counter() - start
+
+
+FLOORS = {"oc4ids": floor_json, "iati": floor_iterparse, "xlsx": floor_xlsx}
+
+
+# ----- one database -----
+
+
+def run_one_database(files: dict[str, Path]) -> list[dict]:
+    """Migrate a fresh database, then time each import (floor measured alongside)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.config.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from alliance.interchange.engine import run_import
+
+    call_command("migrate", verbosity=0)
+    admin = get_user_model().objects.create_user("bench", is_staff=True, is_superuser=True)
+    results = []
+    for fmt, path in files.items():
+        floor = min(FLOORS[fmt](path) for _ in range(3))
+        start = time.perf_counter()
+        report = run_import(path, actor=admin, fmt=fmt, dry_run=False)
+        elapsed = time.perf_counter() - start
+        if not report.ok:
+            raise SystemExit("\n".join(report.lines()[:20]))
+        objects = sum(row["created"] for row in report.counts.values())
+        results.append({"format": fmt, "db": connection.vendor, "size": path.stat().st_size,
+                        "objects": objects, "floor": floor, "import": elapsed})  # fmt: skip
+    return results
+
+
+def child(args: argparse.Namespace) -> None:
+    files = json.loads(args.child)
+    print(json.dumps(run_one_database({k: Path(v) for k, v in files.items()})))
+
+
+# ----- driver -----
+
+
+def database_url(kind: str, folder: Path, postgres: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    return f"{postgres.rstrip('/')}/{BENCH_DB}"
+
+
+def postgres_admin(postgres: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{postgres.rstrip('/')}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def run_database(kind: str, files: dict[str, Path], folder: Path, postgres: str) -> list[dict]:
+    if kind == "postgres":
+        postgres_admin(postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        postgres_admin(postgres, f"CREATE DATABASE {BENCH_DB}")
+    env = {**os.environ, "DATABASE_URL": database_url(kind, folder, postgres),
+           "ALLIANCE_TESTING": "1", "ALLIANCE_VAR_DIR": str(folder)}  # fmt: skip
+    payload = json.dumps({k: str(v) for k, v in files.items()})
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", payload],
+            env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        if kind == "postgres":
+            postgres_admin(postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(rows: list[dict]) -> str:
+    header = (f"{'input':<8} {'db':<10} {'MB':>7} {'objects':>8} {'floor s':>8} {'import s':>9}"
+              f" {'floor MB/s':>10} {'import MB/s':>11} {'ratio':>7}")  # fmt: skip
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        mb = r["size"] / 2**20
+        lines.append(
+            f"{r['format']:<8} {r['db']:<10} {mb:>7.1f} {r['objects']:>8} {r['floor']:>8.2f}"
+            f" {r['import']:>9.2f} {mb / r['floor']:>10.1f} {mb / r['import']:>11.2f}"
+            f" {100 * r['floor'] / r['import']:>6.1f}%"
+        )
+    lines.append("ratio = import throughput / parse-floor throughput (goal ≥ 30 %)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--projects", type=int, default=300)
+    parser.add_argument("--activities", type=int, default=400)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.child:
+        child(args)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {"oc4ids": folder / "package.json", "iati": folder / "activities.xml",
+                 "xlsx": folder / "parties.xlsx"}  # fmt: skip
+        make_oc4ids(files["oc4ids"], args.projects)
+        make_iati(files["iati"], args.activities)
+        make_xlsx(files["xlsx"], args.rows)
+        rows = []
+        for kind in args.databases.split(","):
+            rows.extend(run_database(kind, files, folder, args.postgres))
+        print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
