@@ -48,12 +48,11 @@ from alliance.insights.schedule_engine import (
     ScheduleTask,
     forward,
     histogram_quantiles,
-    in_chunks,
     learn_slippage,
     plan,
     row_blocks,
     run,
-    sample,
+    sample_all,
 )
 
 __all__ = [
@@ -233,13 +232,7 @@ def sample_durations(
     """
     model = Model(data, parameters)
     iterations = parameters.iterations if iterations is None else iterations
-    extra = np.zeros((len(model.order), iterations), dtype=np.int16)
-
-    def draw(rng: np.random.Generator, lo: int, hi: int) -> None:
-        extra[:, lo:hi] = sample(model, rng, hi - lo)
-
-    in_chunks(model, iterations, parameters.seed if seed is None else seed, draw)
-    return extra
+    return sample_all(model, iterations, parameters.seed if seed is None else seed)
 
 
 def forecast_schedule(

@@ -633,6 +633,17 @@ def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
         return list(pool.map(run, range(len(bounds))))
 
 
+def sample_all(model: Model, iterations: int, seed: int) -> np.ndarray:
+    """Only the draws :func:`run` makes (extra working days), chunked and threaded alike."""
+    extra = np.zeros((len(model.order), iterations), dtype=np.int16)
+
+    def draw(rng: np.random.Generator, lo: int, hi: int) -> None:
+        extra[:, lo:hi] = sample(model, rng, hi - lo)
+
+    in_chunks(model, iterations, seed, draw)
+    return extra
+
+
 def run(model: Model, iterations: int, seed: int) -> Samples:
     """The whole Monte Carlo: durations, finishes, milestone finishes and critical counts."""
     total = len(model.order)
