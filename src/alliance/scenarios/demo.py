@@ -41,6 +41,20 @@ LIKELY_DAYS = {
     "reporting": 10,
 }
 
+# What becomes of an action agreed in a meeting: (chance, outcome, days from, days to).
+FOLLOW_UP_ODDS_YEAR_ONE = [
+    (0.52, "late", 8, 70),
+    (0.06, "dispute", 20, 60),
+    (0.05, "waived", -5, 30),
+    (0.37, "ontime", 0, 4),
+]
+FOLLOW_UP_ODDS_YEAR_TWO = [
+    (0.14, "late", 2, 21),
+    (0.05, "overdue", 0, 0),
+    (0.03, "waived", -5, 10),
+    (0.78, "ontime", 0, 6),
+]
+
 __all__ = ["DEMO_PASSWORD", "SEED", "TODAY", "demo_is_loaded", "demo_users", "load_demo"]
 DEMO_PASSWORD = cast.DEMO_PASSWORD
 
@@ -294,31 +308,18 @@ class DemoBuilder:
     def plan_follow_up(self, commitment: Commitment, agreement_key: str, on: date) -> None:
         """Give a follow-up commitment an outcome that fits the phase of the story."""
         due = commitment.due_on
-        year_one = due < YEAR_TWO_STARTS
-        roll = self.rng.random()
         if due > TODAY:
             outcome = "open"
-        elif year_one:
-            outcome = (
-                f"late:{self.rng.randint(8, 70)}"
-                if roll < 0.52
-                else f"dispute:{self.rng.randint(20, 60)}"
-                if roll < 0.58
-                else f"waived:{self.rng.randint(-5, 30)}"
-                if roll < 0.63
-                else f"ontime:{self.rng.randint(0, 4)}"
-            )
         else:
-            recent = (TODAY - due).days < 100
-            outcome = (
-                f"late:{self.rng.randint(2, 21)}"
-                if roll < 0.14
-                else "overdue"
-                if roll < 0.19 and recent
-                else f"waived:{self.rng.randint(-5, 10)}"
-                if roll < 0.22
-                else f"ontime:{self.rng.randint(0, 6)}"
-            )
+            odds = FOLLOW_UP_ODDS_YEAR_ONE if due < YEAR_TWO_STARTS else FOLLOW_UP_ODDS_YEAR_TWO
+            roll, kind, low, high = self.rng.random(), "ontime", 0, 0
+            for chance, kind, low, high in odds:  # noqa: B007 - the last one drawn is kept
+                roll -= chance
+                if roll < 0:
+                    break
+            if kind == "overdue" and (TODAY - due).days > 100:
+                kind, low, high = "late", 2, 21  # nothing stays overdue for months in year two
+            outcome = kind if kind == "overdue" else f"{kind}:{self.rng.randint(low, high)}"
         self.plans.append(Plan(commitment, agreement_key, on, on, due, outcome))
 
     def apply_histories(self) -> None:

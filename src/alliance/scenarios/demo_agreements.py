@@ -16,7 +16,7 @@ into a dated status history:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -253,7 +253,6 @@ class CommitmentSpec:
     recurrence: str = "none"
     de: str = ""
     durations: tuple[int, int, int] | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 C = CommitmentCategory
@@ -273,10 +272,10 @@ COMMITMENTS: list[CommitmentSpec] = [
        ("effective", 45), "late:21", durations=(15, 25, 45)),
     _c("copil", "concession", "art. 5.3", C.GOVERNANCE, "mint", ("valmont_hq", "valmont_cm"),
        "Installer le comité de pilotage conjoint", "Set up the joint steering committee",
-       ("effective", 30), "late:38", de="Gemeinsamen Lenkungsausschuss einrichten"),
+       ("effective", 30), "late:14", de="Gemeinsamen Lenkungsausschuss einrichten"),
     _c("focal", "concession", "art. 5.4", C.GOVERNANCE, "mint", ("valmont_cm", "paib"),
        "Nommer le point focal interministériel du projet",
-       "Appoint the inter-ministerial project focal point", ("effective", 30), "late:63"),
+       "Appoint the inter-ministerial project focal point", ("signed", 60), "late:91"),
     _c("resident", "concession", "art. 5.5", C.GOVERNANCE, "valmont_hq", ("mint",),
        "Nommer un directeur de projet résident au Cameroun",
        "Appoint a resident project director in Cameroon", ("effective", 15), "ontime:4"),
