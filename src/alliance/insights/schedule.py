@@ -198,7 +198,7 @@ class Simulation:
 
     @property
     def finish(self) -> np.ndarray:
-        return self.samples.finish
+        return self.model.absolute(self.samples.finish)
 
 
 def simulate(
@@ -264,19 +264,19 @@ def _quantile_names(parameters: ScheduleParameters) -> list[str]:
 
 def _task_quantiles(model: Model, samples: Samples) -> tuple[np.ndarray, np.ndarray]:
     """Finish quantiles (positions x quantiles, days) and P(finish <= due) per position."""
-    finish = samples.finish
+    finish, low = samples.finish, model.finish_low  # offsets from the earliest possible finish
     rows, n = finish.shape
     quantiles = np.empty((rows, len(model.parameters.quantiles)), dtype=np.int64)
     on_time = np.empty(rows)
     for block in row_blocks(rows, n):
         quantiles[block], on_time[block] = histogram_quantiles(
             finish[block],
-            model.finish_low[block],
-            model.finish_high[block],
+            np.zeros_like(low[block]),
+            model.finish_high[block] - low[block],
             model.parameters.quantiles,
-            due=model.due[block],
+            due=np.minimum(model.due[block], model.finish_high[block] + 1) - low[block],
         )
-    return quantiles, on_time
+    return quantiles + low[:, None], on_time
 
 
 def _task_forecasts(model: Model, sim: Simulation, quantiles, on_time) -> list[TaskForecast]:
@@ -415,7 +415,9 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
         return ()
     candidates.sort()
     n = min(sim.finish.shape[1], parameters.cascade_iterations)
-    with_delay = _quantile_rows(sim.finish[:, :n], parameters.cascade_quantile)
+    with_delay = _quantile_rows(
+        model.absolute(sim.samples.finish[:, :n]), parameters.cascade_quantile
+    )
     return tuple(
         _exclusion(model, sim, n, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
@@ -436,9 +438,9 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     inputs = {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
     externals = sorted(inputs)
     local = {task: i for i, task in enumerate(externals)}
-    order, levels = plan(downstream, model.preds, model.topo, local)
+    order, levels = plan(downstream, model.preds, model.topo, local, started=model.started)
     positions = np.array([model.position[t] for t in externals + order], dtype=np.int64)
-    ready = _ready(model, positions, sim.finish[positions, :n])
+    ready = _ready(model, positions, model.absolute(sim.samples.finish[positions, :n], positions))
     forced = _forced_finish(model, sim, position, n)
     ready[local[task_index]] = forced + model.pos[position]
     extra = sim.samples.extra[positions, :n]
@@ -486,7 +488,8 @@ def _forced_finish(model: Model, sim: Simulation, position: int, n: int) -> np.n
     start = np.full(n, model.rows.earliest[position], dtype=np.int32)
     preds = np.array([model.position[p] for p in model.preds[task_index]], dtype=np.int64)
     if len(preds):
-        np.maximum(start, _ready(model, preds, sim.finish[preds, :n]).max(axis=0), out=start)
+        finish = model.absolute(sim.samples.finish[preds, :n], preds)
+        np.maximum(start, _ready(model, preds, finish).max(axis=0), out=start)
     extra = max(int(model.most_likely[position]) - int(model.pos[position]), 0)
     index = model.rank_flat[start + model.rows.rank_base[position]] + extra
     return model.ready_flat[index] - model.pos[position]

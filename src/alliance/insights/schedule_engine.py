@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -226,6 +226,9 @@ class Level:
 
     lo: int
     hi: int
+    # Whether a task of the level started before as_of (only those need the
+    # "not before as_of" floor: the others cannot start before it anyway).
+    started: bool
     # (m, predecessor positions, first edge id): the k-th predecessor of the
     # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
     columns: list[tuple[int, np.ndarray, int]]
@@ -250,6 +253,7 @@ def plan(
     topo_rank: Mapping[int, int],
     position: dict[int, int],
     edges: list[tuple[int, int]] | None = None,
+    started: Collection[int] = (),
 ) -> tuple[list[int], list[Level]]:
     """Order ``subset`` by level (most predecessors first within one) and plan each level.
 
@@ -274,7 +278,8 @@ def plan(
                 (len(having), np.array([position[preds[t][k]] for t in having]), len(edges))
             )
             edges.extend((preds[t][k], t) for t in having)
-        levels.append(Level(position[members[0]], position[members[-1]] + 1, columns))
+        early = any(task in started for task in members)
+        levels.append(Level(position[members[0]], position[members[-1]] + 1, early, columns))
     return order, levels
 
 
@@ -329,7 +334,12 @@ class Model:
         fixed = set(self.fixed)
         open_tasks = [i for i in range(len(self.tasks)) if i not in fixed]
         self.edges: list[tuple[int, int]] = []
-        order, self.levels = plan(open_tasks, self.preds, self.topo, self.position, self.edges)
+        self.started = {
+            i for i in open_tasks if earliest_start(self.tasks[i], data.as_of) < data.as_of
+        }
+        order, self.levels = plan(
+            open_tasks, self.preds, self.topo, self.position, self.edges, self.started
+        )
         self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
         self.pull = pull_plan(self.levels, self.n_fixed, self.edges, self.position)
         self.parties = sorted({task.party for task in self.tasks})
@@ -393,7 +403,8 @@ class Model:
         # so "zero-duration" is a property of the task, not of a draw.
         self.pos = (table[:, -1] > 0).astype(np.int32)
         table -= self.pos[:, None].astype(np.int16)  # extra days after the first
-        self.table = table
+        # One byte per draw when it fits: half the memory traffic of every pass.
+        self.table = table.astype(np.uint8) if table.max(initial=0) < 256 else table
         self.table_base = np.arange(len(tasks), dtype=np.int32)[self.n_fixed :, None] * (
             parameters.quantile_table_size
         )
@@ -435,6 +446,11 @@ class Model:
                 break
             span *= 2
         self.finish_low, self.finish_high = low, high
+        # Finishes are stored as offsets from the earliest possible one, in two
+        # bytes when the spread allows: half the memory of absolute days.
+        spread = int((high - low).max(initial=0))
+        self.finish_dtype = np.uint16 if spread < np.iinfo(np.uint16).max else np.int32
+        self.store_offset = (low + self.step).astype(np.int32)
 
     def days(self, day: date) -> int:
         """Days since the model's origin."""
@@ -477,17 +493,26 @@ class Model:
         finish = self.finish_from_ready(ready)
         return finish[:, 0].astype(np.int64), finish[:, 1].astype(np.int64)
 
+    def absolute(self, stored: np.ndarray, positions=slice(None)) -> np.ndarray:
+        """Finish days (int32) from stored offsets of the tasks at ``positions``."""
+        return stored.astype(np.int32) + self.finish_low[positions, None].astype(np.int32)
+
     def new_ready(self, n: int) -> np.ndarray:
         """Ready-day array with the delivered tasks filled in (ready the day after)."""
         ready = np.empty((len(self.order), n), dtype=np.int32)
         ready[: self.n_fixed] = (self.fixed_finish + 1)[:, None]
         return ready
 
-    def finish_from_ready(self, ready: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    @property
+    def step(self) -> np.ndarray:
+        """Ready day minus finish day: 1, or 0 for a zero-duration task."""
+        step = self.pos.copy()
+        step[: self.n_fixed] = 1
+        return step
+
+    def finish_from_ready(self, ready: np.ndarray) -> np.ndarray:
         """Finish day = the day before ready, except for zero-duration tasks."""
-        finish = np.subtract(ready, self.pos[:, None], out=out)
-        finish[: self.n_fixed] = self.fixed_finish[:, None]
-        return finish
+        return ready - self.step[:, None]
 
     def _milestones(self, data: ScheduleInput) -> None:
         tasks = self.by_position()
@@ -533,7 +558,7 @@ def forward(
         begin[...] = rows.earliest[at, None]
         gathered = []
         for m, preds, _ in level.columns:
-            gathered.append(ready[preds])
+            gathered.append(_take(ready, preds, axis=0))
             np.maximum(begin[:m], gathered[-1], out=begin[:m])
         if drives is not None:
             for (m, _, first), before in zip(level.columns, gathered, strict=True):
@@ -542,12 +567,18 @@ def forward(
                 )
         if clip:
             np.minimum(begin, model.span, out=begin)
-        index = model.rank_flat[begin + rows.rank_base[at, None]]
+        index = _take(model.rank_flat, begin + rows.rank_base[at, None])
         index += extra[at]
-        np.maximum(index, rows.as_of[at, None], out=index)
+        if level.started or clip:
+            np.maximum(index, rows.as_of[at, None], out=index)
         if clip:
             np.minimum(index, rows.region_end[at, None], out=index)
-        ready[at] = model.ready_flat[index]
+        _take(model.ready_flat, index, out=ready[at])
+
+
+def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
+    """``table[index]``, about twice as fast: the indices are in range by construction."""
+    return np.take(table, index, axis=axis, out=out, mode="clip")
 
 
 def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -558,7 +589,7 @@ def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
     uniform); with the copula they are re-drawn given the party factor's bin.
     """
     size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
-    extra = np.zeros((total, n), dtype=np.int16)
+    extra = np.zeros((total, n), dtype=model.table.dtype)
     count = (total - first) * n
     if not count:
         return extra
@@ -567,8 +598,8 @@ def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
     if model.correlated:
         factor = rng.standard_normal((len(model.parties), n))
         bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
-        index = model.copula[bins[model.party_of[first:]] + index]
-    extra[first:] = model.table.ravel()[model.table_base + index]
+        index = _take(model.copula, _take(bins, model.party_of[first:], axis=0) + index)
+    _take(model.table.ravel(), model.table_base + index, out=extra[first:])
     return extra
 
 
@@ -579,7 +610,10 @@ def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
 
 @dataclass
 class Samples:
-    """Everything kept from all iterations (positions x iterations) plus running counts."""
+    """Everything kept from all iterations (positions x iterations) plus running counts.
+
+    ``finish`` holds offsets from ``Model.finish_low`` (see ``Model.absolute``).
+    """
 
     extra: np.ndarray
     finish: np.ndarray
@@ -597,8 +631,16 @@ def criticality(model: Model, finish: np.ndarray, drives: np.ndarray):
     """
     critical = finish == finish.max(axis=0)
     for tasks, successors, edges in model.pull:
-        critical[tasks] |= critical[successors] & drives[edges]
-    return np.count_nonzero(critical, axis=1), np.count_nonzero(drives, axis=1)
+        pulled = _take(critical, successors, axis=0)
+        pulled &= _take(drives, edges, axis=0)
+        pulled |= _take(critical, tasks, axis=0)
+        critical[tasks] = pulled
+    return _count(critical), _count(drives)
+
+
+def _count(flags: np.ndarray) -> np.ndarray:
+    """True values per row (summing bytes beats count_nonzero along an axis)."""
+    return np.add.reduce(flags.view(np.uint8), axis=1, dtype=np.int32)
 
 
 def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Samples):
@@ -607,7 +649,9 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     ready, start = model.new_ready(n), np.empty((total, n), dtype=np.int32)
     drives = np.empty((len(model.edges), n), dtype=bool)
     forward(model, model.levels, model.rows, extra, ready, start, drives)
-    finish = model.finish_from_ready(ready, out=out.finish[:, lo:hi])
+    finish = model.finish_from_ready(ready)
+    stored = out.finish[:, lo:hi]
+    np.subtract(ready, model.store_offset[:, None], out=stored, casting="unsafe")
     out.extra[:, lo:hi] = extra
     for row, members in enumerate(model.milestone_members):
         out.milestones[row, lo:hi] = finish[members].max(axis=0)
@@ -635,7 +679,7 @@ def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
 
 def sample_all(model: Model, iterations: int, seed: int) -> np.ndarray:
     """Only the draws :func:`run` makes (extra working days), chunked and threaded alike."""
-    extra = np.zeros((len(model.order), iterations), dtype=np.int16)
+    extra = np.zeros((len(model.order), iterations), dtype=model.table.dtype)
 
     def draw(rng: np.random.Generator, lo: int, hi: int) -> None:
         extra[:, lo:hi] = sample(model, rng, hi - lo)
@@ -649,8 +693,8 @@ def run(model: Model, iterations: int, seed: int) -> Samples:
     total = len(model.order)
     # np.zeros (calloc) rather than np.empty: much cheaper first touch for big arrays.
     samples = Samples(
-        np.zeros((total, iterations), dtype=np.int16),
-        np.zeros((total, iterations), dtype=np.int32),
+        np.zeros((total, iterations), dtype=model.table.dtype),
+        np.zeros((total, iterations), dtype=model.finish_dtype),
         np.zeros((len(model.milestone_members), iterations), dtype=np.int32),
         np.zeros(total, dtype=np.int64),
         np.zeros(len(model.edges), dtype=np.int64),
