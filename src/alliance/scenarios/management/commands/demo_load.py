@@ -8,19 +8,25 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.scenarios.demo import demo_is_loaded, demo_users, load_demo
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Load the demo scenario (a port–rail corridor consortium in Cameroon) if the database "
         "has no agreement yet, then print the demo accounts."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_is_loaded():
-            self.stdout.write(_("Demo scenario already loaded: nothing to do."))
+            self.stdout.write(
+                _(
+                    "Demo scenario already loaded (or the database holds other agreements): "
+                    "nothing to do."
+                )
+            )
         else:
             started = time.perf_counter()
             created = load_demo()
