@@ -365,8 +365,8 @@ class _AgreementBuilder:
             add((users.editor, self.agreement_id, "editor", None))
         if self.index % 5 == 0:
             add((users.viewer, self.agreement_id, "viewer", None))
-        # Each rep represents the agreement's k-th party in every k-th agreement: a few
-        # agreements each, as a real representative has.
+        # Rep k is a member of every fifth agreement, representing that agreement's k-th party:
+        # a party representative's (filtered) view gets load-tested at scale too.
         k = self.index % len(users.reps)
         if k < len(self.parties):
             party = self.pool.ids[self.parties[k]]
@@ -497,8 +497,9 @@ class _AgreementBuilder:
         title = r.choice(V.COMMITMENT_TITLES[d["category"]])
         evidence = V.EVIDENCE if d["status"] == "delivered" else ""
         clause = f"Art. {r.randint(1, 30)}.{r.randint(1, 9)}"
+        d["created_at"] = _at(d["created"], r)
         rows[COMMITMENT].append(
-            (commitment_id, _uuid(r), _at(d["created"], r), V.NO_TRANSLATIONS, self.agreement_id)
+            (commitment_id, _uuid(r), d["created_at"], V.NO_TRANSLATIONS, self.agreement_id)
             + (milestone, title, "", clause, d["category"], pool.ids[owed_by], d["start"])
             + (d["due"], trigger, offset, recurrence, *d["durations"], d["status"])
             + (d["delivered"], evidence, d["source"])
@@ -509,7 +510,8 @@ class _AgreementBuilder:
         self._history(commitment_id, d)
 
     def _history(self, commitment_id: int, d: dict[str, Any]) -> None:
-        """The status changes that lead to the current status, dates never going backwards."""
+        """The status changes that lead to the current status, dates never going backwards;
+        the first is recorded with the commitment, as ``commitment_create`` does."""
         r, as_of, status = self.r, self.as_of, d["status"]
         steps = [("", "planned", d["created"])]
         started = min(as_of, max(d["created"], d["start"]))
@@ -527,9 +529,12 @@ class _AgreementBuilder:
         elif status in ("disputed", "waived"):
             steps.append(("planned", status, started))
         actor, add = self.users.counsellor, self.rows[STATUS_CHANGE].append
-        for old, new, day in steps:
+        moment = d["created_at"]
+        for step, (old, new, day) in enumerate(steps):
+            if step:  # strictly after the previous step, even on the same day
+                moment = max(_at(day, r), moment + timedelta(minutes=1))
             evidence = V.EVIDENCE if new == "delivered" else ""
-            add((_uuid(r), _at(day, r), commitment_id, actor, old, new, day, evidence))
+            add((_uuid(r), moment, commitment_id, actor, old, new, day, evidence))
 
     def _topics(self) -> None:
         """A few topics; several parties hold an expectation on each, some re-stated later."""

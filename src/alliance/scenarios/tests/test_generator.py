@@ -23,6 +23,7 @@ from alliance.partnerships.models import (
 )
 from alliance.scenarios import generator
 from alliance.scenarios import generator_vocabulary as V
+from alliance.scenarios.generator_tables import ALL_TABLES
 
 pytestmark = pytest.mark.django_db
 
@@ -108,14 +109,16 @@ def test_dependency_graph_is_acyclic_and_within_one_agreement():
 
 def test_data_respects_the_domain_rules():
     _generate(seed=7, as_of=date(2026, 9, 30))
-    for c in Commitment.objects.all():
+    for c in Commitment.objects.select_related("milestone"):
         assert c.duration_optimistic <= c.duration_likely <= c.duration_pessimistic
         assert c.start_on <= c.due_on
         if c.status == "delivered":
             assert c.created_at.date() <= c.delivered_on <= date(2026, 9, 30)
-        c.full_clean()  # the model's own validation agrees
+        c.clean()  # the model's own rules agree (full_clean queries every unique field)
     pairs = Participation.objects.values_list("agreement_id", "party_id")
     assert len(pairs) == len(set(pairs))
+    for interaction in Interaction.objects.filter(confidentiality="restricted"):
+        assert interaction.restricted_to.exists()  # someone may read it
     # The history ends in the current status and never goes back in time.
     history = defaultdict(list)
     for change in CommitmentStatusChange.objects.order_by("commitment_id", "created_at", "id"):
@@ -125,15 +128,17 @@ def test_data_respects_the_domain_rules():
         assert steps[0].from_status == "" and steps[-1].to_status == commitment.status
         assert [s.happened_on for s in steps] == sorted(s.happened_on for s in steps)
         assert steps[0].happened_on == commitment.created_at.date()
+        assert steps[0].created_at == commitment.created_at
 
 
 def test_every_value_is_one_of_the_models_choices():
     _generate(seed=7)
-    for model in (Party, Commitment, Interaction, Participation, Membership):
-        for obj in model.objects.all():
-            for f in obj._meta.concrete_fields:
-                if f.choices:
-                    assert getattr(obj, f.attname) in {value for value, _ in f.flatchoices}, f
+    for table in ALL_TABLES:
+        fields = [f for f in table.model._meta.concrete_fields if f.choices]
+        for f in fields:
+            allowed = {value for value, _ in f.flatchoices} | ({""} if f.blank else set())
+            used = set(table.model._default_manager.values_list(f.attname, flat=True))
+            assert used <= allowed, (table.name, f.name, used - allowed)
     assert set(V.PARTY_KINDS) == {v for v, _ in Party._meta.get_field("kind").flatchoices}
 
 
