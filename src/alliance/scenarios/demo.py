@@ -361,7 +361,8 @@ class DemoBuilder:
         prerequisites = [
             delivered[p.pk] for p in _prerequisites(plan.commitment) if p.pk in delivered
         ]
-        on = max([on, start, *[d + timedelta(days=1) for d in prerequisites]])
+        floor = max([start, *[d + timedelta(days=1) for d in prerequisites]])
+        on = _working_day(max(on, floor), self._week(plan), early=on <= due, floor=floor)
         if on > TODAY:
             return [*started, Step(min(due + timedelta(days=3), TODAY), S.LATE)]
         if on == start:
@@ -374,6 +375,11 @@ class DemoBuilder:
             steps.append(Step(due + timedelta(days=rng.randint(1, 5)), S.LATE))
         steps.append(Step(on, S.DELIVERED, self._evidence(plan.commitment.category, on)))
         return steps
+
+    def _week(self, plan: Plan) -> str:
+        return next(
+            p.working_week for p in self.parties.values() if p.pk == plan.commitment.owed_by_id
+        )
 
     def _actor_for(self, plan: Plan, status: str) -> Any:
         """Representatives move their own party's work; the counsellors record the rest."""
@@ -413,6 +419,18 @@ class DemoBuilder:
         demo_engagement.build_grievances(self)
         demo_engagement.build_notes(self)
         return counts()
+
+
+def _working_day(day: date, week: str, *, early: bool, floor: date) -> date:
+    """The owing party's working day nearest ``day``: the one before for an early delivery
+    (not before ``floor``), the one after otherwise. ``week`` is a Monday-first weekmask."""
+    step = timedelta(days=-1 if early else 1)
+    candidate = day
+    while week[candidate.weekday()] != "1":
+        candidate += step
+    if candidate < floor:
+        return _working_day(day, week, early=False, floor=floor)
+    return candidate
 
 
 def _prerequisites(commitment: Commitment) -> list[Commitment]:
