@@ -103,7 +103,7 @@ class ScheduleParameters:
     # Iterations per chunk (sized so a chunk's arrays stay in the CPU cache) and
     # worker threads (0 = one per core). Results depend on the chunk size, not
     # on the number of threads.
-    chunk_iterations: int = 256
+    chunk_iterations: int = 512
     threads: int = 0
     # Reported finish quantiles (P50, P80, P95).
     quantiles: tuple[float, ...] = (0.5, 0.8, 0.95)
