@@ -32,6 +32,7 @@ from alliance.partnerships.choices import (
 )
 from alliance.partnerships.models import Agreement, Commitment, Milestone, Party
 
+ANY = _("Any")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -61,13 +62,14 @@ class PortfolioFilter(df.FilterSet):
     )
 
     q = df.CharFilter(label=_("Search"), method="filter_q")
-    stage = df.ChoiceFilter(label=_("Stage"), choices=MaturityStage.choices)
-    kind = df.ChoiceFilter(label=_("Kind"), choices=AgreementKind.choices)
+    stage = df.ChoiceFilter(label=_("Stage"), choices=MaturityStage.choices, empty_label=ANY)
+    kind = df.ChoiceFilter(label=_("Kind"), choices=AgreementKind.choices, empty_label=ANY)
     attention = df.ChoiceFilter(
-        label=_("Needs attention"), choices=ATTENTION, method="filter_attention"
+        label=_("Needs attention"), choices=ATTENTION, method="filter_attention", empty_label=ANY
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(
             ("title", "title"),
             ("signed_on", "signed"),
@@ -126,21 +128,31 @@ class CommitmentFilter(AgreementScopedFilter):
 
     q = df.CharFilter(label=_("Search"), method="filter_q")
     owed_by = df.ModelChoiceFilter(
-        label=_("Owed by"), to_field_name="uuid", queryset=Party.objects.none()
+        label=_("Owed by"), to_field_name="uuid", queryset=Party.objects.none(), empty_label=ANY
     )
     owed_to = df.ModelChoiceFilter(
-        label=_("Owed to"), to_field_name="uuid", queryset=Party.objects.none(), distinct=True
+        label=_("Owed to"),
+        to_field_name="uuid",
+        queryset=Party.objects.none(),
+        distinct=True,
+        empty_label=ANY,
     )
     status = df.MultipleChoiceFilter(
         label=_("Status"), choices=CommitmentStatus.choices, widget=forms.CheckboxSelectMultiple
     )
-    category = df.ChoiceFilter(label=_("Category"), choices=CommitmentCategory.choices)
-    milestone = df.ModelChoiceFilter(
-        label=_("Milestone"), to_field_name="uuid", queryset=Milestone.objects.none()
+    category = df.ChoiceFilter(
+        label=_("Category"), choices=CommitmentCategory.choices, empty_label=ANY
     )
-    due = df.ChoiceFilter(label=_("Due"), choices=DUE_WINDOWS, method="filter_due")
+    milestone = df.ModelChoiceFilter(
+        label=_("Milestone"),
+        to_field_name="uuid",
+        queryset=Milestone.objects.none(),
+        empty_label=ANY,
+    )
+    due = df.ChoiceFilter(label=_("Due"), choices=DUE_WINDOWS, method="filter_due", empty_label=ANY)
     sort = df.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(
             ("due_on", "due"),
             ("title", "title"),
@@ -188,10 +200,15 @@ class InteractionFilter(AgreementScopedFilter):
         to_field_name="uuid",
         queryset=Party.objects.none(),
         distinct=True,
+        empty_label=ANY,
     )
-    kind = df.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
-    tone = df.TypedChoiceFilter(label=_("Tone"), choices=Tone.choices, coerce=int)
-    confidentiality = df.ChoiceFilter(label=_("Confidentiality"), choices=Confidentiality.choices)
+    kind = df.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices, empty_label=ANY)
+    tone = df.ChoiceFilter(
+        label=_("Tone"), choices=[(str(v), label) for v, label in Tone.choices], empty_label=ANY
+    )
+    confidentiality = df.ChoiceFilter(
+        label=_("Confidentiality"), choices=Confidentiality.choices, empty_label=ANY
+    )
     after = df.DateFilter(
         label=_("From"), field_name="occurred_on", lookup_expr="gte", widget=DATE_WIDGET
     )
@@ -211,13 +228,16 @@ class GrievanceFilter(df.FilterSet):
     """The grievance register by status, category and response deadline."""
 
     q = df.CharFilter(label=_("Search"), method="filter_q")
-    status = df.ChoiceFilter(label=_("Status"), choices=GrievanceStatus.choices)
-    category = df.ChoiceFilter(label=_("Category"), choices=GrievanceCategory.choices)
+    status = df.ChoiceFilter(label=_("Status"), choices=GrievanceStatus.choices, empty_label=ANY)
+    category = df.ChoiceFilter(
+        label=_("Category"), choices=GrievanceCategory.choices, empty_label=ANY
+    )
     overdue = df.BooleanFilter(
         label=_("Response overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(("received_on", "received"), ("response_due_on", "due"), ("reference", "ref")),
         field_labels={
             "received_on": _("Received"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Every insight panel of the cockpit: kind -> title. Order is display order.
 PANELS: dict[str, Any] = {
-    "maturity": _("Maturity path"),
+    "maturity": _("Criteria met and missing"),
     "trust": _("Trust index"),
     "warnings": _("Early warnings from the rules"),
     "schedule": _("Schedule forecast"),

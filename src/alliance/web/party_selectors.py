@@ -148,7 +148,7 @@ def meeting_brief(user: Any, agreement: Agreement, party: Party, today: date) ->
     commitments = (
         policy.commitments_visible_to(user)
         .filter(agreement=agreement, status__in=OPEN_COMMITMENT_STATUSES)
-        .select_related("owed_by")
+        .select_related("agreement", "owed_by")
         .prefetch_related("owed_to")
         .order_by("due_on")
     )

@@ -374,9 +374,9 @@ def expectation_statements(user: Any, topic: Any, party: Party) -> dict[str, Any
 
 # ----- trust (pulse averages until the trust index snapshot exists) -----
 
-# Below this many respondents a pair's average is not shown outside the counsellor team:
-# one answer's average would be that person's answer.
-MIN_RESPONDENTS_OUTSIDE_TEAM = 2
+# Below this many respondents a pair's average is not shown to a viewer: the average of one
+# answer would be that person's answer, which the policy keeps from viewers.
+MIN_RESPONDENTS_FOR_VIEWERS = 2
 
 
 @dataclass
@@ -402,14 +402,13 @@ def trust_responses_for_aggregates(user: Any, agreement: Agreement, *, role: str
     return policy.trust_responses_visible_to(user).filter(pulse__agreement=agreement)
 
 
-def trust_pulse_averages(
-    user: Any, agreement: Agreement, *, is_team: bool, role: str | None
-) -> dict[str, Any]:
+def trust_pulse_averages(user: Any, agreement: Agreement, *, role: str | None) -> dict[str, Any]:
     """Mean Likert score (1–7) per directed pair for each pulse, and the 360° gap of the
     latest pulse (how others rate a party vs how it rates itself)."""
     pulses = list(policy.trust_pulses_visible_to(user).filter(agreement=agreement))
     responses = trust_responses_for_aggregates(user, agreement, role=role)
-    threshold = 1 if is_team else MIN_RESPONDENTS_OUTSIDE_TEAM
+    # A representative may read their own party's answers one by one; a viewer may not.
+    threshold = MIN_RESPONDENTS_FOR_VIEWERS if role == Role.VIEWER else 1
     sums: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     dims: dict[tuple[int, int, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     respondents: dict[tuple[int, int, int], set[int]] = defaultdict(set)
@@ -439,7 +438,9 @@ def trust_pulse_averages(
             {d: round(sum(v) / len(v), 2) for d, v in dims[key].items()},
         )
 
-    ordered = sorted(parties.values(), key=lambda p: p.name)
+    # Only parties that gave or received an answer: a matrix of empty rows helps no one.
+    answered = {k[1] for k in respondents} | {k[2] for k in respondents}
+    ordered = sorted((p for pk, p in parties.items() if pk in answered), key=lambda p: p.name)
     latest = pulses[0] if pulses else None
     matrix = []
     if latest is not None:
@@ -455,6 +456,18 @@ def trust_pulse_averages(
             ]
             if any(avg is not None for _p, avg in points):
                 trend.append((a, b, points))
+    seen_by_others = []
+    for b in ordered:
+        points = []
+        for p in reversed(pulses):
+            means = [
+                avg.mean
+                for a in ordered
+                if a.pk != b.pk and (avg := pair(p.pk, a.pk, b.pk)) and avg.mean is not None
+            ]
+            points.append((p, round(sum(means) / len(means), 2) if means else None))
+        if any(mean is not None for _p, mean in points):
+            seen_by_others.append((b, points))
     gaps = []
     if latest is not None:
         for b in ordered:
@@ -470,6 +483,7 @@ def trust_pulse_averages(
         "parties": ordered,
         "matrix": matrix,
         "trend": trend,
+        "seen_by_others": seen_by_others,
         "gaps": gaps,
         "threshold": threshold,
     }

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 
 from alliance.partnerships.models import Agreement, Party, Person
 
@@ -70,7 +71,7 @@ class ServiceForm(forms.ModelForm):
                 queryset=members_of(agreement),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                label=self._meta.model._meta.get_field("restricted_to").verbose_name,
+                label=capfirst(self._meta.model._meta.get_field("restricted_to").verbose_name),
                 help_text=self._meta.model._meta.get_field("restricted_to").help_text,
             )
         self.limit_choices()

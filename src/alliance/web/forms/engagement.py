@@ -3,13 +3,16 @@ responses and grievances."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.models import Confidentiality
+from alliance.engagement.choices import InteractionKind
 from alliance.engagement.models import (
     Expectation,
     Grievance,
@@ -54,29 +57,34 @@ class InteractionForm(ServiceForm):
     def limit_choices(self) -> None:
         self.limit("parties", parties_of(self.agreement))
         self.fields["people"] = PersonChoiceField(
-            label=_("people present"),
+            label=capfirst(_("people present")),
             queryset=people_of(self.agreement),
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
         if not self.instance.pk:
+            self.initial.setdefault("kind", InteractionKind.MEETING)
             self.initial.setdefault("occurred_on", timezone.localdate())
             self.initial.setdefault("confidentiality", Confidentiality.SHARED)
 
 
 class FollowUpForm(forms.Form):
-    """A follow-up action agreed in the interaction: it becomes a commitment."""
+    """A follow-up action agreed in the interaction: it becomes a commitment.
+
+    ``parties`` is the agreement's parties, read once for the whole formset.
+    """
 
     title = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
-    owed_by = forms.ModelChoiceField(label=_("Owed by"), queryset=Party.objects.none())
-    owed_to = forms.ModelChoiceField(label=_("Owed to"), queryset=Party.objects.none())
+    owed_by = forms.ChoiceField(label=_("Owed by"))
+    owed_to = forms.ChoiceField(label=_("Owed to"))
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
-    def __init__(self, *args: Any, agreement: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parties: Sequence[Party] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parties = parties_of(agreement) if agreement is not None else Party.objects.none()
-        self.fields["owed_by"].queryset = parties
-        self.fields["owed_to"].queryset = parties
+        self.parties = {str(p.uuid): p for p in parties}
+        choices = [("", "---------"), *((key, str(p)) for key, p in self.parties.items())]
+        self.fields["owed_by"].choices = choices
+        self.fields["owed_to"].choices = choices
 
     def has_changed(self) -> bool:
         # A row is used when it has a title; choosing parties alone does not count.
@@ -86,8 +94,8 @@ class FollowUpForm(forms.Form):
         data = self.cleaned_data
         return {
             "title": data["title"],
-            "owed_by": data["owed_by"],
-            "owed_to": [data["owed_to"]],
+            "owed_by": self.parties[data["owed_by"]],
+            "owed_to": [self.parties[data["owed_to"]]],
             "due_on": data["due_on"],
         }
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
@@ -88,7 +89,7 @@ class CountriesField(forms.CharField):
 
 class AgreementForm(ServiceForm):
     countries = CountriesField(
-        label=_("countries"),
+        label=capfirst(_("countries")),
         required=False,
         help_text=_("ISO 3166 codes separated by commas, e.g. SN, FR."),
     )
@@ -142,7 +143,7 @@ class CommitmentForm(ServiceForm):
     """A commitment's terms. Its status moves through the status change, not this form."""
 
     depends_on = forms.ModelMultipleChoiceField(
-        label=_("depends on"),
+        label=capfirst(_("depends on")),
         queryset=Commitment.objects.none(),
         required=False,
         help_text=_("Commitments that must be delivered before this one."),

@@ -58,9 +58,26 @@ def salience_label(name: str) -> str:
 
 @register.filter
 def working_week(mask: str) -> str:
-    """``1111100`` as the abbreviated names of the working days (Mon, Tue, …)."""
-    days = [str(WEEKDAYS_ABBR[i]) for i, flag in enumerate(mask or "") if flag == "1"]
-    return ", ".join(days)
+    """``1111100`` as runs of working days: "Mon – Fri"; "Sun – Thu" wraps over the week."""
+    flags = [c == "1" for c in (mask or "")[:7]]
+    if len(flags) != 7 or not any(flags):
+        return ""
+    if all(flags):
+        return str(_("every day"))
+    # Start right after a rest day so that a run crossing Sunday → Monday stays whole.
+    start = next(i for i in range(7) if not flags[i - 1])
+    runs: list[list[int]] = []
+    for offset in range(7):
+        day = (start + offset) % 7
+        if flags[day]:
+            if runs and runs[-1][-1] == (day - 1) % 7:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+    names = [str(d) for d in WEEKDAYS_ABBR.values()]
+    return ", ".join(
+        names[r[0]] if len(r) == 1 else f"{names[r[0]]} – {names[r[-1]]}" for r in runs
+    )
 
 
 @register.filter
@@ -104,3 +121,11 @@ def risk_band(likelihood: int, impact: int) -> str:
     if score <= 15:
         return "high"
     return "critical"
+
+
+@register.filter
+def absolute(value: Any) -> Any:
+    try:
+        return abs(value)
+    except TypeError:
+        return value

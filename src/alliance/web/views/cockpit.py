@@ -114,9 +114,7 @@ def expectation_cell(
 @login_required
 def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
-    averages = selectors.trust_pulse_averages(
-        request.user, agreement, is_team=access.is_team, role=access.role
-    )
+    averages = selectors.trust_pulse_averages(request.user, agreement, role=access.role)
     context = cockpit_context(
         request,
         agreement,
@@ -130,23 +128,25 @@ def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
 
 
 def _trust_trend_plot(averages: dict) -> dict | None:
-    """Plotly figure (JSON) of each directed pair's mean pulse score over the rounds."""
-    if not averages["trend"]:
+    """Plotly figure: how the other parties rate each party, round after round (the mean of
+    the directed pairs' means; the pairs themselves are in the table under the chart)."""
+    if not averages["seen_by_others"]:
         return None
     traces = [
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": f"{a} → {b}",
-            "x": [pulse.closes_on.isoformat() for pulse, avg in points if avg is not None],
-            "y": [avg.mean for _pulse, avg in points if avg is not None],
+            "name": str(party),
+            "x": [pulse.closes_on.isoformat() for pulse, mean in points if mean is not None],
+            "y": [mean for _pulse, mean in points if mean is not None],
         }
-        for a, b, points in averages["trend"]
+        for party, points in averages["seen_by_others"]
     ]
     layout = {
-        "title": {"text": _("Mean pulse score per directed pair")},
+        "title": {"text": _("How the other parties rate each party"), "x": 0, "xanchor": "left"},
         "xaxis": {"title": {"text": _("Pulse closing date")}},
         "yaxis": {"title": {"text": _("Mean score (1–7 Likert)")}, "range": [1, 7]},
-        "legend": {"title": {"text": _("Who rates whom")}},
+        "legend": {"title": {"text": _("Party rated")}},
+        "height": 420,
     }
     return {"data": traces, "layout": layout}

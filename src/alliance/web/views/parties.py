@@ -50,9 +50,7 @@ def before_you_meet(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     if party is not None:
         context.update(party_selectors.meeting_brief(request.user, agreement, party, today))
         context["holidays"] = party_selectors.next_holidays(party, today, days=60, limit=5)
-        context["trust"] = selectors.trust_pulse_averages(
-            request.user, agreement, is_team=access.is_team, role=access.role
-        )
+        context["trust"] = selectors.trust_pulse_averages(request.user, agreement, role=access.role)
     return render_page(request, "web/before_you_meet.html", context)
 
 

@@ -26,6 +26,7 @@ from alliance.partnerships import services as partnership_services
 from alliance.partnerships.models import Commitment
 from alliance.web import insights, selectors
 from alliance.web.filters import CommitmentFilter, GrievanceFilter, InteractionFilter
+from alliance.web.forms.base import parties_of
 from alliance.web.forms.engagement import FollowUpFormSet, GrievanceRespondForm, InteractionForm
 from alliance.web.forms.partnerships import BulkStatusForm, CommitmentStatusForm
 from alliance.web.views.common import (
@@ -205,7 +206,7 @@ def _interactions_page(
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     if access.is_team and form is None:
         form = InteractionForm(agreement=agreement, user=request.user)
-        follow_ups = FollowUpFormSet(prefix="follow_up", form_kwargs={"agreement": agreement})
+        follow_ups = _follow_up_formset(agreement)
     context = cockpit_context(
         request,
         agreement,
@@ -222,6 +223,11 @@ def _interactions_page(
     )
 
 
+def _follow_up_formset(agreement: Any, data: Any = None) -> Any:
+    parties = list(parties_of(agreement))
+    return FollowUpFormSet(data, prefix="follow_up", form_kwargs={"parties": parties})
+
+
 @login_required
 def interaction_quick_log(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     """Log an interaction and its follow-ups (which become commitments) in one go."""
@@ -231,9 +237,7 @@ def interaction_quick_log(request: HttpRequest, agreement_id: UUID) -> HttpRespo
     if request.method != "POST":
         return redirect(reverse("agreement_interactions", args=[agreement.uuid]) + "#quick-log")
     form = InteractionForm(request.POST, agreement=agreement, user=request.user)
-    follow_ups = FollowUpFormSet(
-        request.POST, prefix="follow_up", form_kwargs={"agreement": agreement}
-    )
+    follow_ups = _follow_up_formset(agreement, request.POST)
     if form.is_valid() and follow_ups.is_valid():
         items = [f.as_follow_up() for f in follow_ups if f.has_changed()]
         try:
@@ -313,10 +317,16 @@ def _indicator_plot(series: selectors.IndicatorSeries) -> dict:
             },
         ],
         "layout": {
-            "title": {"text": f"{indicator.localized('name')} ({indicator.unit})"},
+            "title": {
+                "text": f"{indicator.localized('name')} ({indicator.unit})",
+                "font": {"size": 14},
+                "x": 0,
+                "xanchor": "left",
+            },
             "xaxis": {"title": {"text": _("Date")}},
             "yaxis": {"title": {"text": indicator.unit}, "rangemode": "tozero"},
-            "legend": {"orientation": "h"},
+            "legend": {"orientation": "h", "x": 0, "y": -0.3},
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 90},
         },
     }
 

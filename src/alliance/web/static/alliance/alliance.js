@@ -36,7 +36,7 @@
           margin: { l: 60, r: 20, t: 50, b: 50 },
           paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
           separators: SEPARATORS[lang] || ".,",
-          height: 320
+          height: 360
         }, figure.layout);
         Plotly.newPlot(el, figure.data, layout, { displaylogo: false, responsive: true });
         el.dataset.rendered = "1";
