@@ -108,6 +108,7 @@ class Plan:
     start: date
     due: date
     outcome: str
+    quick: bool = False  # a small action nobody marks "in progress"
     steps: list[Step] = field(default_factory=list)
 
 
@@ -320,7 +321,8 @@ class DemoBuilder:
             if kind == "overdue" and (TODAY - due).days > 100:
                 kind, low, high = "late", 2, 21  # nothing stays overdue for months in year two
             outcome = kind if kind == "overdue" else f"{kind}:{self.rng.randint(low, high)}"
-        self.plans.append(Plan(commitment, agreement_key, on, on, due, outcome))
+        quick = (due - on).days <= 21
+        self.plans.append(Plan(commitment, agreement_key, on, on, due, outcome, quick))
 
     def apply_histories(self) -> None:
         """Move every commitment through its planned statuses, in the right hands."""
@@ -345,7 +347,7 @@ class DemoBuilder:
         kind, _sep, arg = plan.outcome.partition(":")
         n = int(arg) if arg else 0
         due, start, rng = plan.due, plan.start, self.rng
-        started = [Step(start, S.IN_PROGRESS)] if plan.created <= start <= TODAY else []
+        started = [Step(start, S.IN_PROGRESS)] if start <= TODAY and not plan.quick else []
         if kind == "open" or kind == "ongoing":
             return started
         if kind == "waived":
