@@ -52,7 +52,12 @@ from alliance.insights.parameters import (
 )
 from alliance.insights.salience import salience_score
 from alliance.insights.trust import AgreementTrust, agreement_trust
-from alliance.insights.trust_portfolio import PortfolioTrust, _wd, expected_cadence, portfolio_trust
+from alliance.insights.trust_portfolio import (
+    PortfolioTrust,
+    expected_cadence,
+    party_working_days,
+    portfolio_trust,
+)
 
 RULES = (
     "overdue_commitment",
@@ -194,7 +199,7 @@ def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
                          return_index=True)  # fmt: skip
     rows = rows[first]
     debtor = frame.cm_owed_by[rows]
-    late = _wd(frame, debtor, frame.cm_due[rows], np.full(len(rows), day))
+    late = party_working_days(frame, debtor, frame.cm_due[rows], np.full(len(rows), day))
     keep = late > 0
     rows, late = rows[keep], late[keep]
     return _rows(
@@ -250,7 +255,7 @@ def _not_met(frame, day, params, trust, salience):
     inside = pos < len(uniq)
     met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
     since = np.where(met, last[pos].astype("datetime64[D]"), day)
-    gap = _wd(frame, party, since, np.full(len(ag), day)).astype(np.float64)
+    gap = party_working_days(frame, party, since, np.full(len(ag), day)).astype(np.float64)
     cadence = expected_cadence(
         frame.party_cycle[party], frame.party_cycle[party], _sal(frame, key, salience), trust
     )

@@ -161,7 +161,10 @@ def _tau(frame: PortfolioFrame, party: np.ndarray, params: TrustParameters) -> n
     return np.maximum(params.tau_per_cycle * cycle, params.tau_min_working_days)
 
 
-def _wd(frame: PortfolioFrame, party: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def party_working_days(
+    frame: PortfolioFrame, party: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
+    """Working days from ``start`` to ``end`` of each row, on the calendar of its ``party``."""
     return working_days_between(frame.calendars, frame.party_calendar[party], start, end)
 
 
@@ -190,7 +193,7 @@ def _promise_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
     debtor = frame.cm_owed_by[rows]
     done_r = done[rows]
     end = np.where(done_r, delivered[rows], as_of[rows])
-    late = np.maximum(_wd(frame, debtor, frame.cm_due[rows], end), 0)
+    late = np.maximum(party_working_days(frame, debtor, frame.cm_due[rows], end), 0)
     tau = _tau(frame, debtor, params)
     score = np.exp(-late / tau)
     score[~done_r & (late >= params.missed_after_tau * tau)] = 0.0
@@ -219,7 +222,7 @@ def _response_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
     debtor = frame.fu_owed_by[rows]
     done_r = done[rows]
     end = np.where(done_r, answered[rows], as_of[rows])
-    latency = np.maximum(_wd(frame, debtor, frame.fu_asked[rows], end), 0)
+    latency = np.maximum(party_working_days(frame, debtor, frame.fu_asked[rows], end), 0)
     allowance = (
         params.response_allowance_cycles * frame.party_cycle[debtor] * params.working_days_per_day
     )
@@ -325,8 +328,8 @@ def _timeline_order(pair: np.ndarray, dates: np.ndarray, event: np.ndarray) -> n
 def _gap_events(frame, pairs, pair, same, last, dates, prev, ref, expected, as_of):
     """One side's events: closed gaps, then the still-open gap once it exceeds the cadence."""
     truster = pairs.a[pair]
-    gap = _wd(frame, truster[same], prev[same], dates[same]).astype(np.float64)
-    open_gap = _wd(frame, truster[last], dates[last], as_of).astype(np.float64)
+    gap = party_working_days(frame, truster[same], prev[same], dates[same]).astype(np.float64)
+    open_gap = party_working_days(frame, truster[last], dates[last], as_of).astype(np.float64)
     late_open = open_gap > expected[last]
     ev_gap = np.r_[gap, open_gap[late_open]]
     ev_exp = np.r_[expected[same], expected[last][late_open]]
