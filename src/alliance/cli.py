@@ -51,9 +51,13 @@ def _port(value: str | None) -> int:
 
 def serve(host: str, port: int) -> int:
     """Serve the site with waitress (a production WSGI server; static files by WhiteNoise)."""
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from alliance.config.wsgi import application
+
+    # WhiteNoise serves collected files from here and the apps' own static folders.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
     print(f"Alliance is running on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     waitress_serve(application, host=host, port=port, threads=8, ident="Alliance")
