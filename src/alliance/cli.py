@@ -54,10 +54,10 @@ def serve(host: str, port: int) -> int:
     from django.conf import settings
     from waitress import serve as waitress_serve
 
-    from alliance.config.wsgi import application
-
-    # WhiteNoise serves collected files from here and the apps' own static folders.
+    # WhiteNoise serves collected files from here and the apps' own static folders; it
+    # checks the folder when the application is built, so create it first.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    from alliance.config.wsgi import application
 
     print(f"Alliance is running on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     waitress_serve(application, host=host, port=port, threads=8, ident="Alliance")
