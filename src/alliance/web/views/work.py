@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -129,11 +129,29 @@ def _move_all(request: HttpRequest, selected: list[Commitment], data: dict) -> i
                     on=data["on"],
                     evidence=data["evidence"],
                 )
-        except (ValidationError, PermissionDenied) as exc:
+        except PermissionDenied as exc:
             failures += 1
-            for text in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, f"{commitment}: {text}")
+            messages.error(request, f"{commitment}: {exc}")
+        except ValidationError as exc:
+            failures += 1
+            for field, texts in _named_errors(exc).items():
+                for text in texts:
+                    messages.error(request, f"{commitment} — {field}: {text}")
     return failures
+
+
+def _named_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Errors keyed by the field's translated name (``Evidence``), as the messages show them."""
+    if not hasattr(exc, "error_dict"):
+        return {str(_("Status")): exc.messages}
+    named = {}
+    for field, texts in exc.message_dict.items():
+        try:
+            label = str(Commitment._meta.get_field(field).verbose_name).capitalize()
+        except FieldDoesNotExist:
+            label = field
+        named[label] = texts
+    return named
 
 
 def _back_with_query(request: HttpRequest, url: str) -> str:
