@@ -94,6 +94,8 @@ def _follow_up_defaults(interaction: Interaction, follow_up: Mapping[str, Any]) 
         data.setdefault("duration_likely", days)
         data.setdefault("duration_pessimistic", days * 2)
     data.setdefault("category", "governance")
+    # A follow-up is agreed during the interaction: it exists from then on.
+    data.setdefault("created_at", interaction.created_at)
     data.setdefault("start_on", interaction.occurred_on)
     return data
 

@@ -72,7 +72,8 @@ def agreement_create(*, actor: Any, **fields: Any) -> Agreement:
     if not (actor.is_authenticated and (actor.is_staff or actor.is_superuser)):
         raise PermissionDenied(_("Only staff may create agreements."))
     agreement = save_new(actor=actor, obj=Agreement(**fields), check=False)
-    Membership.objects.create(user=actor, agreement=agreement, role=Role.OWNER)
+    membership = Membership.objects.create(user=actor, agreement=agreement, role=Role.OWNER)
+    audit(actor=actor, obj=membership, action=AuditAction.CREATE)
     return agreement
 
 
@@ -285,6 +286,14 @@ def commitment_change_status(
         )
     if on > timezone.localdate():
         raise ValidationError({"status": _("A status change cannot be dated in the future.")})
+    previous = commitment.status_changes.order_by("-happened_on").values_list(
+        "happened_on", flat=True
+    )
+    last = previous.first()
+    if on < commitment.created_at.date() or (last is not None and on < last):
+        raise ValidationError(
+            {"status": _("A status change cannot precede the commitment's last recorded step.")}
+        )
     if status == CommitmentStatus.DELIVERED and not evidence.strip():
         raise ValidationError({"evidence": _("Say what shows the commitment was delivered.")})
     changes: dict[str, Any] = {"status": status}

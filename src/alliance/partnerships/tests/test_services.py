@@ -106,7 +106,20 @@ def test_delivery_cannot_precede_the_record(world):
         ps.commitment_deliver(
             actor=world.owner, commitment=commitment, on=date(2025, 2, 1), evidence="x"
         )
-    assert "delivered_on" in exc.value.message_dict
+    assert "status" in exc.value.message_dict
+
+
+def test_status_change_cannot_precede_the_previous_one(world):
+    commitment = make_commitment(world, created_at=datetime(2025, 3, 1, tzinfo=UTC))
+    ps.commitment_change_status(
+        actor=world.owner, commitment=commitment, status="in_progress", on=date(2025, 5, 1)
+    )
+    with pytest.raises(ValidationError, match="last recorded step"):
+        ps.commitment_deliver(
+            actor=world.owner, commitment=commitment, on=date(2025, 4, 1), evidence="x"
+        )
+    commitment.refresh_from_db()
+    assert commitment.status == "in_progress"
 
 
 def test_delivery_needs_evidence_and_a_date_not_in_the_future(world):
