@@ -65,7 +65,7 @@ class ServiceForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DateInput(attrs=field.widget.attrs)
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["rows"] = 3
         if "restricted_to" in self.fields and agreement is not None:
             self.fields["restricted_to"] = UserChoiceField(
                 queryset=members_of(agreement),
