@@ -4,7 +4,7 @@ describes (by id or natural key), then create or update it through the domain se
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -265,9 +265,7 @@ def _commitment_defaults(
     return data
 
 
-def _midnight(day: Any) -> Any:
-    from datetime import UTC, datetime, time
-
+def _midnight(day: Any) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
@@ -350,7 +348,3 @@ def explain(exc: Exception) -> list[tuple[str, str]]:
     if isinstance(exc, IntegrityError):
         return [("", _("This row conflicts with existing data (duplicate or broken link)."))]
     raise exc
-
-
-def one_day() -> timedelta:
-    return timedelta(days=1)
