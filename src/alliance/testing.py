@@ -22,6 +22,8 @@ import pytest
 # Loaded as a pytest plugin before Django reads its settings: tests need no secret.
 os.environ.setdefault("ALLIANCE_TESTING", "1")
 os.environ.setdefault("ALLIANCE_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
+# WhiteNoise looks for the static root when the test server starts.
+os.makedirs(os.path.join(os.environ["ALLIANCE_VAR_DIR"], "static"), exist_ok=True)
 
 PASSWORD = "correct horse battery staple"
 
