@@ -1,26 +1,22 @@
-"""Where the cockpit reads the insights engine's results: stored snapshots, never a
-computation per request.
+"""Where the cockpit reads the insights engine's results: stored snapshots
+(``alliance.analytics``' ``InsightSnapshot``), never a computation per request.
 
-The lead adds a model shaped like ``InsightSnapshot(agreement, kind, as_of, data JSON)``; until
-it exists every panel says "not computed yet" (a panel never shows a made-up figure). The
-lookup is by model name so that this module does not depend on which app ends up owning it.
-
-Each kind has one partial, ``web/insights/<kind>.html``, that receives ``snapshot`` (or None)
-and renders ``snapshot.data`` — the JSON the engine stored (figures with their evidence as
-``alliance.insights.evidence.Evidence.as_dict`` gives it).
+Each kind has one partial, ``web/insights/<kind>.html``, that receives the snapshot's ``data``
+(shapes documented on the model). Without a snapshot a panel says "not computed yet": a panel
+never shows a made-up figure. Snapshots are computed from shared data only (the analytics
+app's discretion rule), so every member of the agreement may read them, evidence included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-# Every insight panel of the cockpit: kind -> title. Order is display order.
+# Every insight panel of the cockpit: kind -> title.
 PANELS: dict[str, Any] = {
     "maturity": _("Criteria met and missing"),
     "trust": _("Trust index"),
@@ -42,28 +38,27 @@ class Panel:
     def computed(self) -> bool:
         return self.snapshot is not None
 
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.snapshot.data if self.snapshot is not None else {}
 
-def snapshot_model() -> type[Model] | None:
-    """The snapshot model once it exists, else None (no query is made then)."""
-    for model in apps.get_models():
-        if model.__name__ == "InsightSnapshot":
-            return model
-    return None
+
+def _selector() -> Any:
+    """``latest_snapshots_for`` of the analytics app, or None where it is not installed."""
+    try:
+        from alliance.analytics.selectors import latest_snapshots_for
+    except ImportError:  # pragma: no cover - the analytics app ships with Alliance
+        return None
+    return latest_snapshots_for
 
 
 def latest_snapshots(agreement: Any, kinds: Iterable[str]) -> dict[str, Any]:
-    """The newest snapshot of each kind for ``agreement`` (one query, none without a model)."""
-    model = snapshot_model()
+    """The newest snapshot of each kind for ``agreement`` (one query)."""
     kinds = list(kinds)
-    if model is None or not kinds:
+    select = _selector()
+    if select is None or not kinds:
         return {}
-    latest: dict[str, Any] = {}
-    rows = model._default_manager.filter(agreement=agreement, kind__in=kinds).order_by("-as_of")
-    for row in rows.only("kind", "as_of", "data"):
-        latest.setdefault(row.kind, row)
-        if len(latest) == len(kinds):
-            break
-    return latest
+    return select([agreement], kinds).get(agreement.pk, {})
 
 
 def panels(agreement: Any, *kinds: str) -> dict[str, Panel]:
@@ -78,3 +73,50 @@ def panels(agreement: Any, *kinds: str) -> dict[str, Panel]:
         )
         for kind in kinds
     }
+
+
+@dataclass(frozen=True)
+class TrustSummary:
+    """The portfolio's trust column: the index, its band and a sparkline of the trend."""
+
+    index: float
+    low: float | None
+    high: float | None
+    as_of: date
+    points: tuple[float, ...]
+    change: float | None  # since the previous point of the trend
+
+    def sparkline(self, width: int = 80, height: int = 20) -> str:
+        """SVG polyline points for the trend, scaled to the box (empty with fewer than two)."""
+        if len(self.points) < 2:
+            return ""
+        lo, hi = min(self.points), max(self.points)
+        span = (hi - lo) or 1.0
+        step = width / (len(self.points) - 1)
+        return " ".join(
+            f"{i * step:.1f},{height - (p - lo) / span * height:.1f}"
+            for i, p in enumerate(self.points)
+        )
+
+
+def portfolio_trust(agreements: Sequence[Any]) -> dict[int, TrustSummary]:
+    """Trust figures of many agreements in one query, reading only the keys the column uses."""
+    select = _selector()
+    if select is None or not agreements:
+        return {}
+    found = select(list(agreements), ["trust"], keys=("index", "low", "high", "trend"))
+    summaries = {}
+    for pk, kinds in found.items():
+        data = kinds.get("trust")
+        if not data or data.get("index") is None:
+            continue
+        points = tuple(p["index"] for p in data.get("trend") or () if p.get("index") is not None)
+        summaries[pk] = TrustSummary(
+            index=data["index"],
+            low=data.get("low"),
+            high=data.get("high"),
+            as_of=data["as_of"],
+            points=points,
+            change=round(points[-1] - points[-2], 1) if len(points) > 1 else None,
+        )
+    return summaries

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     IntegerField,
     OuterRef,
@@ -21,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -33,7 +35,7 @@ from alliance.insights import salience
 from alliance.partnerships import selectors as partnership_selectors
 from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
 from alliance.partnerships.models import Agreement, Commitment, Participation, Party
-from alliance.risks.choices import WarningStatus
+from alliance.risks.choices import Severity, WarningStatus
 
 # ----- portfolio -----
 
@@ -101,13 +103,19 @@ def agreement_counts(user: Any, agreement: Agreement, today: date) -> AgreementC
     )
 
 
-def open_warnings(user: Any, agreement: Agreement, *, limit: int = 20) -> QuerySet:
-    return (
+def open_warnings(user: Any, agreement: Agreement, *, limit: int = 50) -> list[Any]:
+    """Open and acknowledged warnings, critical first, then the newest."""
+    rank = Case(
+        When(severity=Severity.CRITICAL, then=Value(0)),
+        When(severity=Severity.WARNING, then=Value(1)),
+        default=Value(2),
+    )
+    return list(
         policy.early_warnings_visible_to(user)
         .filter(agreement=agreement)
         .exclude(status=WarningStatus.RESOLVED)
         .select_related("commitment")
-        .order_by("-severity", "-raised_on")[:limit]
+        .order_by(rank, "-raised_on", "title")[:limit]
     )
 
 
@@ -233,6 +241,8 @@ class GanttBar:
     left: float  # percent of the chart's width
     width: float
     late: bool
+    p50_at: float | None = None  # forecast markers from the schedule snapshot, in percent
+    p80_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -244,13 +254,20 @@ class Gantt:
     ticks: list[tuple[date, float]] = field(default_factory=list)
 
 
-def gantt(commitments: list[Commitment], today: date) -> Gantt | None:
-    """Planned bars (planned start → due) positioned on a shared time axis, in percent."""
+def gantt(
+    commitments: list[Commitment],
+    today: date,
+    forecast: dict[str, tuple[date | None, date | None]] | None = None,
+) -> Gantt | None:
+    """Planned bars (planned start → due) positioned on a shared time axis, in percent, with
+    the P50 and P80 dates of the schedule forecast where there is one (keyed by UUID)."""
     if not commitments:
         return None
+    forecast = forecast or {}
     starts = [c.start_on or c.due_on for c in commitments]
     start = min([*starts, today])
-    end = max([*(c.due_on for c in commitments), today]) + timedelta(days=1)
+    forecast_days = [d for pair in forecast.values() for d in pair if d]
+    end = max([*(c.due_on for c in commitments), today, *forecast_days]) + timedelta(days=1)
     span = (end - start).days or 1
 
     def at(day: date) -> float:
@@ -260,7 +277,10 @@ def gantt(commitments: list[Commitment], today: date) -> Gantt | None:
     for c, s in zip(commitments, starts, strict=True):
         width = max(at(c.due_on + timedelta(days=1)) - at(s), 0.6)
         late = c.is_open and c.due_on < today
-        bars.append(GanttBar(c, at(s), width, late))
+        p50, p80 = forecast.get(str(c.uuid), (None, None))
+        bars.append(
+            GanttBar(c, at(s), width, late, at(p50) if p50 else None, at(p80) if p80 else None)
+        )
     ticks, month = [], date(start.year, start.month, 1)
     step = max(1, span // 365 * 3 or 1)  # about a dozen ticks on long plans
     while month <= end:
@@ -269,6 +289,19 @@ def gantt(commitments: list[Commitment], today: date) -> Gantt | None:
         m = month.month - 1 + step
         month = date(month.year + m // 12, m % 12 + 1, 1)
     return Gantt(start, end, bars, at(today), ticks)
+
+
+def localized_titles(user: Any, agreement: Agreement) -> dict[str, str]:
+    """Titles of the agreement's commitments and milestones in the current language, by UUID
+    (to show snapshot references in the reader's language; two queries)."""
+    titles: dict[str, str] = {}
+    for model_qs in (
+        policy.commitments_visible_to(user).filter(agreement=agreement),
+        policy.milestones_visible_to(user).filter(agreement=agreement),
+    ):
+        for obj in model_qs.only("uuid", "title", "translations"):
+            titles[str(obj.uuid)] = obj.localized("title")
+    return titles
 
 
 def commitment_detail(user: Any, commitment: Commitment) -> dict[str, Any]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path(A + "interactions/", work.interactions, name="agreement_interactions"),
     path(A + "expectations/", cockpit.expectations, name="agreement_expectations"),
     path(A + "trust/", cockpit.trust, name="agreement_trust"),
+    path(A + "trust/why/", cockpit.trust_why, name="trust_why"),
     path(A + "risks/", work.risks, name="agreement_risks"),
     path(A + "local-integration/", work.local_integration, name="agreement_local"),
     path(A + "grievances/", work.grievances, name="agreement_grievances"),

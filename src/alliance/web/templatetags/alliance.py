@@ -129,3 +129,94 @@ def absolute(value: Any) -> Any:
         return abs(value)
     except TypeError:
         return value
+
+
+RULES = {
+    "overdue_commitment": _("Overdue commitments"),
+    "trust_falling": _("Trust falling"),
+    "alignment_widening": _("Expectations drifting apart"),
+    "key_party_not_met": _("Key party not met within its cadence"),
+    "schedule_p80_late": _("Forecast (P80) past the due date"),
+    "regulatory_deadline_near": _("Regulatory deadline near or passed"),
+    "grievance_response_overdue": _("Grievance unanswered"),
+}
+
+
+@register.filter
+def rule_label(rule: str) -> str:
+    return str(RULES.get(rule, rule))
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    from alliance.partnerships.choices import MaturityStage
+
+    try:
+        return str(MaturityStage(stage).label)
+    except ValueError:
+        return stage
+
+
+@register.filter
+def iso_date(value: Any) -> Any:
+    """An ISO date string from a snapshot as a date, so that ``|date`` localises it."""
+    from datetime import date
+
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    """A 0–1 share as a localised percentage: ``0.2754|percent`` → ``28 %``."""
+    from django.template.defaultfilters import floatformat
+
+    try:
+        return f"{floatformat(100 * float(value), digits)} %"
+    except (TypeError, ValueError):
+        return "—"
+
+
+COMPONENTS = {
+    "promise": _("Promises kept"),
+    "response": _("Responsiveness"),
+    "engagement": _("Engagement against the rhythm"),
+    "perception": _("Pulse answers"),
+}
+
+
+@register.filter
+def component_label(name: str) -> str:
+    return str(COMPONENTS.get(name, name))
+
+
+@register.filter
+def trust_heat(index: Any) -> int:
+    from alliance.web.insight_figures import trust_heat as heat
+
+    try:
+        return heat(float(index))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def sub(value: Any, other: Any) -> Any:
+    """``{{ a|sub:b }}``: a minus b (numbers)."""
+    try:
+        return round(float(value) - float(other), 2)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def alignment_heat(score: Any) -> int:
+    """0..4 heat class of a 0–100 alignment score."""
+    try:
+        return max(0, min(4, int(float(score) // 20)))
+    except (TypeError, ValueError):
+        return 0

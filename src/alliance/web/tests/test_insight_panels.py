@@ -1,11 +1,13 @@
-"""Insight panels: an honest "not computed yet" without a snapshot; the stored figure and,
-for the team only, its evidence once a snapshot exists."""
+"""Insight panels: an honest "not computed yet" without a snapshot; the stored figures, their
+evidence and the drill-downs once a snapshot exists (shapes as ``InsightSnapshot`` documents
+them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +21,125 @@ class FakeSnapshot:
     data: dict
 
 
+def _ref(obj, key="name"):
+    return {"uuid": str(obj.uuid), key: str(obj)}
+
+
+def _snapshots(world, data):
+    x, y = _ref(world.party_x), _ref(world.party_y)
+    permit = _ref(data.commitment_x, "title")
+    tranche = _ref(data.commitment_y, "title")
+    late = {
+        "label": "Issue the environmental permit delivered 12 working days late",
+        "contribution": -6.0,
+        "event_id": permit["uuid"],
+        "event_kind": "commitment",
+        "date": "2026-03-01",
+        "commitment": permit,
+    }
+    trust = {
+        "figure": 61.5,
+        "unit": "/100",
+        "summary": "Trust index 62 / 100.",
+        "index": 61.5,
+        "low": 55.0,
+        "high": 68.0,
+        "baseline": 64.0,
+        "evidence": {"figure": 61.5, "baseline": 64.0, "contributions": [late]},
+        "top_events": [late],
+        "trend": [
+            {"date": "2026-01-31", "index": 63.0, "low": 57.0, "high": 69.0},
+            {"date": "2026-03-31", "index": 61.5, "low": 55.0, "high": 68.0},
+        ],
+        "parties": [{"party": x, "trusted_by_others": 58.0, "trusts_others": 63.0, "pairs": 1}],
+        "pairs": [
+            {
+                "truster": y,
+                "trustee": x,
+                "index": 58.0,
+                "low": 40.0,
+                "high": 75.0,
+                "baseline": 64.0,
+                "components": {"promise": {"mean": 52.0, "low": 30, "high": 80, "n_events": 1}},
+                "promise_keeping": {"n_due": 1, "n_on_time": 0},
+                "perception": {"n": 1, "general": None, "self_view": None, "withheld_below": 2},
+                "evidence": {"figure": 58.0, "baseline": 64.0, "contributions": [late]},
+            }
+        ],
+        "pairs_without_events": 1,
+    }
+    schedule = {
+        "figure": 50.0,
+        "unit": "%",
+        "summary": "1 of 2 open commitments expected on time.",
+        "iterations": 10000,
+        "distribution": "pert",
+        "commitments": [
+            {
+                "commitment": permit,
+                "party": x,
+                "due": data.commitment_x.due_on.isoformat(),
+                "quantiles": {
+                    "P50": (data.commitment_x.due_on + timedelta(days=20)).isoformat(),
+                    "P80": (data.commitment_x.due_on + timedelta(days=45)).isoformat(),
+                },
+                "probability_on_time": 0.0,
+                "criticality": 1.0,
+                "drivers": [],
+            }
+        ],
+        "milestones": [],
+        "cascade": [
+            {
+                "commitment": permit,
+                "reason": "overdue",
+                "days_added": 23,
+                "affected": [
+                    {"commitment": tranche, "working_days": 23},
+                ],
+            }
+        ],
+    }
+    maturity = {
+        "figure": 40.0,
+        "unit": "%",
+        "stage": "signed",
+        "next_stage": "calibrating",
+        "stages": [
+            {
+                "stage": "calibrating",
+                "holds": False,
+                "criteria": [
+                    {
+                        "label": "expectations recorded for every signatory",
+                        "holds": False,
+                        "measured": 0.5,
+                        "threshold": 1.0,
+                        "missing": "record the expectations of Lender Y",
+                    }
+                ],
+            }
+        ],
+    }
+    today = date(2026, 4, 1)
+    return {
+        "trust": FakeSnapshot("trust", today, trust),
+        "schedule": FakeSnapshot("schedule", today, schedule),
+        "maturity": FakeSnapshot("maturity", today, maturity),
+    }
+
+
+@pytest.fixture
+def snapshots(world, data, monkeypatch):
+    stored = _snapshots(world, data)
+    monkeypatch.setattr(
+        insights,
+        "latest_snapshots",
+        lambda agreement, kinds: {k: v for k, v in stored.items() if k in kinds},
+    )
+    return stored
+
+
 def test_every_panel_says_not_computed_yet_without_a_snapshot(world, data):
     found = insights.panels(world.agreement, *insights.PANELS)
     assert all(not panel.computed for panel in found.values())
@@ -29,20 +150,63 @@ def test_every_panel_says_not_computed_yet_without_a_snapshot(world, data):
         assert "Not computed yet." in html, name
 
 
-def test_a_stored_snapshot_shows_its_figure_and_evidence_to_the_team_only(world, data, monkeypatch):
-    snapshot = FakeSnapshot(
-        "trust",
-        date(2026, 3, 1),
-        {
-            "figure": 61.5,
-            "evidence": {"contributions": [{"label": "Permit delivered late", "contribution": -6}]},
-        },
+@pytest.mark.parametrize("actor", ["owner", "rep_x", "viewer"])
+def test_stored_figures_and_their_evidence_reach_every_member(world, data, snapshots, actor):
+    client = Client()
+    client.force_login(getattr(world, actor))
+    a = world.agreement.uuid
+    trust = client.get(reverse("agreement_trust", args=[a]))
+    html = trust.content.decode()
+    assert "62" in html and "/ 100" in html  # 61.5 shown without decimals
+    assert "delivered 12 working days late" in html
+    assert trust.context["index_plot"]["data"][1]["y"] == [63.0, 61.5]
+    overview = client.get(reverse("agreement", args=[a])).content.decode()
+    assert "record the expectations of Lender Y" in overview
+    assert "Not computed yet." in overview  # the warnings kind has no snapshot here
+
+
+def test_trust_why_explains_one_directed_pair(world, data, snapshots):
+    client = Client()
+    client.force_login(world.viewer)
+    url = reverse("trust_why", args=[world.agreement.uuid])
+    response = client.get(
+        url,
+        {"truster": str(world.party_y.uuid), "trustee": str(world.party_x.uuid)},
+        headers={"HX-Request": "true"},
     )
-    monkeypatch.setattr(insights, "latest_snapshots", lambda agreement, kinds: {"trust": snapshot})
-    url = reverse("agreement_trust", args=[world.agreement.uuid])
-    for actor, evidence_shown in (("owner", True), ("rep_x", False)):
-        client = Client()
-        client.force_login(getattr(world, actor))
-        html = client.get(url).content.decode()
-        assert "61.5" in html and "Computed on" in html, actor
-        assert ("Permit delivered late" in html) is evidence_shown, actor
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Why Lender Y trusts Ministry X this much" in html
+    assert "Promises kept on time: 0 of 1 due." in html
+    assert "Pulse figures are shown from 2 answers up." in html
+    missing = client.get(
+        url, {"truster": str(world.party_x.uuid), "trustee": str(world.party_y.uuid)}
+    )
+    assert missing.status_code == 404
+
+
+def test_schedule_forecast_shows_dates_probability_cascade_and_gantt_markers(
+    world, data, snapshots
+):
+    client = Client()
+    client.force_login(world.counsellor)
+    response = client.get(reverse("agreement_commitments", args=[world.agreement.uuid]))
+    (row,) = response.context["forecast"]
+    assert row["p80"] == data.commitment_x.due_on + timedelta(days=45)
+    bars = {bar.commitment.pk: bar for bar in response.context["gantt"].bars}
+    assert bars[data.commitment_x.pk].p80_at is not None
+    assert bars[data.commitment_y.pk].p80_at is None
+    html = response.content.decode()
+    assert "pushes 1 commitment by about 23 working days" in html
+    assert "0 %" in html  # chance of meeting the due date
+
+
+def test_portfolio_shows_trust_with_its_trend(world, data, monkeypatch):
+    summary = insights.TrustSummary(61.5, 55.0, 68.0, date(2026, 4, 1), (63.0, 61.5), -1.5)
+    monkeypatch.setattr(insights, "portfolio_trust", lambda rows: {world.agreement.pk: summary})
+    client = Client()
+    client.force_login(world.owner)
+    html = client.get(reverse("portfolio")).content.decode()
+    assert '<span class="trust-index">62</span>' in html
+    assert "<polyline" in html and "-1.5" in html
+    assert summary.sparkline() == "0.0,0.0 80.0,20.0"

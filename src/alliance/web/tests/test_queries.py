@@ -16,7 +16,7 @@ MAX_QUERIES = {
     "search": 8,
     "agreement": 17,
     "agreement_parties": 9,
-    "agreement_commitments": 12,
+    "agreement_commitments": 14,
     "agreement_interactions": 16,
     "agreement_expectations": 9,
     "agreement_trust": 10,

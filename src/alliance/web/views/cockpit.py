@@ -9,7 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from alliance.accounts import policy
 from alliance.engagement.models import Topic
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Party
-from alliance.web import insights, selectors
+from alliance.web import insight_figures, insights, selectors
 from alliance.web.views.common import agreement_for, cockpit_context, render_page
 
 TAB_PARTIAL = "tab"
@@ -60,6 +60,7 @@ def parties(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
     rows = selectors.salience_rows(agreement)
     party_list = [row.participation.party for row in rows]
+    found = insights.panels(agreement, "network")
     context = cockpit_context(
         request,
         agreement,
@@ -69,7 +70,8 @@ def parties(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         grid=selectors.mendelow_grid(rows),
         people=selectors.agreement_people(request.user, agreement),
         blackouts=selectors.next_blackouts(request.user, party_list, timezone.localdate()),
-        panels=insights.panels(agreement, "network"),
+        panels=found,
+        network_plot=insight_figures.network_figure(found["network"].data),
     )
     return render_page(request, "web/cockpit/parties.html", context, partial=TAB_PARTIAL)
 
@@ -77,13 +79,19 @@ def parties(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
 @login_required
 def expectations(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
+    found = insights.panels(agreement, "alignment")
+    matrix = selectors.expectation_matrix(request.user, agreement)
+    insight_figures.localize_references(
+        found["alignment"].data, {str(t.uuid): str(t) for t in matrix["topics"]}
+    )
     context = cockpit_context(
         request,
         agreement,
         access,
         "expectations",
-        matrix=selectors.expectation_matrix(request.user, agreement),
-        panels=insights.panels(agreement, "alignment"),
+        matrix=matrix,
+        panels=found,
+        alignment=insight_figures.alignment_matrix(found["alignment"].data),
     )
     return render_page(request, "web/cockpit/expectations.html", context, partial=TAB_PARTIAL)
 
@@ -115,6 +123,8 @@ def expectation_cell(
 def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
     averages = selectors.trust_pulse_averages(request.user, agreement, role=access.role)
+    found = insights.panels(agreement, "trust")
+    data = found["trust"].data
     context = cockpit_context(
         request,
         agreement,
@@ -122,9 +132,26 @@ def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         "trust",
         trust=averages,
         trend_plot=_trust_trend_plot(averages),
-        panels=insights.panels(agreement, "trust"),
+        panels=found,
+        index_plot=insight_figures.trust_trend_figure(data),
+        pairs=insight_figures.trust_pair_matrix(data),
     )
     return render_page(request, "web/cockpit/trust.html", context, partial=TAB_PARTIAL)
+
+
+@login_required
+def trust_why(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    """Why does one party trust another this much: the components and the events behind the
+    pair's index (from the stored trust snapshot)."""
+    agreement, access = agreement_for(request, agreement_id)
+    found = insights.panels(agreement, "trust")
+    pair = insight_figures.trust_pair(
+        found["trust"].data, request.GET.get("truster", ""), request.GET.get("trustee", "")
+    )
+    if pair is None:
+        raise Http404
+    context = cockpit_context(request, agreement, access, "trust", pair=pair, panels=found)
+    return render_page(request, "web/cockpit/trust_why.html", context, partial="why")
 
 
 def _trust_trend_plot(averages: dict) -> dict | None:

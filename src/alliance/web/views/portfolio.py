@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from alliance.web import selectors
+from alliance.web import insights, selectors
 from alliance.web.filters import PortfolioFilter
 from alliance.web.views.common import render_page
 
@@ -17,9 +17,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     filterset = PortfolioFilter(
         request.GET or None, queryset=selectors.portfolio_rows(request.user, today=today)
     )
+    rows = list(filterset.qs)
+    trust = insights.portfolio_trust(rows)
+    for agreement in rows:
+        agreement.trust = trust.get(agreement.pk)
     context = {
         "filter": filterset,
-        "agreements": filterset.qs,
+        "agreements": rows,
         "filtered": bool(request.GET),
         "today": today,
         "can_create": request.user.is_staff or request.user.is_superuser,

@@ -24,7 +24,7 @@ from alliance.engagement import services as engagement_services
 from alliance.engagement.models import Grievance
 from alliance.partnerships import services as partnership_services
 from alliance.partnerships.models import Commitment
-from alliance.web import insights, selectors
+from alliance.web import insight_figures, insights, selectors
 from alliance.web.filters import CommitmentFilter, GrievanceFilter, InteractionFilter
 from alliance.web.forms.base import parties_of
 from alliance.web.forms.engagement import FollowUpFormSet, GrievanceRespondForm, InteractionForm
@@ -61,6 +61,16 @@ def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     filterset = CommitmentFilter(request.GET or None, queryset=base, agreement=agreement)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    found = insights.panels(agreement, "schedule")
+    schedule = insight_figures.localize_references(
+        found["schedule"].data, selectors.localized_titles(request.user, agreement)
+    )
+    forecast = {
+        uuid: (row["p50"], row["p80"])
+        for uuid, row in (
+            (r["commitment"]["uuid"], r) for r in insight_figures.forecast_rows(schedule)
+        )
+    }
     context = cockpit_context(
         request,
         agreement,
@@ -71,8 +81,11 @@ def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         commitments=rows,
         changeable={c.pk for c in rows if access.may_change_commitment(c)},
         bulk_form=BulkStatusForm(commitments=Commitment.objects.none()),
-        gantt=selectors.gantt(rows, today),
-        panels=insights.panels(agreement, "schedule"),
+        gantt=selectors.gantt(rows, today, forecast),
+        panels=found,
+        forecast=insight_figures.forecast_rows(schedule),
+        milestone_forecast=insight_figures.milestone_rows(schedule),
+        cascade=insight_figures.cascade_rows(schedule),
     )
     return render_page(request, "web/cockpit/commitments.html", context, partial=TAB_PARTIAL)
 
