@@ -1,0 +1,23 @@
+"""Fixed vocabularies of the analytics app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SnapshotKind(models.TextChoices):
+    """One stored result per model; the cockpit reads them by these names."""
+
+    MATURITY = "maturity", _("Maturity")
+    TRUST = "trust", _("Trust")
+    WARNINGS = "warnings", _("Early warnings")
+    SCHEDULE = "schedule", _("Schedule risk")
+    ALIGNMENT = "alignment", _("Alignment of expectations")
+    NETWORK = "network", _("Engagement network")
+    SALIENCE = "salience", _("Salience")
+
+
+class History(models.TextChoices):
+    """How far apart the dated snapshots of a history are."""
+
+    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", _("Monthly")
