@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "alliance.partnerships",
     "alliance.engagement",
     "alliance.risks",
+    "alliance.analytics",
     "alliance.scenarios",
     "alliance.interchange",
     "alliance.web",
