@@ -84,6 +84,15 @@
     if (target) target.focus({ preventScroll: Boolean(again) });
   });
 
+  // Filter forms: leave empty fields out of the query string, so shared links stay readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
     if (window.htmx) {
