@@ -120,3 +120,34 @@ def portfolio_trust(agreements: Sequence[Any]) -> dict[int, TrustSummary]:
             change=round(points[-1] - points[-2], 1) if len(points) > 1 else None,
         )
     return summaries
+
+
+@dataclass(frozen=True)
+class PartyTrust:
+    agreement: Any
+    trusted_by_others: float | None
+    trusts_others: float | None
+    as_of: date
+
+
+def party_trust(agreements: Sequence[Any], party: Any) -> list[PartyTrust]:
+    """Trust both ways for one party in each agreement that has a trust snapshot (one query,
+    reading only the per-party part of the snapshots)."""
+    select = _selector()
+    if select is None or not agreements:
+        return []
+    found = select(list(agreements), ["trust"], keys=("parties",))
+    rows = []
+    for agreement in agreements:
+        data = found.get(agreement.pk, {}).get("trust")
+        mine = next(
+            (p for p in (data or {}).get("parties") or () if p["party"]["uuid"] == str(party.uuid)),
+            None,
+        )
+        if mine is not None:
+            rows.append(
+                PartyTrust(
+                    agreement, mine["trusted_by_others"], mine["trusts_others"], data["as_of"]
+                )
+            )
+    return rows

@@ -74,7 +74,7 @@ def party_page(user: Any, party: Party, today: date) -> dict[str, Any]:
             )
         )
     )
-    participations = (
+    participations = list(
         policy.participations_visible_to(user).filter(party=party).select_related("agreement")
     )
     return {

@@ -126,7 +126,9 @@ class Change:
     obj: Any
 
 
-def changes_since(user: Any, agreement: Agreement, since: datetime | None, *, limit: int = 12):
+def changes_since(
+    user: Any, agreement: Agreement, since: datetime | None, *, limit: int = 12
+) -> list[Change]:
     """What moved since the user's last visit: commitment status changes and interactions
     logged (two queries). ``since`` None means a first visit: nothing is "new"."""
     if since is None:
@@ -421,7 +423,9 @@ class PairAverage:
     dimensions: dict[str, float] = field(default_factory=dict)
 
 
-def trust_responses_for_aggregates(user: Any, agreement: Agreement, *, role: str | None):
+def trust_responses_for_aggregates(
+    user: Any, agreement: Agreement, *, role: str | None
+) -> QuerySet[TrustResponse]:
     """The answers a user's trust figures may be computed from (the caller has checked that
     the user sees the agreement).
 

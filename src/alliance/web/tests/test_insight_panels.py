@@ -210,3 +210,24 @@ def test_portfolio_shows_trust_with_its_trend(world, data, monkeypatch):
     assert '<span class="trust-index">62</span>' in html
     assert "<polyline" in html and "-1.5" in html
     assert summary.sparkline() == "0.0,0.0 80.0,20.0"
+
+
+def test_party_page_shows_trust_both_ways_per_agreement(world, data, monkeypatch):
+    def fake_selector(agreements, kinds, keys=None):
+        parties = [
+            {
+                "party": {"uuid": str(world.party_x.uuid), "name": "Ministry X"},
+                "trusted_by_others": 57.4,
+                "trusts_others": 66.2,
+            }
+        ]
+        return {world.agreement.pk: {"trust": {"as_of": date(2026, 4, 1), "parties": parties}}}
+
+    monkeypatch.setattr(insights, "_selector", lambda: fake_selector)
+    client = Client()
+    client.force_login(world.rep_y)
+    response = client.get(reverse("party", args=[world.party_x.uuid]))
+    (row,) = response.context["trust"]
+    assert (row.trusted_by_others, row.trusts_others) == (57.4, 66.2)
+    html = response.content.decode()
+    assert ">57<" in html and ">66<" in html

@@ -12,7 +12,7 @@ from django.utils import timezone
 from alliance.accounts import policy
 from alliance.partnerships import selectors as partnership_selectors
 from alliance.partnerships.models import Party
-from alliance.web import party_selectors, selectors
+from alliance.web import insights, party_selectors, selectors
 from alliance.web.views.common import agreement_for, cockpit_context, render_page
 
 
@@ -27,6 +27,8 @@ def party(request: HttpRequest, party_id: UUID) -> HttpResponse:
         "can_edit": policy.can_change(request.user, party),
         **party_selectors.party_page(request.user, party, today),
     }
+    agreements = [p.agreement for p in context["participations"]]
+    context["trust"] = insights.party_trust(agreements, party)
     return render_page(request, "web/party.html", context)
 
 
