@@ -1,0 +1,707 @@
+"""Reads for the insights engine: its plain inputs built from the ORM, and the stored snapshots.
+
+:func:`agreement_inputs` turns one agreement's rows into the engine's dataclasses
+(:class:`~alliance.insights.inputs.AgreementData` and the schedule's
+:class:`~alliance.insights.schedule.ScheduleInput`) in a fixed number of queries, whatever the
+number of rows: every table is read once with ``values()``, and the rows are joined in Python.
+Every object keeps its UUID as its engine id, so results point back at the database.
+
+DISCRETION RULE. Snapshots are seen by every member of the agreement (party representatives
+and viewers included), so they are computed from **shared data only**:
+
+* interactions whose confidentiality is internal or restricted are left out entirely (no date,
+  no party, no person, no tone of theirs reaches the engine), and of shared interactions only
+  the kind, date, tone, parties and people present are read — never the summary;
+* notes about people (``PersonNote``) are never read;
+* early warnings are the rules' own results, computed from the data above; a warning whose
+  confidentiality was later raised is left out of the ``warnings`` snapshot (services);
+* trust pulse answers reach the engine without the respondent's name, and the stored evidence
+  merges them per pulse round and pair of parties (services);
+* free texts are not read: grievances by their reference (not the complainant or summary),
+  requirements by their instrument, commitments by their title, expectations by their figures.
+
+HISTORY RULE. A snapshot dated ``as_of`` uses only what was known on that date, so that past
+snapshots are honest: commitments recorded by then, each with the status it had on that day
+(replayed from ``CommitmentStatusChange``), interactions, pulse answers, expectations and
+grievances dated on or before it, requirements recorded by then. Parties and their
+participations are taken as they are now (they are the structure, not events), and so are a
+commitment's due date and estimates, and a requirement's alignment status (the database keeps
+no dated history of those).
+
+Two adapter conventions: a party's ``decision_cycle_days`` is stored in working days and the
+engine reads calendar days, so it is divided by ``TrustParameters.working_days_per_day``; a
+field office counts as local only when its parent party is local too (a foreign contractor's
+site office is still the foreign contractor).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from alliance.analytics.models import InsightSnapshot
+from alliance.core.models import Confidentiality
+from alliance.engagement.choices import Priority
+from alliance.engagement.models import Expectation as ExpectationRow
+from alliance.engagement.models import Grievance as GrievanceRow
+from alliance.engagement.models import Interaction as InteractionRow
+from alliance.engagement.models import TrustResponse
+from alliance.insights import inputs as engine
+from alliance.insights.calendars import UnknownCalendarError, WorkingCalendar
+from alliance.insights.parameters import CALENDAR, TRUST
+from alliance.insights.schedule import PartyHistory, ScheduleInput, ScheduleTask
+from alliance.partnerships.choices import CommitmentStatus
+from alliance.partnerships.models import (
+    Agreement,
+    BlackoutPeriod,
+    Commitment,
+    CommitmentDependency,
+    CommitmentStatusChange,
+    Milestone,
+    Participation,
+)
+from alliance.risks.choices import AlignmentStatus
+from alliance.risks.models import RegulatoryRequirement
+
+STARTED = {CommitmentStatus.IN_PROGRESS, CommitmentStatus.LATE, CommitmentStatus.DISPUTED}
+FIXED = {CommitmentStatus.DELIVERED, CommitmentStatus.WAIVED}
+# The domain's priorities run 1 (low) .. 4 (critical); the engine's run 1 (highest) .. N.
+PRIORITY_LEVELS = len(Priority.choices)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+# --------------------------------------------------------------------------
+# What the services get
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Names:
+    """How results name what they point at: ``{"uuid", "name"}`` references by engine id."""
+
+    parties: dict[str, dict[str, str]] = field(default_factory=dict)
+    commitments: dict[str, dict[str, str]] = field(default_factory=dict)
+    milestones: dict[str, dict[str, str]] = field(default_factory=dict)
+    topics: dict[str, dict[str, str]] = field(default_factory=dict)
+    interactions: dict[str, dict[str, str]] = field(default_factory=dict)
+    people: dict[str, dict[str, str]] = field(default_factory=dict)
+    requirements: dict[str, dict[str, str]] = field(default_factory=dict)
+    grievances: dict[str, dict[str, str]] = field(default_factory=dict)
+    # pulse answer id -> the pulse round it belongs to
+    pulse_of: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def party(self, uuid: str) -> dict[str, str]:
+        return self.parties.get(uuid, {"uuid": uuid, "name": uuid})
+
+    def commitment(self, uuid: str) -> dict[str, str]:
+        return self.commitments.get(uuid, {"uuid": uuid, "title": uuid})
+
+    def readable(self, text: str) -> str:
+        """``text`` with every UUID the engine wrote replaced by the name of its object."""
+        return _UUID.sub(lambda m: self._name_of(m.group(0)), text)
+
+    def _name_of(self, uuid: str) -> str:
+        for table in (self.parties, self.topics, self.people, self.requirements, self.grievances):
+            if uuid in table:
+                return table[uuid]["name"]
+        for table in (self.commitments, self.milestones):
+            if uuid in table:
+                return table[uuid]["title"]
+        return uuid
+
+
+@dataclass
+class AgreementInputs:
+    """Everything the engine reads about one agreement at ``as_of``, and how to name it."""
+
+    agreement: Agreement
+    as_of: date
+    data: engine.AgreementData
+    schedule: ScheduleInput
+    host_calendar: WorkingCalendar
+    people: dict[str, str]  # person uuid -> party uuid, for the graph of people
+    names: Names
+
+
+def agreement_inputs(agreement: Agreement, as_of: date) -> AgreementInputs:
+    """The engine's inputs for ``agreement`` as known on ``as_of`` (14 queries, however many
+    rows; see the module docstring for what is read and what is not)."""
+    reader = _Reader(agreement, as_of)
+    return reader.build()
+
+
+# --------------------------------------------------------------------------
+# The reader: one query per table, joins in Python
+# --------------------------------------------------------------------------
+
+
+def _end_of(day: date) -> datetime:
+    """The first moment after ``day`` in the site's time zone (``created_at < end``)."""
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _s(value: Any) -> str:
+    return str(value)
+
+
+class _Reader:
+    def __init__(self, agreement: Agreement, as_of: date) -> None:
+        self.agreement = agreement
+        self.as_of = as_of
+        self.end = _end_of(as_of)
+        self.names = Names()
+        self.party_uuid: dict[int, str] = {}
+
+    def build(self) -> AgreementInputs:
+        participations = self._participations()
+        commitments = self._commitment_rows()
+        calendars = self._calendars(participations, commitments)
+        parties = self._parties(participations, calendars)
+        states = self._states(commitments)
+        owed_to = self._owed_to()
+        interactions, people = self._interactions()
+        data = engine.AgreementData(
+            id=_s(self.agreement.uuid),
+            parties=parties,
+            participations=self._engine_participations(participations),
+            commitments=self._commitments(commitments, states, owed_to),
+            interactions=interactions,
+            follow_ups=self._follow_ups(commitments, states, owed_to),
+            pulses=self._pulses(),
+            expectations=self._expectations(),
+            regulatory=self._regulatory(),
+            grievances=self._grievances(),
+            host_country=self.agreement.host_country,
+        )
+        schedule = self._schedule(commitments, states, calendars)
+        return AgreementInputs(
+            agreement=self.agreement,
+            as_of=self.as_of,
+            data=data,
+            schedule=schedule,
+            host_calendar=self._host_calendar(),
+            people=people,
+            names=self.names,
+        )
+
+    # ----- parties and their rhythms ---------------------------------------------------------
+
+    def _participations(self) -> list[dict[str, Any]]:
+        rows = list(
+            Participation.objects.filter(agreement=self.agreement)
+            .order_by("party__name")
+            .values(
+                "role", "power", "legitimacy", "urgency", "interest", "party_id",
+                "party__uuid", "party__name", "party__short_name", "party__kind",
+                "party__country", "party__decision_cycle_days", "party__working_week",
+                "party__holiday_country", "party__holiday_subdivision", "party__parent__country",
+            )
+        )  # fmt: skip
+        for row in rows:
+            uuid = _s(row["party__uuid"])
+            self.party_uuid[row["party_id"]] = uuid
+            self.names.parties[uuid] = {
+                "uuid": uuid,
+                "name": row["party__short_name"] or row["party__name"],
+            }
+        return rows
+
+    def _calendars(self, participations, commitments) -> dict[int, WorkingCalendar]:
+        blackouts: dict[int, list[tuple[date, date]]] = defaultdict(list)
+        periods = BlackoutPeriod.objects.filter(party_id__in=list(self.party_uuid))
+        for party_id, starts, ends in periods.values_list("party_id", "starts_on", "ends_on"):
+            blackouts[party_id].append((starts, ends))
+        years = self._years(commitments)
+        return {
+            row["party_id"]: working_calendar(
+                row["party__working_week"],
+                row["party__holiday_country"],
+                row["party__holiday_subdivision"],
+                years,
+                tuple(sorted(blackouts[row["party_id"]])),
+            )
+            for row in participations
+        }
+
+    def _years(self, commitments) -> tuple[int, int]:
+        """Holiday years: from the year before signature to a few years past the last due date."""
+        last_due = max((c["due_on"] for c in commitments), default=self.as_of)
+        first = min(self.agreement.signed_on, self.as_of).year - 1
+        return first, max(self.as_of, last_due).year + CALENDAR.holiday_years_ahead
+
+    def _host_calendar(self) -> WorkingCalendar:
+        return working_calendar(None, self.agreement.host_country, "", self._host_years, ())
+
+    @property
+    def _host_years(self) -> tuple[int, int]:
+        return self.agreement.signed_on.year - 1, self.as_of.year + CALENDAR.holiday_years_ahead
+
+    def _parties(self, participations, calendars) -> tuple[engine.Party, ...]:
+        host = self.agreement.host_country
+        return tuple(
+            engine.Party(
+                id=_s(row["party__uuid"]),
+                name=row["party__short_name"] or row["party__name"],
+                kind=row["party__kind"],
+                country=row["party__country"],
+                is_local=row["party__country"] == host
+                and row["party__parent__country"] in (None, host),
+                decision_cycle_days=row["party__decision_cycle_days"] / TRUST.working_days_per_day,
+                calendar=calendars[row["party_id"]],
+            )
+            for row in participations
+        )
+
+    def _engine_participations(self, participations) -> tuple[engine.Participation, ...]:
+        return tuple(
+            engine.Participation(
+                party=_s(row["party__uuid"]),
+                role=row["role"],
+                power=float(row["power"]),
+                legitimacy=float(row["legitimacy"]),
+                urgency=float(row["urgency"]),
+                interest=float(row["interest"]),
+            )
+            for row in participations
+        )
+
+    # ----- commitments, replayed to their status on as_of --------------------------------
+
+    def _commitment_rows(self) -> list[dict[str, Any]]:
+        rows = list(
+            Commitment.objects.filter(agreement=self.agreement, created_at__lt=self.end)
+            .order_by("pk")
+            .values(
+                "id", "uuid", "title", "category", "owed_by_id", "due_on", "start_on",
+                "duration_optimistic", "duration_likely", "duration_pessimistic",
+                "milestone_id", "status", "delivered_on", "created_at",
+                "source_interaction_id", "source_interaction__occurred_on",
+                "source_interaction__confidentiality",
+            )
+        )  # fmt: skip
+        for row in rows:
+            uuid = _s(row["uuid"])
+            self.names.commitments[uuid] = {"uuid": uuid, "title": row["title"]}
+        return rows
+
+    def _states(self, commitments) -> dict[int, _State]:
+        """Each commitment's status on ``as_of``, from its status history."""
+        changes: dict[int, list[tuple[str, date]]] = defaultdict(list)
+        rows = (
+            CommitmentStatusChange.objects.filter(commitment__agreement=self.agreement)
+            .order_by("commitment_id", "happened_on", "created_at", "pk")
+            .values_list("commitment_id", "to_status", "happened_on")
+        )
+        for commitment_id, status, on in rows:
+            changes[commitment_id].append((status, on))
+        return {c["id"]: _state(c, changes.get(c["id"], []), self.as_of) for c in commitments}
+
+    def _owed_to(self) -> dict[int, list[str]]:
+        through = Commitment.owed_to.through
+        rows = through.objects.filter(commitment__agreement=self.agreement).order_by("pk")
+        owed: dict[int, list[str]] = defaultdict(list)
+        for commitment_id, party_id in rows.values_list("commitment_id", "party_id"):
+            if party_id in self.party_uuid:
+                owed[commitment_id].append(self.party_uuid[party_id])
+        return owed
+
+    def _commitments(self, commitments, states, owed_to) -> tuple[engine.Commitment, ...]:
+        out = []
+        for c in commitments:
+            if c["owed_by_id"] not in self.party_uuid:
+                continue
+            state = states[c["id"]]
+            out.append(
+                engine.Commitment(
+                    id=_s(c["uuid"]),
+                    owed_by=self.party_uuid[c["owed_by_id"]],
+                    owed_to=tuple(owed_to.get(c["id"], ())),
+                    due=c["due_on"],
+                    delivered=state.delivered,
+                    status=state.status,
+                    label=c["title"],
+                    category=c["category"],
+                )
+            )
+        return tuple(out)
+
+    def _follow_ups(self, commitments, states, owed_to) -> tuple[engine.FollowUp, ...]:
+        """Actions agreed in a meeting: each creditor asked the owing party for them."""
+        out = []
+        for c in commitments:
+            if c["source_interaction_id"] is None or c["owed_by_id"] not in self.party_uuid:
+                continue
+            asked = c["created_at"].date()
+            if c["source_interaction__confidentiality"] == Confidentiality.SHARED:
+                asked = min(asked, c["source_interaction__occurred_on"])
+            debtor = self.party_uuid[c["owed_by_id"]]
+            for creditor in owed_to.get(c["id"], ()):
+                if creditor != debtor:
+                    out.append(
+                        engine.FollowUp(
+                            id=f"{c['uuid']}>{creditor}",
+                            asked_by=creditor,
+                            owed_by=debtor,
+                            asked=asked,
+                            answered=states[c["id"]].delivered,
+                            label=c["title"],
+                        )
+                    )
+        return tuple(out)
+
+    # ----- interactions (shared only) ----------------------------------------------------
+
+    def _interactions(self) -> tuple[tuple[engine.Interaction, ...], dict[str, str]]:
+        shared = InteractionRow.objects.filter(
+            agreement=self.agreement,
+            confidentiality=Confidentiality.SHARED,
+            occurred_on__lte=self.as_of,
+        )
+        present: dict[int, list[str]] = defaultdict(list)
+        through = InteractionRow.parties.through
+        for ix, party in through.objects.filter(interaction__in=shared).values_list(
+            "interaction_id", "party_id"
+        ):
+            if party in self.party_uuid:
+                present[ix].append(self.party_uuid[party])
+        people, person_of = self._people_present(shared)
+        out = []
+        for row in shared.order_by("occurred_on", "pk").values(
+            "id", "uuid", "kind", "occurred_on", "tone"
+        ):
+            uuid = _s(row["uuid"])
+            self.names.interactions[uuid] = {
+                "uuid": uuid,
+                "kind": row["kind"],
+                "date": row["occurred_on"].isoformat(),
+            }
+            out.append(
+                engine.Interaction(
+                    id=uuid,
+                    date=row["occurred_on"],
+                    parties=tuple(present.get(row["id"], ())),
+                    people=tuple(people.get(row["id"], ())),
+                    tone=row["tone"],
+                    kind=row["kind"],
+                )
+            )
+        return tuple(out), person_of
+
+    def _people_present(self, shared: QuerySet) -> tuple[dict[int, list[str]], dict[str, str]]:
+        through = InteractionRow.people.through
+        rows = through.objects.filter(interaction__in=shared).values_list(
+            "interaction_id", "person_id", "person__uuid", "person__name", "person__party_id"
+        )
+        people: dict[int, list[str]] = defaultdict(list)
+        person_of: dict[str, str] = {}
+        for ix, _pk, uuid, name, party in rows:
+            if party not in self.party_uuid:
+                continue
+            uuid = _s(uuid)
+            people[ix].append(uuid)
+            person_of[uuid] = self.party_uuid[party]
+            self.names.people[uuid] = {"uuid": uuid, "name": name}
+        return people, person_of
+
+    # ----- pulses, expectations, requirements, grievances --------------------------------
+
+    def _pulses(self) -> tuple[engine.PulseResponse, ...]:
+        rows = (
+            TrustResponse.objects.filter(
+                pulse__agreement=self.agreement, submitted_on__lte=self.as_of
+            )
+            .order_by("pk")
+            .values(
+                "uuid", "pulse__uuid", "pulse__title", "respondent_party_id", "about_party_id",
+                "submitted_on", *engine.PULSE_DIMENSIONS,
+            )
+        )  # fmt: skip
+        out = []
+        for row in rows:
+            if not {row["respondent_party_id"], row["about_party_id"]} <= set(self.party_uuid):
+                continue
+            uuid = _s(row["uuid"])
+            self.names.pulse_of[uuid] = {
+                "uuid": _s(row["pulse__uuid"]),
+                "title": row["pulse__title"],
+            }
+            out.append(
+                engine.PulseResponse(
+                    id=uuid,
+                    respondent_party=self.party_uuid[row["respondent_party_id"]],
+                    about_party=self.party_uuid[row["about_party_id"]],
+                    date=row["submitted_on"],
+                    **{d: row[d] for d in engine.PULSE_DIMENSIONS},
+                )
+            )
+        return tuple(out)
+
+    def _expectations(self) -> tuple[engine.Expectation, ...]:
+        rows = (
+            ExpectationRow.objects.filter(
+                topic__agreement=self.agreement, recorded_on__lte=self.as_of
+            )
+            .order_by("pk")
+            .values(
+                "uuid", "topic__uuid", "topic__name", "party_id", "target_date", "priority",
+                "target_value", "recorded_on",
+            )
+        )  # fmt: skip
+        out = []
+        for row in rows:
+            if row["party_id"] not in self.party_uuid:
+                continue
+            topic = _s(row["topic__uuid"])
+            self.names.topics[topic] = {"uuid": topic, "name": row["topic__name"]}
+            value = row["target_value"]
+            out.append(
+                engine.Expectation(
+                    party=self.party_uuid[row["party_id"]],
+                    topic=topic,
+                    target_date=row["target_date"],
+                    # The engine counts 1 as the highest priority.
+                    priority=PRIORITY_LEVELS + 1 - row["priority"],
+                    target_value=None if value is None else float(value),
+                    recorded=row["recorded_on"],
+                    id=_s(row["uuid"]),
+                )
+            )
+        return tuple(out)
+
+    def _regulatory(self) -> tuple[engine.RegulatoryRequirement, ...]:
+        rows = (
+            RegulatoryRequirement.objects.filter(agreement=self.agreement, created_at__lt=self.end)
+            .order_by("pk")
+            .values("uuid", "instrument", "deadline", "alignment_status", "authority__uuid")
+        )
+        out = []
+        for row in rows:
+            uuid = _s(row["uuid"])
+            self.names.requirements[uuid] = {"uuid": uuid, "name": row["instrument"]}
+            out.append(
+                engine.RegulatoryRequirement(
+                    id=uuid,
+                    due=row["deadline"],
+                    aligned=row["alignment_status"] == AlignmentStatus.ALIGNED,
+                    label=row["instrument"],
+                    authority=_s(row["authority__uuid"] or ""),
+                )
+            )
+        return tuple(out)
+
+    def _grievances(self) -> tuple[engine.Grievance, ...]:
+        rows = (
+            GrievanceRow.objects.filter(agreement=self.agreement, received_on__lte=self.as_of)
+            .order_by("pk")
+            .values("uuid", "reference", "received_on", "response_due_on", "responded_on")
+        )
+        out = []
+        for row in rows:
+            uuid = _s(row["uuid"])
+            self.names.grievances[uuid] = {"uuid": uuid, "name": row["reference"]}
+            responded = row["responded_on"]
+            out.append(
+                engine.Grievance(
+                    id=uuid,
+                    received=row["received_on"],
+                    response_due=row["response_due_on"],
+                    responded=responded if responded and responded <= self.as_of else None,
+                    label=row["reference"],
+                )
+            )
+        return tuple(out)
+
+    # ----- the schedule's input -----------------------------------------------------------
+
+    def _schedule(self, commitments, states, calendars) -> ScheduleInput:
+        milestones = self._milestones()
+        known = {c["id"]: _s(c["uuid"]) for c in commitments if c["owed_by_id"] in self.party_uuid}
+        depends: dict[int, list[str]] = defaultdict(list)
+        links = CommitmentDependency.objects.filter(commitment__agreement=self.agreement)
+        for child, parent in links.order_by("pk").values_list("commitment_id", "prerequisite_id"):
+            if child in known and parent in known:
+                depends[child].append(known[parent])
+        tasks, histories = [], defaultdict(lambda: ([], []))
+        for c in commitments:
+            if c["id"] not in known:
+                continue
+            state = states[c["id"]]
+            tasks.append(_task(c, state, known[c["id"]], depends, milestones, self.party_uuid))
+            if state.delivered is not None and state.started is not None:
+                planned, actual = histories[self.party_uuid[c["owed_by_id"]]]
+                planned.append(float(c["duration_likely"]))
+                actual.append(_worked(calendars[c["owed_by_id"]], state.started, state.delivered))
+        return ScheduleInput(
+            tasks=tuple(tasks),
+            as_of=self.as_of,
+            calendars={self.party_uuid[pk]: cal for pk, cal in calendars.items()},
+            histories=tuple(
+                PartyHistory(party, tuple(p), tuple(a)) for party, (p, a) in histories.items()
+            ),
+            milestone_dues={uuid: due for uuid, due in milestones.values()},
+        )
+
+    def _milestones(self) -> dict[int, tuple[str, date]]:
+        rows = Milestone.objects.filter(agreement=self.agreement).values(
+            "id", "uuid", "title", "due_on"
+        )
+        out = {}
+        for row in rows:
+            uuid = _s(row["uuid"])
+            self.names.milestones[uuid] = {"uuid": uuid, "title": row["title"]}
+            out[row["id"]] = (uuid, row["due_on"])
+        return out
+
+
+# --------------------------------------------------------------------------
+# Small pure helpers
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    """A commitment as it stood on ``as_of``."""
+
+    status: str
+    delivered: date | None  # delivery date, when delivered by then
+    finished: date | None  # delivery or waiver date (a fixed task in the schedule)
+    started: date | None  # when work began, if it had
+
+
+def _state(row: dict[str, Any], changes: list[tuple[str, date]], as_of: date) -> _State:
+    """Replay the status history up to ``as_of``; a commitment without any history (bulk
+    imports) keeps its current status unless its delivery came after ``as_of``."""
+    if not changes:
+        delivered = row["delivered_on"]
+        if delivered is not None and delivered > as_of:
+            return _State(CommitmentStatus.IN_PROGRESS, None, None, row["start_on"])
+        status = row["status"]
+        finished = delivered if status in FIXED else None
+        return _State(status, delivered, finished, row["start_on"] or delivered)
+    seen = [(status, on) for status, on in changes if on <= as_of]
+    status, on = seen[-1] if seen else (CommitmentStatus.PLANNED, None)
+    started = next((d for s, d in seen if s in STARTED), None)
+    delivered = on if status == CommitmentStatus.DELIVERED else None
+    finished = on if status in FIXED else None
+    if delivered is not None and started is None:
+        started = row["start_on"] if row["start_on"] and row["start_on"] <= delivered else None
+    return _State(status, delivered, finished, started)
+
+
+def _task(c, state: _State, uuid: str, depends, milestones, party_uuid) -> ScheduleTask:
+    milestone = milestones.get(c["milestone_id"])
+    status = state.status
+    if status == CommitmentStatus.WAIVED and state.finished is None:
+        status = CommitmentStatus.PLANNED  # waived without a date: nothing to pin it to
+    return ScheduleTask(
+        id=uuid,
+        party=party_uuid[c["owed_by_id"]],
+        optimistic=float(c["duration_optimistic"]),
+        most_likely=float(c["duration_likely"]),
+        pessimistic=float(c["duration_pessimistic"]),
+        depends_on=tuple(depends.get(c["id"], ())),
+        due=c["due_on"],
+        start=state.started if status in STARTED and state.started else c["start_on"],
+        milestone=milestone[0] if milestone else None,
+        status=status,
+        actual_finish=state.finished,
+        label=c["title"],
+    )
+
+
+def _worked(calendar: WorkingCalendar, started: date, delivered: date) -> float:
+    """Working days from the start to the delivery, both counted."""
+    return float(max(calendar.working_days_between(started, delivered + timedelta(days=1)), 1))
+
+
+@lru_cache(maxsize=512)
+def working_calendar(
+    weekmask: str | None,
+    country: str,
+    subdivision: str,
+    years: tuple[int, int],
+    blackouts: tuple[tuple[date, date], ...],
+) -> WorkingCalendar:
+    """A party's working calendar: its week, its country's public holidays for ``years``
+    (inclusive) and its blackouts. Cached: calendars are immutable, and numpy's business-day
+    calendar inside each one is built once."""
+    if country:
+        try:
+            return WorkingCalendar.for_country(
+                country,
+                subdivision or None,
+                years=range(years[0], years[1] + 1),
+                weekmask=weekmask,
+                blackouts=blackouts,
+            )
+        except (UnknownCalendarError, NotImplementedError):
+            pass
+    return WorkingCalendar(weekmask=weekmask or CALENDAR.default_weekmask, blackouts=blackouts)
+
+
+# --------------------------------------------------------------------------
+# Stored snapshots
+# --------------------------------------------------------------------------
+
+
+def snapshot_history(agreement: Agreement, kind: str) -> QuerySet[InsightSnapshot]:
+    """Every stored snapshot of one kind for an agreement, oldest first."""
+    return InsightSnapshot.objects.filter(agreement=agreement, kind=kind).order_by("as_of")
+
+
+def latest_snapshots_for(
+    agreements: Iterable[Agreement] | QuerySet[Agreement],
+    kinds: Sequence[str],
+    *,
+    keys: Sequence[str] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """The newest snapshot of each kind for each agreement, in one query.
+
+    Returns ``{agreement id: {kind: snapshot}}``. The portfolio lists many agreements, so with
+    ``keys`` (e.g. ``("figure", "trend")``) only those top-level keys of ``data`` are read from
+    the database and each value is a plain dict ``{"uuid", "as_of", "computed_at", <key>...}``
+    instead of a model instance. ``agreements`` may be a queryset (it stays a subquery) or a
+    list. The newest row per (agreement, kind) is found with a ``ROW_NUMBER()`` window, which
+    SQLite and PostgreSQL both run.
+    """
+    kinds = list(kinds)
+    if not kinds:
+        return {}
+    if not isinstance(agreements, QuerySet):
+        agreements = [a.pk for a in agreements]
+    ranked = InsightSnapshot.objects.filter(agreement__in=agreements, kind__in=kinds).annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("agreement_id"), F("kind")],
+            order_by=F("as_of").desc(),
+        )
+    )
+    latest = ranked.filter(newest=1)
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    if keys is None:
+        for snapshot in latest:
+            found[snapshot.agreement_id][snapshot.kind] = snapshot
+        return dict(found)
+    extracted = {f"data__{key}": KeyTransform(key, "data") for key in keys}
+    rows = latest.values("agreement_id", "kind", "uuid", "as_of", "computed_at", **extracted)
+    for row in rows:
+        values = {key: row[f"data__{key}"] for key in keys}
+        found[row["agreement_id"]][row["kind"]] = {
+            "uuid": row["uuid"],
+            "as_of": row["as_of"],
+            "computed_at": row["computed_at"],
+            **values,
+        }
+    return dict(found)
