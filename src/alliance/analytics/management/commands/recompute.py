@@ -1,0 +1,103 @@
+"""``recompute``: compute the insights of every agreement (or some) and store the snapshots.
+
+alliance recompute                                   every agreement, today
+alliance recompute --agreement UUID --as-of 2026-06-30
+alliance recompute --history quarterly               every quarter end since signature
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alliance.analytics.choices import History
+from alliance.analytics.services import insights_recompute_all, insights_recompute_history
+from alliance.partnerships.models import Agreement
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            _("--as-of must be a date as YYYY-MM-DD, not %(value)r.") % {"value": value}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Compute the insights (trust, alignment, schedule, network, maturity, warnings) of "
+        "every agreement, or of those named, and store them as dated snapshots."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--agreement",
+            action="append",
+            default=[],
+            metavar="UUID",
+            help=gettext_lazy("an agreement's public identifier (repeat for several)"),
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_date,
+            default=None,
+            help=gettext_lazy("the date the figures describe (default: today)"),
+        )
+        parser.add_argument(
+            "--history",
+            choices=History.values,
+            default=None,
+            help=gettext_lazy("also store a snapshot at every period end since signature"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agreements = self._agreements(options["agreement"])
+        started = time.perf_counter()
+        if options["history"]:
+            verbose = options["verbosity"] > 1
+            self._history(agreements, options["as_of"], options["history"], verbose)
+        else:
+            report = insights_recompute_all(as_of=options["as_of"], agreements=agreements)
+            for uuid, error in report.failed.items():
+                self.stderr.write(_("%(uuid)s failed: %(error)s") % {"uuid": uuid, "error": error})
+            if report.failed:
+                raise CommandError(
+                    _("%(n)d agreements could not be recomputed.") % {"n": len(report.failed)}
+                )
+        self.stdout.write(
+            _("Recomputed %(n)d agreements in %(seconds).1f s.")
+            % {"n": len(agreements), "seconds": time.perf_counter() - started}
+        )
+
+    def _agreements(self, uuids: list[str]) -> list[Agreement]:
+        if not uuids:
+            return list(Agreement.objects.order_by("pk"))
+        try:
+            wanted = [str(uuid.UUID(value)) for value in uuids]
+        except ValueError:
+            raise CommandError(_("Give agreements by their UUID.")) from None
+        found = {str(a.uuid): a for a in Agreement.objects.filter(uuid__in=wanted)}
+        missing = [u for u in wanted if u not in found]
+        if missing:
+            raise CommandError(_("No agreement %(uuids)s.") % {"uuids": ", ".join(missing)})
+        return [found[u] for u in wanted]
+
+    def _history(
+        self, agreements: list[Agreement], until: date | None, every: str, verbose: bool
+    ) -> None:
+        for agreement in agreements:
+            dates = insights_recompute_history(
+                actor=None, agreement=agreement, until=until, every=every
+            )
+            if verbose:
+                self.stdout.write(
+                    f"  {agreement.reference or agreement.uuid}: "
+                    + ", ".join(d.isoformat() for d in dates)
+                )

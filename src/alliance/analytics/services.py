@@ -1,0 +1,537 @@
+"""Recompute an agreement's insights and store them as dated snapshots.
+
+:func:`insights_recompute` reads the agreement's shared data as it stood on ``as_of``
+(``selectors.agreement_inputs``), runs every model of ``alliance.insights``, stores one
+:class:`~alliance.analytics.models.InsightSnapshot` per kind, and — for the newest date only —
+turns the early-warning rules' results into ``EarlyWarning`` rows (stable keys: re-running
+never duplicates; warnings that stopped firing are resolved) and moves ``Agreement.stage`` to
+the maturity the data shows. Those writes go through the risks and partnerships services, so
+they are validated and audited like any other change.
+
+Runs with no user behind them (the task worker after a write, ``alliance recompute``, the
+demo) act as :func:`system_actor`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time as clock
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.analytics import results
+from alliance.analytics.choices import History, SnapshotKind
+from alliance.analytics.models import InsightSnapshot
+from alliance.analytics.selectors import (
+    PRIORITY_LEVELS,
+    AgreementInputs,
+    Names,
+    agreement_inputs,
+)
+from alliance.core.models import Confidentiality
+from alliance.core.services import require_change
+from alliance.insights import early_warnings as rules
+from alliance.insights.alignment import agreement_alignment, alignment_widening
+from alliance.insights.evidence import Evidence
+from alliance.insights.maturity import assess_maturity
+from alliance.insights.network import network_analysis
+from alliance.insights.parameters import (
+    ALIGNMENT,
+    CALENDAR,
+    MATURITY,
+    NETWORK,
+    SALIENCE,
+    SCHEDULE,
+    TRUST,
+    WARNINGS,
+)
+from alliance.insights.salience import assess_all
+from alliance.insights.schedule import ScheduleInputError, forecast_schedule
+from alliance.insights.trust import AgreementTrust, agreement_trust
+from alliance.partnerships.choices import MaturityStage
+from alliance.partnerships.models import Agreement, Commitment
+from alliance.partnerships.services import agreement_update
+from alliance.risks.choices import Severity, WarningStatus
+from alliance.risks.models import EarlyWarning
+from alliance.risks.services import early_warning_raise, early_warning_set_status
+
+logger = logging.getLogger(__name__)
+
+# The domain's priority scale has its own number of levels (an adapter fact, not a knob).
+ALIGNMENT_USED = replace(ALIGNMENT, priority_levels=PRIORITY_LEVELS)
+# The parameters each kind's figures depend on (hashed into ``parameters_digest``).
+PARAMETERS: dict[str, tuple[Any, ...]] = {
+    SnapshotKind.TRUST: (TRUST, SALIENCE, CALENDAR),
+    SnapshotKind.ALIGNMENT: (ALIGNMENT_USED, WARNINGS, CALENDAR),
+    SnapshotKind.NETWORK: (NETWORK, CALENDAR),
+    SnapshotKind.SALIENCE: (SALIENCE,),
+    SnapshotKind.SCHEDULE: (SCHEDULE, CALENDAR),
+    SnapshotKind.WARNINGS: (WARNINGS, TRUST, ALIGNMENT_USED, SALIENCE, SCHEDULE, CALENDAR),
+    SnapshotKind.MATURITY: (MATURITY, TRUST, ALIGNMENT_USED, NETWORK, SALIENCE, CALENDAR),
+}
+SEVERITY = {"medium": Severity.WARNING, "high": Severity.CRITICAL}
+SYSTEM_USERNAME = "alliance-insights"
+
+
+# --------------------------------------------------------------------------
+# Who acts when nobody does
+# --------------------------------------------------------------------------
+
+
+def system_actor() -> Any:
+    """The account that background recomputations act as, elevated for this process only.
+
+    The stored account (``alliance-insights``) is inactive, has no usable password and no
+    privilege, so nobody can log in as it; audit events name it, so the trail says "the
+    insights engine did this". The returned instance is made an active superuser *in memory*
+    so the one access policy lets it raise warnings and set the stage on any agreement, and it
+    refuses to be saved, so that elevation never reaches the database.
+    """
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_active": False, "first_name": "Alliance", "last_name": "insights engine"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif user.has_usable_password() or user.is_staff:
+        raise ImproperlyConfigured(
+            f"The user {SYSTEM_USERNAME!r} is a person's account; rename it so the insights "
+            "engine can use that name."
+        )
+    user.is_active = True
+    user.is_superuser = True
+    user.save = _refuse_save
+    return user
+
+
+def _refuse_save(*args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("The system actor is elevated in memory only and is never saved.")
+
+
+def _acting(actor: Any, agreement: Agreement) -> Any:
+    """The system actor for ``None``; otherwise the user, who must be allowed to change the
+    agreement (warnings and stage are writes)."""
+    if actor is None:
+        return system_actor()
+    require_change(actor, agreement)
+    return actor
+
+
+# --------------------------------------------------------------------------
+# Running the models
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Computed:
+    """Every kind's JSON and timing, plus what the side effects need."""
+
+    data: dict[str, dict] = field(default_factory=dict)
+    duration_ms: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[rules.EarlyWarning, ...] = ()
+    rules_error: str = ""  # why the rules could not run, if they could not
+    stage: str = MaturityStage.SIGNED
+    inputs: AgreementInputs | None = None
+
+
+class _Timer:
+    def __init__(self, computed: Computed, kind: str) -> None:
+        self.computed, self.kind = computed, kind
+
+    def __enter__(self) -> None:
+        self.started = clock.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        ms = round(1000 * (clock.perf_counter() - self.started))
+        self.computed.duration_ms[self.kind] = self.computed.duration_ms.get(self.kind, 0) + ms
+
+
+def compute(inputs: AgreementInputs) -> Computed:
+    """Run every model on ``inputs``; each kind's JSON except ``warnings``, which needs the
+    stored rows (see :func:`insights_recompute`)."""
+    out = Computed(inputs=inputs)
+    data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
+    with _Timer(out, SnapshotKind.TRUST):
+        trust = _trust(inputs)
+        out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
+    with _Timer(out, SnapshotKind.ALIGNMENT):
+        alignment = agreement_alignment(data, as_of, ALIGNMENT_USED, host)
+        since = as_of - timedelta(days=WARNINGS.alignment_lookback_days)
+        widening = alignment_widening(data, since, as_of, ALIGNMENT_USED, host)
+        out.data[SnapshotKind.ALIGNMENT] = results.alignment(alignment, widening, inputs)
+    with _Timer(out, SnapshotKind.NETWORK):
+        network = network_analysis(data, as_of, NETWORK, people=inputs.people)
+        window = sum(1 for ix in data.interactions if (as_of - ix.date).days <= NETWORK.window_days)
+        out.data[SnapshotKind.NETWORK] = results.network(network, inputs, window)
+    with _Timer(out, SnapshotKind.SALIENCE):
+        out.data[SnapshotKind.SALIENCE] = results.salience(
+            assess_all(data.participations, SALIENCE), inputs
+        )
+    with _Timer(out, SnapshotKind.SCHEDULE):
+        forecast = _schedule(inputs, out)
+    with _Timer(out, SnapshotKind.WARNINGS):
+        if _enough_parties(inputs):
+            out.warnings = rules.early_warnings(
+                data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
+                alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
+            )  # fmt: skip
+        else:
+            out.rules_error = _("The early-warning rules need at least two parties.")
+    with _Timer(out, SnapshotKind.MATURITY):
+        maturity = assess_maturity(
+            data, as_of, MATURITY, salience=SALIENCE, trust=trust, alignment=alignment,
+            network=network,
+        )  # fmt: skip
+        out.stage = MaturityStage(maturity.stage.lower())
+        out.data[SnapshotKind.MATURITY] = results.maturity(maturity, inputs, out.stage.label)
+    return out
+
+
+def _enough_parties(inputs: AgreementInputs) -> bool:
+    """Trust needs two parties. The engine's trust (and so its rules, which compare trust
+    over time) fails on an agreement with a single participant rather than returning no
+    figure, so such an agreement gets an empty trust result and no rule warnings."""
+    return len({p.party for p in inputs.data.participations}) >= 2
+
+
+def _trust(inputs: AgreementInputs) -> AgreementTrust:
+    if not _enough_parties(inputs):
+        return AgreementTrust(
+            agreement=inputs.data.id,
+            as_of=inputs.as_of,
+            index=None,
+            low=None,
+            high=None,
+            pairs=(),
+            evidence=Evidence(0.0, 0.0),
+        )
+    return agreement_trust(inputs.data, inputs.as_of, TRUST, SALIENCE)
+
+
+def _schedule(inputs: AgreementInputs, out: Computed) -> Any:
+    if not inputs.schedule.tasks:
+        # The engine needs at least one task (it raises ValueError on an empty input).
+        out.data[SnapshotKind.SCHEDULE] = results.schedule(None, inputs)
+        return None
+    try:
+        forecast = forecast_schedule(inputs.schedule, SCHEDULE)
+    except ScheduleInputError as error:
+        out.data[SnapshotKind.SCHEDULE] = results.schedule(None, inputs, str(error))
+        return None
+    out.data[SnapshotKind.SCHEDULE] = results.schedule(forecast, inputs)
+    return forecast
+
+
+def _p80_by_task(forecast: Any) -> dict[str, tuple[date, date]] | None:
+    """Task id -> (P80 finish, due) for the open tasks with a due date (the warnings' input)."""
+    if forecast is None:
+        return None
+    return {
+        t.id: (t.quantiles["P80"], t.due)
+        for t in forecast.tasks
+        if t.due is not None and "P80" in t.quantiles and t.status not in results.FIXED_STATUSES
+    }
+
+
+def parameters_digest(kind: str) -> str:
+    """SHA-256 of the parameters behind ``kind``'s figures: equal digests, same knobs."""
+    document = [[type(p).__name__, _plain(p)] for p in PARAMETERS[kind]]
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------
+# The service
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def insights_recompute(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    as_of: date | None = None,
+    effects: bool | None = None,
+) -> dict[str, InsightSnapshot]:
+    """Compute every insight of ``agreement`` on ``as_of`` (default today) and store one
+    snapshot per kind, replacing any stored for the same date. Returns them by kind.
+
+    ``effects`` — raise / resolve the rules' warnings and update the agreement's stage — is
+    by default on for the newest date only (no snapshot of the agreement is dated later), so
+    computing a past date for history changes nothing but that date's snapshots. ``actor``
+    None is the system (:func:`system_actor`); a user must be allowed to change the agreement.
+    """
+    actor = _acting(actor, agreement)
+    as_of = as_of or timezone.localdate()
+    computed = compute(agreement_inputs(agreement, as_of))
+    if effects is None:
+        effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
+    titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
+    if effects and not computed.rules_error:
+        rows = _sync_warnings(
+            actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
+        )
+    else:
+        keys = [w.key for w in computed.warnings]
+        rows = {w.key: w for w in EarlyWarning.objects.filter(agreement=agreement, key__in=keys)}
+    with _Timer(computed, SnapshotKind.WARNINGS):
+        computed.data[SnapshotKind.WARNINGS] = results.warnings(
+            computed.warnings, titles, rows, computed.inputs, computed.rules_error
+        )
+    snapshots = _store(agreement, as_of, computed)
+    if effects and agreement.stage != computed.stage:
+        agreement_update(actor=actor, agreement=agreement, stage=computed.stage)
+    return snapshots
+
+
+def _store(agreement: Agreement, as_of: date, computed: Computed) -> dict[str, InsightSnapshot]:
+    now = timezone.now()
+    stored = {}
+    for kind in SnapshotKind.values:
+        stored[kind], _created = InsightSnapshot.objects.update_or_create(
+            agreement=agreement,
+            kind=kind,
+            as_of=as_of,
+            defaults={
+                "data": computed.data[kind],
+                "computed_at": now,
+                "parameters_digest": parameters_digest(kind),
+                "duration_ms": computed.duration_ms.get(kind, 0),
+            },
+        )
+    return stored
+
+
+# --------------------------------------------------------------------------
+# Warnings: the rules' results as EarlyWarning rows
+# --------------------------------------------------------------------------
+
+
+def _sync_warnings(
+    actor: Any,
+    agreement: Agreement,
+    found: Iterable[rules.EarlyWarning],
+    titles: dict[str, str],
+    as_of: date,
+    names: Names,
+) -> dict[str, EarlyWarning]:
+    """Raise every warning found (once per key) and resolve the rules' warnings that no longer
+    fire. Returns the stored warning of each key found."""
+    found = list(found)
+    commitments = _commitments_by_uuid(
+        w.subject for w in found if w.rule in ("overdue_commitment", "schedule_p80_late")
+    )
+    rows = {}
+    for w in found:
+        rows[w.key], _new = early_warning_raise(
+            actor=actor,
+            agreement=agreement,
+            key=w.key,
+            rule=w.rule,
+            title=titles[w.key][:300],
+            explanation=_explanation(w, names),
+            evidence=[results.contribution(c, names) for c in w.evidence],
+            severity=SEVERITY[w.severity],
+            raised_on=as_of,
+            commitment=commitments.get(w.subject),
+            confidentiality=Confidentiality.SHARED,
+        )
+    stale = (
+        EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
+        .exclude(key__in=list(rows))
+        .exclude(status=WarningStatus.RESOLVED)
+    )
+    for warning in stale:
+        early_warning_set_status(actor=actor, warning=warning, status=WarningStatus.RESOLVED)
+    return rows
+
+
+def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:
+    wanted = set(uuids)
+    if not wanted:
+        return {}
+    return {str(c.uuid): c for c in Commitment.objects.filter(uuid__in=wanted)}
+
+
+def _explanation(w: rules.EarlyWarning, names: Names) -> str:
+    return "\n".join(names.readable(c.label) for c in w.evidence)
+
+
+def warning_title(w: rules.EarlyWarning, names: Names) -> str:
+    """A warning's title in the site's language, with names instead of identifiers."""
+    describe = _TITLES.get(w.rule)
+    return describe(w, names) if describe else names.readable(w.title)
+
+
+def _days(value: float) -> int:
+    return round(abs(value))
+
+
+def _title_overdue(w: rules.EarlyWarning, names: Any) -> str:
+    c = names.commitment(w.subject)
+    return _("%(commitment)s is %(days)d working days overdue") % {
+        "commitment": c["title"],
+        "days": _days(w.value),
+    }
+
+
+def _title_trust(w: rules.EarlyWarning, names: Any) -> str:
+    a, b = (names.party(u)["name"] for u in w.subject.split("->"))
+    return _("%(truster)s's trust in %(trustee)s fell %(points)d points in %(days)d days") % {
+        "truster": a,
+        "trustee": b,
+        "points": _days(w.value),
+        "days": WARNINGS.trust_drop_days,
+    }
+
+
+def _title_widening(w: rules.EarlyWarning, names: Any) -> str:
+    topic, a, b = w.subject.split("|")
+    return _("%(party)s and %(other)s drift apart on %(topic)s") % {
+        "party": names.party(a)["name"],
+        "other": names.party(b)["name"],
+        "topic": names.topics.get(topic, {"name": topic})["name"],
+    }
+
+
+def _title_not_met(w: rules.EarlyWarning, names: Any) -> str:
+    party = names.party(w.subject)["name"]
+    if w.value == float("inf"):
+        return _("%(party)s (key party) has never been met") % {"party": party}
+    return _("%(party)s (key party) not met for %(days)d working days") % {
+        "party": party,
+        "days": _days(w.value),
+    }
+
+
+def _title_schedule(w: rules.EarlyWarning, names: Any) -> str:
+    return _("%(commitment)s: P80 finish %(days)d working days past the due date") % {
+        "commitment": names.commitment(w.subject)["title"],
+        "days": _days(w.value),
+    }
+
+
+def _title_regulatory(w: rules.EarlyWarning, names: Any) -> str:
+    name = names.requirements.get(w.subject, {"name": w.subject})["name"]
+    if w.value < 0:
+        return _("%(requirement)s: regulatory deadline passed %(days)d working days ago") % {
+            "requirement": name,
+            "days": _days(w.value),
+        }
+    return _("%(requirement)s: regulatory deadline in %(days)d working days, not aligned") % {
+        "requirement": name,
+        "days": _days(w.value),
+    }
+
+
+def _title_grievance(w: rules.EarlyWarning, names: Any) -> str:
+    name = names.grievances.get(w.subject, {"name": w.subject})["name"]
+    return _("Grievance %(grievance)s: response %(days)d working days overdue") % {
+        "grievance": name,
+        "days": _days(w.value),
+    }
+
+
+_TITLES: dict[str, Callable[[rules.EarlyWarning, Any], str]] = {
+    "overdue_commitment": _title_overdue,
+    "trust_falling": _title_trust,
+    "alignment_widening": _title_widening,
+    "key_party_not_met": _title_not_met,
+    "schedule_p80_late": _title_schedule,
+    "regulatory_deadline_near": _title_regulatory,
+    "grievance_response_overdue": _title_grievance,
+}
+
+
+# --------------------------------------------------------------------------
+# Portfolio and history
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RecomputeReport:
+    """What a batch recomputation did."""
+
+    agreements: int = 0
+    snapshots: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # agreement uuid -> error
+    seconds: float = 0.0
+
+
+def insights_recompute_all(
+    *, as_of: date | None = None, agreements: Iterable[Agreement] | None = None
+) -> RecomputeReport:
+    """Recompute every agreement (or those given) as the system, one transaction each: one
+    agreement's failure is reported and does not stop the others."""
+    started = clock.perf_counter()
+    report = RecomputeReport()
+    for agreement in agreements if agreements is not None else Agreement.objects.order_by("pk"):
+        try:
+            stored = insights_recompute(actor=None, agreement=agreement, as_of=as_of)
+        except Exception as error:
+            logger.exception("recompute failed for agreement %s", agreement.uuid)
+            report.failed[str(agreement.uuid)] = f"{type(error).__name__}: {error}"
+            continue
+        report.agreements += 1
+        report.snapshots += len(stored)
+    report.seconds = clock.perf_counter() - started
+    return report
+
+
+def history_dates(start: date, until: date, every: str = History.QUARTERLY) -> list[date]:
+    """Period ends strictly after ``start`` and before ``until``, then ``until`` itself."""
+    months = 3 if every == History.QUARTERLY else 1
+    dates, year, month = [], start.year, start.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if (month - 1) % months:
+            continue
+        end = date(year, month, 1) - timedelta(days=1)
+        if end >= until:
+            break
+        if end > start:
+            dates.append(end)
+    return [*dates, until]
+
+
+def insights_recompute_history(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    until: date | None = None,
+    every: str = History.QUARTERLY,
+) -> list[date]:
+    """Snapshots at every period end since signature, then at ``until`` (default today).
+
+    Past dates only store their snapshots; the last one also raises warnings and sets the
+    stage, as a normal recompute does. Returns the dates computed.
+    """
+    until = until or timezone.localdate()
+    dates = history_dates(agreement.signed_on, until, every)
+    for when in dates[:-1]:
+        insights_recompute(actor=actor, agreement=agreement, as_of=when, effects=False)
+    insights_recompute(actor=actor, agreement=agreement, as_of=dates[-1])
+    return dates

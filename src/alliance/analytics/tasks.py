@@ -1,0 +1,30 @@
+"""Background recomputation: after a write, the agreement's insights are recomputed by the task
+worker (``alliance worker``), so no page waits for the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+
+from alliance.analytics.services import insights_recompute
+from alliance.partnerships.models import Agreement
+
+
+@task()
+def recompute_agreement(agreement_uuid: str) -> dict[str, str]:
+    """Recompute one agreement's insights for today, as the system. Returns the stored
+    snapshots' UUIDs by kind (nothing if the agreement was deleted meanwhile)."""
+    agreement = Agreement.objects.filter(uuid=agreement_uuid).first()
+    if agreement is None:
+        return {}
+    stored = insights_recompute(actor=None, agreement=agreement)
+    return {kind: str(snapshot.uuid) for kind, snapshot in stored.items()}
+
+
+def enqueue_recompute(agreement: Any) -> None:
+    """Ask for a recompute of ``agreement`` once the current transaction commits (call it from
+    a view after a write; nothing is queued if the write is rolled back)."""
+    uuid = str(agreement.uuid)
+    transaction.on_commit(lambda: recompute_agreement.enqueue(uuid))
