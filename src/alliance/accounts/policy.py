@@ -28,6 +28,7 @@ from django.http import Http404
 
 from alliance.accounts.choices import TEAM_ROLES, Role
 from alliance.accounts.models import AuditEvent, Membership
+from alliance.analytics.models import InsightSnapshot
 from alliance.core.models import Confidentiality
 from alliance.engagement.models import (
     Expectation,
@@ -84,6 +85,7 @@ AGREEMENT_PATH: dict[type[Model], str] = {
     LocalIndicator: "agreement_id",
     IndicatorObservation: "indicator__agreement_id",
     EarlyWarning: "agreement_id",
+    InsightSnapshot: "agreement_id",
     AuditEvent: "agreement_id",
     Membership: "agreement_id",
 }
@@ -228,6 +230,11 @@ def indicator_observations_visible_to(user: User) -> QuerySet[IndicatorObservati
     return _scoped(user, IndicatorObservation)
 
 
+def insight_snapshots_visible_to(user: User) -> QuerySet[InsightSnapshot]:
+    """Snapshots are computed from shared data only, so every member sees them."""
+    return _scoped(user, InsightSnapshot)
+
+
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """The trail of an agreement is for its owner and counsellors."""
     return _scoped(user, AuditEvent, (Role.OWNER, Role.COUNSELLOR))
@@ -273,6 +280,7 @@ VISIBLE: dict[type[Model], Any] = {
     LocalIndicator: local_indicators_visible_to,
     IndicatorObservation: indicator_observations_visible_to,
     EarlyWarning: early_warnings_visible_to,
+    InsightSnapshot: insight_snapshots_visible_to,
     AuditEvent: audit_events_visible_to,
     Membership: memberships_visible_to,
 }
