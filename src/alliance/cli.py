@@ -4,6 +4,7 @@ alliance demo [--port P]          migrate the embedded database, load the demo, 
 alliance serve [--host H] [--port P]
 alliance worker                   run background tasks (database-backed queue)
 alliance generate --agreements N [--seed S]
+alliance recompute [--agreement UUID …] [--as-of YYYY-MM-DD] [--history quarterly|monthly]
 alliance insights schedule|trust|alignment FILE.json …   (no database needed)
 alliance manage <django command> …
 """
@@ -92,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
 
         execute_from_command_line([f"alliance {argv[0]}", f"{argv[0]}_data", *argv[1:]])
         return 0
+    if argv[:1] == ["recompute"]:
+        # The management command owns the options (and their --help).
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["alliance recompute", "recompute", *argv[1:]])
+        return 0
     if argv[:1] == ["insights"]:
         from alliance.insights.cli import main as insights_main
 
@@ -107,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     gen = commands.add_parser("generate", help="generate a large synthetic portfolio")
     gen.add_argument("--agreements", type=int, required=True)
     gen.add_argument("--seed", type=int, default=1)
+    commands.add_parser("recompute", help="compute the insights and store them as snapshots")
     commands.add_parser("manage", help="any Django management command")
     commands.add_parser("insights", help="run an insights model on a JSON file")
     commands.add_parser("import", help="import a file (CSV, XLSX, OC4IDS, OCDS, IATI)")
