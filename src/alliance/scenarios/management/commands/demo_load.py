@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance.scenarios.demo import demo_is_loaded, demo_users, load_demo
+from alliance.scenarios.demo import TODAY, demo_is_loaded, demo_users, load_demo
 
 
 class Command(BaseCommand):
@@ -39,7 +39,25 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 for name, count in created.items():
                     self.stdout.write(f"  {name}: {count}")
+            self._compute_insights()
         self._print_accounts()
+
+    def _compute_insights(self) -> None:
+        """Store the insights of each agreement at every quarter end of the story and on its
+        "today", so the cockpit shows figures, trends and what changed from the start."""
+        from alliance.analytics.services import insights_recompute_history
+        from alliance.partnerships.models import Agreement
+
+        started = time.perf_counter()
+        dates = 0
+        for agreement in Agreement.objects.order_by("pk"):
+            dates += len(insights_recompute_history(actor=None, agreement=agreement, until=TODAY))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Insights computed at %(dates)d dates in %(seconds).1f s.")
+                % {"dates": dates, "seconds": time.perf_counter() - started}
+            )
+        )
 
     def _print_accounts(self) -> None:
         rows = demo_users()

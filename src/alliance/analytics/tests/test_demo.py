@@ -1,0 +1,90 @@
+"""The demo scenario's insights: computed from the database by ``demo_load`` and stored as
+dated snapshots, with the story's arc in them.
+
+The scenario is loaded once for the module inside a transaction rolled back at the end.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from alliance.analytics.choices import SnapshotKind
+from alliance.analytics.models import InsightSnapshot
+from alliance.analytics.selectors import snapshot_history
+from alliance.analytics.tests.helpers import adds_up, all_json
+from alliance.engagement.models import Interaction, PersonNote
+from alliance.partnerships.models import Agreement
+from alliance.risks.models import EarlyWarning
+from alliance.scenarios.demo import TODAY
+from alliance.scenarios.demo_agreements import YEAR_TWO_STARTS
+
+pytestmark = pytest.mark.django_db
+MAIN = "CONC-CM-2024-017"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("demo_load", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_each_agreement_has_every_kind_today_and_a_quarterly_history(demo: str) -> None:
+    assert "Insights computed at" in demo
+    agreements = list(Agreement.objects.all())
+    assert len(agreements) == 3
+    for agreement in agreements:
+        today = InsightSnapshot.objects.filter(agreement=agreement, as_of=TODAY)
+        assert set(today.values_list("kind", flat=True)) == set(SnapshotKind.values)
+        assert all(adds_up(s.data["evidence"]) for s in today), agreement.reference
+        dates = list(snapshot_history(agreement, "trust").values_list("as_of", flat=True))
+        assert len(dates) >= 6 and dates[-1] == TODAY
+        assert all(d.month in (3, 6, 9, 12) for d in dates[:-1])
+
+
+def test_the_stage_is_the_one_maturity_computed(demo: str) -> None:
+    for agreement in Agreement.objects.all():
+        maturity = InsightSnapshot.objects.get(agreement=agreement, kind="maturity", as_of=TODAY)
+        assert agreement.stage == maturity.data["stage"], agreement.reference
+        assert maturity.data["missing"], "the demo agreements are not alliances yet"
+
+
+def test_the_main_agreement_recovers_in_year_two(demo: str) -> None:
+    agreement = Agreement.objects.get(reference=MAIN)
+    trend = {s.as_of: s.data["index"] for s in snapshot_history(agreement, "trust")}
+    year_one = [index for day, index in trend.items() if day < YEAR_TWO_STARTS]
+    end_of_year_one = max(day for day in trend if day < YEAR_TWO_STARTS)
+    assert trend[TODAY] > trend[end_of_year_one]
+    assert trend[TODAY] > min(year_one)
+    today = InsightSnapshot.objects.get(agreement=agreement, kind="trust", as_of=TODAY).data
+    assert len(today["pairs"]) > 100 and today["trend"][-1]["date"] == TODAY.isoformat()
+
+
+def test_warnings_come_from_the_newest_date_only(demo: str) -> None:
+    rules = EarlyWarning.objects.exclude(rule="")
+    assert rules.exists()
+    assert set(rules.values_list("raised_on", flat=True)) == {TODAY}
+    for agreement in Agreement.objects.all():
+        snapshot = InsightSnapshot.objects.get(agreement=agreement, kind="warnings", as_of=TODAY)
+        listed = {w["warning"] for w in snapshot.data["warnings"]}
+        stored = rules.filter(agreement=agreement, status="open").values_list("uuid", flat=True)
+        assert listed == {str(u) for u in stored}
+
+
+def test_nothing_confidential_of_the_story_is_in_any_snapshot(demo: str) -> None:
+    hidden = Interaction.objects.exclude(confidentiality="shared")
+    assert hidden.count() >= 10
+    text = all_json(InsightSnapshot.objects.all())
+    for interaction in hidden:
+        assert str(interaction.uuid) not in text
+        assert interaction.summary[:60] not in text
+    for note in PersonNote.objects.all():
+        assert note.text[:60] not in text
