@@ -90,7 +90,7 @@ def test_overview_shows_warnings_evidence_and_what_changed_since_last_visit(worl
     first = client.get(url)
     html = first.content.decode()
     assert "Permit overdue" in html and "Permit due 5 days ago" in html
-    assert "Nothing new since your last visit." in html
+    assert "Your first visit" in html
     assert "Not computed yet." in html  # maturity criteria, trust index, rule warnings
     ps.commitment_change_status(
         actor=world.owner, commitment=data.commitment_y, status="in_progress"

@@ -37,6 +37,7 @@ def overview(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     today = timezone.localdate()
     stages = list(MaturityStage)
     reached = stages.index(MaturityStage(agreement.stage))
+    last_seen = _last_seen(request, agreement.uuid)
     context = cockpit_context(
         request,
         agreement,
@@ -44,9 +45,8 @@ def overview(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         "overview",
         counts=selectors.agreement_counts(request.user, agreement, today),
         warnings=selectors.open_warnings(request.user, agreement),
-        changes=selectors.changes_since(
-            request.user, agreement, _last_seen(request, agreement.uuid)
-        ),
+        changes=selectors.changes_since(request.user, agreement, last_seen),
+        first_visit=last_seen is None,
         milestones=selectors.upcoming_milestones(request.user, agreement),
         objectives=selectors.strategic_objectives(request.user, agreement),
         stage_path=[(stage, i <= reached, i == reached) for i, stage in enumerate(stages)],
