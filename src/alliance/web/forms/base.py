@@ -79,6 +79,11 @@ class ServiceForm(forms.ModelForm):
     def limit_choices(self) -> None:
         """Limit related-object choices to the agreement (override per form)."""
 
+    def default(self, name: str, value: Any) -> None:
+        """Start a new object's field at ``value`` unless the form already has one."""
+        if self.initial.get(name) in (None, ""):
+            self.initial[name] = value
+
     def limit(self, name: str, queryset: QuerySet) -> None:
         if name in self.fields:
             self.fields[name].queryset = queryset

@@ -63,9 +63,9 @@ class InteractionForm(ServiceForm):
             widget=forms.CheckboxSelectMultiple,
         )
         if not self.instance.pk:
-            self.initial.setdefault("kind", InteractionKind.MEETING)
-            self.initial.setdefault("occurred_on", timezone.localdate())
-            self.initial.setdefault("confidentiality", Confidentiality.SHARED)
+            self.default("kind", InteractionKind.MEETING)
+            self.default("occurred_on", timezone.localdate())
+            self.default("confidentiality", Confidentiality.SHARED)
 
 
 class FollowUpForm(forms.Form):
@@ -112,7 +112,7 @@ class PersonNoteForm(ServiceForm):
     def limit_choices(self) -> None:
         self.limit("person", people_of(self.agreement))
         if not self.instance.pk:
-            self.initial.setdefault("confidentiality", Confidentiality.INTERNAL)
+            self.initial["confidentiality"] = Confidentiality.INTERNAL  # notes start internal
 
 
 class TopicForm(ServiceForm):
@@ -141,7 +141,7 @@ class ExpectationForm(ServiceForm):
             self.fields["topic"].disabled = True
             self.fields["party"].disabled = True
         else:
-            self.initial.setdefault("recorded_on", timezone.localdate())
+            self.default("recorded_on", timezone.localdate())
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
@@ -192,7 +192,7 @@ class TrustResponseForm(ServiceForm):
             for name in ("pulse", "respondent"):
                 self.fields[name].disabled = True
         else:
-            self.initial.setdefault("submitted_on", timezone.localdate())
+            self.default("submitted_on", timezone.localdate())
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()

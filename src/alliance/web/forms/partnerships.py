@@ -179,7 +179,7 @@ class CommitmentForm(ServiceForm):
         others = Commitment.objects.filter(agreement=self.agreement).order_by("due_on")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-            self.initial.setdefault("depends_on", list(self.instance.depends_on.all()))
+            self.default("depends_on", list(self.instance.depends_on.all()))
         self.limit("depends_on", others)
         self.fields["due_on"].required = False
         self.fields["due_on"].help_text = _("Leave empty when counted from a trigger.")

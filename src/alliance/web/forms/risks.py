@@ -76,7 +76,7 @@ class IndicatorObservationForm(ServiceForm):
         if self.instance.pk:
             self.fields["indicator"].disabled = True
         else:
-            self.initial.setdefault("observed_on", timezone.localdate())
+            self.default("observed_on", timezone.localdate())
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -105,4 +105,4 @@ class EarlyWarningForm(ServiceForm):
     def limit_choices(self) -> None:
         self.limit("commitment", Commitment.objects.filter(agreement=self.agreement))
         if not self.instance.pk:
-            self.initial.setdefault("raised_on", timezone.localdate())
+            self.default("raised_on", timezone.localdate())

@@ -318,3 +318,15 @@ def test_those_who_may_not_create_get_404(world, data, actor):
     assert client.get(reverse("agreement_create")).status_code == 404
     url = reverse("interaction_quick_log", args=[world.agreement.uuid])
     assert client.post(url, {}).status_code == 404
+
+
+def test_new_forms_start_from_sensible_defaults(world, data):
+    client = _client(world.counsellor)
+    a = world.agreement.uuid
+    today = timezone.localdate()
+    response_form = client.get(reverse("entity_create", args=[a, "responses"])).context["form"]
+    assert response_form.initial["submitted_on"] == today
+    note_form = client.get(reverse("entity_create", args=[a, "notes"])).context["form"]
+    assert note_form.initial["confidentiality"] == "internal"
+    interaction = client.get(reverse("entity_create", args=[a, "interactions"])).context["form"]
+    assert (interaction.initial["kind"], interaction.initial["occurred_on"]) == ("meeting", today)
