@@ -67,6 +67,20 @@
         }
       });
     });
+    // "Restricted to" only matters for a restricted item: show it then.
+    root.querySelectorAll("form").forEach(function (form) {
+      var radios = form.querySelectorAll('input[name="confidentiality"]');
+      var users = form.querySelector("#id_restricted_to");
+      if (!radios.length || !users || form.dataset.confidentiality) return;
+      form.dataset.confidentiality = "1";
+      var box = users.closest(".field");
+      var sync = function () {
+        var chosen = form.querySelector('input[name="confidentiality"]:checked');
+        box.hidden = !(chosen && chosen.value === "restricted");
+      };
+      radios.forEach(function (radio) { radio.addEventListener("change", sync); });
+      sync();
+    });
     renderPlots(root);
   }
 
