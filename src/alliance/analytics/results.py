@@ -24,6 +24,7 @@ from alliance.insights.early_warnings import EarlyWarning
 from alliance.insights.evidence import Contribution, Evidence
 from alliance.insights.maturity import Criterion, MaturityResult
 from alliance.insights.network import NetworkResult
+from alliance.insights.parameters import SCHEDULE
 from alliance.insights.salience import SalienceAssessment
 from alliance.insights.schedule import ScheduleResult
 from alliance.insights.trust import AgreementTrust, PairTrust
@@ -323,7 +324,9 @@ def _perception(p: PairTrust, answers: Counter) -> dict:
 # --------------------------------------------------------------------------
 
 
-def alignment(result: AlignmentResult, widening: Iterable[Widening], inputs: AgreementInputs):
+def alignment(
+    result: AlignmentResult, widening: Iterable[Widening], inputs: AgreementInputs
+) -> dict:
     """The ``alignment`` snapshot."""
     names = inputs.names
     score = result.score
@@ -481,8 +484,6 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
             parties=[],
         )
         return data
-    from alliance.insights.parameters import SCHEDULE
-
     open_tasks = [t for t in result.tasks if t.status not in FIXED_STATUSES]
     dated = [t for t in open_tasks if t.probability_on_time is not None]
     at_risk = [t for t in dated if t.probability_on_time < SCHEDULE.at_risk_probability]

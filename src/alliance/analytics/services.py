@@ -388,7 +388,7 @@ def _days(value: float) -> int:
     return round(abs(value))
 
 
-def _title_overdue(w: rules.EarlyWarning, names: Any) -> str:
+def _title_overdue(w: rules.EarlyWarning, names: Names) -> str:
     c = names.commitment(w.subject)
     return _("%(commitment)s is %(days)d working days overdue") % {
         "commitment": c["title"],
@@ -396,7 +396,7 @@ def _title_overdue(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-def _title_trust(w: rules.EarlyWarning, names: Any) -> str:
+def _title_trust(w: rules.EarlyWarning, names: Names) -> str:
     a, b = (names.party(u)["name"] for u in w.subject.split("->"))
     return _("%(truster)s's trust in %(trustee)s fell %(points)d points in %(days)d days") % {
         "truster": a,
@@ -406,7 +406,7 @@ def _title_trust(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-def _title_widening(w: rules.EarlyWarning, names: Any) -> str:
+def _title_widening(w: rules.EarlyWarning, names: Names) -> str:
     topic, a, b = w.subject.split("|")
     return _("%(party)s and %(other)s drift apart on %(topic)s") % {
         "party": names.party(a)["name"],
@@ -415,7 +415,7 @@ def _title_widening(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-def _title_not_met(w: rules.EarlyWarning, names: Any) -> str:
+def _title_not_met(w: rules.EarlyWarning, names: Names) -> str:
     party = names.party(w.subject)["name"]
     if w.value == float("inf"):
         return _("%(party)s (key party) has never been met") % {"party": party}
@@ -425,14 +425,14 @@ def _title_not_met(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-def _title_schedule(w: rules.EarlyWarning, names: Any) -> str:
+def _title_schedule(w: rules.EarlyWarning, names: Names) -> str:
     return _("%(commitment)s: P80 finish %(days)d working days past the due date") % {
         "commitment": names.commitment(w.subject)["title"],
         "days": _days(w.value),
     }
 
 
-def _title_regulatory(w: rules.EarlyWarning, names: Any) -> str:
+def _title_regulatory(w: rules.EarlyWarning, names: Names) -> str:
     name = names.requirements.get(w.subject, {"name": w.subject})["name"]
     if w.value < 0:
         return _("%(requirement)s: regulatory deadline passed %(days)d working days ago") % {
@@ -445,7 +445,7 @@ def _title_regulatory(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-def _title_grievance(w: rules.EarlyWarning, names: Any) -> str:
+def _title_grievance(w: rules.EarlyWarning, names: Names) -> str:
     name = names.grievances.get(w.subject, {"name": w.subject})["name"]
     return _("Grievance %(grievance)s: response %(days)d working days overdue") % {
         "grievance": name,
@@ -453,7 +453,7 @@ def _title_grievance(w: rules.EarlyWarning, names: Any) -> str:
     }
 
 
-_TITLES: dict[str, Callable[[rules.EarlyWarning, Any], str]] = {
+_TITLES: dict[str, Callable[[rules.EarlyWarning, Names], str]] = {
     "overdue_commitment": _title_overdue,
     "trust_falling": _title_trust,
     "alignment_widening": _title_widening,
