@@ -3,7 +3,8 @@
 Everything here is plain: it takes the engine's result dataclasses and the
 :class:`~alliance.analytics.selectors.Names` of the agreement, and returns dicts of JSON
 types. References to database objects carry both their UUID and their name or title; the
-engine's English labels get names instead of UUIDs. Pulse answers are merged per pulse round
+engine's English labels get names instead of UUIDs, and the labels written here are translated
+(site language at compute time). Pulse answers are merged per pulse round
 and pair of parties, and a pair's perception figures are withheld below
 :data:`MIN_RESPONDENTS` answers (discretion: see ``selectors``).
 """
@@ -17,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alliance.analytics.selectors import AgreementInputs, Names
 from alliance.insights.alignment import AlignmentResult, Widening
@@ -159,7 +161,12 @@ def merge_pulses(ev: Evidence, inputs: AgreementInputs) -> Evidence:
         title = _pulse_titles(inputs.names)[pulse]
         kept.append(
             Contribution(
-                label=f"{title}: {len(items)} answers of {truster} about {trustee}",
+                label=ngettext(
+                    "%(pulse)s: %(n)d answer of %(truster)s about %(trustee)s",
+                    "%(pulse)s: %(n)d answers of %(truster)s about %(trustee)s",
+                    len(items),
+                )
+                % {"pulse": title, "n": len(items), "truster": truster, "trustee": trustee},
                 contribution=sum(c.contribution for c in items),
                 event_id=key,
                 event_kind="pulse",
@@ -490,7 +497,8 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
     share = 100.0 * (1 - len(at_risk) / len(dated)) if dated else None
     lines = [
         _line(
-            f"{t.label}: {100 * t.probability_on_time:.0f} % chance of meeting its due date",
+            _("%(commitment)s: %(chance).0f %% chance of meeting its due date")
+            % {"commitment": t.label, "chance": 100 * t.probability_on_time},
             -100.0 / len(dated),
             "schedule",
             t.id,

@@ -191,7 +191,7 @@ def test_a_single_pulse_answer_is_never_shown_as_such(world):
     (line,) = [c for c in pair["evidence"]["contributions"] if c["event_kind"] == "pulse"]
     assert (
         line["pulse"]["title"] == "Pulse 1"
-        and "1 answers of Lender Y about Ministry X" in (line["label"])
+        and "1 answer of Lender Y about Ministry X" in (line["label"])
     )
 
 
