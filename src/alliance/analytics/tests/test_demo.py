@@ -1,7 +1,9 @@
 """The demo scenario's insights: computed from the database by ``demo_load`` and stored as
 dated snapshots, with the story's arc in them.
 
-The scenario is loaded once for the module inside a transaction rolled back at the end.
+Loading the scenario is the cost here, so it happens once, inside a transaction rolled back at
+the end, and one test checks every aspect (several tests would be spread over the test
+workers, each loading the scenario again).
 """
 
 from __future__ import annotations
@@ -37,8 +39,16 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         transaction.set_rollback(True)
 
 
-def test_each_agreement_has_every_kind_today_and_a_quarterly_history(demo: str) -> None:
+def test_the_demo_insights_are_computed_from_the_database_and_tell_the_story(demo: str) -> None:
     assert "Insights computed at" in demo
+    _every_kind_today_and_a_quarterly_history()
+    _the_stage_is_the_one_maturity_computed()
+    _the_main_agreement_recovers_in_year_two()
+    _warnings_come_from_the_newest_date_only()
+    _nothing_confidential_of_the_story_is_in_any_snapshot()
+
+
+def _every_kind_today_and_a_quarterly_history() -> None:
     agreements = list(Agreement.objects.all())
     assert len(agreements) == 3
     for agreement in agreements:
@@ -50,14 +60,14 @@ def test_each_agreement_has_every_kind_today_and_a_quarterly_history(demo: str) 
         assert all(d.month in (3, 6, 9, 12) for d in dates[:-1])
 
 
-def test_the_stage_is_the_one_maturity_computed(demo: str) -> None:
+def _the_stage_is_the_one_maturity_computed() -> None:
     for agreement in Agreement.objects.all():
         maturity = InsightSnapshot.objects.get(agreement=agreement, kind="maturity", as_of=TODAY)
         assert agreement.stage == maturity.data["stage"], agreement.reference
         assert maturity.data["missing"], "the demo agreements are not alliances yet"
 
 
-def test_the_main_agreement_recovers_in_year_two(demo: str) -> None:
+def _the_main_agreement_recovers_in_year_two() -> None:
     agreement = Agreement.objects.get(reference=MAIN)
     trend = {s.as_of: s.data["index"] for s in snapshot_history(agreement, "trust")}
     year_one = [index for day, index in trend.items() if day < YEAR_TWO_STARTS]
@@ -68,7 +78,7 @@ def test_the_main_agreement_recovers_in_year_two(demo: str) -> None:
     assert len(today["pairs"]) > 100 and today["trend"][-1]["date"] == TODAY.isoformat()
 
 
-def test_warnings_come_from_the_newest_date_only(demo: str) -> None:
+def _warnings_come_from_the_newest_date_only() -> None:
     rules = EarlyWarning.objects.exclude(rule="")
     assert rules.exists()
     assert set(rules.values_list("raised_on", flat=True)) == {TODAY}
@@ -79,7 +89,7 @@ def test_warnings_come_from_the_newest_date_only(demo: str) -> None:
         assert listed == {str(u) for u in stored}
 
 
-def test_nothing_confidential_of_the_story_is_in_any_snapshot(demo: str) -> None:
+def _nothing_confidential_of_the_story_is_in_any_snapshot() -> None:
     hidden = Interaction.objects.exclude(confidentiality="shared")
     assert hidden.count() >= 10
     text = all_json(InsightSnapshot.objects.all())
