@@ -48,7 +48,7 @@ def trust_trend_figure(data: dict[str, Any]) -> dict[str, Any] | None:
         "data": [band, line],
         "layout": {
             "title": {"text": _("Trust index over time"), "x": 0, "xanchor": "left"},
-            "xaxis": {"title": {"text": _("Date")}},
+            "xaxis": {"title": {"text": _("Date")}, "type": "date"},
             "yaxis": {"title": {"text": _("Index (0–100)")}},
             "legend": {"orientation": "h", "x": 0, "y": -0.25},
         },

@@ -1,5 +1,6 @@
 """Where the cockpit reads the insights engine's results: stored snapshots
-(``alliance.analytics``' ``InsightSnapshot``), never a computation per request.
+(``alliance.analytics``' ``InsightSnapshot``), never a computation per request. The caller
+has already checked that the user sees the agreement (snapshots are for every member).
 
 Each kind has one partial, ``web/insights/<kind>.html``, that receives the snapshot's ``data``
 (shapes documented on the model). Without a snapshot a panel says "not computed yet": a panel
@@ -15,6 +16,8 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from alliance.analytics.selectors import latest_snapshots_for
 
 # Every insight panel of the cockpit: kind -> title.
 PANELS: dict[str, Any] = {
@@ -44,21 +47,16 @@ class Panel:
 
 
 def _selector() -> Any:
-    """``latest_snapshots_for`` of the analytics app, or None where it is not installed."""
-    try:
-        from alliance.analytics.selectors import latest_snapshots_for
-    except (ImportError, RuntimeError):  # pragma: no cover - analytics ships with Alliance
-        return None
+    """The analytics app's reader of the newest snapshots (a seam the tests replace)."""
     return latest_snapshots_for
 
 
 def latest_snapshots(agreement: Any, kinds: Iterable[str]) -> dict[str, Any]:
     """The newest snapshot of each kind for ``agreement`` (one query)."""
     kinds = list(kinds)
-    select = _selector()
-    if select is None or not kinds:
+    if not kinds:
         return {}
-    return select([agreement], kinds).get(agreement.pk, {})
+    return _selector()([agreement], kinds).get(agreement.pk, {})
 
 
 def panels(agreement: Any, *kinds: str) -> dict[str, Panel]:
@@ -101,10 +99,9 @@ class TrustSummary:
 
 def portfolio_trust(agreements: Sequence[Any]) -> dict[int, TrustSummary]:
     """Trust figures of many agreements in one query, reading only the keys the column uses."""
-    select = _selector()
-    if select is None or not agreements:
+    if not agreements:
         return {}
-    found = select(list(agreements), ["trust"], keys=("index", "low", "high", "trend"))
+    found = _selector()(list(agreements), ["trust"], keys=("index", "low", "high", "trend"))
     summaries = {}
     for pk, kinds in found.items():
         data = kinds.get("trust")
@@ -133,10 +130,9 @@ class PartyTrust:
 def party_trust(agreements: Sequence[Any], party: Any) -> list[PartyTrust]:
     """Trust both ways for one party in each agreement that has a trust snapshot (one query,
     reading only the per-party part of the snapshots)."""
-    select = _selector()
-    if select is None or not agreements:
+    if not agreements:
         return []
-    found = select(list(agreements), ["trust"], keys=("parties",))
+    found = _selector()(list(agreements), ["trust"], keys=("parties",))
     rows = []
     for agreement in agreements:
         data = found.get(agreement.pk, {}).get("trust")

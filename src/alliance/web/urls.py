@@ -25,6 +25,7 @@ urlpatterns = [
     path(A + "grievances/", work.grievances, name="agreement_grievances"),
     # Drill-downs and actions.
     path(A + "edit/", edit.agreement_edit, name="agreement_edit"),
+    path(A + "recompute/", cockpit.recompute, name="agreement_recompute"),
     path(A + "delete/", edit.agreement_delete, name="agreement_delete"),
     path(A + "before-you-meet/", parties.before_you_meet, name="before_you_meet"),
     path(

@@ -7,12 +7,13 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from alliance.testing import PASSWORD
 from alliance.web.tests.data import INTERNAL_TEXT, add_cockpit_data
@@ -213,3 +214,53 @@ def test_tabs_load_as_partials_and_keep_their_own_url(page, live_server, cockpit
     page.go_back()
     page.wait_for_url(live_server.url + reverse("agreement", args=[w.agreement.uuid]))
     page.locator(".kpis").wait_for()
+
+
+def test_delivering_late_moves_the_trust_figure_and_its_why(page, live_server, cockpit):
+    from alliance.analytics.services import insights_recompute
+    from alliance.partnerships import services as ps
+
+    w = cockpit
+    today = timezone.localdate()
+    office = ps.commitment_create(
+        actor=w.owner,
+        agreement=w.agreement,
+        owed_by=w.party_x,
+        owed_to=[w.party_y],
+        title="Open the site office",
+        category="technical",
+        start_on=today - timedelta(days=80),
+        due_on=today - timedelta(days=40),
+        duration_optimistic=10,
+        duration_likely=20,
+        duration_pessimistic=30,
+        created_at=timezone.now() - timedelta(days=90),
+    )
+    insights_recompute(actor=None, agreement=w.agreement)
+    trust_url = live_server.url + reverse("agreement_trust", args=[w.agreement.uuid])
+    cell = f'table.trust-index a[href*="truster={w.party_y.uuid}&trustee={w.party_x.uuid}"]'
+
+    log_in(page, live_server, w.rep_x)  # the owing party's representative delivers
+    page.goto(trust_url)
+    before = page.locator(cell).locator(".cell-value").inner_text()
+    page.goto(live_server.url + reverse("commitment", args=[w.agreement.uuid, office.uuid]))
+    page.select_option("#id_status", "delivered")
+    page.fill("#id_on", (today - timedelta(days=30)).isoformat())
+    page.fill("#id_evidence", "Lease signed and keys handed over")
+    page.get_by_role("button", name="Change status").click()
+    page.locator(".messages", has_text="Status changed").wait_for()
+
+    page.context.clear_cookies()
+    log_in(page, live_server, w.counsellor)
+    page.goto(live_server.url + reverse("agreement", args=[w.agreement.uuid]))
+    page.get_by_role("button", name="Recompute the insights now").click()
+    page.locator(".messages", has_text="recomputed").wait_for()
+    page.goto(trust_url)
+    after = page.locator(cell).locator(".cell-value").inner_text()
+    assert after != before
+    page.locator(cell).click()
+    why = page.locator("#why .why")
+    why.wait_for()
+    assert "Open the site office delivered" in why.inner_text()
+    assert "late" in why.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "trust-why.png"), full_page=True)

@@ -231,3 +231,42 @@ def test_party_page_shows_trust_both_ways_per_agreement(world, data, monkeypatch
     assert (row.trusted_by_others, row.trusts_others) == (57.4, 66.2)
     html = response.content.decode()
     assert ">57<" in html and ">66<" in html
+
+
+def test_real_snapshots_render_on_every_page_for_every_actor(world, data):
+    """The engine's actual output (not a hand-made sample) on every route a member may open,
+    and still no internal text for those outside the team."""
+    from alliance.analytics.services import insights_recompute
+    from alliance.web.tests.data import INTERNAL_TEXT, RESTRICTED_TEXT
+    from alliance.web.tests.routes import agreement_routes
+
+    stored = insights_recompute(actor=None, agreement=world.agreement)
+    assert {"trust", "schedule", "maturity", "warnings"} <= set(stored)
+    routes = agreement_routes(world, data)
+    for actor in ("owner", "rep_x", "viewer"):
+        client = Client()
+        client.force_login(getattr(world, actor))
+        for route in routes:
+            if actor not in route.allowed:
+                continue
+            response = client.get(route.url)
+            assert response.status_code == 200, (actor, route.name)
+            if actor != "owner":
+                html = response.content.decode()
+                assert INTERNAL_TEXT not in html, (actor, route.name)
+                assert RESTRICTED_TEXT not in html, (actor, route.name)
+        overview = client.get(reverse("agreement", args=[world.agreement.uuid]))
+        assert "Not computed yet." not in overview.content.decode(), actor
+
+
+def test_recompute_now_is_for_the_team(world, data):
+    url = reverse("agreement_recompute", args=[world.agreement.uuid])
+    rep = Client()
+    rep.force_login(world.rep_x)
+    assert rep.post(url).status_code == 404
+    owner = Client()
+    owner.force_login(world.owner)
+    assert owner.get(url).status_code == 405
+    response = owner.post(url)
+    assert response.status_code == 302
+    assert insights.panels(world.agreement, "trust")["trust"].computed

@@ -8,17 +8,27 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from alliance.accounts import policy
+from alliance.analytics.services import insights_recompute
 from alliance.engagement.models import Topic
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Party
 from alliance.web import insight_figures, insights, selectors
-from alliance.web.views.common import agreement_for, cockpit_context, render_page
+from alliance.web.views.common import (
+    agreement_for,
+    cockpit_context,
+    render_page,
+    report_refusal,
+)
 
 TAB_PARTIAL = "tab"
 
@@ -157,8 +167,8 @@ def trust_why(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
 def _trust_trend_plot(averages: dict) -> dict | None:
     """Plotly figure: how the other parties rate each party, round after round (the mean of
     the directed pairs' means; the pairs themselves are in the table under the chart)."""
-    if not averages["seen_by_others"]:
-        return None
+    if len(averages["pulses"]) < 2 or not averages["seen_by_others"]:
+        return None  # one round is a point, not a trend: the tables say it
     traces = [
         {
             "type": "scatter",
@@ -171,9 +181,26 @@ def _trust_trend_plot(averages: dict) -> dict | None:
     ]
     layout = {
         "title": {"text": _("How the other parties rate each party"), "x": 0, "xanchor": "left"},
-        "xaxis": {"title": {"text": _("Pulse closing date")}},
+        "xaxis": {"title": {"text": _("Pulse closing date")}, "type": "date"},
         "yaxis": {"title": {"text": _("Mean score (1–7 Likert)")}, "range": [1, 7]},
         "legend": {"title": {"text": _("Party rated")}},
         "height": 420,
     }
     return {"data": traces, "layout": layout}
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    """Recompute the agreement's insights now (the team's button when no task worker runs);
+    the figures are still stored as snapshots, pages keep reading those."""
+    agreement, access = agreement_for(request, agreement_id)
+    if not access.is_team:
+        raise Http404
+    try:
+        insights_recompute(actor=request.user, agreement=agreement)
+    except PermissionDenied as exc:
+        report_refusal(request, exc)
+    else:
+        messages.success(request, _("The insights are recomputed from today's data."))
+    return redirect("agreement", agreement.uuid)

@@ -19,7 +19,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
-from alliance.partnerships.models import Agreement
+from alliance.analytics.tasks import enqueue_recompute
+from alliance.partnerships.models import Agreement, Party
 from alliance.web.access import Access, access_for
 
 
@@ -117,3 +118,16 @@ def _field_label(form: forms.Form | None, field: str) -> str:
         return str(model._meta.get_field(field).verbose_name).capitalize()  # type: ignore[union-attr]
     except Exception:
         return field.replace("_", " ").capitalize()
+
+
+def insights_outdated(changed: Any) -> None:
+    """A write changed the data behind the insights: queue the recomputation of the
+    agreement(s) concerned (after the commit; a party concerns every agreement it is in)."""
+    if isinstance(changed, Agreement):
+        agreements = [changed]
+    elif isinstance(changed, Party):
+        agreements = list(Agreement.objects.filter(participations__party=changed))
+    else:
+        return
+    for agreement in agreements:
+        enqueue_recompute(agreement)

@@ -23,7 +23,12 @@ from alliance.accounts import policy
 from alliance.partnerships.models import Agreement, Commitment, Party
 from alliance.web.access import Access
 from alliance.web.entities import AGREEMENT, AGREEMENT_ENTITIES, PARTY, PARTY_ENTITIES, Entity
-from alliance.web.views.common import agreement_for, render_page, report_refusal
+from alliance.web.views.common import (
+    agreement_for,
+    insights_outdated,
+    render_page,
+    report_refusal,
+)
 
 FORM_TEMPLATE = "web/forms/entity_form.html"
 DELETE_TEMPLATE = "web/forms/entity_delete.html"
@@ -105,6 +110,7 @@ def _form_page(
             report_refusal(request, exc, form)
         else:
             messages.success(request, _("Saved: %(obj)s") % {"obj": saved})
+            insights_outdated(parent if parent is not None else saved)
             return redirect(_after(spec, saved, parent))
     verbose = spec.model._meta.verbose_name
     title = (
@@ -135,8 +141,16 @@ def _blank(spec: Entity, parent: Any) -> Model:
 
 
 def _delete_page(
-    request: HttpRequest, spec: Entity, obj: Model, *, cancel: str, done: str
+    request: HttpRequest,
+    spec: Entity,
+    obj: Model,
+    *,
+    cancel: str,
+    done: str,
+    concerns: Any = None,
 ) -> HttpResponse:
+    """Confirm, then delete through the service; ``concerns`` is the agreement or party
+    whose insights the deletion changes."""
     if request.method == "POST":
         try:
             spec.delete(request.user, obj)
@@ -144,6 +158,7 @@ def _delete_page(
             report_refusal(request, exc)
         else:
             messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
+            insights_outdated(concerns)
             return redirect(done)
     context = {"obj": obj, "what": spec.model._meta.verbose_name, "cancel_url": cancel}
     return render_page(request, DELETE_TEMPLATE, context)
@@ -184,7 +199,9 @@ def agreement_entity_delete(
     agreement, access = agreement_for(request, agreement_id)
     obj = _agreement_object(request, spec, agreement, access, obj_id)
     back = reverse(spec.back, args=[agreement.uuid])
-    return _delete_page(request, spec, obj, cancel=_after(spec, obj, agreement), done=back)
+    return _delete_page(
+        request, spec, obj, cancel=_after(spec, obj, agreement), done=back, concerns=agreement
+    )
 
 
 # ----- agreements themselves -----
@@ -251,7 +268,9 @@ def party_edit(request: HttpRequest, party_id: UUID) -> HttpResponse:
 def party_delete(request: HttpRequest, party_id: UUID) -> HttpResponse:
     party = _party(request, party_id, change=True)
     back = reverse("party", args=[party.uuid])
-    return _delete_page(request, PARTY, party, cancel=back, done=reverse("portfolio"))
+    return _delete_page(
+        request, PARTY, party, cancel=back, done=reverse("portfolio"), concerns=party
+    )
 
 
 @login_required
@@ -288,4 +307,4 @@ def party_entity_delete(
     party = _party(request, party_id, change=False)
     obj = _party_object(request, spec, party, obj_id)
     back = reverse("party", args=[party.uuid])
-    return _delete_page(request, spec, obj, cancel=back, done=back)
+    return _delete_page(request, spec, obj, cancel=back, done=back, concerns=party)

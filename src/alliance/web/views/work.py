@@ -32,6 +32,7 @@ from alliance.web.forms.partnerships import BulkStatusForm, CommitmentStatusForm
 from alliance.web.views.common import (
     agreement_for,
     cockpit_context,
+    insights_outdated,
     is_partial,
     render_page,
     report_refusal,
@@ -114,6 +115,7 @@ def commitments_bulk_status(request: HttpRequest, agreement_id: UUID) -> HttpRes
     except _Rollback:
         messages.error(request, _("Nothing was changed: fix the commitments named above."))
     else:
+        insights_outdated(agreement)
         messages.success(
             request,
             ngettext(
@@ -197,6 +199,7 @@ def commitment_detail(
                     request,
                     _("Status changed to “%(s)s”.") % {"s": commitment.get_status_display()},
                 )
+                insights_outdated(agreement)
                 return redirect(request.path)
     context = cockpit_context(
         request,
@@ -278,6 +281,7 @@ def interaction_quick_log(request: HttpRequest, agreement_id: UUID) -> HttpRespo
         except (ValidationError, PermissionDenied) as exc:
             report_refusal(request, exc, form)
         else:
+            insights_outdated(agreement)
             messages.success(
                 request,
                 ngettext(
@@ -354,7 +358,7 @@ def _indicator_plot(series: selectors.IndicatorSeries) -> dict:
                 "x": 0,
                 "xanchor": "left",
             },
-            "xaxis": {"title": {"text": _("Date")}},
+            "xaxis": {"title": {"text": _("Date")}, "type": "date"},
             "yaxis": {"title": {"text": indicator.unit}, "rangemode": "tozero"},
             "legend": {"orientation": "h", "x": 0, "y": -0.3},
             "margin": {"l": 60, "r": 20, "t": 40, "b": 90},
@@ -397,6 +401,7 @@ def grievance_respond(request: HttpRequest, agreement_id: UUID, grievance_id: UU
             report_refusal(request, exc, form)
         else:
             messages.success(request, _("Answer recorded for %(ref)s.") % {"ref": grievance})
+            insights_outdated(agreement)
             return redirect("agreement_grievances", agreement.uuid)
     context = cockpit_context(
         request, agreement, access, "grievances", grievance=grievance, form=form
