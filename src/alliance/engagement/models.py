@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core.encryption import EncryptedTextField
 from alliance.core.models import ConfidentialModel, PublicModel, Translatable
 from alliance.engagement import choices
 from alliance.partnerships.models import Agreement, Party, Person
@@ -67,7 +68,7 @@ class PersonNote(PublicModel, ConfidentialModel):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="notes", verbose_name=_("person")
     )
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
