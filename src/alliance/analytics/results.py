@@ -491,6 +491,8 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
             parties=[],
         )
         return data
+    if not result.tasks:
+        return schedule(None, inputs)
     open_tasks = [t for t in result.tasks if t.status not in FIXED_STATUSES]
     dated = [t for t in open_tasks if t.probability_on_time is not None]
     at_risk = [t for t in dated if t.probability_on_time < SCHEDULE.at_risk_probability]

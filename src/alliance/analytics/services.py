@@ -42,7 +42,6 @@ from alliance.core.models import Confidentiality
 from alliance.core.services import require_change
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
-from alliance.insights.evidence import Evidence
 from alliance.insights.maturity import assess_maturity
 from alliance.insights.network import network_analysis
 from alliance.insights.parameters import (
@@ -57,7 +56,7 @@ from alliance.insights.parameters import (
 )
 from alliance.insights.salience import assess_all
 from alliance.insights.schedule import ScheduleInputError, forecast_schedule
-from alliance.insights.trust import AgreementTrust, agreement_trust
+from alliance.insights.trust import agreement_trust
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.partnerships.services import agreement_update
@@ -141,7 +140,6 @@ class Computed:
     data: dict[str, dict] = field(default_factory=dict)
     duration_ms: dict[str, int] = field(default_factory=dict)
     warnings: tuple[rules.EarlyWarning, ...] = ()
-    rules_error: str = ""  # why the rules could not run, if they could not
     stage: str = MaturityStage.SIGNED
     inputs: AgreementInputs | None = None
 
@@ -164,7 +162,7 @@ def compute(inputs: AgreementInputs) -> Computed:
     out = Computed(inputs=inputs)
     data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
     with _Timer(out, SnapshotKind.TRUST):
-        trust = _trust(inputs)
+        trust = agreement_trust(data, as_of, TRUST, SALIENCE)
         out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
     with _Timer(out, SnapshotKind.ALIGNMENT):
         alignment = agreement_alignment(data, as_of, ALIGNMENT_USED, host)
@@ -182,13 +180,10 @@ def compute(inputs: AgreementInputs) -> Computed:
     with _Timer(out, SnapshotKind.SCHEDULE):
         forecast = _schedule(inputs, out)
     with _Timer(out, SnapshotKind.WARNINGS):
-        if _enough_parties(inputs):
-            out.warnings = rules.early_warnings(
-                data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
-                alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
-            )  # fmt: skip
-        else:
-            out.rules_error = _("The early-warning rules need at least two parties.")
+        out.warnings = rules.early_warnings(
+            data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
+            alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
+        )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
             data, as_of, MATURITY, salience=SALIENCE, trust=trust, alignment=alignment,
@@ -199,32 +194,7 @@ def compute(inputs: AgreementInputs) -> Computed:
     return out
 
 
-def _enough_parties(inputs: AgreementInputs) -> bool:
-    """Trust needs two parties. The engine's trust (and so its rules, which compare trust
-    over time) fails on an agreement with a single participant rather than returning no
-    figure, so such an agreement gets an empty trust result and no rule warnings."""
-    return len({p.party for p in inputs.data.participations}) >= 2
-
-
-def _trust(inputs: AgreementInputs) -> AgreementTrust:
-    if not _enough_parties(inputs):
-        return AgreementTrust(
-            agreement=inputs.data.id,
-            as_of=inputs.as_of,
-            index=None,
-            low=None,
-            high=None,
-            pairs=(),
-            evidence=Evidence(0.0, 0.0),
-        )
-    return agreement_trust(inputs.data, inputs.as_of, TRUST, SALIENCE)
-
-
 def _schedule(inputs: AgreementInputs, out: Computed) -> Any:
-    if not inputs.schedule.tasks:
-        # The engine needs at least one task (it raises ValueError on an empty input).
-        out.data[SnapshotKind.SCHEDULE] = results.schedule(None, inputs)
-        return None
     try:
         forecast = forecast_schedule(inputs.schedule, SCHEDULE)
     except ScheduleInputError as error:
@@ -288,7 +258,7 @@ def insights_recompute(
     if effects is None:
         effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
     titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
-    if effects and not computed.rules_error:
+    if effects:
         rows = _sync_warnings(
             actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
         )
@@ -297,7 +267,7 @@ def insights_recompute(
         rows = {w.key: w for w in EarlyWarning.objects.filter(agreement=agreement, key__in=keys)}
     with _Timer(computed, SnapshotKind.WARNINGS):
         computed.data[SnapshotKind.WARNINGS] = results.warnings(
-            computed.warnings, titles, rows, computed.inputs, computed.rules_error
+            computed.warnings, titles, rows, computed.inputs
         )
     snapshots = _store(agreement, as_of, computed)
     if effects and agreement.stage != computed.stage:

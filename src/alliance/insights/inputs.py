@@ -211,7 +211,8 @@ class PortfolioFrame:
 
     Parties are global (``party_*`` columns, indexed by the ``*_party`` / ``owed_by`` ... ints);
     one party may take part in several agreements. Dates are ``datetime64[D]`` with ``NaT`` for
-    "none". A commitment owed to several parties appears once per creditor. Interactions are a
+    "none". A commitment owed to several parties appears once per creditor (once with
+    ``cm_owed_to = -1`` when it is owed to no participant). Interactions are a
     participant table: one row per (interaction, party present), ``ix_event`` naming the
     interaction. Row order does not matter.
     """
@@ -341,12 +342,13 @@ class _FrameBuilder:
 
     def _commitments(self, g: int, a: AgreementData) -> None:
         for r, c in enumerate(a.commitments):
-            for creditor in c.owed_to:
+            # Owed to nobody among the participants: one row still, so it can be overdue.
+            for creditor in c.owed_to or (None,):
                 self.put(
                     cm_ag=g,
                     cm_ref=r,
                     cm_owed_by=self.pid(g, c.owed_by),
-                    cm_owed_to=self.pid(g, creditor),
+                    cm_owed_to=-1 if creditor is None else self.pid(g, creditor),
                     cm_due=c.due,
                     cm_delivered=c.delivered,
                     cm_excluded=c.status in EXCLUDED_STATUSES,

@@ -242,7 +242,22 @@ def forecast_schedule(
     iterations: int | None = None,
     seed: int | None = None,
 ) -> ScheduleResult:
-    """P50/P80/P95 finishes, P(on time), criticality, sensitivity and the delay cascade."""
+    """P50/P80/P95 finishes, P(on time), criticality, sensitivity and the delay cascade.
+
+    An input without any task (an agreement with no commitment yet) has nothing to forecast:
+    the result is empty rather than an error.
+    """
+    if not data.tasks:
+        return ScheduleResult(
+            as_of=data.as_of,
+            iterations=0,
+            seed=parameters.seed if seed is None else seed,
+            distribution=parameters.distribution,
+            tasks=(),
+            milestones=(),
+            cascade=(),
+            parties=(),
+        )
     sim = simulate(data, parameters, iterations=iterations, seed=seed)
     model, samples = sim.model, sim.samples
     quantiles, on_time = _task_quantiles(model, samples)

@@ -319,6 +319,8 @@ class Model:
 
     def __init__(self, data: ScheduleInput, parameters: ScheduleParameters):
         self.parameters, self.as_of = parameters, data.as_of
+        if not data.tasks:
+            raise ScheduleInputError("nothing to simulate: the input has no task")
         self.tasks = sorted(data.tasks, key=lambda task: task.id)
         self.index = {task.id: i for i, task in enumerate(self.tasks)}
         if len(self.index) != len(self.tasks):

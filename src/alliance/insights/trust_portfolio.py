@@ -141,12 +141,13 @@ class _Pairs:
         return cls(ag[i], party[i], party[j], best[i], best[j], keys[order], n)
 
     def lookup(self, ag: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Pair index of each (agreement, truster, trustee); -1 when not a participant pair."""
+        """Pair index of each (agreement, truster, trustee); -1 when not a participant pair
+        (a party index of -1, "nobody", is never one)."""
         if len(self.keys) == 0 or len(ag) == 0:
             return np.full(len(ag), -1, np.int64)
         key = (ag * self.n_parties + a) * self.n_parties + b
         pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-        return np.where(self.keys[pos] == key, pos, -1)
+        return np.where((self.keys[pos] == key) & (a >= 0) & (b >= 0), pos, -1)
 
     def reverse(self, pair: np.ndarray) -> np.ndarray:
         """Index of the opposite direction (B, A) of each pair (A, B)."""
@@ -479,8 +480,9 @@ def _pair_share(pairs: _Pairs, n_agreements: int) -> np.ndarray:
 def _agreement_rollup(pairs, share, index, index_var, frame, params):
     n = frame.n_agreements
     count = np.bincount(pairs.ag, minlength=n)
-    value = np.bincount(pairs.ag, share * index, minlength=n)
-    var = np.bincount(pairs.ag, share**2 * index_var, minlength=n)
+    # Float sums even with no pair at all (numpy returns integers for an empty input).
+    value = np.bincount(pairs.ag, share * index, minlength=n).astype(np.float64)
+    var = np.bincount(pairs.ag, share**2 * index_var, minlength=n).astype(np.float64)
     low, high = beta_interval(value / 100.0, var / 1e4, params.interval)
     empty = count == 0
     value, low, high = value.copy(), 100.0 * low, 100.0 * high

@@ -133,6 +133,23 @@ def test_keys_do_not_move_when_unrelated_records_are_added():
     assert keys == {w.subject: w.key for w in early_warnings(more, AS_OF)}
 
 
+def test_an_agreement_with_a_single_party_gets_its_warnings_and_no_trust_rule():
+    data = troubled()
+    alone = replace(
+        data,
+        parties=data.parties[1:2],
+        participations=data.participations[1:2],
+        commitments=(Commitment("c-own", "min", (), AS_OF - 60 * DAY),),
+        interactions=(),
+        pulses=(),
+        expectations=(),
+    )
+    found = by_rule(early_warnings(alone, AS_OF))
+    assert [w.subject for w in found["overdue_commitment"]] == ["c-own"]
+    assert "trust_falling" not in found
+    assert [w.subject for w in found["key_party_not_met"]] == ["min"]
+
+
 def test_portfolio_rows_match_the_per_agreement_warnings():
     data = troubled()
     frame = frame_from_agreements([data, data])

@@ -237,6 +237,15 @@ def test_inconsistent_input_is_refused(tasks, message):
         simulate(ScheduleInput(tasks, AS_OF), iterations=10)
 
 
+def test_an_input_without_tasks_forecasts_nothing_instead_of_failing():
+    empty = ScheduleInput((), AS_OF, milestone_dues={"financial close": AS_OF})
+    result = forecast_schedule(empty)
+    assert (result.tasks, result.milestones, result.cascade, result.parties) == ((), (), (), ())
+    assert result.as_of == AS_OF and result.iterations == 0
+    with pytest.raises(ScheduleInputError, match="no task"):
+        simulate(empty, iterations=10)
+
+
 def test_delay_cascade_shows_what_a_late_task_pushes_downstream():
     tasks = (
         task("permit", 5, 10, 40, due=AS_OF + timedelta(days=7), label="environmental permit"),

@@ -153,6 +153,15 @@ def test_beta_interval_matches_the_moments_and_stays_in_bounds():
     assert ((low >= 0) & (low < high) & (high <= 1)).all()
 
 
+def test_an_agreement_with_a_single_party_has_no_index_and_does_not_fail():
+    own = Commitment("c", "min", (), date(2025, 3, 3), date(2025, 3, 3), "delivered")
+    alone = AgreementData("solo", PARTIES[:1], KEY[:1], commitments=(own,))
+    result = agreement_trust(alone, AS_OF)
+    assert result.index is None and result.pairs == () and result.trend == ()
+    both = portfolio_trust(frame_from_agreements([alone, agreement()]), AS_OF)
+    assert np.isnan(both.agreement_index[0]) and not np.isnan(both.agreement_index[1])
+
+
 def test_portfolio_and_per_agreement_paths_agree():
     one = agreement(commitments=(on_time(1), missed(2)))
     two = agreement(follow_ups=(FollowUp("f", "bank", "min", date(2025, 1, 6), None),))
