@@ -252,7 +252,7 @@ def portfolio_frame(
         agreement_ids=tuple(f"ag{g}" for g in range(n)),
         host_country=("SN",) * n,
         party_ids=tuple(f"p{p}" for p in range(n * k)),
-        party_cycle=rng.choice([10.0, 20.0, 30.0, 60.0, 90.0], n * k),
+        party_cycle=rng.choice([7.0, 14.0, 21.0, 43.0, 64.0], n * k),  # working days
         party_calendar=rng.integers(0, len(calendars), n * k),
         party_local=rng.random(n * k) < 0.5,
         calendars=calendars,
@@ -321,8 +321,8 @@ def agreement_from_frame(frame: PortfolioFrame, g: int) -> AgreementData:
     f = frame
     pp = rows(f.pp_ag)
     parties = tuple(
-        Party(pid(p), decision_cycle_days=float(f.party_cycle[p]), is_local=bool(f.party_local[p]),
-              calendar=f.calendars[int(f.party_calendar[p])])
+        Party(pid(p), decision_cycle_working_days=float(f.party_cycle[p]),
+              is_local=bool(f.party_local[p]), calendar=f.calendars[int(f.party_calendar[p])])
         for p in f.pp_party[pp]
     )  # fmt: skip
     participations = tuple(

@@ -28,10 +28,10 @@ participations are taken as they are now (they are the structure, not events), a
 commitment's due date and estimates, and a requirement's alignment status (the database keeps
 no dated history of those).
 
-Two adapter conventions: a party's ``decision_cycle_days`` is stored in working days and the
-engine reads calendar days, so it is divided by ``TrustParameters.working_days_per_day``; a
-field office counts as local only when its parent party is local too (a foreign contractor's
-site office is still the foreign contractor).
+One adapter convention: a field office counts as local only when its parent party is local
+too (a foreign contractor's site office is still the foreign contractor). A party's
+``decision_cycle_days`` is stored in working days, as the engine reads it
+(``decision_cycle_working_days``).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from alliance.engagement.models import Interaction as InteractionRow
 from alliance.engagement.models import TrustResponse
 from alliance.insights import inputs as engine
 from alliance.insights.calendars import UnknownCalendarError, WorkingCalendar
-from alliance.insights.parameters import CALENDAR, TRUST
+from alliance.insights.parameters import CALENDAR
 from alliance.insights.schedule import PartyHistory, ScheduleInput, ScheduleTask
 from alliance.partnerships.choices import CommitmentStatus
 from alliance.partnerships.models import (
@@ -258,7 +258,7 @@ class _Reader:
                 country=row["party__country"],
                 is_local=row["party__country"] == host
                 and row["party__parent__country"] in (None, host),
-                decision_cycle_days=row["party__decision_cycle_days"] / TRUST.working_days_per_day,
+                decision_cycle_working_days=row["party__decision_cycle_days"],
                 calendar=calendars[row["party_id"]],
             )
             for row in participations

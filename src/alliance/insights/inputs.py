@@ -41,7 +41,9 @@ class Party:
     country: str = ""
     # None: decided by comparing ``country`` with the agreement's host country.
     is_local: bool | None = None
-    decision_cycle_days: float = 30.0
+    # Typical time from a request to a decision, in the party's own working days (as the
+    # domain's ``Party.decision_cycle_days`` stores it): no conversion anywhere.
+    decision_cycle_working_days: float = 20.0
     calendar: WorkingCalendar | None = None
 
 
@@ -222,7 +224,7 @@ class PortfolioFrame:
     host_country: tuple[str, ...] = ()
     # parties (global)
     party_ids: tuple[str, ...] = ()
-    party_cycle: np.ndarray = field(default_factory=_f)  # decision cycle, calendar days
+    party_cycle: np.ndarray = field(default_factory=_f)  # decision cycle, working days
     party_calendar: np.ndarray = field(default_factory=_i)  # index into ``calendars``
     party_local: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     calendars: tuple[WorkingCalendar, ...] = field(default_factory=lambda: (_default_calendar(),))
@@ -408,7 +410,7 @@ class _FrameBuilder:
             agreement_ids=tuple(a.id for a in agreements),
             host_country=tuple(a.host_country for a in agreements),
             party_ids=tuple(p.id for p in self.parties),
-            party_cycle=_f([p.decision_cycle_days for p in self.parties]),
+            party_cycle=_f([p.decision_cycle_working_days for p in self.parties]),
             party_calendar=party_calendar,
             party_local=np.asarray(self.party_local, dtype=bool),
             calendars=calendars,

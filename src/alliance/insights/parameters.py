@@ -177,10 +177,9 @@ class TrustParameters:
     weight_response: float = 0.15
     weight_engagement: float = 0.15
     weight_perception: float = 0.3
-    # Calendar days of a decision cycle are converted to working days at this rate.
-    working_days_per_day: float = 5.0 / 7.0
     # Lateness decay: score = exp(-late / tau), tau = this x the owing party's decision cycle
-    # in working days (a slow ministry is judged on its own clock), at least tau_min.
+    # (``Party.decision_cycle_working_days``, working days like every duration here: a slow
+    # ministry is judged on its own clock), at least tau_min.
     tau_per_cycle: float = 0.5
     tau_min_working_days: float = 3.0
     # An undelivered commitment counts as missed (score 0) once it is this many tau late.

@@ -158,8 +158,7 @@ class _Pairs:
 
 
 def _tau(frame: PortfolioFrame, party: np.ndarray, params: TrustParameters) -> np.ndarray:
-    cycle = frame.party_cycle[party] * params.working_days_per_day
-    return np.maximum(params.tau_per_cycle * cycle, params.tau_min_working_days)
+    return np.maximum(params.tau_per_cycle * frame.party_cycle[party], params.tau_min_working_days)
 
 
 def party_working_days(
@@ -224,9 +223,7 @@ def _response_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
     done_r = done[rows]
     end = np.where(done_r, answered[rows], as_of[rows])
     latency = np.maximum(party_working_days(frame, debtor, frame.fu_asked[rows], end), 0)
-    allowance = (
-        params.response_allowance_cycles * frame.party_cycle[debtor] * params.working_days_per_day
-    )
+    allowance = params.response_allowance_cycles * frame.party_cycle[debtor]
     excess = np.maximum(latency - allowance, 0.0)
     score = np.exp(-excess / _tau(frame, debtor, params))
     # Unanswered but still within the allowance: nothing to judge yet.
@@ -249,13 +246,13 @@ def expected_cadence(
     salience_pair: np.ndarray | float,
     params: TrustParameters = TRUST,
 ) -> np.ndarray:
-    """Expected working days between two parties' interactions.
+    """Expected working days between two parties' interactions (cycles in working days).
 
     The slower party's decision cycle sets the pace (nothing useful happens faster), and a pair
     of low salience may wait up to ``1 + cadence_low_salience_slack`` times longer.
     """
     cycle = np.maximum(np.asarray(cycle_a, float), np.asarray(cycle_b, float))
-    base = params.cadence_cycles * cycle * params.working_days_per_day
+    base = params.cadence_cycles * cycle
     stretch = 1.0 + params.cadence_low_salience_slack * (1.0 - np.asarray(salience_pair, float))
     return np.clip(base * stretch, params.cadence_min_working_days, params.cadence_max_working_days)
 

@@ -39,8 +39,8 @@ def test_parties_carry_their_rhythm(world):
     assert x.calendar.weekmask == "1111001"
     assert date(2026, 4, 4) in x.calendar.holidays  # Senegal's independence day
     assert not x.calendar.is_working_day(date(2026, 2, 4))  # blackout
-    # Stored in working days; the engine reads calendar days and converts back.
-    assert x.decision_cycle_days * 5 / 7 == pytest.approx(30)
+    # Stored in working days, read in working days: no conversion.
+    assert x.decision_cycle_working_days == 30
     assert x.is_local and not data.party(str(world.party_y.uuid)).is_local
 
 

@@ -33,7 +33,7 @@ DAY = timedelta(days=1)
 
 def troubled() -> AgreementData:
     """One agreement in which every rule has something to say."""
-    parties = (Party("bank"), Party("min", decision_cycle_days=20), Party("epc"))
+    parties = (Party("bank"), Party("min", decision_cycle_working_days=14), Party("epc"))
     good, bad = (
         dict.fromkeys(("ability", "integrity"), 7),
         dict.fromkeys(("ability", "integrity"), 1),

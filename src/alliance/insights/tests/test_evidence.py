@@ -38,7 +38,7 @@ def agreements(draw) -> AgreementData:
         Party(
             i,
             country=draw(st.sampled_from(["SN", "FR", "SA"])),
-            decision_cycle_days=draw(st.sampled_from([10, 30, 90])),
+            decision_cycle_working_days=draw(st.sampled_from([7, 21, 64])),
         )
         for i in ids
     )

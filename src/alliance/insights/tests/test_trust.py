@@ -35,7 +35,10 @@ from alliance.insights.trust import (
 
 # Recency weights all ~1: closed forms read as plain counts.
 NO_DECAY = replace(TRUST, half_life_days=1e12)
-PARTIES = (Party("min", decision_cycle_days=30), Party("bank", decision_cycle_days=30))
+PARTIES = (
+    Party("min", decision_cycle_working_days=21),
+    Party("bank", decision_cycle_working_days=21),
+)
 KEY = (
     Participation("min", power=5, legitimacy=5, urgency=5, interest=5),
     Participation("bank", power=5, legitimacy=5, urgency=5, interest=5),
@@ -74,6 +77,17 @@ def test_lateness_is_counted_in_the_owing_partys_working_days():
         result = agreement_trust(agreement(parties=parties, commitments=(late,)), AS_OF)
         contribution = result.pair("bank", "min").evidence.contributions[0]
         assert contribution.label == f"c delivered {expected} working days late"
+
+
+def test_the_decision_cycle_is_read_in_working_days_without_conversion():
+    # tau = tau_per_cycle x 10 working days = 5: five working days late scores exp(-1).
+    parties = (replace(PARTIES[0], decision_cycle_working_days=10), PARTIES[1])
+    late = Commitment("c", "min", ("bank",), date(2025, 3, 3), date(2025, 3, 10), "delivered")
+    data = agreement(parties=parties, commitments=(late,))
+    pk = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False).promise_keeping
+    prior, strength = TRUST.promise_prior_mean, TRUST.promise_prior_strength
+    assert TRUST.tau_per_cycle == 0.5
+    assert pk.mean == pytest.approx(100 * (prior * strength + np.exp(-1)) / (strength + 1))
 
 
 def test_a_long_overdue_commitment_counts_as_missed():
@@ -235,6 +249,11 @@ def test_json_input_rejects_unknown_fields():
 
     with pytest.raises(ValueError, match="owed_too"):
         agreement_from_dict({"commitments": [{"id": "c", "owed_by": "a", "owed_too": ["b"]}]})
+    # The old calendar-day key is refused rather than silently read as working days.
+    with pytest.raises(ValueError, match="decision_cycle_days"):
+        agreement_from_dict({"parties": [{"id": "a", "decision_cycle_days": 30}]})
+    party = agreement_from_dict({"parties": [{"id": "a", "decision_cycle_working_days": 30}]})
+    assert party.parties[0].decision_cycle_working_days == 30
 
 
 def test_cli_trust_prints_the_report_as_json(capsys):
