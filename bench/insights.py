@@ -292,7 +292,7 @@ def portfolio_frame(
         ex_party=ex_party,
         ex_topic=ex_topic,
         ex_date=today + days(rng.integers(0, 700, m)),
-        ex_priority=rng.integers(1, 6, m).astype(float),
+        ex_priority=rng.integers(1, 5, m).astype(float),
         ex_value=np.where(rng.random(m) < 0.5, rng.uniform(10, 100, m), np.nan),
         ex_recorded=np.r_[past(m - n_rev, 700), past(n_rev, 60)],
         rq_ag=rng.integers(0, n, n_rq),

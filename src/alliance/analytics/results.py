@@ -398,6 +398,7 @@ def _gap(g: Any, names: Names) -> dict:
         "priority_steps": g.priority_steps,
         "target_gap": num(g.target_gap),
         "distance": num(g.distance),
+        "higher_priority": names.party(g.higher_priority) if g.higher_priority else None,
     }
 
 

@@ -75,8 +75,10 @@ from alliance.risks.models import RegulatoryRequirement
 
 STARTED = {CommitmentStatus.IN_PROGRESS, CommitmentStatus.LATE, CommitmentStatus.DISPUTED}
 FIXED = {CommitmentStatus.DELIVERED, CommitmentStatus.WAIVED}
-# The domain's priorities run 1 (low) .. 4 (critical); the engine's run 1 (highest) .. N.
+# The domain's priority scale: 1 (low) .. 4 (critical), the larger number ranking higher. The
+# engine reads it as it is (AlignmentParameters.priority_levels / priority_one_is_highest).
 PRIORITY_LEVELS = len(Priority.choices)
+PRIORITY_ONE_IS_HIGHEST = Priority.CRITICAL == 1
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -471,8 +473,7 @@ class _Reader:
                     party=self.party_uuid[row["party_id"]],
                     topic=topic,
                     target_date=row["target_date"],
-                    # The engine counts 1 as the highest priority.
-                    priority=PRIORITY_LEVELS + 1 - row["priority"],
+                    priority=row["priority"],
                     target_value=None if value is None else float(value),
                     recorded=row["recorded_on"],
                     id=_s(row["uuid"]),

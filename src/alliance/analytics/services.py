@@ -34,6 +34,7 @@ from alliance.analytics.choices import History, SnapshotKind
 from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.selectors import (
     PRIORITY_LEVELS,
+    PRIORITY_ONE_IS_HIGHEST,
     AgreementInputs,
     Names,
     agreement_inputs,
@@ -66,8 +67,11 @@ from alliance.risks.services import early_warning_raise, early_warning_set_statu
 
 logger = logging.getLogger(__name__)
 
-# The domain's priority scale has its own number of levels (an adapter fact, not a knob).
-ALIGNMENT_USED = replace(ALIGNMENT, priority_levels=PRIORITY_LEVELS)
+# The domain's priority scale (its number of levels and direction: an adapter fact, not a
+# knob), passed to the engine as it is.
+ALIGNMENT_USED = replace(
+    ALIGNMENT, priority_levels=PRIORITY_LEVELS, priority_one_is_highest=PRIORITY_ONE_IS_HIGHEST
+)
 # The parameters each kind's figures depend on (hashed into ``parameters_digest``).
 PARAMETERS: dict[str, tuple[Any, ...]] = {
     SnapshotKind.TRUST: (TRUST, SALIENCE, CALENDAR),

@@ -4,7 +4,8 @@ On each topic, every two parties that both recorded an expectation are compared 
 dimensions, each turned into a distance between 0 (same) and 1 (fully apart):
 
 * target dates - working days apart / ``date_tolerance_working_days`` (capped at 1);
-* priority - steps apart / (``priority_levels`` - 1);
+* priority - steps apart / (``priority_levels`` - 1), on the scale and in the direction the
+  parameters give (by default the domain's: 1 low .. 4 critical);
 * measurable target - relative gap ``|a - b| / max(|a|, |b|)`` (capped).
 
 A pair's distance is the weighted mean of the dimensions both stated. A topic scores
@@ -51,6 +52,7 @@ class PairGap:
     priority_steps: int | None
     target_gap: float | None  # relative, 0-1
     distance: float  # weighted, 0-1
+    higher_priority: str | None = None  # the party ranking the topic higher (None: same)
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ def agreement_alignment(
     data = canonical(data)
     frame = frame_from_agreements([data])
     r = portfolio_alignment(frame, as_of, params, calendar)
-    return _result(data, frame, r, as_of)
+    return _result(data, frame, r, as_of, params)
 
 
 def alignment_widening(
@@ -277,7 +279,7 @@ def alignment_widening(
     old, new, k_new, k_old = portfolio_widening(frame, before, after, params, calendar)
     out = []
     for kn, ko in zip(k_new, k_old, strict=True):
-        gap_after, gap_before = _gap(frame, new, kn), _gap(frame, old, ko)
+        gap_after, gap_before = _gap(frame, new, kn, params), _gap(frame, old, ko, params)
         change = None
         if (
             gap_after.date_gap_working_days is not None
@@ -320,23 +322,41 @@ def _restamp(expectations, when: date) -> tuple:
     return tuple(replace(e, recorded=when) for e in expectations)
 
 
-def _gap(frame: PortfolioFrame, r: PortfolioAlignment, k: int) -> PairGap:
+def _gap(
+    frame: PortfolioFrame, r: PortfolioAlignment, k: int, params: AlignmentParameters
+) -> PairGap:
     a, b = int(r.pair_a[k]), int(r.pair_b[k])
+    party, other = (frame.party_ids[int(frame.ex_party[x])] for x in (a, b))
     steps = abs(frame.ex_priority[a] - frame.ex_priority[b])
     target = r.dim_distance[2, k]
     return PairGap(
         topic=frame.topic_ids[int(r.pair_topic[k])],
-        party=frame.party_ids[int(frame.ex_party[a])],
-        other=frame.party_ids[int(frame.ex_party[b])],
+        party=party,
+        other=other,
         date_gap_working_days=None if np.isnan(r.date_gap[k]) else int(r.date_gap[k]),
         priority_steps=None if np.isnan(steps) else int(steps),
         target_gap=None if np.isnan(target) else float(target),
         distance=float(r.distance[k]),
+        higher_priority=_higher(frame.ex_priority[a], frame.ex_priority[b], party, other, params),
     )
 
 
-def _result(data: AgreementData, frame: PortfolioFrame, r: PortfolioAlignment, as_of: date):
-    gaps = [_gap(frame, r, k) for k in range(len(r.distance))]
+def _higher(pa: float, pb: float, party: str, other: str, params: AlignmentParameters):
+    """Which of the two ranks the topic higher, in the scale's direction (None: same or unsaid)."""
+    if np.isnan(pa) or np.isnan(pb) or pa == pb:
+        return None
+    a_higher = (pa < pb) if params.priority_one_is_highest else (pa > pb)
+    return party if a_higher else other
+
+
+def _result(
+    data: AgreementData,
+    frame: PortfolioFrame,
+    r: PortfolioAlignment,
+    as_of: date,
+    params: AlignmentParameters = ALIGNMENT,
+):
+    gaps = [_gap(frame, r, k, params) for k in range(len(r.distance))]
     score = None if np.isnan(r.agreement_score[0]) else float(r.agreement_score[0])
     contributions = [c for k, g in enumerate(gaps) for c in _contributions(data, frame, r, k, g)]
     evidence = combine(score if score is not None else 100.0, 100.0, contributions)
@@ -409,7 +429,7 @@ def _missing(data: AgreementData, as_of: date) -> dict[str, tuple[str, ...]]:
 def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
     texts = (
         f"target dates {abs(g.date_gap_working_days or 0)} working days apart",
-        f"priorities {g.priority_steps} steps apart",
+        f"priorities {g.priority_steps} steps apart ({g.higher_priority} ranks it higher)",
         f"measurable targets {100 * (g.target_gap or 0):.0f} % apart",
     )
     out = []

@@ -131,7 +131,7 @@ class Expectation:
     party: str
     topic: str
     target_date: date | None = None
-    priority: int | None = None  # 1 = highest; scale in AlignmentParameters
+    priority: int | None = None  # 1..levels; scale and direction in AlignmentParameters
     target_value: float | None = None
     recorded: date | None = None
     id: str = ""

@@ -220,8 +220,12 @@ class AlignmentParameters:
 
     # Two target dates this many working days apart are fully misaligned on dates.
     date_tolerance_working_days: float = 60.0
-    # Priorities run 1 (highest) .. priority_levels; distance = steps / (levels - 1).
-    priority_levels: int = 5
+    # Priorities are whole numbers 1..priority_levels; distance = steps / (levels - 1). By
+    # default the scale is the domain's (engagement Priority: 1 low .. 4 critical), the larger
+    # number ranking higher; priority_one_is_highest=True reads 1 as the highest instead. The
+    # direction says which party ranks a topic higher (evidence, PairGap.higher_priority).
+    priority_levels: int = 4
+    priority_one_is_highest: bool = False
     # Relative target gap |a - b| / max(|a|, |b|) is capped here (1 = fully misaligned).
     target_gap_cap: float = 1.0
     # Weights of the three dimensions; re-normalised over those both parties stated.

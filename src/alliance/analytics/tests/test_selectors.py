@@ -121,6 +121,24 @@ def test_follow_ups_are_requests_of_the_owing_party(world):
     assert follow_up.asked == ix.occurred_on and follow_up.answered is None
 
 
+def test_priorities_reach_the_engine_on_the_domains_scale(world):
+    from alliance.analytics.services import ALIGNMENT_USED
+    from alliance.engagement.choices import Priority
+    from alliance.insights.alignment import agreement_alignment
+
+    topic = es.topic_create(actor=world.owner, agreement=world.agreement, name="Tariff")
+    for party, priority in ((world.party_x, Priority.CRITICAL), (world.party_y, Priority.LOW)):
+        es.expectation_record(
+            actor=world.owner, topic=topic, party=party, statement="Soon",
+            target_date=date(2026, 6, 30), priority=priority, recorded_on=date(2026, 1, 5),
+        )  # fmt: skip
+    inputs = agreement_inputs(world.agreement, AS_OF)
+    assert sorted(e.priority for e in inputs.data.expectations) == [1, 4]  # no flipping
+    assert (ALIGNMENT_USED.priority_levels, ALIGNMENT_USED.priority_one_is_highest) == (4, False)
+    (gap,) = agreement_alignment(inputs.data, AS_OF, ALIGNMENT_USED).topics[0].pairs
+    assert gap.priority_steps == 3 and gap.higher_priority == str(world.party_x.uuid)
+
+
 def _populate(world, n: int, batch: int) -> None:
     """``n`` commitments with dependencies and deliveries, meetings, pulse answers and
     expectations: every table the selectors read gets rows."""

@@ -65,6 +65,26 @@ def test_each_dimension_distance_follows_the_parameters():
     assert_adds_up(r.evidence)
 
 
+def test_the_priority_scale_and_its_direction_come_from_the_parameters():
+    # The domain's scale by default: 1 low .. 4 critical, the larger number ranks higher.
+    data = agreement(close("min", priority=4), close("bank", priority=1))
+    g = agreement_alignment(data, AS_OF).pair("financial close", "min", "bank")
+    assert (g.priority_steps, g.higher_priority) == (3, "min")
+    (line,) = agreement_alignment(data, AS_OF).evidence.contributions
+    assert "3 steps apart (min ranks it higher)" in line.label
+    # Another scale: five levels read with 1 as the highest.
+    five = replace(ALIGNMENT, priority_levels=5, priority_one_is_highest=True)
+    r = agreement_alignment(data, AS_OF, five)
+    g = r.pair("financial close", "min", "bank")
+    assert g.higher_priority == "bank"
+    assert g.distance == pytest.approx(ALIGNMENT.weight_priority * 3 / 4)  # 3 steps of 4
+    same = agreement(close("min", priority=2), close("bank", priority=2))
+    assert (
+        agreement_alignment(same, AS_OF).pair("financial close", "min", "bank").higher_priority
+        is None
+    )
+
+
 def test_date_gaps_use_the_reference_calendar():
     data = agreement(close("min"), close("bank", date(2025, 9, 29), priority=1, value=100.0))
     sunday_week = WorkingCalendar(weekmask="1111001", holidays=(date(2025, 9, 2),))

@@ -109,7 +109,7 @@ def _expectation(draw, k, party):
         draw(party),
         draw(st.sampled_from(["financing", "permits", "local hiring"])),
         target_date=draw(st.one_of(st.none(), days)),
-        priority=draw(st.one_of(st.none(), st.integers(1, 5))),
+        priority=draw(st.one_of(st.none(), st.integers(1, 4))),
         target_value=draw(st.one_of(st.none(), st.floats(0, 1000))),
         recorded=draw(days),
         id=f"e{k}",
