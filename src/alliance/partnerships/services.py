@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction, Role
 from alliance.accounts.models import Membership
-from alliance.accounts.policy import can_manage_members
+from alliance.accounts.policy import can_manage_members, is_team_member
 from alliance.core.services import (
     audit,
     delete_audited,
@@ -407,6 +407,10 @@ def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
 
 @transaction.atomic
 def commitment_delete(*, actor: Any, commitment: Commitment) -> None:
+    """Delete a commitment: the counsellor team's decision (a party representative moves
+    their party's commitments through status changes, never deletes them)."""
+    if not is_team_member(actor, commitment.agreement):
+        raise PermissionDenied(_("Only the counsellor team may delete a commitment."))
     _delete(actor, commitment)
 
 

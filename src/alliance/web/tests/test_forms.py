@@ -330,3 +330,12 @@ def test_new_forms_start_from_sensible_defaults(world, data):
     assert note_form.initial["confidentiality"] == "internal"
     interaction = client.get(reverse("entity_create", args=[a, "interactions"])).context["form"]
     assert (interaction.initial["kind"], interaction.initial["occurred_on"]) == ("meeting", today)
+
+
+def test_only_the_team_deletes_a_commitment_even_through_the_service(world, data):
+    from alliance.partnerships import services as ps
+
+    with pytest.raises(PermissionDenied):
+        ps.commitment_delete(actor=world.rep_x, commitment=data.commitment_x)
+    ps.commitment_delete(actor=world.editor, commitment=data.commitment_x)
+    assert not Commitment.objects.filter(pk=data.commitment_x.pk).exists()
