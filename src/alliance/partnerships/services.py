@@ -172,7 +172,13 @@ def commitment_create(
 
 @transaction.atomic
 def commitment_update(*, actor: Any, commitment: Commitment, **changes: Any) -> Commitment:
-    """Change a commitment's terms; status changes go through ``commitment_change_status``."""
+    """Change a commitment's terms; status changes go through ``commitment_change_status``.
+
+    Only the counsellor team changes terms: a party representative moves its own party's
+    commitments (status and evidence) but does not rewrite what was agreed.
+    """
+    if not is_team_member(actor, commitment.agreement):
+        raise PermissionDenied(_("Only the counsellor team may change a commitment's terms."))
     if "status" in changes or "delivered_on" in changes:
         raise ValidationError({"status": _("Use the status change to move a commitment.")})
     owed_to = changes.pop("owed_to", None)

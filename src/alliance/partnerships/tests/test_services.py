@@ -223,3 +223,11 @@ def test_party_created_by_team_member_with_bad_country_names_the_field(world):
         ps.party_create(actor=world.owner, name="Bad", kind="ngo", country="Senegal")
     assert "country" in exc.value.message_dict
     assert not Party.objects.filter(name="Bad").exists()
+
+
+def test_party_representative_moves_status_but_cannot_rewrite_terms(world):
+    commitment = make_commitment(world)
+    with pytest.raises(PermissionDenied):
+        ps.commitment_update(actor=world.rep_x, commitment=commitment, title="Easier promise")
+    commitment.refresh_from_db()
+    assert commitment.title == "Issue permit"

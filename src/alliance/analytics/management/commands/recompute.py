@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from alliance.analytics.choices import History
 from alliance.analytics.services import insights_recompute_all, insights_recompute_history
@@ -31,7 +30,8 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain strings: argparse formats them, and Django's own commands are in English too.
+    help = (
         "Compute the insights (trust, alignment, schedule, network, maturity, warnings) of "
         "every agreement, or of those named, and store them as dated snapshots."
     )
@@ -42,19 +42,19 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="UUID",
-            help=gettext_lazy("an agreement's public identifier (repeat for several)"),
+            help="an agreement's public identifier (repeat for several)",
         )
         parser.add_argument(
             "--as-of",
             type=_date,
             default=None,
-            help=gettext_lazy("the date the figures describe (default: today)"),
+            help="the date the figures describe (default: today)",
         )
         parser.add_argument(
             "--history",
             choices=History.values,
             default=None,
-            help=gettext_lazy("also store a snapshot at every period end since signature"),
+            help="also store a snapshot at every period end since signature",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from alliance.scenarios.demo import TODAY, demo_is_loaded, demo_users, load_demo
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # A plain string: argparse formats it (a lazy one crashes `manage help`).
+    help = (
         "Load the demo scenario (a port–rail corridor consortium in Cameroon) if the database "
         "has no agreement yet, then print the demo accounts."
     )
