@@ -223,11 +223,23 @@ def trust(result: AgreementTrust, inputs: AgreementInputs) -> dict:
         top_events=top,
         trend=[_trend_point(p) for p in result.trend],
         parties=_trust_by_party(result.pairs, names),
-        # A pair with no event at all sits at the baseline: nothing to show or explain.
+        # A pair with no event at all sits at the baseline (and weighs nothing in the agreement
+        # index): nothing to show or explain.
         pairs=[_pair(p, inputs, answers) for p in result.pairs if _has_events(p)],
         pairs_without_events=sum(1 for p in result.pairs if not _has_events(p)),
+        components={name: _component(c) for name, c in result.components.items()},
     )
     return data
+
+
+def _component(c: Any) -> dict:
+    return {
+        "mean": num(c.mean, 2),
+        "low": num(c.low, 2),
+        "high": num(c.high, 2),
+        "weight_sum": num(c.weight_sum),
+        "n_events": c.n_events,
+    }
 
 
 def _has_events(p: PairTrust) -> bool:
@@ -276,16 +288,8 @@ def _pair(p: PairTrust, inputs: AgreementInputs, answers: Counter) -> dict:
         "low": num(p.low, 2),
         "high": num(p.high, 2),
         "baseline": num(p.baseline, 2),
-        "components": {
-            name: {
-                "mean": num(c.mean, 2),
-                "low": num(c.low, 2),
-                "high": num(c.high, 2),
-                "weight_sum": num(c.weight_sum),
-                "n_events": c.n_events,
-            }
-            for name, c in p.components.items()
-        },
+        "weight": num(p.weight),
+        "components": {name: _component(c) for name, c in p.components.items()},
         "promise_keeping": {
             "mean": num(pk.mean, 2),
             "low": num(pk.low, 2),

@@ -18,6 +18,10 @@ an event moves it by exactly ``100 * weight * w * (s - prior_mean) / (strength +
 evidence adds up to the index minus the baseline (the index with no events). The interval comes
 from each component's Beta variance: thin evidence, wide interval.
 
+The agreement's index pools the pairs' evidence the same way, each pair's events counting in
+proportion to the pair's salience: pairs without events do not dilute it, thin pairs weigh
+little, and each pair's share of the pooled evidence is reported as its ``weight``.
+
 Everything runs on a :class:`~alliance.insights.inputs.PortfolioFrame`, vectorised over all
 agreements (:func:`portfolio_trust`, in :mod:`alliance.insights.trust_portfolio`);
 :func:`agreement_trust` runs the same arithmetic on one agreement and adds the labelled
@@ -27,7 +31,7 @@ evidence, the perception details and the monthly trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -48,6 +52,7 @@ from alliance.insights.trust_portfolio import (
     COMPONENTS,
     PortfolioTrust,
     TrustEvents,
+    _priors,
     band,
     beta_interval,
     expected_cadence,
@@ -131,11 +136,14 @@ class PairTrust:
     perception: Perception
     evidence: Evidence
     trend: tuple[TrendPoint, ...] = ()
+    # The pair's share of its agreement's pooled evidence (0 without events; the pairs with
+    # events sum to 1): how much the agreement index listens to this pair.
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
 class AgreementTrust:
-    """Salience-weighted trust of an agreement, with every directed pair behind it."""
+    """Trust of an agreement (its pairs' evidence pooled by salience), with every pair."""
 
     agreement: str
     as_of: date
@@ -145,6 +153,9 @@ class AgreementTrust:
     pairs: tuple[PairTrust, ...]
     evidence: Evidence
     trend: tuple[TrendPoint, ...] = ()
+    # Each component pooled over the pairs (promise, response, engagement, perception), 0-100;
+    # empty for an agreement with fewer than two parties.
+    components: dict[str, ComponentScore] = field(default_factory=dict)
 
     def pair(self, truster: str, trustee: str) -> PairTrust:
         """The pair (truster -> trustee); KeyError if one of them does not participate."""
@@ -173,12 +184,14 @@ def agreement_trust(
     frame = frame_from_agreements([data])
     result = portfolio_trust(frame, as_of, params, salience, keep_events=True)
     trends = _trends(frame, as_of, params, salience) if trend else None
+    ev = result.events
+    labelled = [_contribution(data, ev, i) for i in range(len(ev.pair))]
     pairs = tuple(
-        _pair_result(data, frame, result, k, as_of, params, trends)
+        _pair_result(data, frame, result, k, as_of, params, trends, labelled)
         for k in range(len(result.index))
     )
     contributions = [
-        c for k, p in enumerate(pairs) for c in p.evidence.scaled(float(result.pair_weight[k]))
+        replace(c, contribution=float(ev.agreement_contribution[i])) for i, c in enumerate(labelled)
     ]
     index = _none_if_nan(result.agreement_index[0])
     baseline = float(result.baseline[0]) if len(pairs) else 0.0
@@ -192,6 +205,7 @@ def agreement_trust(
         pairs=pairs,
         evidence=evidence,
         trend=_agreement_trend(trends) if trends else (),
+        components=_agreement_components(result, ev, params) if pairs else {},
     )
 
 
@@ -250,12 +264,12 @@ def _pair_trend(trends, k: int) -> tuple[TrendPoint, ...]:
     )
 
 
-def _pair_result(data, frame, result, k, as_of, params, trends) -> PairTrust:
+def _pair_result(data, frame, result, k, as_of, params, trends, labelled) -> PairTrust:
     truster = frame.party_ids[result.pair_truster[k]]
     trustee = frame.party_ids[result.pair_trustee[k]]
     ev = result.events
     mine = np.flatnonzero(ev.pair == k)
-    contributions = [_contribution(data, ev, i) for i in mine]
+    contributions = [labelled[i] for i in mine]
     index = float(result.index[k])
     return PairTrust(
         truster=truster,
@@ -269,6 +283,7 @@ def _pair_result(data, frame, result, k, as_of, params, trends) -> PairTrust:
         perception=perception(data, truster, trustee, as_of),
         evidence=combine(index, float(result.baseline[k]), contributions),
         trend=_pair_trend(trends, k),
+        weight=float(result.pair_weight[k]),
     )
 
 
@@ -284,6 +299,26 @@ def _components(result, k, ev, mine, params) -> dict[str, ComponentScore]:
             low=100.0 * float(low[c]),
             high=100.0 * float(high[c]),
             weight_sum=float(result.component_weight[c, k]),
+            n_events=int(counts[c]),
+        )
+        for c, name in enumerate(COMPONENTS)
+    }
+
+
+def _agreement_components(result, ev, params) -> dict[str, ComponentScore]:
+    """Each component pooled over the agreement's pairs, with its interval and event count."""
+    mean, weight = result.agreement_component_mean[:, 0], result.agreement_component_weight[:, 0]
+    _prior, strength, _w = _priors(params)
+    total = strength + weight
+    low, high = posterior_interval(mean * total, (1.0 - mean) * total, params.interval)
+    counts = np.bincount(ev.component, minlength=4)
+    return {
+        name: ComponentScore(
+            name=name,
+            mean=100.0 * float(mean[c]),
+            low=100.0 * float(low[c]),
+            high=100.0 * float(high[c]),
+            weight_sum=float(weight[c]),
             n_events=int(counts[c]),
         )
         for c, name in enumerate(COMPONENTS)

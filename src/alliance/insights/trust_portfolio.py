@@ -3,8 +3,8 @@
 See :mod:`alliance.insights.trust` for the model; this module holds the arithmetic over a
 :class:`~alliance.insights.inputs.PortfolioFrame`: one event table per component (commitments,
 follow-ups, interaction gaps, pulse answers), weighted Beta posteriors by ``np.bincount`` over
-(component, pair), fusion, and the salience-weighted roll-up per agreement. No Python loop runs
-per event or per agreement.
+(component, pair), fusion, and the agreement's index from the pairs' evidence pooled per
+component (each pair weighted by its salience). No Python loop runs per event or per agreement.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class PortfolioTrust:
     pair_ag: np.ndarray
     pair_truster: np.ndarray  # global party index
     pair_trustee: np.ndarray
-    pair_weight: np.ndarray  # share of the pair in its agreement's index
+    pair_weight: np.ndarray  # the pair's share of its agreement's pooled evidence (0 if none)
     index: np.ndarray
     low: np.ndarray
     high: np.ndarray
@@ -54,6 +54,10 @@ class PortfolioTrust:
     agreement_index: np.ndarray  # NaN for an agreement with fewer than two parties
     agreement_low: np.ndarray
     agreement_high: np.ndarray
+    # (4, n_agreements): each component pooled over the agreement's pairs (0-1), and the
+    # salience-weighted, recency-weighted amount of evidence behind it.
+    agreement_component_mean: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
+    agreement_component_weight: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
     events: TrustEvents | None = None
     prepared: TrustPreparation | None = field(default=None, repr=False, compare=False)
 
@@ -71,7 +75,8 @@ class TrustEvents:
     working_days: np.ndarray  # lateness / latency / gap, working days
     expected: np.ndarray  # allowance or expected gap, working days (NaN if none)
     open: np.ndarray  # True: still open at the date (overdue, unanswered, not met since)
-    contribution: np.ndarray  # index points
+    contribution: np.ndarray  # points of its pair's index
+    agreement_contribution: np.ndarray  # points of its agreement's index
 
 
 # --------------------------------------------------------------------------
@@ -413,8 +418,7 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         low, high = beta_interval(index / 100.0, index_var / 1e4, params.interval)
     else:
         low = high = np.full(n, np.nan)
-    share = _pair_share(pairs, frame.n_agreements)
-    ag_index, ag_low, ag_high = _agreement_rollup(pairs, share, index, index_var, frame, params)
+    pool = _AgreementPool.build(pairs, W, S, frame.n_agreements, params)
     n_due, n_on_time = _say_do_counts(ev, n)
     events = None
     if keep_events:
@@ -431,12 +435,13 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
             expected=ev["expected"],
             open=ev["open"],
             contribution=contribution,
+            agreement_contribution=pool.contribution(pairs, ev, w, params),
         )
     return PortfolioTrust(
         pair_ag=pairs.ag,
         pair_truster=pairs.a,
         pair_trustee=pairs.b,
-        pair_weight=share,
+        pair_weight=pool.pair_weight,
         index=index,
         low=100.0 * low,
         high=100.0 * high,
@@ -448,9 +453,11 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         component_beta=beta,
         n_due=n_due,
         n_on_time=n_on_time,
-        agreement_index=ag_index,
-        agreement_low=ag_low,
-        agreement_high=ag_high,
+        agreement_index=pool.index,
+        agreement_low=pool.low,
+        agreement_high=pool.high,
+        agreement_component_mean=pool.mean,
+        agreement_component_weight=pool.weight,
         events=events,
     )
 
@@ -463,28 +470,80 @@ def _say_do_counts(ev, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.bincount(pair, minlength=n), np.bincount(pair[on_time], minlength=n)
 
 
-def _pair_share(pairs: _Pairs, n_agreements: int) -> np.ndarray:
-    """Each pair's weight in its agreement: salience of truster x trustee, normalised.
+def pair_salience(pairs: _Pairs, n_agreements: int) -> np.ndarray:
+    """Each pair's salience relative to its agreement's most salient pair (0-1]: truster's x
+    trustee's salience score, divided by the largest such product in the agreement.
 
     Pairs of parties with no salience at all still count a little, so an agreement whose
-    attributes were never scored falls back to a plain mean rather than to nothing.
+    attributes were never scored pools its pairs evenly rather than not at all.
     """
     raw = pairs.sal_a * pairs.sal_b + 1e-6
-    total = np.bincount(pairs.ag, raw, minlength=n_agreements)
-    return raw / total[pairs.ag] if len(raw) else raw
+    if len(raw) == 0:
+        return raw
+    # Pairs are sorted by agreement: one reduceat over the runs of each agreement.
+    starts = np.flatnonzero(np.r_[True, pairs.ag[1:] != pairs.ag[:-1]])
+    largest = np.maximum.reduceat(raw, starts)
+    return raw / np.repeat(largest, np.diff(np.r_[starts, len(raw)]))
 
 
-def _agreement_rollup(pairs, share, index, index_var, frame, params):
-    n = frame.n_agreements
-    count = np.bincount(pairs.ag, minlength=n)
-    # Float sums even with no pair at all (numpy returns integers for an empty input).
-    value = np.bincount(pairs.ag, share * index, minlength=n).astype(np.float64)
-    var = np.bincount(pairs.ag, share**2 * index_var, minlength=n).astype(np.float64)
-    low, high = beta_interval(value / 100.0, var / 1e4, params.interval)
-    empty = count == 0
-    value, low, high = value.copy(), 100.0 * low, 100.0 * high
-    value[empty] = low[empty] = high[empty] = np.nan
-    return value, low, high
+@dataclass(frozen=True)
+class _AgreementPool:
+    """Agreement trust: every pair's evidence pooled per component, weighted by the pair's
+    relative salience.
+
+    Component ``c`` of agreement ``g`` is the Beta estimate of the pooled events,
+    ``alpha = m0 n0 + sum_p sigma_p S_cp``, ``total = n0 + sum_p sigma_p W_cp``, and the
+    index fuses the components with the pairs' weights. A pair without events adds nothing
+    (it does not pull the agreement toward the prior), a thin pair adds little, and an event
+    moves the agreement by ``100 w_c sigma_p w_e (s_e - m0_c) / total_cg`` exactly, so the
+    agreement's evidence adds up and an on-time delivery never lowers it.
+    """
+
+    sigma: np.ndarray  # per pair
+    mean: np.ndarray  # (4, n_agreements)
+    weight: np.ndarray  # (4, n_agreements): sum_p sigma_p W_cp
+    total: np.ndarray  # (4, n_agreements): n0 + weight
+    index: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    pair_weight: np.ndarray
+
+    @classmethod
+    def build(cls, pairs: _Pairs, W, S, n_agreements: int, params: TrustParameters):
+        prior, strength, comp_w = _priors(params)
+        n = n_agreements
+        sigma = pair_salience(pairs, n)
+        slot = (np.arange(4)[:, None] * n + pairs.ag[None, :]).ravel()
+        size = 4 * n
+
+        def pooled(values: np.ndarray) -> np.ndarray:
+            # Float sums even with no pair at all (numpy returns integers for an empty input).
+            flat = np.bincount(slot, (sigma[None, :] * values).ravel(), minlength=size)
+            return flat.astype(np.float64).reshape(4, n)
+
+        weight, kept = pooled(W), pooled(S)
+        total = strength[:, None] + weight
+        mean = (prior[:, None] * strength[:, None] + kept) / total
+        var = mean * (1.0 - mean) / (total + 1.0)
+        index = 100.0 * comp_w @ mean
+        low, high = beta_interval(index / 100.0, (comp_w**2 @ var), params.interval)
+        low, high = 100.0 * low, 100.0 * high
+        empty = np.bincount(pairs.ag, minlength=n) == 0
+        for values in (index, low, high):
+            values[empty] = np.nan
+        # A pair's share of the pooled evidence, as the fusion weighs each component.
+        share = (comp_w[:, None] * sigma[None, :] * W / total[:, pairs.ag]).sum(axis=0)
+        per_ag = np.bincount(pairs.ag, share, minlength=n).astype(np.float64)
+        denominator = per_ag[pairs.ag]
+        pair_weight = np.divide(share, denominator, out=np.zeros_like(share), where=denominator > 0)
+        return cls(sigma, mean, weight, total, index, low, high, pair_weight)
+
+    def contribution(self, pairs: _Pairs, ev, w: np.ndarray, params: TrustParameters):
+        """Points each event moves its agreement's index (they add up to index - baseline)."""
+        prior, _strength, comp_w = _priors(params)
+        c, pair = ev["component"], ev["pair"]
+        pooled_total = self.total[c, pairs.ag[pair]]
+        return 100.0 * comp_w[c] * self.sigma[pair] * w * (ev["score"] - prior[c]) / pooled_total
 
 
 def beta_interval(

@@ -53,6 +53,9 @@ def test_every_kind_is_stored_as_plain_json_with_evidence_that_adds_up(world):
     assert 0 <= trust["index"] <= 100 and trust["low"] <= trust["index"] <= trust["high"]
     party = trust["pairs"][0]["truster"]
     assert set(party) == {"uuid", "name"} and party["name"] in {"Ministry X", "Lender Y"}
+    # Each listed pair carries its weight in the agreement index; they share all of it.
+    assert sum(p["weight"] for p in trust["pairs"]) == pytest.approx(1.0)
+    assert set(trust["components"]) == {"promise", "response", "engagement", "perception"}
 
 
 def test_recomputing_the_same_date_replaces_the_snapshots(world):

@@ -176,6 +176,47 @@ def test_an_agreement_with_a_single_party_has_no_index_and_does_not_fail():
     assert np.isnan(both.agreement_index[0]) and not np.isnan(both.agreement_index[1])
 
 
+def test_pairs_without_events_do_not_dilute_the_agreement_index():
+    busy = agreement(commitments=tuple(missed(k) for k in range(4)))
+    crowd = tuple(Party(f"x{k}") for k in range(8))
+    crowded = replace(
+        busy,
+        parties=busy.parties + crowd,
+        participations=busy.participations + tuple(replace(KEY[0], party=p.id) for p in crowd),
+    )
+    a, b = (agreement_trust(d, AS_OF, trend=False) for d in (busy, crowded))
+    assert a.index < a.evidence.baseline - 5
+    assert b.index == pytest.approx(a.index)  # 89 silent pairs change nothing
+    silent = [p for p in b.pairs if not p.evidence.contributions]
+    assert len(silent) == 89 and all(p.weight == 0.0 for p in silent)
+
+
+def test_pair_weights_follow_salience_and_the_amount_of_evidence():
+    parties = (*PARTIES, Party("epc"))
+    participations = (*KEY, Participation("epc", power=1, legitimacy=1, urgency=1, interest=1))
+    # bank -> min: ten on-time deliveries; bank -> epc and min -> epc: one each (epc owes).
+    data = AgreementData(
+        "ag",
+        parties,
+        participations,
+        commitments=(
+            *(on_time(k) for k in range(10)),
+            Commitment("e1", "epc", ("bank",), date(2025, 3, 3), date(2025, 3, 3), "delivered"),
+            Commitment("e2", "epc", ("min",), date(2025, 3, 3), date(2025, 3, 3), "delivered"),
+            Commitment("b1", "bank", ("min",), date(2025, 3, 3), date(2025, 3, 3), "delivered"),
+        ),
+    )
+    result = agreement_trust(data, AS_OF, trend=False)
+    w = {(p.truster, p.trustee): p.weight for p in result.pairs}
+    assert sum(w.values()) == pytest.approx(1.0)
+    assert w[("bank", "min")] > w[("min", "bank")]  # same salience, ten times the evidence
+    assert w[("min", "bank")] > w[("min", "epc")] > 0  # same evidence, more salient pair
+    assert w[("epc", "bank")] == 0.0  # nothing bank owed epc
+    assert result.evidence.adds_up()
+    promise = result.components["promise"]
+    assert promise.n_events == 13 and promise.mean > TRUST.promise_prior_mean * 100
+
+
 def test_portfolio_and_per_agreement_paths_agree():
     one = agreement(commitments=(on_time(1), missed(2)))
     two = agreement(follow_ups=(FollowUp("f", "bank", "min", date(2025, 1, 6), None),))
