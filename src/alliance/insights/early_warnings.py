@@ -50,7 +50,7 @@ from alliance.insights.parameters import (
     TrustParameters,
     WarningParameters,
 )
-from alliance.insights.salience import salience_score
+from alliance.insights.salience import is_key, salience_score
 from alliance.insights.trust import AgreementTrust, agreement_trust
 from alliance.insights.trust_portfolio import (
     PortfolioTrust,
@@ -269,10 +269,8 @@ def _not_met(frame, day, params, trust, salience):
 
 def _key_participants(frame: PortfolioFrame, salience: SalienceParameters) -> np.ndarray:
     """Participation rows of key players (Mendelow) or definitive stakeholders, one per party."""
-    t, g = salience.attribute_threshold, salience.grid_threshold
-    definitive = (frame.pp_power >= t) & (frame.pp_legitimacy >= t) & (frame.pp_urgency >= t)
-    key_player = (frame.pp_power >= g) & (frame.pp_interest >= g)
-    rows = np.flatnonzero(definitive | key_player)
+    key = is_key(frame.pp_power, frame.pp_legitimacy, frame.pp_urgency, frame.pp_interest, salience)
+    rows = np.flatnonzero(key)
     n = max(frame.n_parties, 1)
     _, first = np.unique(frame.pp_ag[rows] * n + frame.pp_party[rows], return_index=True)
     return rows[first]

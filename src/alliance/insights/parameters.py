@@ -138,10 +138,12 @@ class SalienceParameters:
 
     # Attributes are scored 0..scale_max (the participation form's scale).
     scale_max: float = 5.0
-    # Mitchell et al.: an attribute is "held" from this score up.
-    attribute_threshold: float = 3.0
-    # Mendelow: power / interest count as "high" from this score up.
-    grid_threshold: float = 3.0
+    # Mitchell et al.: an attribute is "held" from this score up. 4 of 0..5 = clearly present:
+    # the form's neutral default (3 on every attribute) holds none, so a party is definitive -
+    # and key - only when someone scored it so, not because nobody scored it at all.
+    attribute_threshold: float = 4.0
+    # Mendelow: power / interest count as "high" from this score up (same reasoning).
+    grid_threshold: float = 4.0
 
 
 SALIENCE = SalienceParameters()

@@ -49,6 +49,20 @@ class SalienceAssessment:
         return self.mendelow_quadrant == "key players" or self.mitchell_class == "definitive"
 
 
+def is_key(
+    power: np.ndarray | float,
+    legitimacy: np.ndarray | float,
+    urgency: np.ndarray | float,
+    interest: np.ndarray | float,
+    params: SalienceParameters = SALIENCE,
+) -> np.ndarray:
+    """Vectorised :attr:`SalienceAssessment.is_key`: a key player (high power and interest) or
+    a definitive stakeholder (power, legitimacy and urgency all held)."""
+    t, g = params.attribute_threshold, params.grid_threshold
+    p, lg, u, i = (np.asarray(x, float) for x in (power, legitimacy, urgency, interest))
+    return ((p >= g) & (i >= g)) | ((p >= t) & (lg >= t) & (u >= t))
+
+
 def mitchell_class(
     power: float, legitimacy: float, urgency: float, params: SalienceParameters = SALIENCE
 ) -> str:

@@ -150,6 +150,16 @@ def test_an_agreement_with_a_single_party_gets_its_warnings_and_no_trust_rule():
     assert [w.subject for w in found["key_party_not_met"]] == ["min"]
 
 
+def test_only_parties_scored_as_key_are_chased_for_meetings():
+    data = troubled()
+    neutral = dict(power=3, legitimacy=3, urgency=3, interest=3)  # the form's default
+    unscored = replace(
+        data, participations=tuple(Participation(p.id, **neutral) for p in data.parties)
+    )
+    assert "key_party_not_met" not in by_rule(early_warnings(unscored, AS_OF))
+    assert "key_party_not_met" in by_rule(early_warnings(data, AS_OF))
+
+
 def test_portfolio_rows_match_the_per_agreement_warnings():
     data = troubled()
     frame = frame_from_agreements([data, data])

@@ -10,6 +10,7 @@ from alliance.insights.parameters import SALIENCE
 from alliance.insights.salience import (
     assess,
     assess_all,
+    is_key,
     mendelow_quadrant,
     mitchell_class,
     salience_score,
@@ -61,6 +62,19 @@ def test_assess_reports_attributes_held_and_score():
     assert a.mendelow_quadrant == "key players"
     assert a.is_key
     assert a.score == pytest.approx(11 / 15)
+
+
+def test_the_forms_neutral_default_makes_nobody_key():
+    neutral = assess(Participation("anyone", power=3, legitimacy=3, urgency=3, interest=3))
+    assert (neutral.mitchell_class, neutral.mendelow_quadrant) == ("non-stakeholder", "monitor")
+    assert not neutral.is_key
+
+
+def test_vectorised_key_test_agrees_with_the_assessment():
+    scores = list(itertools.product([1.0, 3.0, 4.0, 5.0], repeat=4))
+    power, legitimacy, urgency, interest = np.array(scores).T
+    expected = [assess(Participation("p", "signatory", *row)).is_key for row in scores]
+    assert is_key(power, legitimacy, urgency, interest).tolist() == expected
 
 
 def test_salience_score_is_vectorised_and_bounded():
