@@ -186,6 +186,7 @@ class _Reader:
             regulatory=self._regulatory(),
             grievances=self._grievances(),
             host_country=self.agreement.host_country,
+            kind=self.agreement.kind,
         )
         schedule = self._schedule(commitments, states, calendars)
         return AgreementInputs(

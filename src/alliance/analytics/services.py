@@ -190,8 +190,8 @@ def compute(inputs: AgreementInputs) -> Computed:
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
-            data, as_of, MATURITY, salience=SALIENCE, trust=trust, alignment=alignment,
-            network=network,
+            data, as_of, MATURITY, salience=SALIENCE, trust_params=TRUST, trust=trust,
+            alignment=alignment, network=network,
         )  # fmt: skip
         out.stage = MaturityStage(maturity.stage.lower())
         out.data[SnapshotKind.MATURITY] = results.maturity(maturity, inputs, out.stage.label)

@@ -175,6 +175,8 @@ class AgreementData:
     regulatory: tuple[RegulatoryRequirement, ...] = ()
     grievances: tuple[Grievance, ...] = ()
     host_country: str = ""
+    # bilateral, concession, loan, mou, consortium ("" unknown): which roles sign it.
+    kind: str = ""
 
     def party(self, party_id: str) -> Party:
         """The party with this id (KeyError if it is not listed)."""
@@ -502,6 +504,7 @@ def canonical(a: AgreementData) -> AgreementData:
         regulatory=tuple(sorted(a.regulatory, key=lambda r: r.id)),
         grievances=tuple(sorted(a.grievances, key=lambda g: g.id)),
         host_country=a.host_country,
+        kind=a.kind,
     )
 
 
@@ -605,6 +608,7 @@ def agreement_from_dict(doc: dict, *, years: range | None = None) -> AgreementDa
         id=str(doc.get("id", "agreement")),
         parties=parties,
         host_country=doc.get("host_country", ""),
+        kind=doc.get("kind", ""),
         **records,
     )
 

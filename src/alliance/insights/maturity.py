@@ -18,7 +18,14 @@ from alliance.insights.alignment import AlignmentResult, agreement_alignment
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.inputs import EXCLUDED_STATUSES, AgreementData, canonical
 from alliance.insights.network import NetworkResult, network_analysis
-from alliance.insights.parameters import MATURITY, SALIENCE, MaturityParameters, SalienceParameters
+from alliance.insights.parameters import (
+    MATURITY,
+    SALIENCE,
+    TRUST,
+    MaturityParameters,
+    SalienceParameters,
+    TrustParameters,
+)
 from alliance.insights.salience import assess_all
 from alliance.insights.trust import AgreementTrust, agreement_trust
 
@@ -69,13 +76,15 @@ class _Context:
     as_of: date
     params: MaturityParameters
     salience: SalienceParameters
+    trust_params: TrustParameters
     trust: AgreementTrust
     alignment: AlignmentResult
     network: NetworkResult
 
     @property
     def signatories(self) -> list[str]:
-        return sorted({p.party for p in self.data.participations if p.role == "signatory"})
+        roles = self.params.signing_roles_of(self.data.kind)
+        return sorted({p.party for p in self.data.participations if p.role in roles})
 
     def met_recently(self) -> set[str]:
         since = self.as_of - timedelta(days=self.params.engagement_window_days)
@@ -90,19 +99,22 @@ def assess_maturity(
     params: MaturityParameters = MATURITY,
     *,
     salience: SalienceParameters = SALIENCE,
+    trust_params: TrustParameters = TRUST,
     trust: AgreementTrust | None = None,
     alignment: AlignmentResult | None = None,
     network: NetworkResult | None = None,
 ) -> MaturityResult:
     """The maturity stage of ``data`` at ``as_of``. Pass already computed trust / alignment /
-    network results to avoid computing them twice."""
+    network results (computed with ``trust_params`` and ``salience``) to avoid computing them
+    twice."""
     data = canonical(data)
     ctx = _Context(
         data=data,
         as_of=as_of,
         params=params,
         salience=salience,
-        trust=trust or agreement_trust(data, as_of, trend=False),
+        trust_params=trust_params,
+        trust=trust or agreement_trust(data, as_of, trust_params, salience, trend=False),
         alignment=alignment or agreement_alignment(data, as_of),
         network=network or network_analysis(data, as_of),
     )
@@ -183,29 +195,32 @@ def _signatories_met(ctx: _Context) -> Criterion:
 
 
 def _promise_keeping(ctx: _Context) -> Criterion:
-    due, on_time, late_parties = _say_do(ctx.data, ctx.as_of)
+    """Trust's promise keeping pooled over the agreement: where the agreement stands now (recent
+    promises weigh most, a small slip counts less than a miss), not the whole history."""
+    promise = ctx.trust.components.get("promise")
+    measured = promise.mean / 100.0 if promise is not None and promise.n_events else None
+    since = ctx.as_of - timedelta(days=ctx.trust_params.half_life_days)
     return _at_least(
-        "promise_keeping", "Implementing", "commitments delivered on time (Say/Do)",
-        _share(on_time, due), ctx.params.promise_keeping_min,
-        "deliver commitments on time" if due else "no commitment has fallen due yet",
-        late_parties,
+        "promise_keeping", "Implementing", "promises kept, recent ones weighing most",
+        measured, ctx.params.promise_keeping_min,
+        "deliver commitments on time" if measured is not None
+        else "no commitment has fallen due yet",
+        _late_parties(ctx.data, since, ctx.as_of),
     )  # fmt: skip
 
 
-def _say_do(data: AgreementData, as_of: date) -> tuple[int, int, list[str]]:
+def _late_parties(data: AgreementData, since: date, as_of: date) -> list[str]:
+    """Parties with a commitment due in (since, as_of] that was late or is still overdue."""
     calendars = {p.id: p.calendar or WorkingCalendar() for p in data.parties}
-    due = on_time = 0
     late: set[str] = set()
     for c in data.commitments:
-        if c.status in EXCLUDED_STATUSES or c.due > as_of:
+        if c.status in EXCLUDED_STATUSES or not since < c.due <= as_of:
             continue
-        due += 1
         done = c.delivered is not None and c.delivered <= as_of
-        if done and calendars[c.owed_by].lateness(c.due, c.delivered) == 0:
-            on_time += 1
-        else:
+        end = c.delivered if done else as_of
+        if calendars[c.owed_by].lateness(c.due, end) > 0:
             late.add(c.owed_by)
-    return due, on_time, sorted(late)
+    return sorted(late)
 
 
 def _aligned(ctx: _Context) -> Criterion:

@@ -277,12 +277,20 @@ NETWORK = NetworkParameters()
 class MaturityParameters:
     """Thresholds of each maturity stage's criteria (docs/insights.md, "Maturity")."""
 
+    # The roles that sign an agreement, by agreement kind (other kinds: signing_roles). A loan
+    # is signed by its borrower (role "signatory": the domain has no borrower role) and by its
+    # lenders, who are parties to the loan they grant.
+    signing_roles: tuple[str, ...] = ("signatory",)
+    signing_roles_by_kind: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({"loan": ("signatory", "lender")})
+    )
     # Calibrating: share of signatories that recorded at least one expectation.
     expectations_coverage_min: float = 1.0
     # Calibrating: share of signatories met at least once within engagement_window_days.
     signatories_met_min: float = 1.0
     engagement_window_days: float = 90.0
-    # Implementing: Say/Do ratio over due commitments, and the alignment score.
+    # Implementing: the agreement's promise keeping (trust's promise component pooled over its
+    # pairs: recency-weighted, lateness on the owing party's clock), and the alignment score.
     promise_keeping_min: float = 0.8
     alignment_min: float = 70.0
     # Integrated: share of local parties met within the window, share of engagement that
@@ -294,6 +302,10 @@ class MaturityParameters:
     # answered by their response date.
     trust_min: float = 65.0
     grievances_on_time_min: float = 0.9
+
+    def signing_roles_of(self, kind: str) -> tuple[str, ...]:
+        """The roles whose parties sign an agreement of this kind."""
+        return self.signing_roles_by_kind.get(kind, self.signing_roles)
 
 
 MATURITY = MaturityParameters()

@@ -42,6 +42,7 @@ def test_parties_carry_their_rhythm(world):
     # Stored in working days, read in working days: no conversion.
     assert x.decision_cycle_working_days == 30
     assert x.is_local and not data.party(str(world.party_y.uuid)).is_local
+    assert data.kind == world.agreement.kind  # which roles sign it (maturity)
 
 
 def test_commitment_status_is_replayed_to_the_date(world):

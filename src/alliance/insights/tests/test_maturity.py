@@ -84,6 +84,54 @@ def test_late_commitments_stop_at_calibrating():
     assert [c.key for c in r.missing] == ["promise_keeping"]
 
 
+def test_promise_keeping_is_where_the_agreement_stands_now_not_its_whole_history():
+    data = alliance()
+    # A bad first year (every promise two months late), then a year of on-time delivery.
+    old = tuple(
+        Commitment(f"old{k}", "min", ("bank",), AS_OF - timedelta(days=700 - 7 * k),
+                   AS_OF - timedelta(days=640 - 7 * k))
+        for k in range(12)
+    )  # fmt: skip
+    recent = tuple(
+        Commitment(f"new{k}", a, (b,), AS_OF - timedelta(days=30 * k + 5),
+                   AS_OF - timedelta(days=30 * k + 6))
+        for k in range(10)
+        for a, b in (("min", "bank"), ("bank", "epc"))
+    )  # fmt: skip
+    r = assess_maturity(replace(data, commitments=old + recent), AS_OF)
+    promise = next(c for c in r.stages[2].criteria if c.key == "promise_keeping")
+    assert 12 / 32 < 0.8 <= promise.measured  # all-time Say/Do would say 0.375
+    assert promise.holds and promise.parties == ()
+    # The same record read the other way round (good then bad) does not hold.
+    swapped = tuple(
+        replace(c, due=c.due - timedelta(days=680), delivered=c.delivered - timedelta(days=680))
+        for c in recent
+    ) + tuple(
+        replace(c, due=c.due + timedelta(days=660), delivered=c.delivered + timedelta(days=660))
+        for c in old
+    )
+    r = assess_maturity(replace(data, commitments=swapped), AS_OF)
+    promise = next(c for c in r.stages[2].criteria if c.key == "promise_keeping")
+    assert not promise.holds and promise.parties == ("min",)
+
+
+def test_a_loan_is_signed_by_its_borrower_and_its_lenders():
+    data = replace(
+        alliance(),
+        participations=(
+            Participation("min", "signatory", **KEY),
+            Participation("bank", "lender", **KEY),
+            Participation("epc", "beneficiary", **KEY),
+        ),
+    )
+    signed = {
+        kind: next(c for c in assess_maturity(replace(data, kind=kind), AS_OF).stages[0].criteria)
+        for kind in ("loan", "concession")
+    }
+    assert signed["loan"].holds and signed["loan"].measured == 2.0
+    assert not signed["concession"].holds and signed["concession"].measured == 1.0
+
+
 def test_every_stage_reports_its_criteria_even_above_the_stage_reached():
     data = replace(alliance(), regulatory=(RegulatoryRequirement("r1", aligned=False),))
     r = assess_maturity(data, AS_OF)
