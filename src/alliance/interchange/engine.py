@@ -11,13 +11,15 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alliance.interchange.errors import ImportRefused
 from alliance.interchange.report import ImportContext, ImportReport, Progress
 
 logger = logging.getLogger(__name__)
 FORMATS = ("csv", "xlsx", "oc4ids", "ocds", "iati")
-UNEXPECTED = "Unexpected error"
+# Marked here, translated where it is reported (tests compare with the English text).
+UNEXPECTED = gettext_noop("Unexpected error")
 
 
 def _importer(fmt: str) -> Callable[[ImportContext, Path], None]:
@@ -91,7 +93,7 @@ def run_import(
         report.error(exc.problem.reason, **_place(exc.problem, report.file))
     except (DatabaseError, RecursionError, MemoryError, json.JSONDecodeError, ValueError) as exc:
         logger.exception("import of %s failed", report.file)
-        report.error(f"{UNEXPECTED}: {type(exc).__name__}")
+        report.error(f"{_(UNEXPECTED)}: {type(exc).__name__}")
     if not report.ok:
         report.committed = False
     return report

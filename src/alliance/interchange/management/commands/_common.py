@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
 
@@ -17,11 +18,13 @@ def acting_user(username: str | None) -> Any:
     if username:
         user = users.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No active user named {username!r}.")
+            raise CommandError(_("No active user named “%(name)s”.") % {"name": username})
         return user
     admins = list(users.filter(is_superuser=True)[:2])
     if len(admins) != 1:
-        raise CommandError("Say who acts: --user USERNAME (the import goes through their rights).")
+        raise CommandError(
+            _("Say who acts: --user USERNAME (the import goes through their rights).")
+        )
     return admins[0]
 
 
@@ -35,5 +38,8 @@ def agreement_named(user: Any, text: str | None) -> Any:
     except ValueError:
         found = list(qs.filter(reference=text)[:2]) or list(qs.filter(title=text)[:2])
     if len(found) != 1:
-        raise CommandError(f"No single agreement {text!r} that {user} may see.")
+        raise CommandError(
+            _("No single agreement “%(text)s” that %(user)s may see.")
+            % {"text": text, "user": user}
+        )
     return found[0]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from alliance.interchange import exports, oc4ids
 from alliance.interchange.entities import SPECS
@@ -28,10 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         fmt, entity = options["format"], options["entity"]
         if fmt == "csv" and not entity:
-            raise CommandError("A CSV file holds one entity: give --entity.")
+            raise CommandError(_("A CSV file holds one entity: give --entity."))
         if options["template"]:
             if fmt == "oc4ids":
-                raise CommandError("Templates are CSV or XLSX.")
+                raise CommandError(_("Templates are CSV or XLSX."))
             options["output"].write_bytes(exports.template(entity or "commitments", fmt))
             return
         user = acting_user(options["user"])
@@ -47,6 +48,9 @@ class Command(BaseCommand):
             text = exports.export_oc4ids(user, agreements)
             errors = oc4ids.validate_package(json.loads(text))
             if errors:
-                raise CommandError("The OC4IDS package does not validate: " + "; ".join(errors[:5]))
+                raise CommandError(
+                    _("The OC4IDS package does not validate: %(errors)s")
+                    % {"errors": "; ".join(errors[:5])}
+                )
             options["output"].write_text(text, encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"Written {options['output']}"))
+        self.stdout.write(self.style.SUCCESS(_("Written %(path)s") % {"path": options["output"]}))

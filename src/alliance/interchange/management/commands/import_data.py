@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from alliance.interchange.engine import FORMATS, run_import
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = acting_user(options["user"])
         agreement = agreement_named(user, options["agreement"])
         with tqdm(desc=path.name, unit=" rows", disable=options["verbosity"] < 1) as bar:
@@ -51,6 +52,6 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
-            raise CommandError("Import refused: nothing was written.")
+            raise CommandError(_("Import refused: nothing was written."))
         if report.committed:
-            self.stdout.write(self.style.SUCCESS("Imported."))
+            self.stdout.write(self.style.SUCCESS(_("Imported.")))
