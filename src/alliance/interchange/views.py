@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -48,7 +48,7 @@ def _run(batch: Any, *, commit: bool) -> None:
 
         batch.status = ImportStatus.IMPORTING if commit else ImportStatus.PREVIEWING
         batch.save(update_fields=["status"])
-        import_batch_task.enqueue(batch.pk, commit)
+        import_batch_task.enqueue(batch.pk, commit, translation.get_language())
     else:
         services.import_batch_run(batch, commit=commit)
 
