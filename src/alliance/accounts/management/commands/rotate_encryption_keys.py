@@ -7,6 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from alliance.core.encryption import EncryptedTextField, rotate
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
             for field in fields:
                 total += self._rotate(model, field)
-        self.stdout.write(f"{total} values re-encrypted.")
+        self.stdout.write(
+            ngettext("%(n)d value re-encrypted.", "%(n)d values re-encrypted.", total)
+            % {"n": total}
+        )
 
     @transaction.atomic
     def _rotate(self, model: Any, field: EncryptedTextField) -> int:
