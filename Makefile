@@ -83,9 +83,11 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 # Refresh the French and German catalogues after changing user-visible text.
+# 'insights/*.py', not 'insights/*': Django reduces a 'dir/*' pattern to the bare name and then
+# ignores every directory so named, which would drop the templates under web/insights/.
 messages: $(VENV)/.installed
 	cd src/alliance && ALLIANCE_TESTING=1 ../../$(BIN)/alliance manage makemessages -l fr -l de --no-obsolete \
-		--ignore 'insights/*' --ignore 'tests/*'
+		--ignore 'insights/*.py' --ignore 'tests/*'
 	cd src/alliance && ALLIANCE_TESTING=1 ../../$(BIN)/alliance manage compilemessages
 
 bench: $(VENV)/.installed
