@@ -3,7 +3,9 @@
 On each topic, every two parties that both recorded an expectation are compared on up to three
 dimensions, each turned into a distance between 0 (same) and 1 (fully apart):
 
-* target dates - working days apart / ``date_tolerance_working_days`` (capped at 1);
+* target dates - working days apart / ``date_tolerance_working_days`` (capped at 1), a date
+  already past counting as the date itself: two deadlines that have both passed say the same
+  thing now (it is due), however far apart they were;
 * priority - steps apart / (``priority_levels`` - 1), on the scale and in the direction the
   parameters give (by default the domain's: 1 low .. 4 critical);
 * measurable target - relative gap ``|a - b| / max(|a|, |b|)`` (capped).
@@ -48,7 +50,8 @@ class PairGap:
     topic: str
     party: str
     other: str
-    date_gap_working_days: int | None  # other's target date minus party's, signed
+    date_gap_working_days: int | None  # other's target date minus party's (a passed one reads
+    # as the date of the result: it is due now), signed
     priority_steps: int | None
     target_gap: float | None  # relative, 0-1
     distance: float  # weighted, 0-1
@@ -137,7 +140,9 @@ def portfolio_alignment(
     i, j = ordered_pairs_within(group)
     keep = frame.ex_party[rows[i]] < frame.ex_party[rows[j]]
     a, b = rows[i[keep]], rows[j[keep]]
-    date_gap, dims = _dimension_distances(frame, a, b, params, calendar or WorkingCalendar())
+    date_gap, dims = _dimension_distances(
+        frame, a, b, day[frame.ex_ag[a]], params, calendar or WorkingCalendar()
+    )
     weights = np.array([params.weight_date, params.weight_priority, params.weight_target])
     stated = ~np.isnan(dims)
     wsum = (weights[:, None] * stated).sum(axis=0)
@@ -164,9 +169,13 @@ def latest_expectations(frame: PortfolioFrame, day: np.ndarray) -> np.ndarray:
     return seen[order][last]
 
 
-def _dimension_distances(frame, a, b, params, calendar) -> tuple[np.ndarray, np.ndarray]:
-    """Signed date gaps and the (3, n) matrix of dimension distances, NaN where unstated."""
-    da, db = frame.ex_date[a], frame.ex_date[b]
+def _dimension_distances(frame, a, b, today, params, calendar) -> tuple[np.ndarray, np.ndarray]:
+    """Signed date gaps and the (3, n) matrix of dimension distances, NaN where unstated.
+
+    Alignment is about what is still to come: a target date already past reads as ``today``
+    (it is due now), so the gap between two passed deadlines is history, not disagreement.
+    """
+    da, db = (np.maximum(frame.ex_date[x], today) for x in (a, b))  # NaT stays NaT
     dated = ~np.isnat(da) & ~np.isnat(db)
     date_gap = np.full(len(a), np.nan)
     if dated.any():

@@ -85,6 +85,21 @@ def test_the_priority_scale_and_its_direction_come_from_the_parameters():
     )
 
 
+def test_deadlines_that_have_passed_are_due_now_not_apart():
+    # Both target dates passed: they say the same thing today (it is due), whatever the gap.
+    late = date(2025, 12, 1)
+    data = agreement(close("min", date(2025, 3, 3)), close("bank", date(2025, 9, 1)))
+    g = agreement_alignment(data, late).pair("financial close", "min", "bank")
+    assert g.date_gap_working_days == 0 and g.distance == 0.0
+    # One passed, one ahead: the gap runs from today to the later date (Monday to Monday).
+    data = agreement(close("min", date(2025, 3, 3)), close("bank", date(2025, 12, 29)))
+    g = agreement_alignment(data, late).pair("financial close", "min", "bank")
+    assert abs(g.date_gap_working_days) == 20
+    # Seen before either date, the full gap counts.
+    g = agreement_alignment(data, date(2025, 1, 6)).pair("financial close", "min", "bank")
+    assert abs(g.date_gap_working_days) > 200
+
+
 def test_date_gaps_use_the_reference_calendar():
     data = agreement(close("min"), close("bank", date(2025, 9, 29), priority=1, value=100.0))
     sunday_week = WorkingCalendar(weekmask="1111001", holidays=(date(2025, 9, 2),))
