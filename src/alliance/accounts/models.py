@@ -17,9 +17,14 @@ class Membership(models.Model):
     """A user's role on one agreement. A party representative is bound to one party."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="memberships")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agreement")
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     party = models.ForeignKey(
         Party,
@@ -63,10 +68,19 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("agreement"),
     )
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object identifier"), max_length=40)

@@ -40,7 +40,12 @@ class Interaction(PublicModel, ConfidentialModel, Translatable):
         _("language"), max_length=2, choices=choices.LANGUAGE_CHOICES, default="en"
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
 
     class Meta:
@@ -70,7 +75,11 @@ class PersonNote(PublicModel, ConfidentialModel):
     )
     text = EncryptedTextField(_("note"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
 
     class Meta:
@@ -182,7 +191,11 @@ class TrustResponse(PublicModel):
         verbose_name=_("respondent"),
     )
     respondent_party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="trust_given", editable=False
+        Party,
+        on_delete=models.PROTECT,
+        related_name="trust_given",
+        editable=False,
+        verbose_name=_("respondent's party"),
     )
     about_party = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="trust_received", verbose_name=_("about")

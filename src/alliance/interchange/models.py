@@ -20,7 +20,9 @@ class SourceIdentifier(models.Model):
 
     scheme = models.CharField(_("scheme"), max_length=40)
     identifier = models.CharField(_("identifier"), max_length=300)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("object type")
+    )
     object_uuid = models.UUIDField(_("object"), db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -51,7 +53,10 @@ class ImportBatch(PublicModel):
     """One uploaded file on its way in: checked (dry run), then confirmed and imported."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
@@ -67,10 +72,10 @@ class ImportBatch(PublicModel):
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(_("rows read"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in total"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -100,12 +105,18 @@ class CalendarFeed(PublicModel):
     deadlines and meetings — only what that user may see."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("user"),
     )
     agreement = models.ForeignKey(
-        "partnerships.Agreement", on_delete=models.CASCADE, related_name="calendar_feeds"
+        "partnerships.Agreement",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("agreement"),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
 

@@ -409,10 +409,16 @@ class CommitmentDependency(models.Model):
     """``commitment`` cannot finish before ``prerequisite`` does (finish-to-start)."""
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="prerequisite_links"
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="prerequisite_links",
+        verbose_name=_("commitment"),
     )
     prerequisite = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="dependent_links"
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="dependent_links",
+        verbose_name=_("prerequisite"),
     )
 
     class Meta:
@@ -436,10 +442,17 @@ class CommitmentStatusChange(PublicModel):
     evidence. ``happened_on`` is the business date (delivery date for a delivery)."""
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="status_changes"
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("commitment"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     from_status = models.CharField(
         _("from"), max_length=12, choices=choices.CommitmentStatus.choices, blank=True

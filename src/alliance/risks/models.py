@@ -185,7 +185,12 @@ class EarlyWarning(PublicModel, ConfidentialModel):
     )
     raised_on = models.DateField(_("raised on"))
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="warnings"
+        Commitment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="warnings",
+        verbose_name=_("commitment"),
     )
 
     class Meta:
