@@ -22,7 +22,7 @@ and viewers included), so they are computed from **shared data only**:
 
 HISTORY RULE. A snapshot dated ``as_of`` uses only what was known on that date, so that past
 snapshots are honest: commitments recorded by then, each with the status it had on that day
-(replayed from ``CommitmentStatusChange``), interactions, pulse answers, expectations and
+and its last dispute settled by then (replayed from ``CommitmentStatusChange``), interactions, pulse answers, expectations and
 grievances dated on or before it, requirements recorded by then. Parties and their
 participations are taken as they are now (they are the structure, not events), and so are a
 commitment's due date and estimates, and a requirement's alignment status (the database keeps
@@ -336,6 +336,8 @@ class _Reader:
                     status=state.status,
                     label=c["title"],
                     category=c["category"],
+                    disputed_from=state.disputed_from,
+                    disputed_until=state.disputed_until,
                 )
             )
         return tuple(out)
@@ -580,6 +582,9 @@ class _State:
     delivered: date | None  # delivery date, when delivered by then
     finished: date | None  # delivery or waiver date (a fixed task in the schedule)
     started: date | None  # when work began, if it had
+    # Its last dispute settled by then: from the day it was disputed to the next change.
+    disputed_from: date | None = None
+    disputed_until: date | None = None
 
 
 def _state(row: dict[str, Any], changes: list[tuple[str, date]], as_of: date) -> _State:
@@ -599,7 +604,15 @@ def _state(row: dict[str, Any], changes: list[tuple[str, date]], as_of: date) ->
     finished = on if status in FIXED else None
     if delivered is not None and started is None:
         started = row["start_on"] if row["start_on"] and row["start_on"] <= delivered else None
-    return _State(status, delivered, finished, started)
+    return _State(status, delivered, finished, started, *_last_dispute(seen))
+
+
+def _last_dispute(seen: list[tuple[str, date]]) -> tuple[date | None, date | None]:
+    """The last settled dispute in a replayed history: (disputed on, next change on)."""
+    for k in range(len(seen) - 2, -1, -1):
+        if seen[k][0] == CommitmentStatus.DISPUTED:
+            return seen[k][1], seen[k + 1][1]
+    return None, None
 
 
 def _task(c, state: _State, uuid: str, depends, milestones, party_uuid) -> ScheduleTask:

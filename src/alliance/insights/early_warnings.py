@@ -54,6 +54,7 @@ from alliance.insights.salience import is_key, salience_score
 from alliance.insights.trust import AgreementTrust, agreement_trust
 from alliance.insights.trust_portfolio import (
     PortfolioTrust,
+    commitment_lateness,
     expected_cadence,
     party_working_days,
     portfolio_trust,
@@ -198,8 +199,7 @@ def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
     _, first = np.unique(frame.cm_ag[rows] * (frame.cm_ref.max(initial=0) + 1) + frame.cm_ref[rows],
                          return_index=True)  # fmt: skip
     rows = rows[first]
-    debtor = frame.cm_owed_by[rows]
-    late = party_working_days(frame, debtor, frame.cm_due[rows], np.full(len(rows), day))
+    late = commitment_lateness(frame, rows, np.full(len(rows), day))
     keep = late > 0
     rows, late = rows[keep], late[keep]
     return _rows(

@@ -71,6 +71,20 @@ class Commitment:
     status: str = "planned"  # planned, in_progress, delivered, late, waived, disputed
     label: str = ""
     category: str = ""
+    # Its last dispute, if the obligation itself was contested: from the day it was disputed
+    # to the day the dispute was settled. Lateness does not run while it is disputed.
+    disputed_from: date | None = None
+    disputed_until: date | None = None
+
+    def lateness(self, calendar: WorkingCalendar, end: date) -> int:
+        """Working days late at ``end`` on ``calendar`` (the owing party's), the days under
+        dispute not counted; 0 if on time. Scalar twin of the frame's ``commitment_lateness``."""
+        late = int(calendar.working_days_between(self.due, end))
+        if self.disputed_from is not None and self.disputed_until is not None:
+            start, stop = max(self.disputed_from, self.due), min(self.disputed_until, end)
+            if stop > start:
+                late -= int(calendar.working_days_between(start, stop))
+        return max(late, 0)
 
 
 @dataclass(frozen=True)
@@ -246,6 +260,9 @@ class PortfolioFrame:
     cm_due: np.ndarray = field(default_factory=_d)
     cm_delivered: np.ndarray = field(default_factory=_d)
     cm_excluded: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Optional: the last dispute of each row (NaT: never disputed). Left out, none was.
+    cm_disputed_from: np.ndarray = field(default_factory=_d)
+    cm_disputed_until: np.ndarray = field(default_factory=_d)
     # interaction participants
     ix_ag: np.ndarray = field(default_factory=_i)
     ix_event: np.ndarray = field(default_factory=_i)
@@ -284,6 +301,12 @@ class PortfolioFrame:
     gr_ref: np.ndarray = field(default_factory=_i)
     gr_due: np.ndarray = field(default_factory=_d)
     gr_responded: np.ndarray = field(default_factory=_d)
+
+    def __post_init__(self) -> None:
+        # Optional columns left out by a caller that builds a frame by hand: no value anywhere.
+        for name in ("cm_disputed_from", "cm_disputed_until"):
+            if len(getattr(self, name)) != len(self.cm_ag):
+                setattr(self, name, np.full(len(self.cm_ag), NAT))
 
     @property
     def n_parties(self) -> int:
@@ -356,6 +379,8 @@ class _FrameBuilder:
                     cm_due=c.due,
                     cm_delivered=c.delivered,
                     cm_excluded=c.status in EXCLUDED_STATUSES,
+                    cm_disputed_from=c.disputed_from,
+                    cm_disputed_until=c.disputed_until,
                 )
 
     def _interactions(self, g: int, a: AgreementData) -> None:
@@ -422,8 +447,8 @@ class _FrameBuilder:
 
 
 _DATE_COLUMNS = {
-    "cm_due", "cm_delivered", "ix_date", "fu_asked", "fu_answered", "pu_date",
-    "ex_date", "ex_recorded", "rq_due", "gr_due", "gr_responded",
+    "cm_due", "cm_delivered", "cm_disputed_from", "cm_disputed_until", "ix_date", "fu_asked",
+    "fu_answered", "pu_date", "ex_date", "ex_recorded", "rq_due", "gr_due", "gr_responded",
 }  # fmt: skip
 _BOOL_COLUMNS = {"pp_signatory", "cm_excluded", "rq_aligned"}
 _FLOAT_COLUMNS = {
@@ -575,7 +600,7 @@ def replicate(frame: PortfolioFrame, copies: int) -> PortfolioFrame:
 
 _DATE_FIELDS = frozenset(
     {"due", "delivered", "date", "asked", "answered", "target_date", "recorded", "received",
-     "response_due", "responded"}
+     "response_due", "responded", "disputed_from", "disputed_until"}
 )  # fmt: skip
 _TUPLE_FIELDS = frozenset({"owed_to", "parties", "people"})
 _RECORDS = {

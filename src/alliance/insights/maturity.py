@@ -217,8 +217,7 @@ def _late_parties(data: AgreementData, since: date, as_of: date) -> list[str]:
         if c.status in EXCLUDED_STATUSES or not since < c.due <= as_of:
             continue
         done = c.delivered is not None and c.delivered <= as_of
-        end = c.delivered if done else as_of
-        if calendars[c.owed_by].lateness(c.due, end) > 0:
+        if c.lateness(calendars[c.owed_by], c.delivered if done else as_of) > 0:
             late.add(c.owed_by)
     return sorted(late)
 

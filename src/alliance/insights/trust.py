@@ -399,12 +399,14 @@ def _contribution(data: AgreementData, ev: TrustEvents, i: int) -> Contribution:
 
 def _promise_label(c, ev, i) -> str:
     name, late = c.label or c.id, int(ev.working_days[i])
+    # The days under dispute do not count (Commitment.lateness): say so when there were some.
+    paused = " (time under dispute not counted)" if c.disputed_until is not None else ""
     if ev.open[i]:
         state = "missed" if ev.score[i] == 0.0 else "still open"
-        return f"{name} {state}, {late} working days overdue"
+        return f"{name} {state}, {late} working days overdue{paused}"
     if late == 0:
-        return f"{name} delivered on time"
-    return f"{name} delivered {late} working days late"
+        return f"{name} delivered on time{paused}"
+    return f"{name} delivered {late} working days late{paused}"
 
 
 def _response_label(f, ev, i) -> str:

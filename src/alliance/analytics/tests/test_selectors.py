@@ -66,6 +66,18 @@ def test_commitment_status_is_replayed_to_the_date(world):
     assert tasks[after.id].actual_finish == date(2026, 4, 1)
 
 
+def test_a_settled_dispute_reaches_the_engine_with_its_dates(world):
+    c = commitment(world, "Tariff", due=date(2026, 3, 1), created=date(2026, 1, 5))
+    ps.commitment_change_status(
+        actor=world.owner, commitment=c, status="disputed", on=date(2026, 2, 20)
+    )
+    ps.commitment_deliver(actor=world.owner, commitment=c, on=date(2026, 4, 1), evidence="Grid")
+    (during,) = agreement_inputs(world.agreement, date(2026, 3, 15)).data.commitments
+    assert during.status == "disputed" and during.disputed_from is None  # not settled yet
+    (after,) = agreement_inputs(world.agreement, AS_OF).data.commitments
+    assert (after.disputed_from, after.disputed_until) == (date(2026, 2, 20), date(2026, 4, 1))
+
+
 def test_only_what_happened_by_the_date_is_read(world):
     meeting(world, date(2026, 5, 1))
     meeting(world, date(2026, 9, 1))

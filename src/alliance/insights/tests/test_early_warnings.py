@@ -150,6 +150,17 @@ def test_an_agreement_with_a_single_party_gets_its_warnings_and_no_trust_rule():
     assert [w.subject for w in found["key_party_not_met"]] == ["min"]
 
 
+def test_an_overdue_commitment_does_not_count_its_time_under_dispute():
+    data = troubled()
+    settled = Commitment(
+        "c-tariff", "min", ("bank",), AS_OF - 60 * DAY, status="late",
+        disputed_from=AS_OF - 70 * DAY, disputed_until=AS_OF - 7 * DAY,
+    )  # fmt: skip
+    found = {w.subject: w for w in early_warnings(replace(data, commitments=(settled,)), AS_OF)}
+    # Overdue only since the dispute was settled, a week ago: 5 working days, not 40-odd.
+    assert found["c-tariff"].value == 5 and found["c-tariff"].severity == "medium"
+
+
 def test_only_parties_scored_as_key_are_chased_for_meetings():
     data = troubled()
     neutral = dict(power=3, legitimacy=3, urgency=3, interest=3)  # the form's default

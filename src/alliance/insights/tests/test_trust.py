@@ -90,6 +90,28 @@ def test_the_decision_cycle_is_read_in_working_days_without_conversion():
     assert pk.mean == pytest.approx(100 * (prior * strength + np.exp(-1)) / (strength + 1))
 
 
+def test_the_time_under_dispute_is_not_lateness():
+    # Due Monday 3 March, disputed 24 February .. 17 March, delivered that day: on time.
+    settled = Commitment(
+        "c", "min", ("bank",), date(2025, 3, 3), date(2025, 3, 17), "delivered",
+        disputed_from=date(2025, 2, 24), disputed_until=date(2025, 3, 17),
+    )  # fmt: skip
+    (line,) = pair_trust(
+        agreement(commitments=(settled,)), "bank", "min", AS_OF
+    ).evidence.contributions
+    assert line.contribution > 0 and "on time (time under dispute not counted)" in line.label
+    # Disputed for one week of the four it was late: three weeks of lateness remain.
+    partly = replace(settled, delivered=date(2025, 3, 31), disputed_from=date(2025, 3, 10),
+                     disputed_until=date(2025, 3, 17))  # fmt: skip
+    (line,) = pair_trust(
+        agreement(commitments=(partly,)), "bank", "min", AS_OF
+    ).evidence.contributions
+    assert "delivered 15 working days late" in line.label
+    calendar = WorkingCalendar()
+    assert partly.lateness(calendar, partly.delivered) == 15
+    assert settled.lateness(calendar, settled.delivered) == 0
+
+
 def test_a_long_overdue_commitment_counts_as_missed():
     result = pair_trust(agreement(commitments=(missed(1),)), "bank", "min", AS_OF)
     (c,) = result.evidence.contributions
