@@ -11,7 +11,7 @@ overdue_commitment         undelivered past its due date (owing party's working 
 trust_falling              a pair's trust fell by more than X points over the last Y days
 alignment_widening         a pair's expectation gap on a topic widened over the lookback
 key_party_not_met          a key party not met within its expected cadence
-schedule_p80_late          the schedule forecast's P80 finish is past the due date
+schedule_p80_late          the schedule forecast's P80 finish is past a due date still ahead
 regulatory_deadline_near   an unaligned regulatory requirement is due soon (or overdue)
 grievance_response_overdue a grievance still unanswered after its response date
 =========================  =================================================================
@@ -167,7 +167,7 @@ def portfolio_warnings(
         _grievances(frame, day, params, cal),
     ]
     if schedule is not None:
-        parts.append(_schedule(*schedule, params, cal))
+        parts.append(_schedule(*schedule, day, params, cal))
     return PortfolioWarnings(
         rule=np.concatenate([p[0] for p in parts]),
         ag=np.concatenate([p[1] for p in parts]),
@@ -307,10 +307,12 @@ def _grievances(frame, day, params, cal):
     )  # fmt: skip
 
 
-def _schedule(ag, task, p80, due, params, cal):
+def _schedule(ag, task, p80, due, day, params, cal):
+    """Forecasts finishing past a due date that is still ahead: an early warning. Once the
+    due date has passed, the commitment is overdue and that rule speaks for it."""
     p80, due = np.asarray(p80, "datetime64[D]"), np.asarray(due, "datetime64[D]")
     past = np.asarray(cal.working_days_between(due, p80), np.int64)
-    keep = past > 0
+    keep = (past > 0) & (due >= day)
     return _rows(
         "schedule_p80_late", np.asarray(ag)[keep], np.asarray(task)[keep][:, None],
         past[keep] >= params.p80_high_working_days, past[keep],

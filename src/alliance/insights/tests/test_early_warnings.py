@@ -95,6 +95,12 @@ def test_every_rule_fires_on_its_situation_and_only_there():
     assert [w.subject for w in found["grievance_response_overdue"]] == ["g-noise"]
 
 
+def test_a_forecast_past_a_due_date_already_gone_is_left_to_the_overdue_rule():
+    gone = {"t-late": (AS_OF + 30 * DAY, AS_OF - 10 * DAY), **SCHEDULE}
+    found = by_rule(early_warnings(troubled(), AS_OF, schedule=gone))
+    assert [w.subject for w in found["schedule_p80_late"]] == ["t-civil"]
+
+
 def test_severity_follows_the_thresholds():
     found = {w.subject: w for w in early_warnings(troubled(), AS_OF, schedule=SCHEDULE)}
     assert found["c-permit"].severity == "high" and found["c-fresh"].severity == "medium"
