@@ -290,8 +290,10 @@ class MaturityParameters:
     signatories_met_min: float = 1.0
     engagement_window_days: float = 90.0
     # Implementing: the agreement's promise keeping (trust's promise component pooled over its
-    # pairs: recency-weighted, lateness on the owing party's clock), and the alignment score.
-    promise_keeping_min: float = 0.8
+    # pairs: recency-weighted, lateness on the owing party's clock) out of the critical band of
+    # the performance-to-promise scale (TrustParameters.bands: below 70 is critical), and the
+    # alignment score.
+    promise_keeping_min: float = 0.7
     alignment_min: float = 70.0
     # Integrated: share of local parties met within the window, share of engagement that
     # crosses the local / international line, share of regulatory requirements aligned.
