@@ -22,8 +22,9 @@ and viewers included), so they are computed from **shared data only**:
 
 HISTORY RULE. A snapshot dated ``as_of`` uses only what was known on that date, so that past
 snapshots are honest: commitments recorded by then, each with the status it had on that day
-and its last dispute settled by then (replayed from ``CommitmentStatusChange``), interactions, pulse answers, expectations and
-grievances dated on or before it, requirements recorded by then. Parties and their
+and its last dispute settled by then (replayed from ``CommitmentStatusChange``),
+interactions, pulse answers, expectations and grievances dated on or before it, requirements
+recorded by then. Parties and their
 participations are taken as they are now (they are the structure, not events), and so are a
 commitment's due date and estimates, and a requirement's alignment status (the database keeps
 no dated history of those).
