@@ -54,6 +54,15 @@ FOLLOW_UP_ODDS_YEAR_TWO = [
     (0.03, "waived", -5, 10),
     (0.78, "ontime", 0, 6),
 ]
+# From the spring of year two the recovery has set in (the tone turns warm, see
+# demo_engagement.mean_tone): actions agreed in meetings are kept, the odd one a few days late.
+RECOVERED = date(2026, 4, 1)
+FOLLOW_UP_ODDS_RECOVERED = [
+    (0.06, "late", 1, 7),
+    (0.01, "overdue", 0, 0),
+    (0.02, "waived", -5, 10),
+    (0.91, "ontime", 0, 6),
+]
 
 __all__ = ["DEMO_PASSWORD", "SEED", "TODAY", "demo_is_loaded", "demo_users", "load_demo"]
 DEMO_PASSWORD = cast.DEMO_PASSWORD
@@ -312,7 +321,13 @@ class DemoBuilder:
         if due > TODAY:
             outcome = "open"
         else:
-            odds = FOLLOW_UP_ODDS_YEAR_ONE if due < YEAR_TWO_STARTS else FOLLOW_UP_ODDS_YEAR_TWO
+            odds = (
+                FOLLOW_UP_ODDS_YEAR_ONE
+                if due < YEAR_TWO_STARTS
+                else FOLLOW_UP_ODDS_YEAR_TWO
+                if due < RECOVERED
+                else FOLLOW_UP_ODDS_RECOVERED
+            )
             roll, kind, low, high = self.rng.random(), "ontime", 0, 0
             for chance, kind, low, high in odds:  # noqa: B007 - the last one drawn is kept
                 roll -= chance

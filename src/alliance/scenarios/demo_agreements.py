@@ -95,7 +95,7 @@ AGREEMENTS: list[AgreementSpec] = [
             "edea": (R.BENEFICIARY, 2, 4, 4, 5),
             "kribi": (R.BENEFICIARY, 2, 4, 3, 4),
             "valmont_hq": (R.SIGNATORY, 4, 4, 3, 5),
-            "valmont_cm": (R.CONTRACTOR, 3, 4, 5, 5),
+            "valmont_cm": (R.CONTRACTOR, 4, 4, 5, 5),
             "sanaga": (R.CONTRACTOR, 1, 3, 3, 4),
             "kls": (R.CONTRACTOR, 1, 3, 2, 4),
             "dic": (R.CONTRACTOR, 1, 3, 2, 3),
