@@ -89,10 +89,12 @@ def _follow_up_defaults(interaction: Interaction, follow_up: Mapping[str, Any]) 
     data = dict(follow_up)
     due_on = data.get("due_on")
     if isinstance(due_on, date):
-        days = max((due_on - interaction.occurred_on).days * 5 // 7, 1)
-        data.setdefault("duration_optimistic", max(days // 2, 1))
-        data.setdefault("duration_likely", days)
-        data.setdefault("duration_pessimistic", days * 2)
+        # Whoever sets a due date in a meeting leaves some slack: expect the work to take
+        # half the window, with a bad case that overruns it by half.
+        window = max((due_on - interaction.occurred_on).days * 5 // 7, 1)
+        data.setdefault("duration_optimistic", max(window // 4, 1))
+        data.setdefault("duration_likely", max(window // 2, 1))
+        data.setdefault("duration_pessimistic", max(window * 3 // 2, 1))
     data.setdefault("category", "governance")
     # A follow-up is agreed during the interaction: it exists from then on.
     data.setdefault("created_at", interaction.created_at)
