@@ -46,7 +46,7 @@ def main() -> None:
         page.screenshot(path=OUT / f"portfolio-{args.lang}.png", full_page=True)
         first = page.locator("table a[href^='/agreements/']").last
         agreement_url = args.base + re.sub(r"/$", "", first.get_attribute("href") or "") + "/"
-        for tab in ("", "trust/", "commitments/"):
+        for tab in ("", "trust/"):
             page.goto(agreement_url + tab)
             page.wait_for_load_state("networkidle")
             name = tab.strip("/") or "overview"
