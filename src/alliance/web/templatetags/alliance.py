@@ -220,3 +220,27 @@ def alignment_heat(score: Any) -> int:
         return max(0, min(4, int(float(score) // 20)))
     except (TypeError, ValueError):
         return 0
+
+
+def _criterion_labels() -> dict[str, str]:
+    from alliance.insights.parameters import MATURITY
+
+    days = int(MATURITY.engagement_window_days)
+    return {
+        "signatories": _("at least two signatories recorded"),
+        "expectations_recorded": _("expectations recorded for every signatory"),
+        "signatories_met": _("every signatory met in the last %(days)s days") % {"days": days},
+        "promise_keeping": _("promises kept, recent ones weighing most"),
+        "alignment": _("expectations aligned across parties"),
+        "local_engaged": _("local parties engaged"),
+        "crossing_share": _("engagement crossing the local / international line"),
+        "regulatory_aligned": _("regulatory requirements aligned"),
+        "key_pairs_trust": _("trust both ways between key parties"),
+        "grievances_on_time": _("grievances answered by their response date"),
+    }
+
+
+@register.filter
+def criterion_label(criterion: dict[str, Any]) -> str:
+    """A maturity criterion's name in the current language (the engine writes English)."""
+    return _criterion_labels().get(criterion.get("key", ""), criterion.get("label", ""))
