@@ -348,6 +348,22 @@ def can_change(user: User, obj: Model) -> bool:
     return False
 
 
+def permission_key(obj: Model) -> tuple[Any, ...]:
+    """What ``can_change`` depends on for a new object, so a batch of new objects is
+    checked once per distinct key: the model, the agreement, and the party (parties,
+    people), the owing party (commitments) or the respondent (trust responses)."""
+    subject: Any = None
+    if isinstance(obj, Party):
+        subject = obj.pk
+    elif isinstance(obj, Person | BlackoutPeriod):
+        subject = obj.party_id
+    elif isinstance(obj, Commitment):
+        subject = obj.owed_by_id
+    elif isinstance(obj, TrustResponse):
+        subject = obj.respondent_id
+    return (type(obj), obj.pk, agreement_of(obj), subject)
+
+
 def can_change_party(user: User, party: Party | None) -> bool:
     """Parties are shared across agreements: the team of any agreement the party takes part
     in may edit them, and any team member may create a new one."""

@@ -6,23 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The object's field values as JSON-ready text (many-to-many as sorted ids)."""
+def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
+    """The object's field values as JSON-ready text (many-to-many as sorted ids, read from
+    the database unless ``many_to_many`` is false)."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if field.name in {"id", "translations"}:
             continue
         value = field.value_from_object(obj)
         data[field.name] = None if value is None else field.value_to_string(obj)
-    if obj.pk is not None:
+    if obj.pk is not None and many_to_many:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(
                 str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True)
@@ -79,6 +80,104 @@ def save_new[M: models.Model](
         getattr(obj, name).set(values)
     audit(actor=actor, obj=obj, action=AuditAction.CREATE)
     return obj
+
+
+def save_new_many[M: models.Model](
+    *,
+    actor: Any,
+    objs: list[M],
+    m2m: list[Mapping[str, Iterable[Any]]] | None = None,
+    check: bool = True,
+) -> list[M]:
+    """Validate, insert and audit many new objects of one model, all or none.
+
+    The same rows and audit events as ``save_new`` called once per object, in a handful
+    of queries instead of ~25 per object: the permission is checked once per distinct
+    ``policy.permission_key`` (agreement, party …), each object is validated in Python
+    (``full_clean`` without the per-object unique and constraint queries), uniqueness of
+    single unique fields is checked in one query per field, and the objects, their
+    many-to-many links and their audit events are written with ``bulk_create``.
+    Multi-column and check constraints are left to the database: a violation raises
+    ``IntegrityError`` and, since this runs in its own savepoint, writes nothing —
+    callers that must say *which* object failed retry one by one with ``save_new``.
+    ``m2m`` is one mapping per object (same order as ``objs``).
+    """
+    from alliance.accounts.policy import permission_key
+
+    if not objs:
+        return objs
+    model = type(objs[0])
+    links = m2m or [{} for _obj in objs]
+    if check:
+        allowed: dict[Any, None] = {}
+        for obj in objs:
+            key = permission_key(obj)
+            if key not in allowed:
+                require_change(actor, obj)
+                allowed[key] = None
+    for obj in objs:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    _check_unique_fields(model, objs)
+    with transaction.atomic():
+        model._default_manager.bulk_create(objs)
+        for name in {name for mapping in links for name in mapping}:
+            field = model._meta.get_field(name)
+            through = getattr(model, name).through
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                through(**{f"{source}_id": obj.pk, f"{target}_id": value.pk})
+                for obj, mapping in zip(objs, links, strict=True)
+                for value in mapping.get(name, ())
+            )
+        AuditEvent.objects.bulk_create(
+            _create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)
+        )
+    return objs
+
+
+def _check_unique_fields(model: type[models.Model], objs: list[Any]) -> None:
+    """One query per single-column unique field for the whole batch (and duplicates
+    inside the batch), with the message ``full_clean`` would give."""
+    for field in model._meta.concrete_fields:
+        if not field.unique or field.primary_key:
+            continue
+        values = [field.value_from_object(obj) for obj in objs]
+        present = [v for v in values if v not in (None, "")]
+        if not present:
+            continue
+        taken = set(
+            model._default_manager.filter(**{f"{field.attname}__in": present}).values_list(
+                field.attname, flat=True
+            )
+        )
+        seen: set[Any] = set()
+        for obj, value in zip(objs, values, strict=True):
+            if value in (None, ""):
+                continue
+            if value in taken or value in seen:
+                raise ValidationError({field.name: obj.unique_error_message(model, (field.name,))})
+            seen.add(value)
+
+
+def _create_event(actor: Any, obj: models.Model, m2m: Mapping[str, Iterable[Any]]) -> AuditEvent:
+    """The audit event ``audit(action=CREATE)`` writes, without its per-object queries
+    (the many-to-many values are the ones just linked, not read back)."""
+    from alliance.accounts.policy import agreement_of
+
+    after = snapshot(obj, many_to_many=False)
+    for field in obj._meta.many_to_many:
+        after[field.name] = sorted(str(value.pk) for value in m2m.get(field.name, ()))
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        agreement_id=agreement_of(obj),
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "uuid", obj.pk)),
+        object_repr=str(obj)[:300],
+        action=AuditAction.CREATE,
+        before={},
+        after=after,
+    )
 
 
 def save_changes[M: models.Model](

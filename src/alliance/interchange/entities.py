@@ -48,6 +48,9 @@ class EntitySpec:
     update: Callable[..., Any] | None = None
     takes_identity: bool = True  # the create service accepts ``uuid`` and ``created_at``
     m2m: tuple[str, ...] = field(default=())
+    # Creates many new objects in one go (``items``: the create service's keyword
+    # arguments, one mapping per object), writing what ``create`` would for each.
+    create_many: Callable[..., list[Any]] | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -105,6 +108,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("name",),),
         create=ps.party_create,
+        create_many=ps.party_create_many,
         update=lambda *, actor, obj, **ch: ps.party_update(actor=actor, party=obj, **ch),
     ),
     EntitySpec(
@@ -121,6 +125,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("party", "name"),),
         create=ps.person_create,
+        create_many=ps.person_create_many,
         update=lambda *, actor, obj, **ch: ps.person_update(actor=actor, person=obj, **ch),
     ),
     EntitySpec(
@@ -177,6 +182,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "party"),),
         create=ps.participation_add,
+        create_many=ps.participation_add_many,
         update=lambda *, actor, obj, **ch: ps.participation_update(
             actor=actor, participation=obj, **ch
         ),
@@ -194,6 +200,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "title"),),
         create=ps.milestone_create,
+        create_many=ps.milestone_create_many,
         update=lambda *, actor, obj, **ch: ps.milestone_update(actor=actor, milestone=obj, **ch),
     ),
     EntitySpec(

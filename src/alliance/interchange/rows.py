@@ -224,6 +224,68 @@ def find_existing(ctx: ImportContext, spec: EntitySpec, data: dict[str, Any]) ->
     return None
 
 
+def new_objects(
+    ctx: ImportContext, spec: EntitySpec, rows: list[dict[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """For read rows, the create service's arguments of those that describe a new object,
+    ``None`` for the others (they go through ``apply_row``). ``find_existing`` for a whole
+    batch in one or two queries: by id, else by the first complete natural key, whose
+    first column is queried with ``__in`` and the rest compared here."""
+    by_id = [data["id"] for data in rows if data.get("id")]
+    taken_ids = set(
+        spec.model._default_manager.filter(uuid__in=by_id).values_list("uuid", flat=True)
+        if by_id
+        else ()
+    )
+    keys: list[tuple[Any, ...] | None] = []
+    firsts: dict[str, set[Any]] = {}
+    for data in rows:
+        key = None if data.get("id") else _natural_key(spec, data)
+        keys.append(key)
+        if key is not None:
+            firsts.setdefault(key[0], set()).add(key[2][0])
+    existing: set[tuple[Any, ...]] = set()
+    for key_fields in spec.keys:
+        if key_fields[0] not in firsts:
+            continue
+        qs = reachable(ctx, spec.model).filter(**{f"{key_fields[0]}__in": firsts[key_fields[0]]})
+        for obj in qs:
+            existing.add(
+                (key_fields[0], key_fields, tuple(_key_value(getattr(obj, n)) for n in key_fields))
+            )
+    out: list[dict[str, Any] | None] = []
+    in_batch: set[Any] = set()
+    for data, key in zip(rows, keys, strict=True):
+        ident = data.get("id")
+        if ident in taken_ids or key in existing or (key or ident) in in_batch:
+            out.append(None)  # an update, a refusal, or the same object twice: row by row
+            continue
+        if key is not None or ident:
+            in_batch.add(key or ident)
+        item = {k: v for k, v in data.items() if v is not None and v != []}
+        if "id" in item:
+            item["uuid"] = item.pop("id")
+        if not spec.takes_identity and ("uuid" in item or "created_at" in item):
+            out.append(None)
+            continue
+        out.append(item)
+    return out
+
+
+def _natural_key(spec: EntitySpec, data: dict[str, Any]) -> tuple[Any, ...] | None:
+    """``(first column, key columns, values)`` of the first complete natural key."""
+    for key in spec.keys:
+        if all(data.get(name) not in (None, "") for name in key):
+            return (key[0], key, tuple(_key_value(data[name]) for name in key))
+        if all(data.get(name) not in (None, "") or name == "clause" for name in key):
+            return None  # a blank clause: leave the matching to ``find_existing``
+    return None
+
+
+def _key_value(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
 def apply_row(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> str:
     """Create or update the row's object; returns ``created``, ``updated`` or ``unchanged``."""
     data = read_row(ctx, spec, cells)

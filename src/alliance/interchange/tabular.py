@@ -18,9 +18,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alliance.interchange.entities import SPECS, EntitySpec, spec_for
-from alliance.interchange.errors import ImportRefused
+from alliance.interchange.errors import ImportRefused, RowError
 from alliance.interchange.report import ImportContext
-from alliance.interchange.rows import LIST_SEPARATOR, apply_row, explain
+from alliance.interchange.rows import (
+    LIST_SEPARATOR,
+    apply_row,
+    created_ids,
+    explain,
+    new_objects,
+    read_row,
+)
 from alliance.interchange.values import decode_text
 
 MAX_TABULAR_BYTES = getattr(settings, "INTERCHANGE_MAX_TABULAR_BYTES", 200 * 1024 * 1024)
@@ -158,10 +165,22 @@ def _defaulted(ctx: ImportContext, column: str) -> bool:
     return column == "agreement" and ctx.agreement is not None
 
 
+# Rows written per batch by an entity's ``create_many`` service: large enough that the
+# per-batch queries vanish, small enough that a refused batch is cheap to redo row by row.
+BATCH_SIZE = 500
+Pending = list[tuple[int, dict[str, Any], dict[str, Any]]]
+
+
 def import_rows(ctx: ImportContext, spec: EntitySpec, rows: Iterable, sheet: str = "") -> None:
-    """Apply each row through the services; a bad row is reported and the next one tried
-    (each service runs in its own savepoint), so the preview lists every error at once."""
+    """Apply each row through the services; a bad row is reported and the next one tried,
+    so the preview lists every error at once.
+
+    Rows that create new objects of an entity with a ``create_many`` service are read and
+    validated first and written in batches (see ``_flush``); everything else — updates,
+    rows that name something a pending row creates — goes row by row, each in its own
+    savepoint, after the pending batch is written so the file's order is kept."""
     seen: dict[tuple, int] = {}
+    pending: Pending = []
     for number, cells in rows:
         key = row_key(spec, cells)
         if key is not None and key in seen:
@@ -172,24 +191,86 @@ def import_rows(ctx: ImportContext, spec: EntitySpec, rows: Iterable, sheet: str
                 column=key[0],
             )
             ctx.report.count(spec.name, "skipped")
+            _tick(ctx)
             continue
         if key is not None:
             seen[key] = number
+        data = _read_for_batch(ctx, spec, cells)
+        if data is not None:
+            pending.append((number, cells, data))
+            if len(pending) >= BATCH_SIZE:
+                _flush(ctx, spec, pending, sheet)
+                pending = []
+        else:
+            _flush(ctx, spec, pending, sheet)
+            pending = []
+            _apply_one(ctx, spec, number, cells, sheet)
+        _tick(ctx)
+    _flush(ctx, spec, pending, sheet)
+
+
+def _tick(ctx: ImportContext) -> None:
+    ctx.cache["rows_done"] = ctx.cache.get("rows_done", 0) + 1
+    if ctx.cache["rows_done"] % 200 == 0:
+        ctx.tick(ctx.cache["rows_done"], ctx.cache.get("rows_total", 0))
+
+
+def _read_for_batch(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> Any:
+    """The row's typed values when it may join a batch, else ``None`` (no batch service,
+    or the row does not read cleanly — perhaps it names an object a pending row creates;
+    the row-by-row path, run after the batch is written, reads it again and explains)."""
+    if spec.create_many is None:
+        return None
+    try:
+        return read_row(ctx, spec, cells)
+    except RowError:
+        return None
+
+
+def _apply_one(
+    ctx: ImportContext, spec: EntitySpec, number: int, cells: dict[str, Any], sheet: str
+) -> None:
+    """One row through the per-object services, in a savepoint (it may write several
+    objects before failing)."""
+    try:
+        with transaction.atomic():
+            outcome = apply_row(ctx, spec, cells)
+    except Exception as exc:
+        for column, reason in explain(exc):
+            value = cells.get(column, "") if column else ""
+            ctx.report.error(
+                reason, sheet=sheet, row=number, column=column, value=str(value or "")[:200]
+            )
+        ctx.report.count(spec.name, "skipped")
+    else:
+        ctx.report.count(spec.name, outcome)
+
+
+def _flush(ctx: ImportContext, spec: EntitySpec, pending: Pending, sheet: str) -> None:
+    """Write the pending rows: new objects in one ``create_many`` call, the others (updates,
+    ambiguous matches) row by row. If the batch service refuses anything, nothing of the
+    batch is written (savepoint) and its rows are redone one by one, which names each bad
+    row with its column and reason exactly as the row-by-row import always did."""
+    if not pending:
+        return
+    new_rows = new_objects(ctx, spec, [data for _n, _c, data in pending])
+    batch = [(row, item) for row, item in zip(pending, new_rows, strict=True) if item is not None]
+    done: set[int] = set()
+    if batch:
         try:
             with transaction.atomic():
-                outcome = apply_row(ctx, spec, cells)
-        except Exception as exc:
-            for column, reason in explain(exc):
-                value = cells.get(column, "") if column else ""
-                ctx.report.error(
-                    reason, sheet=sheet, row=number, column=column, value=str(value or "")[:200]
-                )
-            ctx.report.count(spec.name, "skipped")
+                objs = spec.create_many(actor=ctx.actor, items=[item for _row, item in batch])
+        except Exception:
+            pass
         else:
-            ctx.report.count(spec.name, outcome)
-        ctx.cache["rows_done"] = ctx.cache.get("rows_done", 0) + 1
-        if ctx.cache["rows_done"] % 200 == 0:
-            ctx.tick(ctx.cache["rows_done"], ctx.cache.get("rows_total", 0))
+            made = created_ids(ctx, spec.model)
+            for ((number, _cells, _data), _item), obj in zip(batch, objs, strict=True):
+                made.add(obj.pk)
+                ctx.report.count(spec.name, "created")
+                done.add(number)
+    for number, cells, _data in pending:
+        if number not in done:
+            _apply_one(ctx, spec, number, cells, sheet)
 
 
 def row_key(spec: EntitySpec, cells: dict[str, Any]) -> tuple | None:

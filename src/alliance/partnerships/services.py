@@ -22,6 +22,7 @@ from alliance.core.services import (
     require_change,
     save_changes,
     save_new,
+    save_new_many,
 )
 from alliance.partnerships.choices import CommitmentStatus, DueTrigger
 from alliance.partnerships.models import (
@@ -44,6 +45,12 @@ def party_create(*, actor: Any, **fields: Any) -> Party:
 
 
 @transaction.atomic
+def party_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Party]:
+    """``party_create`` for many parties at once (imports): same rows, same audit events."""
+    return save_new_many(actor=actor, objs=[Party(**fields) for fields in items])
+
+
+@transaction.atomic
 def party_update(*, actor: Any, party: Party, **changes: Any) -> Party:
     return save_changes(actor=actor, obj=party, changes=changes)
 
@@ -59,6 +66,12 @@ def blackout_period_add(
 @transaction.atomic
 def person_create(*, actor: Any, party: Party, **fields: Any) -> Person:
     return save_new(actor=actor, obj=Person(party=party, **fields))
+
+
+@transaction.atomic
+def person_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Person]:
+    """``person_create`` for many people at once (imports)."""
+    return save_new_many(actor=actor, objs=[Person(**fields) for fields in items])
 
 
 @transaction.atomic
@@ -91,6 +104,12 @@ def participation_add(
 
 
 @transaction.atomic
+def participation_add_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Participation]:
+    """``participation_add`` for many participations at once (imports)."""
+    return save_new_many(actor=actor, objs=[Participation(**fields) for fields in items])
+
+
+@transaction.atomic
 def participation_update(
     *, actor: Any, participation: Participation, **changes: Any
 ) -> Participation:
@@ -100,6 +119,12 @@ def participation_update(
 @transaction.atomic
 def milestone_create(*, actor: Any, agreement: Agreement, **fields: Any) -> Milestone:
     return save_new(actor=actor, obj=Milestone(agreement=agreement, **fields))
+
+
+@transaction.atomic
+def milestone_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Milestone]:
+    """``milestone_create`` for many milestones at once (imports)."""
+    return save_new_many(actor=actor, objs=[Milestone(**fields) for fields in items])
 
 
 @transaction.atomic

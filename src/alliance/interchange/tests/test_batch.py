@@ -1,0 +1,128 @@
+"""The batch path of imports: ``save_new_many`` writes the same rows and audit events as
+``save_new`` one by one, and a bad row in a batch still refuses the whole import with its
+row, column and reason, writing nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from alliance.accounts.models import AuditEvent
+from alliance.interchange import tabular
+from alliance.interchange.tests.helpers import load, row_counts, write
+from alliance.partnerships import services as ps
+from alliance.partnerships.models import Milestone, Participation, Party
+from alliance.testing import build_world
+
+IGNORED = {"uuid", "created_at", "name", "title", "party", "id"}
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def _event(event: AuditEvent) -> dict[str, Any]:
+    """An audit event without what differs between two objects of the same data."""
+    after = {k: v for k, v in event.after.items() if k not in IGNORED}
+    return {
+        "type": event.object_type,
+        "action": event.action,
+        "agreement": event.agreement_id,
+        "actor": event.actor_id,
+        "before": event.before,
+        "after": after,
+    }
+
+
+def _last_event(obj: Any) -> AuditEvent:
+    return AuditEvent.objects.filter(object_id=str(obj.uuid)).get()
+
+
+def test_party_batch_writes_what_one_by_one_writes(world):
+    fields = {"kind": "ngo", "country": "SN", "decision_cycle_days": 12, "short_name": "S"}
+    one = ps.party_create(actor=world.owner, name="One by one", **fields)
+    [many] = ps.party_create_many(actor=world.owner, items=[{"name": "In a batch", **fields}])
+    many.refresh_from_db()
+    for field in ("kind", "country", "decision_cycle_days", "short_name", "approval_steps"):
+        assert getattr(many, field) == getattr(one, field)
+    assert _event(_last_event(many)) == _event(_last_event(one))
+
+
+def test_scoped_batch_writes_what_one_by_one_writes(world):
+    agreement = world.agreement
+    one = ps.milestone_create(
+        actor=world.owner, agreement=agreement, title="One", due_on=agreement.signed_on
+    )
+    [many] = ps.milestone_create_many(
+        actor=world.owner,
+        items=[{"agreement": agreement, "title": "Many", "due_on": agreement.signed_on}],
+    )
+    assert _event(_last_event(many)) == _event(_last_event(one))
+    assert _last_event(many).agreement_id == agreement.pk
+
+
+def test_batch_refuses_a_duplicate_unique_value_and_writes_nothing(world):
+    before = row_counts()
+    items = [{"name": f"Dup {i % 2}", "kind": "ngo", "country": "SN"} for i in range(3)]
+    with pytest.raises(Exception, match="name"):
+        ps.party_create_many(actor=world.owner, items=items)
+    assert row_counts() == before
+
+
+def test_batch_checks_the_permission(world):
+    stranger = world.rep_x  # a party representative does not add participations
+    party = Party.objects.filter(participations__agreement=world.agreement).first()
+    item = {"agreement": world.agreement, "party": party, "role": "observer"}
+    before = Participation.objects.count()
+    with pytest.raises(PermissionDenied):
+        ps.participation_add_many(actor=stranger, items=[item])
+    assert Participation.objects.count() == before
+
+
+def _parties_csv(rows: int, bad: int | None = None) -> str:
+    lines = ["name,kind,country,decision_cycle_days"]
+    for i in range(rows):
+        days = 400 if i == bad else 10
+        lines.append(f"Batch org {i},ngo,SN,{days}")
+    return "\n".join(lines) + "\n"
+
+
+def test_import_in_batches_creates_every_row_and_audits_each(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "BATCH_SIZE", 7)
+    report = load(write(tmp_path, "parties.csv", _parties_csv(30)), world.owner)
+    assert report.committed, report.lines()
+    assert report.counts["parties"]["created"] == 30
+    made = Party.objects.filter(name__startswith="Batch org ")
+    assert made.count() == 30
+    uuids = {str(u) for u in made.values_list("uuid", flat=True)}
+    events = AuditEvent.objects.filter(object_id__in=uuids, action="create")
+    assert events.count() == 30
+    again = load(write(tmp_path, "parties.csv", _parties_csv(30)), world.owner)
+    assert again.counts["parties"]["unchanged"] == 30
+
+
+def test_a_bad_row_in_a_batch_refuses_the_import_with_its_place(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "BATCH_SIZE", 10)
+    before = row_counts()
+    report = load(write(tmp_path, "parties.csv", _parties_csv(25, bad=13)), world.owner)
+    assert not report.committed
+    assert [(e.row, e.column) for e in report.errors] == [(15, "decision_cycle_days")]
+    assert row_counts() == before
+
+
+def test_a_row_naming_an_object_of_the_pending_batch_is_written_after_it(world, tmp_path):
+    text = "name,kind,country,parent\nMother org,ngo,SN,\nDaughter org,ngo,SN,Mother org\n"
+    report = load(write(tmp_path, "parties.csv", text), world.owner)
+    assert report.committed, report.lines()
+    assert Party.objects.get(name="Daughter org").parent.name == "Mother org"
+
+
+def test_milestones_sheet_in_batches(world, tmp_path):
+    title = world.agreement.reference or world.agreement.title
+    lines = ["agreement,title,due_on"] + [f"{title},Step {i},2026-01-{i + 1:02d}" for i in range(9)]
+    report = load(write(tmp_path, "milestones.csv", "\n".join(lines) + "\n"), world.owner)
+    assert report.committed, report.lines()
+    assert Milestone.objects.filter(title__startswith="Step ").count() == 9
