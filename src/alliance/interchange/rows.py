@@ -3,6 +3,7 @@ describes (by id or natural key), then create or update it through the domain se
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime, time
 from typing import Any
@@ -165,17 +166,32 @@ def _split(text: str) -> list[str]:
 
 def parse_choice(model: type[models.Model], column: Column, value: Any) -> Any:
     """A choice by its code or its label (English or the current language)."""
+    table = _choice_table(model, column.name, translation.get_language())
+    code = table.get(values._fold(str(value)), _NO_CHOICE)
+    if code is not _NO_CHOICE:
+        return code
     field = model._meta.get_field(column.name)
-    folded = values._fold(str(value))
-    for code, label in field.choices or ():
-        with translation.override("en"):
-            english = str(label)
-        if folded in {values._fold(str(code)), values._fold(str(label)), values._fold(english)}:
-            return code
     codes = ", ".join(str(code) for code, _label in field.choices or ())
     raise RowError(
         _("“%(v)s” is not one of: %(codes)s.") % {"v": value, "codes": codes}, column.name, value
     )
+
+
+_NO_CHOICE = object()
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_table(model: type[models.Model], name: str, language: str | None) -> dict[str, Any]:
+    """Folded code and labels → code, per language: built once, not once per cell (folding
+    and translating every label of every cell was most of a large sheet's import time).
+    The first choice that matches wins, as when the labels were compared in order."""
+    table: dict[str, Any] = {}
+    for code, label in model._meta.get_field(name).choices or ():
+        with translation.override("en"):
+            english = str(label)
+        for text in (str(code), str(label), english):
+            table.setdefault(values._fold(text), code)
+    return table
 
 
 def read_row(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> dict[str, Any]:
