@@ -40,6 +40,39 @@ def source_remember(scheme: str, identifier: str, obj: models.Model) -> SourceId
     return link
 
 
+def source_find_many[M: models.Model](
+    scheme: str, identifiers: list[str], model: type[M]
+) -> dict[str, M]:
+    """``source_find`` for many identifiers in two queries (identifier → object)."""
+    links = dict(
+        SourceIdentifier.objects.filter(
+            scheme=scheme,
+            identifier__in=[i[:300] for i in identifiers],
+            content_type=ContentType.objects.get_for_model(model),
+        ).values_list("identifier", "object_uuid")
+    )
+    objs = model._default_manager.in_bulk(list(links.values()), field_name="uuid")
+    return {key: objs[uuid] for key, uuid in links.items() if uuid in objs}
+
+
+def source_remember_many(scheme: str, pairs: list[tuple[str, models.Model]]) -> None:
+    """``source_remember`` for many new objects of one model: stale links to deleted objects
+    are replaced, the rest inserted in one query."""
+    if not pairs:
+        return
+    content_type = ContentType.objects.get_for_model(type(pairs[0][1]))
+    identifiers = [identifier[:300] for identifier, _obj in pairs]
+    SourceIdentifier.objects.filter(
+        scheme=scheme, identifier__in=identifiers, content_type=content_type
+    ).delete()
+    SourceIdentifier.objects.bulk_create(
+        SourceIdentifier(
+            scheme=scheme, identifier=identifier, content_type=content_type, object_uuid=obj.uuid
+        )
+        for identifier, (_key, obj) in zip(identifiers, pairs, strict=True)
+    )
+
+
 def source_identifier_of(scheme: str, obj: models.Model) -> str | None:
     """The identifier ``obj`` has in ``scheme`` (for exports that keep source ids)."""
     return (

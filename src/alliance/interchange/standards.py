@@ -144,13 +144,27 @@ def apply_project(ctx: ImportContext, project: SourceProject) -> None:
         return
     parties = _parties(ctx, project, agreement)
     milestones = _milestones(ctx, project, agreement)
+    scheme = f"{project.scheme}-commitment"
+    known = services.source_find_many(
+        scheme, [f"{project.key}/{item.key}" for item in project.commitments], pm.Commitment
+    )
+    new: list[tuple[SourceCommitment, dict[str, Any]]] = []
     for item in project.commitments:
+        key = f"{project.key}/{item.key}"
+        if any(f"{project.key}/{other.key}" == key for other, _args in new):
+            # The same source id twice: the first must exist before the second updates it.
+            _create_commitments(ctx, project, new)
+            new = []
+            known.update(services.source_find_many(scheme, [key], pm.Commitment))
         try:
-            with transaction.atomic():
-                _commitment(ctx, project, agreement, parties, milestones, item)
+            args = _commitment(ctx, project, agreement, parties, milestones, item, known)
         except Exception as exc:
             _report(ctx, exc, item.place)
             ctx.report.count(_("commitments"), "skipped")
+        else:
+            if args is not None:
+                new.append((item, args))
+    _create_commitments(ctx, project, new)
 
 
 def _report(ctx: ImportContext, exc: Exception, place: str) -> None:
@@ -273,19 +287,23 @@ def _commitment(
     parties: dict[str, pm.Party],
     milestones: dict[str, pm.Milestone],
     item: SourceCommitment,
-) -> None:
+    known: dict[str, pm.Commitment],
+) -> dict[str, Any] | None:
+    """Update (or skip) an already imported commitment, in its own savepoint; for a new
+    one, write nothing yet and return ``commitment_create``'s arguments (new commitments
+    are created together, see ``_create_commitments``)."""
     owed_by = parties.get(item.owed_by)
     owed_to = [parties[k] for k in item.owed_to if k in parties] or [owed_by]
     if owed_by is None:
         ctx.report.note(_("Not imported: no known party owes it."), column=item.place)
         ctx.report.count(_("commitments"), "skipped")
-        return
+        return None
     if item.delivered_on and item.delivered_on > ctx.today:
         ctx.report.error(
             _("A delivery dated %(d)s is in the future.") % {"d": item.delivered_on},
             column=item.place,
         )
-        return
+        return None
     start = item.start_on if item.start_on and item.start_on <= item.due_on else None
     fields = {
         "title": item.title[:300] or _("(untitled)"),
@@ -296,46 +314,75 @@ def _commitment(
         "milestone": milestones.get(item.milestone or ""),
         "owed_by": owed_by,
     }
-    key = f"{project.key}/{item.key}"
-    existing = services.source_find(f"{project.scheme}-commitment", key, pm.Commitment)
+    existing = known.get(f"{project.key}/{item.key}")
     if existing is None:
-        _create_commitment(ctx, project.scheme, key, agreement, fields, owed_to, item)
-        return
-    changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
-    if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
-        changes["owed_to"] = owed_to
-    if changes:
-        ps.commitment_update(actor=ctx.actor, commitment=existing, **changes)
-    moved = _move_status(ctx, existing, item)
+        return _commitment_args(ctx, agreement, fields, owed_to, item)
+    with transaction.atomic():
+        changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+        if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
+            changes["owed_to"] = owed_to
+        if changes:
+            ps.commitment_update(actor=ctx.actor, commitment=existing, **changes)
+        moved = _move_status(ctx, existing, item)
     ctx.report.count(_("commitments"), "updated" if changes or moved else "unchanged")
+    return None
 
 
-def _create_commitment(
+def _commitment_args(
     ctx: ImportContext,
-    scheme: str,
-    key: str,
     agreement: pm.Agreement,
     fields: dict[str, Any],
     owed_to: list[pm.Party],
     item: SourceCommitment,
-) -> None:
+) -> dict[str, Any]:
+    """``commitment_create``'s arguments: durations from the working days left, created
+    no later than started or delivered."""
     first = min(d for d in (fields["start_on"], item.delivered_on, agreement.signed_on) if d)
     days = max(((item.due_on - (fields["start_on"] or agreement.signed_on)).days * 5) // 7, 1)
-    commitment = ps.commitment_create(
-        actor=ctx.actor,
-        agreement=agreement,
-        owed_to=owed_to,
-        status=item.status,
-        delivered_on=item.delivered_on if item.status == CommitmentStatus.DELIVERED else None,
-        evidence=item.evidence,
-        duration_optimistic=max(days // 2, 1),
-        duration_likely=days,
-        duration_pessimistic=days * 2,
-        created_at=midnight(min(first, ctx.today)),
+    return {
+        "agreement": agreement,
+        "owed_to": owed_to,
+        "status": item.status,
+        "delivered_on": item.delivered_on if item.status == CommitmentStatus.DELIVERED else None,
+        "evidence": item.evidence,
+        "duration_optimistic": max(days // 2, 1),
+        "duration_likely": days,
+        "duration_pessimistic": days * 2,
+        "created_at": midnight(min(first, ctx.today)),
         **fields,
-    )
-    services.source_remember(f"{scheme}-commitment", key, commitment)
-    ctx.report.count(_("commitments"), "created")
+    }
+
+
+def _create_commitments(
+    ctx: ImportContext, project: SourceProject, new: list[tuple[SourceCommitment, dict]]
+) -> None:
+    """Create a project's new commitments in one batch; if the batch is refused, nothing of
+    it is written (savepoint) and each is retried alone, so every bad one is reported with
+    its place and the good ones are still previewed."""
+    scheme = f"{project.scheme}-commitment"
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            objs = ps.commitment_create_many(actor=ctx.actor, items=[args for _i, args in new])
+            keys = [f"{project.key}/{item.key}" for item, _args in new]
+            services.source_remember_many(scheme, list(zip(keys, objs, strict=True)))
+    except Exception:
+        pass
+    else:
+        for _obj in objs:
+            ctx.report.count(_("commitments"), "created")
+        return
+    for item, args in new:
+        try:
+            with transaction.atomic():
+                commitment = ps.commitment_create(actor=ctx.actor, **args)
+                services.source_remember(scheme, f"{project.key}/{item.key}", commitment)
+        except Exception as exc:
+            _report(ctx, exc, item.place)
+            ctx.report.count(_("commitments"), "skipped")
+        else:
+            ctx.report.count(_("commitments"), "created")
 
 
 def _move_status(ctx: ImportContext, commitment: pm.Commitment, item: SourceCommitment) -> bool:

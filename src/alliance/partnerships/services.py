@@ -145,9 +145,13 @@ def resolve_due_date(agreement: Agreement, trigger: str, offset_days: int | None
 
 
 def _check_parties_take_part(
-    agreement: Agreement, owed_by: Party, owed_to: Iterable[Party]
+    agreement: Agreement,
+    owed_by: Party,
+    owed_to: Iterable[Party],
+    members: set[int] | None = None,
 ) -> None:
-    members = set(agreement.participations.values_list("party_id", flat=True))
+    if members is None:
+        members = set(agreement.participations.values_list("party_id", flat=True))
     if owed_by.pk not in members:
         raise ValidationError({"owed_by": _("This party does not take part in the agreement.")})
     strangers = [str(p) for p in owed_to if p.pk not in members]
@@ -193,6 +197,48 @@ def commitment_create(
         created_at=commitment.created_at,
     )
     return commitment
+
+
+@transaction.atomic
+def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Commitment]:
+    """``commitment_create`` for many commitments without prerequisites (imports): the same
+    checks (owed to someone, parties take part, relative due dates), rows, owed-to links,
+    audit events and first status change, in a few queries per batch. The members of each
+    agreement are read once, not once per commitment."""
+    members: dict[int, set[int]] = {}
+    objs: list[Commitment] = []
+    links: list[dict[str, list[Party]]] = []
+    for raw in items:
+        fields = dict(raw)
+        agreement, owed_by = fields.pop("agreement"), fields.pop("owed_by")
+        owed_to = list(fields.pop("owed_to"))
+        if fields.pop("depends_on", None):
+            raise ValueError("commitment_create_many does not link prerequisites")
+        if not owed_to:
+            raise ValidationError({"owed_to": _("A commitment is owed to at least one party.")})
+        if agreement.pk not in members:
+            members[agreement.pk] = set(agreement.participations.values_list("party_id", flat=True))
+        _check_parties_take_part(agreement, owed_by, owed_to, members[agreement.pk])
+        relative = resolve_due_date(
+            agreement, fields.get("due_trigger", DueTrigger.FIXED), fields.get("due_offset_days")
+        )
+        if relative is not None:
+            fields["due_on"] = relative
+        objs.append(Commitment(agreement=agreement, owed_by=owed_by, **fields))
+        links.append({"owed_to": owed_to})
+    save_new_many(actor=actor, objs=objs, m2m=links)
+    CommitmentStatusChange.objects.bulk_create(
+        CommitmentStatusChange(
+            commitment=commitment,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_status="",
+            to_status=commitment.status,
+            happened_on=commitment.created_at.date(),
+            created_at=commitment.created_at,
+        )
+        for commitment in objs
+    )
+    return objs
 
 
 @transaction.atomic

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from alliance.accounts.models import AuditEvent
 from alliance.interchange import tabular
 from alliance.interchange.tests.helpers import load, row_counts, write
 from alliance.partnerships import services as ps
-from alliance.partnerships.models import Milestone, Participation, Party
+from alliance.partnerships.models import Commitment, Milestone, Participation, Party
 from alliance.testing import build_world
 
 IGNORED = {"uuid", "created_at", "name", "title", "party", "id"}
@@ -126,3 +126,52 @@ def test_milestones_sheet_in_batches(world, tmp_path):
     report = load(write(tmp_path, "milestones.csv", "\n".join(lines) + "\n"), world.owner)
     assert report.committed, report.lines()
     assert Milestone.objects.filter(title__startswith="Step ").count() == 9
+
+
+def _commitment_fields(world: Any, title: str) -> dict[str, Any]:
+    return {
+        "agreement": world.agreement,
+        "owed_by": world.party_x,
+        "owed_to": [world.party_y],
+        "title": title,
+        "category": "regulatory",
+        "due_on": world.agreement.signed_on,
+        "duration_optimistic": 10,
+        "duration_likely": 20,
+        "duration_pessimistic": 40,
+    }
+
+
+def test_commitment_batch_writes_what_one_by_one_writes(world):
+    one = ps.commitment_create(actor=world.owner, **_commitment_fields(world, "One"))
+    [many] = ps.commitment_create_many(actor=world.owner, items=[_commitment_fields(world, "Many")])
+    assert _event(_last_event(many)) == _event(_last_event(one))
+    assert _last_event(many).after["owed_to"] == [str(world.party_y.pk)]
+    assert list(many.owed_to.all()) == [world.party_y]
+    first = many.status_changes.get()
+    assert (first.from_status, first.to_status) == ("", many.status)
+
+
+def test_commitment_batch_refuses_a_stranger_party_and_writes_nothing(world):
+    stranger = ps.party_create(actor=world.owner, name="Stranger", kind="ngo", country="SN")
+    items = [_commitment_fields(world, "Good"), _commitment_fields(world, "Bad")]
+    items[1]["owed_to"] = [stranger]
+    before = row_counts()
+    with pytest.raises(ValidationError):
+        ps.commitment_create_many(actor=world.owner, items=items)
+    assert row_counts() == before
+
+
+def test_standards_import_falls_back_to_one_by_one(world, monkeypatch):
+    """When the batch is refused, each commitment is retried alone: same result."""
+    from alliance.interchange.tests.helpers import DATA
+
+    path = DATA / "oc4ids" / "example-fictional-m75.json"
+
+    def refuse(**_kwargs: Any) -> None:
+        raise ValidationError("refused")
+
+    monkeypatch.setattr(ps, "commitment_create_many", refuse)
+    report = load(path, world.owner)
+    assert report.committed, report.lines()
+    assert Commitment.objects.filter(title="Grant disbursement").exists()
