@@ -116,7 +116,9 @@ def save_new_many[M: models.Model](
                 require_change(actor, obj)
                 allowed[key] = None
     for obj in objs:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(
+            exclude=_loaded_relations(obj), validate_unique=False, validate_constraints=False
+        )
     _check_unique_fields(model, objs)
     with transaction.atomic():
         model._default_manager.bulk_create(objs)
@@ -134,6 +136,21 @@ def save_new_many[M: models.Model](
             _create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)
         )
     return objs
+
+
+def _loaded_relations(obj: models.Model) -> list[str]:
+    """Foreign keys set to an object read from the database, whose validation would only
+    query again that the object exists (one query per key per object); the database's own
+    foreign key constraint still refuses a dangling one (deferred to the commit, so an
+    object deleted by someone else mid-import fails the whole import as a database error
+    rather than a row error). Keys with ``limit_choices_to`` are still validated."""
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if field.many_to_one
+        and not field.get_limit_choices_to()
+        and getattr(field.get_cached_value(obj, None), "pk", None) is not None
+    ]
 
 
 def _check_unique_fields(model: type[models.Model], objs: list[Any]) -> None:

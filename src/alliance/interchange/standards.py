@@ -211,16 +211,50 @@ def _agreement(ctx: ImportContext, project: SourceProject) -> pm.Agreement:
 def _parties(
     ctx: ImportContext, project: SourceProject, agreement: pm.Agreement
 ) -> dict[str, pm.Party]:
+    """The project's parties (found or created, each in a savepoint) and their new
+    participations, added in one batch (see ``_add_participations``)."""
     parties: dict[str, pm.Party] = {}
+    taking_part = set(agreement.participations.values_list("party_id", flat=True))
+    joining: list[tuple[str, dict[str, Any]]] = []
     for key, source in project.parties.items():
         try:
             with transaction.atomic():
                 party = _party(ctx, source, project.host_country)
-                parties[key] = party
-                _participation(ctx, agreement, party, source.role)
         except Exception as exc:
             _report(ctx, exc, f"{project.place}/parties/{key}")
+            continue
+        parties[key] = party
+        if source.role is not None and party.pk not in taking_part:
+            taking_part.add(party.pk)
+            joining.append((key, {"agreement": agreement, "party": party, "role": source.role}))
+    _add_participations(ctx, project, joining)
     return parties
+
+
+def _add_participations(
+    ctx: ImportContext, project: SourceProject, joining: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """One ``participation_add_many`` for the project; if it is refused, nothing of it is
+    written and each participation is retried alone so the bad one is reported."""
+    if not joining:
+        return
+    try:
+        with transaction.atomic():
+            ps.participation_add_many(actor=ctx.actor, items=[item for _k, item in joining])
+    except Exception:
+        pass
+    else:
+        for _item in joining:
+            ctx.report.count(_("participations"), "created")
+        return
+    for key, item in joining:
+        try:
+            with transaction.atomic():
+                ps.participation_add(actor=ctx.actor, **item)
+        except Exception as exc:
+            _report(ctx, exc, f"{project.place}/parties/{key}")
+        else:
+            ctx.report.count(_("participations"), "created")
 
 
 def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Party:
@@ -243,15 +277,6 @@ def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Par
     ctx.report.count(_("parties"), outcome)
     ctx.cache[cache_key] = party
     return party
-
-
-def _participation(
-    ctx: ImportContext, agreement: pm.Agreement, party: pm.Party, role: str | None
-) -> None:
-    if role is None or agreement.participations.filter(party=party).exists():
-        return
-    ps.participation_add(actor=ctx.actor, agreement=agreement, party=party, role=role)
-    ctx.report.count(_("participations"), "created")
 
 
 def _milestones(
