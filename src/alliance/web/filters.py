@@ -12,7 +12,9 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.models import Confidentiality
@@ -31,6 +33,20 @@ from alliance.partnerships.choices import (
     MaturityStage,
 )
 from alliance.partnerships.models import Agreement, Commitment, Milestone, Party
+
+
+class OrderingFilter(df.OrderingFilter):
+    """django-filter's, with the "(descending)" labels kept lazy: its own are formatted once
+    at import, in English, whatever the reader's language."""
+
+    def build_choices(self, fields: Any, labels: Any) -> list[tuple[str, Any]]:
+        choices: list[tuple[str, Any]] = []
+        for field, param in fields.items():
+            label = labels.get(field, pretty_name(param))
+            choices.append((param, label))
+            choices.append((f"-{param}", format_lazy(_("{label} (descending)"), label=label)))
+        return choices
+
 
 ANY = _("Any")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,7 +83,7 @@ class PortfolioFilter(df.FilterSet):
     attention = df.ChoiceFilter(
         label=_("Needs attention"), choices=ATTENTION, method="filter_attention", empty_label=ANY
     )
-    sort = df.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(
@@ -150,7 +166,7 @@ class CommitmentFilter(AgreementScopedFilter):
         empty_label=ANY,
     )
     due = df.ChoiceFilter(label=_("Due"), choices=DUE_WINDOWS, method="filter_due", empty_label=ANY)
-    sort = df.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(
@@ -235,7 +251,7 @@ class GrievanceFilter(df.FilterSet):
     overdue = df.BooleanFilter(
         label=_("Response overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
-    sort = df.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(("received_on", "received"), ("response_due_on", "due"), ("reference", "ref")),
