@@ -100,12 +100,19 @@ def report_refusal(
     for field, texts in errors.items():
         label = _field_label(form, field)
         for text in texts:
-            messages.error(request, f"{label}: {text}" if label else text)
+            messages.error(request, labelled(label, text))
         if form is None:
             continue
         target = field if field in form.fields else None
         for text in texts:
-            form.add_error(target, text if target or not label else f"{label}: {text}")
+            form.add_error(target, text if target else labelled(label, text))
+
+
+def labelled(label: Any, text: Any) -> str:
+    """``"Field: message"`` with the punctuation of the reader's language."""
+    if not label:
+        return str(text)
+    return _("%(label)s: %(message)s") % {"label": label, "message": text}
 
 
 def _field_label(form: forms.Form | None, field: str) -> str:

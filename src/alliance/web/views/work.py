@@ -34,6 +34,7 @@ from alliance.web.views.common import (
     cockpit_context,
     insights_outdated,
     is_partial,
+    labelled,
     render_page,
     report_refusal,
 )
@@ -103,7 +104,7 @@ def commitments_bulk_status(request: HttpRequest, agreement_id: UUID) -> HttpRes
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, labelled(label, error))
         return redirect(_back_with_query(request, back))
     data = form.cleaned_data
     selected = list(data["commitments"])
@@ -146,12 +147,15 @@ def _move_all(request: HttpRequest, selected: list[Commitment], data: dict) -> i
                 )
         except PermissionDenied as exc:
             failures += 1
-            messages.error(request, f"{commitment}: {exc}")
+            messages.error(request, labelled(commitment, exc))
         except ValidationError as exc:
             failures += 1
             for field, texts in _named_errors(exc).items():
                 for text in texts:
-                    messages.error(request, f"{commitment} — {field}: {text}")
+                    detail = labelled(field, text)
+                    messages.error(
+                        request, _("%(item)s — %(detail)s") % {"item": commitment, "detail": detail}
+                    )
     return failures
 
 
