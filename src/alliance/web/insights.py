@@ -46,17 +46,12 @@ class Panel:
         return self.snapshot.data if self.snapshot is not None else {}
 
 
-def _selector() -> Any:
-    """The analytics app's reader of the newest snapshots (a seam the tests replace)."""
-    return latest_snapshots_for
-
-
 def latest_snapshots(agreement: Any, kinds: Iterable[str]) -> dict[str, Any]:
     """The newest snapshot of each kind for ``agreement`` (one query)."""
     kinds = list(kinds)
     if not kinds:
         return {}
-    return _selector()([agreement], kinds).get(agreement.pk, {})
+    return latest_snapshots_for([agreement], kinds).get(agreement.pk, {})
 
 
 def panels(agreement: Any, *kinds: str) -> dict[str, Panel]:
@@ -101,7 +96,8 @@ def portfolio_trust(agreements: Sequence[Any]) -> dict[int, TrustSummary]:
     """Trust figures of many agreements in one query, reading only the keys the column uses."""
     if not agreements:
         return {}
-    found = _selector()(list(agreements), ["trust"], keys=("index", "low", "high", "trend"))
+    keys = ("index", "low", "high", "trend")
+    found = latest_snapshots_for(list(agreements), ["trust"], keys=keys)
     summaries = {}
     for pk, kinds in found.items():
         data = kinds.get("trust")
@@ -132,7 +128,7 @@ def party_trust(agreements: Sequence[Any], party: Any) -> list[PartyTrust]:
     reading only the per-party part of the snapshots)."""
     if not agreements:
         return []
-    found = _selector()(list(agreements), ["trust"], keys=("parties",))
+    found = latest_snapshots_for(list(agreements), ["trust"], keys=("parties",))
     rows = []
     for agreement in agreements:
         data = found.get(agreement.pk, {}).get("trust")

@@ -4,21 +4,21 @@ them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alliance.analytics.models import InsightSnapshot
 from alliance.web import insights
 
+TODAY = date(2026, 4, 1)
 
-@dataclass
-class FakeSnapshot:
-    kind: str
-    as_of: date
-    data: dict
+
+def store(agreement, kind, data):
+    """A snapshot row of the documented shape, as ``insights_recompute`` would store it."""
+    return InsightSnapshot.objects.create(agreement=agreement, kind=kind, as_of=TODAY, data=data)
 
 
 def _ref(obj, key="name"):
@@ -121,23 +121,15 @@ def _snapshots(world, data):
             }
         ],
     }
-    today = date(2026, 4, 1)
-    return {
-        "trust": FakeSnapshot("trust", today, trust),
-        "schedule": FakeSnapshot("schedule", today, schedule),
-        "maturity": FakeSnapshot("maturity", today, maturity),
-    }
+    return {"trust": trust, "schedule": schedule, "maturity": maturity}
 
 
 @pytest.fixture
-def snapshots(world, data, monkeypatch):
-    stored = _snapshots(world, data)
-    monkeypatch.setattr(
-        insights,
-        "latest_snapshots",
-        lambda agreement, kinds: {k: v for k, v in stored.items() if k in kinds},
-    )
-    return stored
+def snapshots(world, data):
+    return {
+        kind: store(world.agreement, kind, content)
+        for kind, content in _snapshots(world, data).items()
+    }
 
 
 def test_every_panel_says_not_computed_yet_without_a_snapshot(world, data):
@@ -201,9 +193,11 @@ def test_schedule_forecast_shows_dates_probability_cascade_and_gantt_markers(
     assert "0 %" in html  # chance of meeting the due date
 
 
-def test_portfolio_shows_trust_with_its_trend(world, data, monkeypatch):
-    summary = insights.TrustSummary(61.5, 55.0, 68.0, date(2026, 4, 1), (63.0, 61.5), -1.5)
-    monkeypatch.setattr(insights, "portfolio_trust", lambda rows: {world.agreement.pk: summary})
+def test_portfolio_shows_trust_with_its_trend(world, data):
+    trend = [{"month": "2026-03", "index": 63.0}, {"month": "2026-04", "index": 61.5}]
+    store(world.agreement, "trust", {"index": 61.5, "low": 55.0, "high": 68.0, "trend": trend})
+    (summary,) = insights.portfolio_trust([world.agreement]).values()
+    assert (summary.index, summary.points, summary.change) == (61.5, (63.0, 61.5), -1.5)
     client = Client()
     client.force_login(world.owner)
     html = client.get(reverse("portfolio")).content.decode()
@@ -212,18 +206,15 @@ def test_portfolio_shows_trust_with_its_trend(world, data, monkeypatch):
     assert summary.sparkline() == "0.0,0.0 80.0,20.0"
 
 
-def test_party_page_shows_trust_both_ways_per_agreement(world, data, monkeypatch):
-    def fake_selector(agreements, kinds, keys=None):
-        parties = [
-            {
-                "party": {"uuid": str(world.party_x.uuid), "name": "Ministry X"},
-                "trusted_by_others": 57.4,
-                "trusts_others": 66.2,
-            }
-        ]
-        return {world.agreement.pk: {"trust": {"as_of": date(2026, 4, 1), "parties": parties}}}
-
-    monkeypatch.setattr(insights, "_selector", lambda: fake_selector)
+def test_party_page_shows_trust_both_ways_per_agreement(world, data):
+    parties = [
+        {
+            "party": {"uuid": str(world.party_x.uuid), "name": "Ministry X"},
+            "trusted_by_others": 57.4,
+            "trusts_others": 66.2,
+        }
+    ]
+    store(world.agreement, "trust", {"parties": parties})
     client = Client()
     client.force_login(world.rep_y)
     response = client.get(reverse("party", args=[world.party_x.uuid]))
