@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
+from alliance.core.bulk import insert_many
 
 
 def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def save_new_many[M: models.Model](
     ``policy.permission_key`` (agreement, party …), each object is validated in Python
     (``full_clean`` without the per-object unique and constraint queries), uniqueness of
     single unique fields is checked in one query per field, and the objects, their
-    many-to-many links and their audit events are written with ``bulk_create``.
+    many-to-many links and their audit events are written with ``core.bulk.insert_many``.
     Multi-column and check constraints are left to the database: a violation raises
     ``IntegrityError`` and, since this runs in its own savepoint, writes nothing —
     callers that must say *which* object failed retry one by one with ``save_new``.
@@ -121,19 +122,21 @@ def save_new_many[M: models.Model](
         )
     _check_unique_fields(model, objs)
     with transaction.atomic():
-        model._default_manager.bulk_create(objs)
+        insert_many(objs)
         for name in {name for mapping in links for name in mapping}:
             field = model._meta.get_field(name)
             through = getattr(model, name).through
             source = field.m2m_field_name()
             target = field.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                through(**{f"{source}_id": obj.pk, f"{target}_id": value.pk})
-                for obj, mapping in zip(objs, links, strict=True)
-                for value in mapping.get(name, ())
+            insert_many(
+                [
+                    through(**{f"{source}_id": obj.pk, f"{target}_id": value.pk})
+                    for obj, mapping in zip(objs, links, strict=True)
+                    for value in mapping.get(name, ())
+                ]
             )
-        AuditEvent.objects.bulk_create(
-            _create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)
+        insert_many(
+            [_create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)]
         )
     return objs
 

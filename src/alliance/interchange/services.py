@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
+from alliance.core.bulk import insert_many
 from alliance.interchange.models import CalendarFeed, ImportBatch, ImportStatus, SourceIdentifier
 from alliance.partnerships.models import Agreement
 
@@ -65,11 +66,16 @@ def source_remember_many(scheme: str, pairs: list[tuple[str, models.Model]]) -> 
     SourceIdentifier.objects.filter(
         scheme=scheme, identifier__in=identifiers, content_type=content_type
     ).delete()
-    SourceIdentifier.objects.bulk_create(
-        SourceIdentifier(
-            scheme=scheme, identifier=identifier, content_type=content_type, object_uuid=obj.uuid
-        )
-        for identifier, (_key, obj) in zip(identifiers, pairs, strict=True)
+    insert_many(
+        [
+            SourceIdentifier(
+                scheme=scheme,
+                identifier=identifier,
+                content_type=content_type,
+                object_uuid=obj.uuid,
+            )
+            for identifier, (_key, obj) in zip(identifiers, pairs, strict=True)
+        ]
     )
 
 

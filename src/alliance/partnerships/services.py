@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from alliance.accounts.choices import AuditAction, Role
 from alliance.accounts.models import Membership
 from alliance.accounts.policy import can_manage_members, is_team_member
+from alliance.core.bulk import insert_many
 from alliance.core.services import (
     audit,
     delete_audited,
@@ -88,6 +89,20 @@ def agreement_create(*, actor: Any, **fields: Any) -> Agreement:
     membership = Membership.objects.create(user=actor, agreement=agreement, role=Role.OWNER)
     audit(actor=actor, obj=membership, action=AuditAction.CREATE)
     return agreement
+
+
+@transaction.atomic
+def agreement_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Agreement]:
+    """``agreement_create`` for many agreements at once (imports): same rows, same owner
+    memberships, same audit events."""
+    if not (actor.is_authenticated and (actor.is_staff or actor.is_superuser)):
+        raise PermissionDenied(_("Only staff may create agreements."))
+    agreements = save_new_many(
+        actor=actor, objs=[Agreement(**fields) for fields in items], check=False
+    )
+    owners = [Membership(user=actor, agreement=a, role=Role.OWNER) for a in agreements]
+    save_new_many(actor=actor, objs=owners, check=False)
+    return agreements
 
 
 @transaction.atomic
@@ -227,16 +242,18 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
         objs.append(Commitment(agreement=agreement, owed_by=owed_by, **fields))
         links.append({"owed_to": owed_to})
     save_new_many(actor=actor, objs=objs, m2m=links)
-    CommitmentStatusChange.objects.bulk_create(
-        CommitmentStatusChange(
-            commitment=commitment,
-            actor=actor if getattr(actor, "pk", None) else None,
-            from_status="",
-            to_status=commitment.status,
-            happened_on=commitment.created_at.date(),
-            created_at=commitment.created_at,
-        )
-        for commitment in objs
+    insert_many(
+        [
+            CommitmentStatusChange(
+                commitment=commitment,
+                actor=actor if getattr(actor, "pk", None) else None,
+                from_status="",
+                to_status=commitment.status,
+                happened_on=commitment.created_at.date(),
+                created_at=commitment.created_at,
+            )
+            for commitment in objs
+        ]
     )
     return objs
 

@@ -1,0 +1,147 @@
+"""``insert_many`` writes exactly the rows ``bulk_create`` writes, on SQLite and
+PostgreSQL: JSON, encrypted text, dates, time zones, defaults and foreign keys included,
+and each object gets the primary key of its own row."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, models, transaction
+
+from alliance.accounts.models import AuditEvent
+from alliance.core import bulk
+from alliance.core.bulk import insert_many
+from alliance.engagement.models import PersonNote
+from alliance.partnerships.models import Commitment, Party
+
+SKIP = {"id", "uuid"}
+AT = datetime(2025, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)  # twins share their timestamps
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    """The object as read back from the database, without what differs by design."""
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {
+        f.attname: getattr(fresh, f.attname)
+        for f in fresh._meta.concrete_fields
+        if f.attname not in SKIP
+    }
+
+
+def _both(make: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Insert one object with ``bulk_create`` and its twin with ``insert_many``."""
+    one, two = make(), make()
+    type(one)._default_manager.bulk_create([one])
+    insert_many([two])
+    assert two.pk is not None and two.pk != one.pk and not two._state.adding
+    return _row(one), _row(two)
+
+
+def test_json_and_dates_as_bulk_create_writes_them(world):
+    def event() -> AuditEvent:
+        return AuditEvent(
+            actor=world.owner,
+            agreement_id=world.agreement.pk,
+            object_type="partnerships.party",
+            object_id="x",
+            object_repr="Été à Kribi — “quoted”",
+            action="update",
+            before={"name": "Avant", "n": [1, 2, {"deep": None}]},
+            after={"name": "Après", "ratio": 0.5},
+            at=AT,
+        )
+
+    bulk_row, fast_row = _both(event)
+    assert fast_row == bulk_row
+    assert fast_row["after"] == {"name": "Après", "ratio": 0.5}
+
+
+def test_encrypted_text_is_encrypted_and_reads_back(world):
+    def note() -> PersonNote:
+        return PersonNote(
+            agreement=world.agreement,
+            person=world.person_x,
+            text="Prefers calls after Friday prayers.",
+            author=world.owner,
+            confidentiality="internal",
+            created_at=AT,
+        )
+
+    bulk_row, fast_row = _both(note)
+    assert fast_row == bulk_row
+    assert fast_row["text"] == "Prefers calls after Friday prayers."
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM engagement_personnote ORDER BY id DESC LIMIT 1")
+        stored = cursor.fetchone()[0]
+    assert "Friday" not in stored  # written through the field: encrypted at rest
+
+
+def test_foreign_keys_decimals_and_aware_datetimes(world):
+    def commitment() -> Commitment:
+        return Commitment(
+            agreement=world.agreement,
+            owed_by=world.party_x,
+            title="Hand over the land",
+            category="land",
+            due_on=date(2026, 1, 31),
+            duration_optimistic=5,
+            duration_likely=10,
+            duration_pessimistic=20,
+            created_at=AT,
+        )
+
+    bulk_row, fast_row = _both(commitment)
+    assert fast_row == bulk_row
+    assert fast_row["created_at"] == AT
+    assert fast_row["agreement_id"] == world.agreement.pk
+
+
+def test_many_statements_give_each_object_its_own_row(db, monkeypatch):
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)
+    parties = [
+        Party(name=f"Party {i:03d}", kind="ngo", country="SN", decision_cycle_days=1 + i % 300)
+        for i in range(50)
+    ]
+    with transaction.atomic():
+        insert_many(parties)
+    assert len({p.pk for p in parties}) == 50
+    stored = dict(Party.objects.values_list("pk", "name"))
+    assert all(stored[p.pk] == p.name for p in parties)
+    assert Party.objects.get(name="Party 049").decision_cycle_days == 50
+
+
+def test_a_refused_row_writes_nothing(db):
+    parties = [Party(name="Same", kind="ngo", country="SN") for _ in range(2)]
+    with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - backend's own
+        insert_many(parties)
+    assert not Party.objects.exists()
+
+
+def test_objects_with_a_key_go_through_bulk_create(db):
+    party = Party(pk=4242, name="Keyed", kind="ngo", country="SN")
+    insert_many([party])
+    assert Party.objects.get(pk=4242).name == "Keyed"
+
+
+def test_decimal_amounts_and_json_lists(db):
+    from alliance.partnerships.models import Agreement
+
+    def agreement() -> Agreement:
+        return Agreement(
+            title="Port concession",
+            kind="concession",
+            signed_on=date(2024, 5, 2),
+            host_country="CM",
+            countries=["CM", "FR"],
+            value=Decimal("1234567.89"),
+            currency="XAF",
+            created_at=AT,
+        )
+
+    bulk_row, fast_row = _both(agreement)
+    assert fast_row == bulk_row
+    assert fast_row["value"] == Decimal("1234567.89")
+    assert fast_row["countries"] == ["CM", "FR"]
