@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from alliance.interchange.standards import (
     SourceCommitment,
     SourceParty,
     SourceProject,
-    apply_project,
+    apply_projects,
     money,
     to_amount,
     to_date,
@@ -112,6 +113,11 @@ def import_file(ctx: ImportContext, path: Path) -> None:
     _check_prolog(path, name)
     if ctx.options.get("validate"):
         validate(path, name)
+    apply_projects(ctx, _read(ctx, path, name))
+
+
+def _read(ctx: ImportContext, path: Path, name: str) -> Iterator[SourceProject]:
+    """The file's activities in Alliance's terms, read one at a time."""
     count = 0
     try:
         for event, element in _events(path):
@@ -130,9 +136,11 @@ def import_file(ctx: ImportContext, path: Path) -> None:
                 )
             if event == "end" and element.tag == "iati-activity":
                 count += 1
-                _activity(ctx, element, count)
+                project = _activity(ctx, element, count)
                 _release(element)
                 ctx.tick(count, 0)
+                if project is not None:
+                    yield project
     except etree.XMLSyntaxError as exc:
         raise ImportRefused(
             _("Not well-formed XML (%(msg)s): truncated or damaged?") % {"msg": exc.msg},
@@ -204,7 +212,7 @@ def _text(element: Any) -> str:
     return " ".join("".join(chosen.itertext()).split())
 
 
-def _activity(ctx: ImportContext, element: Any, number: int) -> None:
+def _activity(ctx: ImportContext, element: Any, number: int) -> SourceProject | None:
     place = f"iati-activity[{number}]"
     identifier = " ".join("".join(element.findtext("iati-identifier") or "").split())
     version = element.get("version") or element.get(
@@ -217,15 +225,13 @@ def _activity(ctx: ImportContext, element: Any, number: int) -> None:
             row=element.sourceline,
             column=place,
         )
-        return
+        return None
     if not identifier:
         ctx.report.error(
             _("The activity has no iati-identifier."), row=element.sourceline, column=place
         )
-        return
-    project = _project(ctx, element, identifier, place)
-    if project is not None:
-        apply_project(ctx, project)
+        return None
+    return _project(ctx, element, identifier, place)
 
 
 def _dates(element: Any) -> dict[str, date]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from alliance.interchange.standards import (
     SourceMilestone,
     SourceParty,
     SourceProject,
-    apply_project,
+    apply_projects,
     to_amount,
     to_date,
 )
@@ -133,14 +134,16 @@ def import_file(ctx: ImportContext, path: Path) -> None:
             file=name,
         )
     ctx.cache["rows_total"] = len(projects)
-    for number, raw in enumerate(projects):
-        place = (
-            f"projects[{number}]" if isinstance(data, dict) and "projects" in data else "project"
-        )
-        project = read_project(ctx, raw, place)
-        if project is not None:
-            apply_project(ctx, project)
-        ctx.tick(number + 1, len(projects))
+    packaged = isinstance(data, dict) and "projects" in data
+
+    def read() -> Iterator[SourceProject]:
+        for number, raw in enumerate(projects):
+            project = read_project(ctx, raw, f"projects[{number}]" if packaged else "project")
+            if project is not None:
+                yield project
+            ctx.tick(number + 1, len(projects))
+
+    apply_projects(ctx, read())
 
 
 def _projects(data: Any) -> list[Any] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from alliance.interchange.standards import (
     SourceMilestone,
     SourceParty,
     SourceProject,
-    apply_project,
+    apply_projects,
     money,
     to_amount,
     to_date,
@@ -68,11 +69,15 @@ def import_file(ctx: ImportContext, path: Path) -> None:
     name = ctx.report.file
     compiled = compiled_releases(load_json(path, name), name)
     ctx.cache["rows_total"] = len(compiled)
-    for number, (place, release) in enumerate(compiled):
-        project = read_process(ctx, release, place)
-        if project is not None:
-            apply_project(ctx, project)
-        ctx.tick(number + 1, len(compiled))
+
+    def read() -> Iterator[SourceProject]:
+        for number, (place, release) in enumerate(compiled):
+            project = read_process(ctx, release, place)
+            if project is not None:
+                yield project
+            ctx.tick(number + 1, len(compiled))
+
+    apply_projects(ctx, read())
 
 
 def compiled_releases(data: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
