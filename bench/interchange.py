@@ -204,6 +204,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--activities", type=int, default=400)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--formats", default="oc4ids,iati,xlsx")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -214,11 +215,13 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        files = {"oc4ids": folder / "package.json", "iati": folder / "activities.xml",
-                 "xlsx": folder / "parties.xlsx"}  # fmt: skip
-        make_oc4ids(files["oc4ids"], args.projects)
-        make_iati(files["iati"], args.activities)
-        make_xlsx(files["xlsx"], args.rows)
+        names = {"oc4ids": "package.json", "iati": "activities.xml", "xlsx": "parties.xlsx"}
+        makers = {"oc4ids": lambda p: make_oc4ids(p, args.projects),
+                  "iati": lambda p: make_iati(p, args.activities),
+                  "xlsx": lambda p: make_xlsx(p, args.rows)}  # fmt: skip
+        files = {fmt: folder / names[fmt] for fmt in args.formats.split(",")}
+        for fmt, path in files.items():
+            makers[fmt](path)
         rows = []
         for kind in args.databases.split(","):
             rows.extend(run_database(kind, files, folder, args.postgres))
