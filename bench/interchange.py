@@ -3,7 +3,14 @@ database writes through the domain services) against the parse floor of the same
 (``json.load``, lxml ``iterparse``, openpyxl read-only rows) measured in the same run.
 
     .venv/bin/python bench/interchange.py [--projects 300] [--activities 400] [--rows 100000]
-        [--databases sqlite,postgres] [--postgres postgres://postgres@127.0.0.1:5432]
+        [--inputs oc4ids,oc4ids-thin,iati,xlsx] [--databases sqlite,postgres]
+        [--postgres postgres://postgres@127.0.0.1:5432]
+
+Inputs: ``oc4ids`` is a package of projects shaped like published ones (the standard's
+worked example and real Nuevo León projects, about 40 KB each); ``oc4ids-thin`` packs
+many small objects in few bytes (4 KB projects with 26 objects each: a stress test of
+the writes more than a realistic file); ``iati`` repeats the real World Bank activity
+(64 KB, 25 objects); ``xlsx`` is one sheet of parties.
 
 Each database runs in its own process on a fresh database (SQLite in a temporary folder;
 PostgreSQL in a database created for the run and dropped after it).
@@ -28,8 +35,40 @@ BENCH_DB = "alliance_bench_interchange"
 # ----- generated inputs -----
 
 
+# Roles of public bodies: they recur from project to project in a real portfolio.
+PUBLIC_ROLES = {"procuringEntity", "buyer", "payer", "publicAuthority", "funder",
+                "administrativeEntity", "reviewBody"}  # fmt: skip
+
+
+def make_oc4ids_published(path: Path, projects: int) -> None:
+    """A package of ``projects`` projects shaped like published ones: the standard's
+    worked example and the five real Nuevo León projects in turn (documents, locations,
+    contracting processes and all, about 40 KB each), each copy with its own project id
+    and its own firms (suppliers, tenderers), while public bodies recur as they do."""
+    example = json.loads((DATA / "oc4ids" / "example-fictional-m75.json").read_text("utf-8"))
+    sources = [json.dumps(example["projects"][0])]
+    for source in sorted((DATA / "oc4ids").glob("nuevo-leon-project-*.json")):
+        sources.append(json.dumps(json.loads(source.read_text("utf-8"))))
+    with path.open("w", encoding="utf-8") as out:
+        head = {k: v for k, v in example.items() if k != "projects"}
+        out.write(json.dumps(head)[:-1] + ', "projects": [')
+        for i in range(projects):
+            text = sources[i % len(sources)]
+            project = json.loads(text)
+            renames = {project["id"]: f"{project['id']}-{i}"}
+            for party in project.get("parties", []):
+                if not PUBLIC_ROLES & set(party.get("roles", [])):
+                    renames[party["id"]] = f"{party['id']}-{i}"
+                    renames[party["name"]] = f"{party['name']} {i}"
+            for old, new in renames.items():
+                text = text.replace(json.dumps(old), json.dumps(new))
+            out.write(("," if i else "") + text)
+        out.write("]}")
+
+
 def make_oc4ids(path: Path, projects: int) -> None:
-    """A package of ``projects`` projects, each with 6 parties and 20 milestones."""
+    """A package of ``projects`` thin projects (4 KB each), each with 6 parties and 20
+    milestones owed by its firms: many objects per byte, a stress test of the writes."""
     items = []
     for p in range(projects):
         parties = [
@@ -112,6 +151,13 @@ def floor_xlsx(path: Path) -> float:
 
 
 FLOORS = {"oc4ids": floor_json, "iati": floor_iterparse, "xlsx": floor_xlsx}
+# Each input: the importer it goes through, its file name, and how it is made.
+INPUTS = {
+    "oc4ids": ("oc4ids", "package.json", lambda p, a: make_oc4ids_published(p, a.projects)),
+    "oc4ids-thin": ("oc4ids", "thin.json", lambda p, a: make_oc4ids(p, a.projects)),
+    "iati": ("iati", "activities.xml", lambda p, a: make_iati(p, a.activities)),
+    "xlsx": ("xlsx", "parties.xlsx", lambda p, a: make_xlsx(p, a.rows)),
+}  # fmt: skip
 
 
 # ----- one database -----
@@ -132,7 +178,8 @@ def run_one_database(files: dict[str, Path]) -> list[dict]:
     call_command("migrate", verbosity=0)
     admin = get_user_model().objects.create_user("bench", is_staff=True, is_superuser=True)
     results = []
-    for fmt, path in files.items():
+    for name, path in files.items():
+        fmt = INPUTS[name][0]
         floor = min(FLOORS[fmt](path) for _ in range(3))
         start = time.perf_counter()
         report = run_import(path, actor=admin, fmt=fmt, dry_run=False)
@@ -140,7 +187,7 @@ def run_one_database(files: dict[str, Path]) -> list[dict]:
         if not report.ok:
             raise SystemExit("\n".join(report.lines()[:20]))
         objects = sum(row["created"] for row in report.counts.values())
-        results.append({"format": fmt, "db": connection.vendor, "size": path.stat().st_size,
+        results.append({"format": name, "db": connection.vendor, "size": path.stat().st_size,
                         "objects": objects, "floor": floor, "import": elapsed})  # fmt: skip
     return results
 
@@ -185,13 +232,13 @@ def run_database(kind: str, files: dict[str, Path], folder: Path, postgres: str)
 
 
 def table(rows: list[dict]) -> str:
-    header = (f"{'input':<8} {'db':<10} {'MB':>7} {'objects':>8} {'floor s':>8} {'import s':>9}"
+    header = (f"{'input':<12} {'db':<10} {'MB':>7} {'objects':>8} {'floor s':>8} {'import s':>9}"
               f" {'floor MB/s':>10} {'import MB/s':>11} {'ratio':>7}")  # fmt: skip
     lines = [header, "-" * len(header)]
     for r in rows:
         mb = r["size"] / 2**20
         lines.append(
-            f"{r['format']:<8} {r['db']:<10} {mb:>7.1f} {r['objects']:>8} {r['floor']:>8.2f}"
+            f"{r['format']:<12} {r['db']:<10} {mb:>7.1f} {r['objects']:>8} {r['floor']:>8.2f}"
             f" {r['import']:>9.2f} {mb / r['floor']:>10.1f} {mb / r['import']:>11.2f}"
             f" {100 * r['floor'] / r['import']:>6.1f}%"
         )
@@ -204,7 +251,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--activities", type=int, default=400)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--formats", default="oc4ids,iati,xlsx")
+    parser.add_argument("--inputs", default=",".join(INPUTS), help="among: " + ", ".join(INPUTS))
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -215,13 +262,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        names = {"oc4ids": "package.json", "iati": "activities.xml", "xlsx": "parties.xlsx"}
-        makers = {"oc4ids": lambda p: make_oc4ids(p, args.projects),
-                  "iati": lambda p: make_iati(p, args.activities),
-                  "xlsx": lambda p: make_xlsx(p, args.rows)}  # fmt: skip
-        files = {fmt: folder / names[fmt] for fmt in args.formats.split(",")}
-        for fmt, path in files.items():
-            makers[fmt](path)
+        files = {name: folder / INPUTS[name][1] for name in args.inputs.split(",")}
+        for name, path in files.items():
+            INPUTS[name][2](path, args)
         rows = []
         for kind in args.databases.split(","):
             rows.extend(run_database(kind, files, folder, args.postgres))

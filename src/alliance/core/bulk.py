@@ -13,6 +13,7 @@ an expression as value) goes to ``bulk_create`` instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connections, models, router
@@ -20,6 +21,21 @@ from django.db import connections, models, router
 # Rows per INSERT statement: large enough that the round trips do not count, small enough
 # to stay well within both databases' limits on parameters.
 ROWS_PER_STATEMENT = 500
+
+
+# Values per ``IN (…)`` lookup. PostgreSQL plans a query on a table filled in the same
+# transaction without statistics (nothing has analysed the new rows yet) and, past about a
+# hundred values, chooses to read the whole table: an import of 100,000 rows then spends
+# most of its time in lookups that grow with the table. A fixed, small size keeps each
+# lookup on its index, and lets psycopg reuse the parsed query text.
+LOOKUP_CHUNK = 64
+
+
+def chunked[T](values: Iterable[T], size: int = LOOKUP_CHUNK) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size`` (for ``__in`` lookups)."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _plain_fields(model: type[models.Model]) -> list[models.Field] | None:

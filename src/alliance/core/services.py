@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
-from alliance.core.bulk import insert_many
+from alliance.core.bulk import chunked, insert_many
 
 
 def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
@@ -166,11 +166,13 @@ def _check_unique_fields(model: type[models.Model], objs: list[Any]) -> None:
         present = [v for v in values if v not in (None, "")]
         if not present:
             continue
-        taken = set(
-            model._default_manager.filter(**{f"{field.attname}__in": present}).values_list(
-                field.attname, flat=True
-            )
-        )
+        taken = {
+            value
+            for chunk in chunked(set(present))
+            for value in model._default_manager.filter(
+                **{f"{field.attname}__in": chunk}
+            ).values_list(field.attname, flat=True)
+        }
         seen: set[Any] = set()
         for obj, value in zip(objs, values, strict=True):
             if value in (None, ""):

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
+from alliance.core.bulk import chunked
 from alliance.core.services import save_changes
 from alliance.engagement import models as em
 from alliance.interchange import values
@@ -248,11 +249,13 @@ def new_objects(
     batch in one or two queries: by id, else by the first complete natural key, whose
     first column is queried with ``__in`` and the rest compared here."""
     by_id = [data["id"] for data in rows if data.get("id")]
-    taken_ids = set(
-        spec.model._default_manager.filter(uuid__in=by_id).values_list("uuid", flat=True)
-        if by_id
-        else ()
-    )
+    taken_ids = {
+        uuid
+        for chunk in chunked(by_id)
+        for uuid in spec.model._default_manager.filter(uuid__in=chunk).values_list(
+            "uuid", flat=True
+        )
+    }
     keys: list[tuple[Any, ...] | None] = []
     firsts: dict[str, set[Any]] = {}
     for data in rows:
@@ -264,8 +267,13 @@ def new_objects(
     for key_fields in spec.keys:
         if key_fields[0] not in firsts:
             continue
-        qs = reachable(ctx, spec.model).filter(**{f"{key_fields[0]}__in": firsts[key_fields[0]]})
-        for obj in qs:
+        lookup = f"{key_fields[0]}__in"
+        found = (
+            obj
+            for chunk in chunked(firsts[key_fields[0]])
+            for obj in reachable(ctx, spec.model).filter(**{lookup: chunk})
+        )
+        for obj in found:
             existing.add(
                 (key_fields[0], key_fields, tuple(_key_value(getattr(obj, n)) for n in key_fields))
             )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
-from alliance.core.bulk import insert_many
+from alliance.core.bulk import chunked, insert_many
 from alliance.interchange.models import CalendarFeed, ImportBatch, ImportStatus, SourceIdentifier
 from alliance.partnerships.models import Agreement
 
@@ -45,14 +45,19 @@ def source_find_many[M: models.Model](
     scheme: str, identifiers: list[str], model: type[M]
 ) -> dict[str, M]:
     """``source_find`` for many identifiers in two queries (identifier → object)."""
-    links = dict(
-        SourceIdentifier.objects.filter(
-            scheme=scheme,
-            identifier__in=[i[:300] for i in identifiers],
-            content_type=ContentType.objects.get_for_model(model),
+    content_type = ContentType.objects.get_for_model(model)
+    links = {
+        identifier: uuid
+        for chunk in chunked({i[:300] for i in identifiers})
+        for identifier, uuid in SourceIdentifier.objects.filter(
+            scheme=scheme, identifier__in=chunk, content_type=content_type
         ).values_list("identifier", "object_uuid")
-    )
-    objs = model._default_manager.in_bulk(list(links.values()), field_name="uuid")
+    }
+    objs = {
+        obj.uuid: obj
+        for chunk in chunked(set(links.values()))
+        for obj in model._default_manager.filter(uuid__in=chunk)
+    }
     return {key: objs[uuid] for key, uuid in links.items() if uuid in objs}
 
 
@@ -63,9 +68,10 @@ def source_remember_many(scheme: str, pairs: list[tuple[str, models.Model]]) -> 
         return
     content_type = ContentType.objects.get_for_model(type(pairs[0][1]))
     identifiers = [identifier[:300] for identifier, _obj in pairs]
-    SourceIdentifier.objects.filter(
-        scheme=scheme, identifier__in=identifiers, content_type=content_type
-    ).delete()
+    for chunk in chunked(set(identifiers)):
+        SourceIdentifier.objects.filter(
+            scheme=scheme, identifier__in=chunk, content_type=content_type
+        ).delete()
     insert_many(
         [
             SourceIdentifier(

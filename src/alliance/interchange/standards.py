@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alliance.core.bulk import chunked
 from alliance.interchange import services
 from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import created_ids, explain
@@ -339,7 +340,11 @@ def _parties_many(ctx: ImportContext, projects: list[SourceProject]) -> dict[str
         return found
     by_source = services.source_find_many("org", list(pending), pm.Party)
     names = {source.name[:200] for key, (source, _c) in pending.items() if key not in by_source}
-    by_name = {party.name: party for party in pm.Party.objects.filter(name__in=names)}
+    by_name = {
+        party.name: party
+        for chunk in chunked(names)
+        for party in pm.Party.objects.filter(name__in=chunk)
+    }
     new: dict[str, dict[str, Any]] = {}
     creators: set[str] = set()  # the first identifier naming a new party creates it
     for key, (source, host_country) in pending.items():
