@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
 from alliance.core.bulk import chunked
+from alliance.core.models import Confidentiality
 from alliance.core.services import save_changes
 from alliance.engagement import models as em
 from alliance.interchange import values
@@ -53,8 +55,20 @@ LIST_SEPARATOR = ";"
 
 
 def created_ids(ctx: ImportContext, model: type[models.Model]) -> set[int]:
-    """Objects this import created: visible to the importer even before they are linked."""
+    """Objects this import created that the policy may hide from the importer (see
+    ``note_created``): later rows may still name them."""
     return ctx.cache.setdefault(("created", model), set())
+
+
+def note_created(ctx: ImportContext, objs: Iterable[models.Model]) -> None:
+    """Remember the created objects the importer might not see through the policy: only
+    internal or restricted ones (a restricted item need not name its author). Everything
+    else an importer creates, it sees (it had to take part to create it), so it stays out
+    of the set, which keeps every lookup of a large import small."""
+    for obj in objs:
+        level = getattr(obj, "confidentiality", Confidentiality.SHARED)
+        if level != Confidentiality.SHARED:
+            created_ids(ctx, type(obj)).add(obj.pk)
 
 
 def reachable(ctx: ImportContext, model: type[models.Model]) -> models.QuerySet:
@@ -64,6 +78,8 @@ def reachable(ctx: ImportContext, model: type[models.Model]) -> models.QuerySet:
         return pm.Party.objects.all()
     visible = policy.visible_to(ctx.actor, model)
     made = created_ids(ctx, model)
+    if not made:
+        return visible
     return model._default_manager.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=made))
 
 
@@ -257,26 +273,18 @@ def new_objects(
         )
     }
     keys: list[tuple[Any, ...] | None] = []
-    firsts: dict[str, set[Any]] = {}
+    wanted: dict[tuple[str, ...], set[tuple[Any, ...]]] = {}
     for data in rows:
         key = None if data.get("id") else _natural_key(spec, data)
         keys.append(key)
         if key is not None:
-            firsts.setdefault(key[0], set()).add(key[2][0])
+            wanted.setdefault(key[1], set()).add(key[2])
     existing: set[tuple[Any, ...]] = set()
-    for key_fields in spec.keys:
-        if key_fields[0] not in firsts:
-            continue
-        lookup = f"{key_fields[0]}__in"
-        found = (
-            obj
-            for chunk in chunked(firsts[key_fields[0]])
-            for obj in reachable(ctx, spec.model).filter(**{lookup: chunk})
+    for key_fields, values_wanted in wanted.items():
+        existing.update(
+            (key_fields[0], key_fields, found)
+            for found in _existing_keys(ctx, spec, key_fields, values_wanted)
         )
-        for obj in found:
-            existing.add(
-                (key_fields[0], key_fields, tuple(_key_value(getattr(obj, n)) for n in key_fields))
-            )
     out: list[dict[str, Any] | None] = []
     in_batch: set[Any] = set()
     for data, key in zip(rows, keys, strict=True):
@@ -294,6 +302,26 @@ def new_objects(
             continue
         out.append(item)
     return out
+
+
+def _existing_keys(
+    ctx: ImportContext,
+    spec: EntitySpec,
+    key_fields: tuple[str, ...],
+    wanted: set[tuple[Any, ...]],
+) -> set[tuple[Any, ...]]:
+    """Which of the ``wanted`` natural key values already exist (among what the importer
+    may reach): every column of the key is filtered (the one with the most values in
+    chunks), and only the key columns are read — no object, no related object."""
+    attnames = [spec.model._meta.get_field(name).attname for name in key_fields]
+    columns = [{value[i] for value in wanted} for i in range(len(key_fields))]
+    widest = max(range(len(key_fields)), key=lambda i: len(columns[i]))
+    fixed = {f"{attnames[i]}__in": list(columns[i]) for i in range(len(key_fields)) if i != widest}
+    found: set[tuple[Any, ...]] = set()
+    for chunk in chunked(columns[widest]):
+        qs = reachable(ctx, spec.model).filter(**fixed, **{f"{attnames[widest]}__in": chunk})
+        found.update(tuple(row) for row in qs.values_list(*attnames))
+    return found & wanted
 
 
 def _natural_key(spec: EntitySpec, data: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -316,7 +344,7 @@ def apply_row(ctx: ImportContext, spec: EntitySpec, cells: dict[str, Any]) -> st
     existing = find_existing(ctx, spec, data)
     if existing is None:
         obj = _create(ctx, spec, data)
-        created_ids(ctx, spec.model).add(obj.pk)
+        note_created(ctx, [obj])
         return "created"
     return "updated" if _update(ctx, spec, existing, data) else "unchanged"
 

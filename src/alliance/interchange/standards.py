@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from alliance.core.bulk import chunked
 from alliance.interchange import services
 from alliance.interchange.report import ImportContext
-from alliance.interchange.rows import created_ids, explain
+from alliance.interchange.rows import explain
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
 from alliance.partnerships.choices import CommitmentStatus, ParticipationRole
@@ -263,7 +263,6 @@ def _write_fresh(ctx: ImportContext, projects: list[SourceProject]) -> None:
     agreements = ps.agreement_create_many(
         actor=ctx.actor, items=[_agreement_fields(p) for p in projects]
     )
-    created_ids(ctx, pm.Agreement).update(a.pk for a in agreements)
     count(_("agreements"), "created", len(agreements))
     _remember([(p.scheme, p.key, a) for p, a in zip(projects, agreements, strict=True)])
     parties = _parties_many(ctx, projects)
@@ -406,7 +405,6 @@ def _agreement(ctx: ImportContext, project: SourceProject) -> pm.Agreement:
         return ctx.agreement
     if found is None:
         agreement = ps.agreement_create(actor=ctx.actor, **fields)
-        created_ids(ctx, pm.Agreement).add(agreement.pk)
         services.source_remember(project.scheme, project.key, agreement)
         ctx.report.count(_("agreements"), "created")
         return agreement

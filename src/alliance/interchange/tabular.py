@@ -23,9 +23,9 @@ from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import (
     LIST_SEPARATOR,
     apply_row,
-    created_ids,
     explain,
     new_objects,
+    note_created,
     read_row,
 )
 from alliance.interchange.values import decode_text
@@ -263,9 +263,8 @@ def _flush(ctx: ImportContext, spec: EntitySpec, pending: Pending, sheet: str) -
         except Exception:
             pass
         else:
-            made = created_ids(ctx, spec.model)
-            for ((number, _cells, _data), _item), obj in zip(batch, objs, strict=True):
-                made.add(obj.pk)
+            note_created(ctx, objs)
+            for ((number, _cells, _data), _item), _obj in zip(batch, objs, strict=True):
                 ctx.report.count(spec.name, "created")
                 done.add(number)
     for number, cells, _data in pending:

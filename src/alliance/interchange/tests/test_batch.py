@@ -175,3 +175,38 @@ def test_standards_import_falls_back_to_one_by_one(world, monkeypatch):
     report = load(path, world.owner)
     assert report.committed, report.lines()
     assert Commitment.objects.filter(title="Grant disbursement").exists()
+
+
+def _milestones_csv(title: str, start: int, count: int) -> str:
+    lines = [f"{title},Step {i},2026-02-{1 + i % 28:02d}" for i in range(start, start + count)]
+    return "agreement,title,due_on\n" + "\n".join(lines) + "\n"
+
+
+def test_finding_existing_rows_costs_the_same_however_many_exist(world, tmp_path):
+    """Matching a batch by natural key reads only the keys asked for: the queries of an
+    import do not grow with the rows already in the agreement (they once fetched every
+    milestone of the agreement, and its agreement, for each batch)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    title = world.agreement.title
+
+    def queries(start: int) -> int:
+        path = write(tmp_path, "milestones.csv", _milestones_csv(title, start, 40))
+        with CaptureQueriesContext(connection) as captured:
+            report = load(path, world.owner, entity="milestones")
+        assert report.committed and report.counts["milestones"]["created"] == 40
+        return len(captured)
+
+    first = queries(0)
+    more = load(
+        write(tmp_path, "more.csv", _milestones_csv(title, 40, 400)),
+        world.owner,
+        entity="milestones",
+    )
+    assert more.counts["milestones"]["created"] == 400, more.lines()
+    assert queries(1000) == first
+    again = load(
+        write(tmp_path, "same.csv", _milestones_csv(title, 0, 40)), world.owner, entity="milestones"
+    )
+    assert again.counts["milestones"]["unchanged"] == 40, again.lines()
