@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alliance.core.models import Confidentiality
-from alliance.core.services import delete_audited, save_changes, save_new
+from alliance.core.services import delete_audited, save_changes, save_new, save_new_many
 from alliance.engagement.choices import GrievanceStatus
 from alliance.engagement.models import (
     Expectation,
@@ -138,6 +138,74 @@ def person_note_add(
     )
     users = _restricted_m2m(actor, confidentiality, restricted_to)
     return save_new(actor=actor, obj=note, m2m={"restricted_to": users})
+
+
+@transaction.atomic
+def interaction_log_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> list[Interaction]:
+    """``interaction_log`` for many interactions without follow-ups (imports): the same
+    checks (parties present take part, people present belong to them, restricted ones
+    name their author), rows, links and audit events, in a few queries per batch."""
+    members: dict[int, set[int]] = {}
+    objs: list[Interaction] = []
+    links: list[dict[str, list[Any]]] = []
+    for raw in items:
+        fields = dict(raw)
+        agreement = fields.pop("agreement")
+        parties, people = list(fields.pop("parties", ())), list(fields.pop("people", ()))
+        restricted_to = fields.pop("restricted_to", ())
+        if fields.pop("follow_ups", None):
+            raise ValueError("interaction_log_many does not create follow-ups")
+        if not parties:
+            raise ValidationError({"parties": _("Name at least one party present.")})
+        if agreement.pk not in members:
+            members[agreement.pk] = set(agreement.participations.values_list("party_id", flat=True))
+        if any(p.pk not in members[agreement.pk] for p in parties):
+            raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
+        present = {p.pk for p in parties}
+        if any(person.party_id not in present for person in people):
+            raise ValidationError(
+                {"people": _("Each person present must belong to a party present.")}
+            )
+        confidentiality = fields.get("confidentiality", Confidentiality.SHARED)
+        objs.append(Interaction(agreement=agreement, logged_by=_user(actor), **fields))
+        links.append(
+            {
+                "parties": parties,
+                "people": people,
+                "restricted_to": _restricted_m2m(actor, confidentiality, restricted_to),
+            }
+        )
+    return save_new_many(actor=actor, objs=objs, m2m=links)
+
+
+@transaction.atomic
+def topic_create_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> list[Topic]:
+    """``topic_create`` for many topics at once (imports)."""
+    return save_new_many(actor=actor, objs=[Topic(**fields) for fields in items])
+
+
+@transaction.atomic
+def grievance_register_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> list[Grievance]:
+    """``grievance_register`` for many grievances at once (imports)."""
+    return save_new_many(actor=actor, objs=[Grievance(**fields) for fields in items])
+
+
+@transaction.atomic
+def expectation_record_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> list[Expectation]:
+    """``expectation_record`` for many expectations at once (imports): each party must
+    take part in its topic's agreement (read once per agreement)."""
+    members: dict[int, set[int]] = {}
+    objs = []
+    for fields in items:
+        topic, party = fields["topic"], fields["party"]
+        if topic.agreement_id not in members:
+            members[topic.agreement_id] = set(
+                topic.agreement.participations.values_list("party_id", flat=True)
+            )
+        if party.pk not in members[topic.agreement_id]:
+            raise ValidationError({"party": _("This party does not take part in the agreement.")})
+        objs.append(Expectation(**fields))
+    return save_new_many(actor=actor, objs=objs)
 
 
 @transaction.atomic

@@ -253,6 +253,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "kind", "occurred_on", "summary"),),
         create=es.interaction_log,
+        create_many=es.interaction_log_many,
         update=lambda *, actor, obj, **ch: es.interaction_update(
             actor=actor, interaction=obj, **ch
         ),
@@ -281,6 +282,7 @@ SPECS: tuple[EntitySpec, ...] = (
         (ID, AGREEMENT, R("name"), C("description"), C("target_unit"), CREATED),
         keys=(("agreement", "name"),),
         create=es.topic_create,
+        create_many=es.topic_create_many,
     ),
     EntitySpec(
         "expectations",
@@ -299,6 +301,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("topic", "party", "recorded_on"),),
         create=es.expectation_record,
+        create_many=es.expectation_record_many,
     ),
     EntitySpec(
         "trust_pulses",
@@ -349,6 +352,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "reference"),),
         create=es.grievance_register,
+        create_many=es.grievance_register_many,
     ),
     EntitySpec(
         "risks",
@@ -369,6 +373,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "title"),),
         create=rs.risk_create,
+        create_many=rs.risk_create_many,
         update=lambda *, actor, obj, **ch: rs.risk_update(actor=actor, risk=obj, **ch),
         m2m=("commitments",),
     ),
@@ -389,6 +394,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "instrument", "requirement"),),
         create=rs.regulatory_requirement_create,
+        create_many=rs.regulatory_requirement_create_many,
         update=lambda *, actor, obj, **ch: rs.regulatory_requirement_update(
             actor=actor, requirement=obj, **ch
         ),
@@ -409,6 +415,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "name"),),
         create=rs.local_indicator_create,
+        create_many=rs.local_indicator_create_many,
     ),
     EntitySpec(
         "indicator_observations",
@@ -424,6 +431,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("indicator", "observed_on"),),
         create=rs.indicator_observe,
+        create_many=rs.indicator_observe_many,
         takes_identity=False,
     ),
     EntitySpec(

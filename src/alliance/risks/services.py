@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from alliance.core.models import Confidentiality
-from alliance.core.services import delete_audited, save_changes, save_new
+from alliance.core.services import delete_audited, save_changes, save_new, save_new_many
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.risks.choices import WarningStatus
 from alliance.risks.models import (
@@ -29,6 +29,46 @@ def risk_create(
     return save_new(
         actor=actor, obj=Risk(agreement=agreement, **fields), m2m={"commitments": commitments}
     )
+
+
+@transaction.atomic
+def risk_create_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> list[Risk]:
+    """``risk_create`` for many risks at once (imports)."""
+    return _create_many_linked(actor, Risk, items)
+
+
+def _create_many_linked(actor: Any, model: type, items: Iterable[Mapping[str, Any]]) -> list:
+    """New objects with their ``commitments`` links, through ``save_new_many``."""
+    objs, links = [], []
+    for raw in items:
+        fields = dict(raw)
+        links.append({"commitments": list(fields.pop("commitments", ()))})
+        objs.append(model(**fields))
+    return save_new_many(actor=actor, objs=objs, m2m=links)
+
+
+@transaction.atomic
+def regulatory_requirement_create_many(
+    *, actor: Any, items: Iterable[Mapping[str, Any]]
+) -> list[RegulatoryRequirement]:
+    """``regulatory_requirement_create`` for many requirements at once (imports)."""
+    return _create_many_linked(actor, RegulatoryRequirement, items)
+
+
+@transaction.atomic
+def local_indicator_create_many(
+    *, actor: Any, items: Iterable[Mapping[str, Any]]
+) -> list[LocalIndicator]:
+    """``local_indicator_create`` for many indicators at once (imports)."""
+    return save_new_many(actor=actor, objs=[LocalIndicator(**fields) for fields in items])
+
+
+@transaction.atomic
+def indicator_observe_many(
+    *, actor: Any, items: Iterable[Mapping[str, Any]]
+) -> list[IndicatorObservation]:
+    """``indicator_observe`` for many observations at once (imports)."""
+    return save_new_many(actor=actor, objs=[IndicatorObservation(**fields) for fields in items])
 
 
 @transaction.atomic

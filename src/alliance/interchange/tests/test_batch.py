@@ -210,3 +210,73 @@ def test_finding_existing_rows_costs_the_same_however_many_exist(world, tmp_path
         write(tmp_path, "same.csv", _milestones_csv(title, 0, 40)), world.owner, entity="milestones"
     )
     assert again.counts["milestones"]["unchanged"] == 40, again.lines()
+
+
+def _interaction_fields(world: Any, summary: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "agreement": world.agreement,
+        "kind": "meeting",
+        "occurred_on": world.agreement.signed_on,
+        "parties": [world.party_x, world.party_y],
+        "people": [world.person_x],
+        "summary": summary,
+        "tone": 1,
+        **extra,
+    }
+
+
+def test_interaction_batch_writes_what_one_by_one_writes(world):
+    from alliance.engagement import services as es
+
+    one = es.interaction_log(actor=world.owner, **_interaction_fields(world, "Site visit"))
+    items = [_interaction_fields(world, "Site visit")]
+    [many] = es.interaction_log_many(actor=world.owner, items=items)
+    assert _event(_last_event(many)) == _event(_last_event(one))
+    assert set(many.parties.all()) == {world.party_x, world.party_y}
+    assert list(many.people.all()) == [world.person_x]
+    assert many.logged_by == world.owner
+
+
+def test_a_restricted_interaction_in_a_batch_names_its_author(world):
+    from alliance.engagement import services as es
+
+    fields = _interaction_fields(world, "Quiet", confidentiality="restricted")
+    [quiet] = es.interaction_log_many(actor=world.counsellor, items=[fields])
+    assert list(quiet.restricted_to.all()) == [world.counsellor]
+
+
+def test_interaction_batch_refuses_a_stranger_party_and_writes_nothing(world):
+    from alliance.engagement import services as es
+
+    items = [_interaction_fields(world, "Good"), _interaction_fields(world, "Bad")]
+    items[1]["parties"] = [world.party_z]  # takes part in another agreement only
+    before = row_counts()
+    with pytest.raises(ValidationError, match="Only parties to the agreement"):
+        es.interaction_log_many(actor=world.owner, items=items)
+    assert row_counts() == before
+
+
+def test_expectation_batch_refuses_a_stranger_party(world):
+    from alliance.engagement import services as es
+
+    topic = es.topic_create(actor=world.owner, agreement=world.agreement, name="Land")
+    item = {
+        "topic": topic,
+        "party": world.party_z,
+        "statement": "Fast",
+        "recorded_on": topic.created_at.date(),
+    }
+    with pytest.raises(ValidationError, match="does not take part"):
+        es.expectation_record_many(actor=world.owner, items=[item])
+
+
+def test_risk_batch_links_its_commitments(world):
+    from alliance.risks import services as rs
+
+    commitment = ps.commitment_create(actor=world.owner, **_commitment_fields(world, "Land"))
+    item = {"agreement": world.agreement, "title": "Land not freed", "likelihood": 3, "impact": 4,
+            "category": "political", "rating": "high",
+            "commitments": [commitment]}  # fmt: skip
+    [risk] = rs.risk_create_many(actor=world.owner, items=[item])
+    assert list(risk.commitments.all()) == [commitment]
+    assert _last_event(risk).after["commitments"] == [str(commitment.pk)]
