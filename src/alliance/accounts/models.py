@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.choices import AuditAction, Role
+from alliance.core.models import choice_label
 from alliance.partnerships.models import Agreement, Party
 
 
@@ -48,7 +49,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.agreement}"
+        return f"{self.user} – {choice_label(Role, self.role)} – {self.agreement}"
 
     def clean(self) -> None:
         if self.role == Role.PARTY_REPRESENTATIVE and not self.party_id:

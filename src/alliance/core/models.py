@@ -11,6 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def choice_label(choices: type[models.Choices], value: object) -> str:
+    """``get_FOO_display()`` without rebuilding the field's choices on every call (it
+    showed in imports, where every audit event names its object): the label in the
+    active language, or the value itself if it is not a choice."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 class Confidentiality(models.TextChoices):
     SHARED = "shared", _("Shared with all members")
     INTERNAL = "internal", _("Internal to the counsellor team")

@@ -3,6 +3,7 @@ transaction, so a refused or invalid write leaves nothing behind."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,9 +20,7 @@ def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
     """The object's field values as JSON-ready text (many-to-many as sorted ids, read from
     the database unless ``many_to_many`` is false)."""
     data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.name in {"id", "translations"}:
-            continue
+    for field in _snapshot_fields(type(obj)):
         value = field.value_from_object(obj)
         data[field.name] = None if value is None else field.value_to_string(obj)
     if obj.pk is not None and many_to_many:
@@ -30,6 +29,11 @@ def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
                 str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True)
             )
     return data
+
+
+@functools.cache
+def _snapshot_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(f for f in model._meta.concrete_fields if f.name not in {"id", "translations"})
 
 
 def audit(

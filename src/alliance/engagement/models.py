@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.encryption import EncryptedTextField
-from alliance.core.models import ConfidentialModel, PublicModel, Translatable
+from alliance.core.models import ConfidentialModel, PublicModel, Translatable, choice_label
 from alliance.engagement import choices
 from alliance.partnerships.models import Agreement, Party, Person
 
@@ -58,7 +58,7 @@ class Interaction(PublicModel, ConfidentialModel, Translatable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_on}"
+        return f"{choice_label(choices.InteractionKind, self.kind)} {self.occurred_on}"
 
 
 class PersonNote(PublicModel, ConfidentialModel):

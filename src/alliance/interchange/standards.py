@@ -358,13 +358,14 @@ def _parties_many(ctx: ImportContext, projects: list[SourceProject]) -> dict[str
     created = ps.party_create_many(actor=ctx.actor, items=list(new.values()))
     made = {party.name: party for party in created}
     relink = []
+    label = _("parties")
     for key, (source, _country) in pending.items():
         name = source.name[:200]
         party = by_source.get(key) or by_name.get(name) or made[name]
         if key not in by_source:
             relink.append(("org", key, party))
         # The first identifier naming a new party created it; later ones found it.
-        ctx.report.count(_("parties"), "created" if key in creators else "unchanged")
+        ctx.report.count(label, "created" if key in creators else "unchanged")
         ctx.cache["party", key] = party
         found[key] = party
     _remember(relink)

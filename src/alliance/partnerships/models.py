@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.models import PublicModel, Translatable
+from alliance.core.models import PublicModel, Translatable, choice_label
 from alliance.partnerships import choices
 
 country_code = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code."))
@@ -256,7 +256,7 @@ class Participation(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.party} – {self.get_role_display()}"
+        return f"{self.party} – {choice_label(choices.ParticipationRole, self.role)}"
 
 
 class Milestone(PublicModel, Translatable):

@@ -57,6 +57,24 @@ def test_truncated_xml_names_the_line(admin, tmp_path):
     assert "truncated" in error.reason and error.row
 
 
+NAN_PROJECT = """{"id": "p-1", "title": "Bridge", "period": {"startDate": "2024-01-01"},
+"parties": [{"id": "G", "name": "Ministry", "roles": ["publicAuthority"],
+"address": {"countryName": "Senegal"}}], "budget": {"amount": {"amount": %s,
+"currency": "XOF"}}}"""
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_that_are_not_numbers_are_refused(admin, tmp_path, constant):
+    error = refused(admin, write(tmp_path, "nan.json", NAN_PROJECT % constant))
+    assert constant.lstrip("-") in error.reason
+
+
+def test_the_word_nan_in_a_text_is_read(admin, tmp_path):
+    text = NAN_PROJECT.replace('"Bridge"', '"NaN and Infinity bridge"') % "1000"
+    report = load(write(tmp_path, "words.json", text), admin)
+    assert report.committed, report.lines()
+
+
 def test_truncated_json_names_the_line(admin, tmp_path):
     text = (DATA / "oc4ids" / "example-fictional-m75.json").read_text()
     error = refused(admin, write(tmp_path, "cut.json", text[:5000]))
