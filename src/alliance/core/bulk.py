@@ -117,7 +117,11 @@ def _copy[M: models.Model](
             [quote(opts.db_table), opts.pk.column, len(objs)],
         )
         keys = [found[0] for found in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+        # psycopg's own cursor: its errors are turned into Django's (IntegrityError …).
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             for obj, key in zip(objs, keys, strict=True):
                 copy.write_row([key, *_prepared(obj, fields, connection)])
     for obj, key in zip(objs, keys, strict=True):

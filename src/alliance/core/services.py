@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
-from alliance.core.bulk import chunked, insert_many
+from alliance.core.bulk import insert_many
 
 
 def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
@@ -99,10 +99,11 @@ def save_new_many[M: models.Model](
     The same rows and audit events as ``save_new`` called once per object, in a handful
     of queries instead of ~25 per object: the permission is checked once per distinct
     ``policy.permission_key`` (agreement, party …), each object is validated in Python
-    (``full_clean`` without the per-object unique and constraint queries), uniqueness of
-    single unique fields is checked in one query per field, and the objects, their
+    (``full_clean`` without the per-object unique and constraint queries), repeated values
+    of unique fields within the batch are refused, and the objects, their
     many-to-many links and their audit events are written with ``core.bulk.insert_many``.
-    Multi-column and check constraints are left to the database: a violation raises
+    Uniqueness against existing rows, multi-column and check constraints are left to the
+    database: a violation raises
     ``IntegrityError`` and, since this runs in its own savepoint, writes nothing —
     callers that must say *which* object failed retry one by one with ``save_new``.
     ``m2m`` is one mapping per object (same order as ``objs``).
@@ -161,27 +162,20 @@ def _loaded_relations(obj: models.Model) -> list[str]:
 
 
 def _check_unique_fields(model: type[models.Model], objs: list[Any]) -> None:
-    """One query per single-column unique field for the whole batch (and duplicates
-    inside the batch), with the message ``full_clean`` would give."""
+    """Refuse a batch that repeats a value of a single-column unique field, with the
+    message ``full_clean`` would give. A value already in the table is left to the
+    database's unique constraint (an ``IntegrityError`` in the batch's savepoint): asking
+    first cost one query per field and batch, and importers redo a refused batch one by
+    one anyway, where ``full_clean`` names the row."""
     for field in model._meta.concrete_fields:
         if not field.unique or field.primary_key:
             continue
-        values = [field.value_from_object(obj) for obj in objs]
-        present = [v for v in values if v not in (None, "")]
-        if not present:
-            continue
-        taken = {
-            value
-            for chunk in chunked(set(present))
-            for value in model._default_manager.filter(
-                **{f"{field.attname}__in": chunk}
-            ).values_list(field.attname, flat=True)
-        }
         seen: set[Any] = set()
-        for obj, value in zip(objs, values, strict=True):
+        for obj in objs:
+            value = field.value_from_object(obj)
             if value in (None, ""):
                 continue
-            if value in taken or value in seen:
+            if value in seen:
                 raise ValidationError({field.name: obj.unique_error_message(model, (field.name,))})
             seen.add(value)
 

@@ -29,6 +29,7 @@ from alliance.interchange.rows import (
     read_row,
 )
 from alliance.interchange.values import decode_text
+from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed
 
 MAX_TABULAR_BYTES = getattr(settings, "INTERCHANGE_MAX_TABULAR_BYTES", 200 * 1024 * 1024)
 MAX_UNZIPPED_BYTES = getattr(settings, "INTERCHANGE_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
@@ -90,6 +91,11 @@ def _cells(header: list[str], cells: list[Any], name: str, number: int) -> dict[
     return {h: unescape_formula(c) for h, c in zip(header, cells, strict=False) if h}
 
 
+# From this size on, a workbook is parsed by a child process while this one writes (see
+# ``xlsx_reader``); below it, starting that process costs more than it saves.
+BACKGROUND_READ_BYTES = getattr(settings, "INTERCHANGE_BACKGROUND_READ_BYTES", 1024 * 1024)
+
+
 def open_workbook(path: Path, name: str) -> Any:
     """Open an XLSX file read-only (streamed), after checking it is a sane zip archive."""
     from openpyxl import load_workbook
@@ -110,7 +116,13 @@ def open_workbook(path: Path, name: str) -> Any:
             file=name,
         )
     try:
+        if path.stat().st_size >= BACKGROUND_READ_BYTES:
+            return BackgroundWorkbook(str(path))
         return load_workbook(path, read_only=True, data_only=True)
+    except ReaderFailed as exc:
+        raise ImportRefused(
+            _("The workbook cannot be read: %(e)s") % {"e": exc.detail}, file=name
+        ) from exc
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise ImportRefused(
             _("The workbook cannot be read: %(e)s") % {"e": type(exc).__name__}, file=name

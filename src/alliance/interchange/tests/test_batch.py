@@ -280,3 +280,16 @@ def test_risk_batch_links_its_commitments(world):
     [risk] = rs.risk_create_many(actor=world.owner, items=[item])
     assert list(risk.commitments.all()) == [commitment]
     assert _last_event(risk).after["commitments"] == [str(commitment.pk)]
+
+
+def test_batch_naming_an_existing_party_is_refused_by_the_database(world):
+    """A value already in the table is the unique constraint's to refuse: the batch's
+    savepoint is rolled back and nothing of it stays."""
+    from django.db import IntegrityError, transaction
+
+    items = [{"name": "Brand new", "kind": "ngo", "country": "SN"},
+             {"name": world.party_x.name, "kind": "ngo", "country": "SN"}]  # fmt: skip
+    before = row_counts()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ps.party_create_many(actor=world.owner, items=items)
+    assert row_counts() == before

@@ -4,6 +4,8 @@ exports through the access policy, and round trips into an empty database."""
 from __future__ import annotations
 
 import io
+import multiprocessing
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from alliance.engagement.services import interaction_log
-from alliance.interchange import exports
+from alliance.interchange import exports, tabular
 from alliance.interchange.engine import run_import
 from alliance.interchange.tests.helpers import empty_database as _empty_database
 from alliance.interchange.tests.helpers import load, row_counts, write
@@ -199,7 +201,10 @@ def test_csv_round_trip_gives_the_same_files(world, tmp_path):
     assert again == first
 
 
-def test_xlsx_round_trip_gives_the_same_workbook(world, tmp_path):
+@pytest.mark.parametrize("background", [False, True], ids=["in-process", "child-process"])
+def test_xlsx_round_trip_gives_the_same_workbook(world, tmp_path, monkeypatch, background):
+    if background:  # read by a child process, as large workbooks are
+        monkeypatch.setattr(tabular, "BACKGROUND_READ_BYTES", 0)
     _rich_world(world)
     first = exports.export_xlsx(world.admin, [world.agreement.pk])
     admin = _empty_database()
@@ -238,3 +243,51 @@ def test_formula_cells_are_defused_in_csv_and_come_back_intact(world, tmp_path):
     ps.person_create(actor=world.admin, party=world.party_x, name="=HYPERLINK(evil)")
     text = exports.export_csv(world.admin, "people", [world.agreement.pk])
     assert "'=HYPERLINK(evil)" in text
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_child_reader_skips_the_rest_of_a_refused_sheet(world, tmp_path, monkeypatch):
+    """A sheet refused at its header leaves rows in the pipe: the next sheet still reads."""
+    monkeypatch.setattr(tabular, "BACKGROUND_READ_BYTES", 0)
+    content = _workbook(
+        {
+            "parties": [["name", "kind"]] + [[f"Org {i}", "ngo"] for i in range(1200)],
+            "people": [["party", "name"], ["Ministry X", "Fatou Sow"]],
+        }
+    )
+    before = row_counts()
+    report = load(write(tmp_path, "two.xlsx", content), world.owner)
+    assert [(e.sheet, e.column) for e in report.errors] == [("parties", "country")]
+    assert row_counts() == before
+    monkeypatch.setattr(tabular, "BACKGROUND_READ_BYTES", 10**12)
+    in_process = load(write(tmp_path, "two.xlsx", content), world.owner)
+    assert in_process.as_dict()["errors"] == report.as_dict()["errors"]
+    assert multiprocessing.active_children() == []
+
+
+def test_child_reader_names_a_damaged_sheet(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "BACKGROUND_READ_BYTES", 0)
+    rows = [["name", "kind", "country"]] + [[f"Org {i}", "ngo", "SN"] for i in range(3000)]
+    content = _workbook({"parties": rows})
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(damaged, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut in the middle of the rows
+            out.writestr(item, data)
+    report = _refused(world, tmp_path, "cut.xlsx", damaged.getvalue())
+    assert report.errors[0].sheet == "parties"
+    assert "damaged" in report.errors[0].reason
+    assert multiprocessing.active_children() == []
