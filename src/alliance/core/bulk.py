@@ -13,7 +13,7 @@ an expression as value) goes to ``bulk_create`` instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -129,3 +129,59 @@ def _copy[M: models.Model](
         obj._state.adding = False
         obj._state.db = using
     return objs
+
+
+def insert_values(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert rows given as plain values, without building a model instance for each
+    (about a third of the cost of a row): for rows nothing reads back in the same
+    import — many-to-many links, audit events, history, source identifiers. ``columns``
+    are attribute names (``actor_id``); fields not named take their default, computed
+    per row as a new instance would. Values go through each field's
+    ``get_db_prep_save``, as with ``insert_many``."""
+    rows = list(rows)
+    fields = _plain_fields(model)
+    if not rows:
+        return
+    if fields is None:
+        insert_many([model(**dict(zip(columns, row, strict=True))) for row in rows])
+        return
+    by_attname = {field.attname: field for field in fields}
+    named = [by_attname[column] for column in columns]
+    others = [field for field in fields if field.attname not in set(columns)]
+    connection = connections[router.db_for_write(model)]
+    prepared = (
+        [f.get_db_prep_save(v, connection) for f, v in zip(named, row, strict=True)]
+        + [f.get_db_prep_save(f.get_default(), connection) for f in others]
+        for row in rows
+    )
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in [*named, *others])
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for values in prepared:
+                    copy.write_row(values)
+            return
+        width = len(named) + len(others)
+        limit = connection.features.max_query_params or 65535
+        size = max(1, min(ROWS_PER_STATEMENT, limit // width))
+        row_sql = "(" + ", ".join(["%s"] * width) + ")"
+        batch: list[list[Any]] = []
+        for values in prepared:
+            batch.append(values)
+            if len(batch) == size:
+                _insert_plain(cursor, table, names, row_sql, batch)
+                batch = []
+        _insert_plain(cursor, table, names, row_sql, batch)
+
+
+def _insert_plain(cursor: Any, table: str, names: str, row_sql: str, rows: list[list]) -> None:
+    if rows:
+        sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * len(rows))
+        cursor.execute(sql, [value for values in rows for value in values])

@@ -13,7 +13,19 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
-from alliance.core.bulk import insert_many
+from alliance.core.bulk import insert_many, insert_values
+
+# The columns ``_create_event`` fills (``at`` takes its default: now).
+EVENT_COLUMNS = (
+    "actor_id",
+    "agreement_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "before",
+    "after",
+)
 
 
 def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
@@ -100,11 +112,11 @@ def save_new_many[M: models.Model](
     of queries instead of ~25 per object: the permission is checked once per distinct
     ``policy.permission_key`` (agreement, party …), each object is validated in Python
     (``full_clean`` without the per-object unique and constraint queries), repeated values
-    of unique fields within the batch are refused, and the objects, their
-    many-to-many links and their audit events are written with ``core.bulk.insert_many``.
+    of unique fields within the batch are refused, and the objects (``insert_many``),
+    their many-to-many links and audit events (``insert_values``) go in a few statements.
     Uniqueness against existing rows, multi-column and check constraints are left to the
-    database: a violation raises
-    ``IntegrityError`` and, since this runs in its own savepoint, writes nothing —
+    database: a violation raises ``IntegrityError`` and, since this runs in its own
+    savepoint, writes nothing —
     callers that must say *which* object failed retry one by one with ``save_new``.
     ``m2m`` is one mapping per object (same order as ``objs``).
     """
@@ -133,15 +145,19 @@ def save_new_many[M: models.Model](
             through = getattr(model, name).through
             source = field.m2m_field_name()
             target = field.m2m_reverse_field_name()
-            insert_many(
-                [
-                    through(**{f"{source}_id": obj.pk, f"{target}_id": value.pk})
+            insert_values(
+                through,
+                (f"{source}_id", f"{target}_id"),
+                (
+                    (obj.pk, value.pk)
                     for obj, mapping in zip(objs, links, strict=True)
                     for value in mapping.get(name, ())
-                ]
+                ),
             )
-        insert_many(
-            [_create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)]
+        insert_values(
+            AuditEvent,
+            EVENT_COLUMNS,
+            (_create_event(actor, obj, mapping) for obj, mapping in zip(objs, links, strict=True)),
         )
     return objs
 
@@ -180,23 +196,26 @@ def _check_unique_fields(model: type[models.Model], objs: list[Any]) -> None:
             seen.add(value)
 
 
-def _create_event(actor: Any, obj: models.Model, m2m: Mapping[str, Iterable[Any]]) -> AuditEvent:
-    """The audit event ``audit(action=CREATE)`` writes, without its per-object queries
-    (the many-to-many values are the ones just linked, not read back)."""
+def _create_event(
+    actor: Any, obj: models.Model, m2m: Mapping[str, Iterable[Any]]
+) -> tuple[Any, ...]:
+    """The values (``EVENT_COLUMNS``) of the audit event ``audit(action=CREATE)`` writes,
+    without its per-object queries (the many-to-many values are the ones just linked, not
+    read back)."""
     from alliance.accounts.policy import agreement_of
 
     after = snapshot(obj, many_to_many=False)
     for field in obj._meta.many_to_many:
         after[field.name] = sorted(str(value.pk) for value in m2m.get(field.name, ()))
-    return AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
-        agreement_id=agreement_of(obj),
-        object_type=obj._meta.label_lower,
-        object_id=str(getattr(obj, "uuid", obj.pk)),
-        object_repr=str(obj)[:300],
-        action=AuditAction.CREATE,
-        before={},
-        after=after,
+    return (
+        actor.pk if getattr(actor, "pk", None) else None,
+        agreement_of(obj),
+        obj._meta.label_lower,
+        str(getattr(obj, "uuid", obj.pk)),
+        str(obj)[:300],
+        AuditAction.CREATE,
+        {},
+        after,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts import policy
-from alliance.core.bulk import chunked, insert_many
+from alliance.core.bulk import chunked, insert_values
 from alliance.interchange.models import CalendarFeed, ImportBatch, ImportStatus, SourceIdentifier
 from alliance.partnerships.models import Agreement
 
@@ -72,16 +72,13 @@ def source_remember_many(scheme: str, pairs: list[tuple[str, models.Model]]) -> 
         SourceIdentifier.objects.filter(
             scheme=scheme, identifier__in=chunk, content_type=content_type
         ).delete()
-    insert_many(
-        [
-            SourceIdentifier(
-                scheme=scheme,
-                identifier=identifier,
-                content_type=content_type,
-                object_uuid=obj.uuid,
-            )
+    insert_values(
+        SourceIdentifier,
+        ("scheme", "identifier", "content_type_id", "object_uuid"),
+        (
+            (scheme, identifier, content_type.pk, obj.uuid)
             for identifier, (_key, obj) in zip(identifiers, pairs, strict=True)
-        ]
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from alliance.accounts.choices import AuditAction, Role
 from alliance.accounts.models import Membership
 from alliance.accounts.policy import can_manage_members, is_team_member
-from alliance.core.bulk import insert_many
+from alliance.core.bulk import insert_values
 from alliance.core.services import (
     audit,
     delete_audited,
@@ -242,18 +242,11 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
         objs.append(Commitment(agreement=agreement, owed_by=owed_by, **fields))
         links.append({"owed_to": owed_to})
     save_new_many(actor=actor, objs=objs, m2m=links)
-    insert_many(
-        [
-            CommitmentStatusChange(
-                commitment=commitment,
-                actor=actor if getattr(actor, "pk", None) else None,
-                from_status="",
-                to_status=commitment.status,
-                happened_on=commitment.created_at.date(),
-                created_at=commitment.created_at,
-            )
-            for commitment in objs
-        ]
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    insert_values(
+        CommitmentStatusChange,
+        ("commitment_id", "actor_id", "from_status", "to_status", "happened_on", "created_at"),
+        ((c.pk, actor_id, "", c.status, c.created_at.date(), c.created_at) for c in objs),
     )
     return objs
 

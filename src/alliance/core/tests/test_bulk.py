@@ -145,3 +145,38 @@ def test_decimal_amounts_and_json_lists(db):
     assert fast_row == bulk_row
     assert fast_row["value"] == Decimal("1234567.89")
     assert fast_row["countries"] == ["CM", "FR"]
+
+
+def test_insert_values_writes_the_rows_insert_many_writes(world):
+    """Plain values (no instance): JSON, foreign keys by id, defaults filled per row."""
+    from django.utils import timezone
+
+    from alliance.core.bulk import insert_values
+
+    columns = ("actor_id", "agreement_id", "object_type", "object_id", "object_repr",
+               "action", "before", "after")  # fmt: skip
+    values = (world.owner.pk, world.agreement.pk, "partnerships.party", "v", "Été",
+              "create", {}, {"name": "Ministère", "n": [1, None]})  # fmt: skip
+    start = timezone.now()
+    insert_values(AuditEvent, columns, [values, values])
+    rows = list(AuditEvent.objects.filter(object_id="v"))
+    assert len(rows) == 2
+    for row in rows:
+        assert (row.actor_id, row.agreement_id, row.object_repr) == (*values[:2], "Été")
+        assert row.after == {"name": "Ministère", "n": [1, None]} and row.before == {}
+        assert row.at >= start  # the default, as a new instance would have it
+
+
+def test_insert_values_links_many_to_many(world):
+    from alliance.core.bulk import insert_values
+
+    commitment = Commitment.objects.create(
+        agreement=world.agreement, owed_by=world.party_x, title="Link", category="land",
+        due_on=date(2026, 1, 31), duration_optimistic=1, duration_likely=2,
+        duration_pessimistic=3,
+    )  # fmt: skip
+    through = Commitment.owed_to.through
+    insert_values(through, ("commitment_id", "party_id"), [(commitment.pk, world.party_y.pk)])
+    assert list(commitment.owed_to.all()) == [world.party_y]
+    with pytest.raises(IntegrityError), transaction.atomic():  # the same link twice
+        insert_values(through, ("commitment_id", "party_id"), [(commitment.pk, world.party_y.pk)])
