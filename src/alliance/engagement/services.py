@@ -23,7 +23,7 @@ from alliance.engagement.models import (
     TrustResponse,
 )
 from alliance.partnerships.models import Agreement, Party, Person
-from alliance.partnerships.services import commitment_create
+from alliance.partnerships.services import commitment_create, members_of
 
 
 def _restricted_m2m(actor: Any, confidentiality: str, restricted_to: Iterable[Any]) -> list[Any]:
@@ -157,9 +157,7 @@ def interaction_log_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> l
             raise ValueError("interaction_log_many does not create follow-ups")
         if not parties:
             raise ValidationError({"parties": _("Name at least one party present.")})
-        if agreement.pk not in members:
-            members[agreement.pk] = set(agreement.participations.values_list("party_id", flat=True))
-        if any(p.pk not in members[agreement.pk] for p in parties):
+        if any(p.pk not in members_of(agreement, members) for p in parties):
             raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
         present = {p.pk for p in parties}
         if any(person.party_id not in present for person in people):
@@ -198,11 +196,7 @@ def expectation_record_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -
     objs = []
     for fields in items:
         topic, party = fields["topic"], fields["party"]
-        if topic.agreement_id not in members:
-            members[topic.agreement_id] = set(
-                topic.agreement.participations.values_list("party_id", flat=True)
-            )
-        if party.pk not in members[topic.agreement_id]:
+        if party.pk not in members_of(topic.agreement, members):
             raise ValidationError({"party": _("This party does not take part in the agreement.")})
         objs.append(Expectation(**fields))
     return save_new_many(actor=actor, objs=objs)

@@ -159,6 +159,14 @@ def resolve_due_date(agreement: Agreement, trigger: str, offset_days: int | None
     return anchor + timedelta(days=offset_days)
 
 
+def members_of(agreement: Agreement, known: dict[int, set[int]]) -> set[int]:
+    """The ids of the parties taking part in ``agreement``, read once per batch (``known``
+    keeps what was read)."""
+    if agreement.pk not in known:
+        known[agreement.pk] = set(agreement.participations.values_list("party_id", flat=True))
+    return known[agreement.pk]
+
+
 def _check_parties_take_part(
     agreement: Agreement,
     owed_by: Party,
@@ -231,9 +239,7 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
             raise ValueError("commitment_create_many does not link prerequisites")
         if not owed_to:
             raise ValidationError({"owed_to": _("A commitment is owed to at least one party.")})
-        if agreement.pk not in members:
-            members[agreement.pk] = set(agreement.participations.values_list("party_id", flat=True))
-        _check_parties_take_part(agreement, owed_by, owed_to, members[agreement.pk])
+        _check_parties_take_part(agreement, owed_by, owed_to, members_of(agreement, members))
         relative = resolve_due_date(
             agreement, fields.get("due_trigger", DueTrigger.FIXED), fields.get("due_offset_days")
         )

@@ -209,7 +209,8 @@ def test_tabs_load_as_partials_and_keep_their_own_url(page, live_server, cockpit
     page.get_by_role("link", name="Risks & regulation").click()
     page.wait_for_url("**/risks/")
     page.locator("#tab-heading", has_text="Risks & regulation").wait_for()
-    assert page.evaluate("document.activeElement.id") == "tab-heading"
+    # Focus moves once htmx has settled the swap, a moment after the heading appears.
+    page.wait_for_function("document.activeElement?.id === 'tab-heading'", timeout=5000)
     assert page.title().startswith("Risks & regulation")
     page.go_back()
     page.wait_for_url(live_server.url + reverse("agreement", args=[w.agreement.uuid]))
