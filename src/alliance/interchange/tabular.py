@@ -27,6 +27,7 @@ from alliance.interchange.rows import (
     new_objects,
     note_created,
     read_row,
+    unchanged,
 )
 from alliance.interchange.values import decode_text
 from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed
@@ -268,6 +269,15 @@ def _flush(ctx: ImportContext, spec: EntitySpec, pending: Pending, sheet: str) -
     new_rows = new_objects(ctx, spec, [data for _n, _c, data in pending])
     batch = [(row, item) for row, item in zip(pending, new_rows, strict=True) if item is not None]
     done: set[int] = set()
+    # Rows naming an existing object they would not change (a re-imported file): counted
+    # here from a few bulk reads, not replayed one by one.
+    known = [row for row, item in zip(pending, new_rows, strict=True) if item is None]
+    for (number, _cells, _data), same in zip(
+        known, unchanged(ctx, spec, [data for _n, _c, data in known]), strict=True
+    ):
+        if same:
+            ctx.report.count(spec.name, "unchanged")
+            done.add(number)
     if batch:
         try:
             with transaction.atomic():
