@@ -233,14 +233,14 @@ def run_database(kind: str, files: dict[str, Path], folder: Path, postgres: str)
 
 def table(rows: list[dict]) -> str:
     header = (f"{'input':<12} {'db':<10} {'MB':>7} {'objects':>8} {'floor s':>8} {'import s':>9}"
-              f" {'floor MB/s':>10} {'import MB/s':>11} {'ratio':>7}")  # fmt: skip
+              f" {'floor MB/s':>10} {'import MB/s':>11} {'objects/s':>9} {'ratio':>7}")  # fmt: skip
     lines = [header, "-" * len(header)]
     for r in rows:
         mb = r["size"] / 2**20
         lines.append(
             f"{r['format']:<12} {r['db']:<10} {mb:>7.1f} {r['objects']:>8} {r['floor']:>8.2f}"
             f" {r['import']:>9.2f} {mb / r['floor']:>10.1f} {mb / r['import']:>11.2f}"
-            f" {100 * r['floor'] / r['import']:>6.1f}%"
+            f" {r['objects'] / r['import']:>9,.0f} {100 * r['floor'] / r['import']:>6.1f}%"
         )
     lines.append("ratio = import throughput / parse-floor throughput (goal ≥ 30 %)")
     return "\n".join(lines)
