@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from alliance.core.bulk import chunked
@@ -208,8 +209,122 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
         except Exception:
             _restore(ctx, saved)
             one_by_one = projects
+    if ctx.agreement is None:
+        same = _unchanged(ctx, one_by_one)
+        one_by_one = [p for p in one_by_one if not any(p is u for u in same)]
     for project in one_by_one:
         apply_project(ctx, project)
+
+
+def _unchanged(ctx: ImportContext, projects: list[SourceProject]) -> list[SourceProject]:
+    """The projects imported before that this import would not change (a re-import): the
+    agreement, every party (by source identifier) and its participation, every milestone
+    and commitment found, with the same values, links and status. Read in bulk and
+    counted as ``apply_project`` counts them; any difference, new item or note sends the
+    project through ``apply_project``."""
+    if not projects:
+        return []
+    found: dict[tuple[str, str], Any] = {}
+    for (scheme, model), keys in _keys_by_scheme(projects).items():
+        for key, obj in services.source_find_many(scheme, keys, model).items():
+            found[scheme, key] = obj
+    commitments = [o for (s, _k), o in found.items() if s.endswith("-commitment")]
+    prefetch_related_objects(commitments, "owed_to")
+    taking_part = set(
+        pm.Participation.objects.filter(
+            agreement__in=[o for (s, _k), o in found.items() if isinstance(o, pm.Agreement)]
+        ).values_list("agreement_id", "party_id")
+    )
+    same = []
+    for project in projects:
+        if _same_project(ctx, project, found, taking_part):
+            same.append(project)
+            _count_unchanged(ctx, project, found)
+    return same
+
+
+def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], list[str]]:
+    keys: dict[tuple[str, type], list[str]] = {}
+    for p in projects:
+        keys.setdefault((p.scheme, pm.Agreement), []).append(p.key)
+        keys.setdefault(("org", pm.Party), []).extend(p.parties)
+        milestones = keys.setdefault((f"{p.scheme}-group", pm.Milestone), [])
+        milestones.extend(f"{p.key}/{m.key}" for m in p.milestones)
+        commitments = keys.setdefault((f"{p.scheme}-commitment", pm.Commitment), [])
+        commitments.extend(f"{p.key}/{c.key}" for c in p.commitments)
+    return keys
+
+
+def _same_project(
+    ctx: ImportContext,
+    project: SourceProject,
+    found: dict[tuple[str, str], Any],
+    taking_part: set[tuple[int, int]],
+) -> bool:
+    agreement = found.get((project.scheme, project.key))
+    if agreement is None or not _same_values(agreement, _agreement_fields(project)):
+        return False
+    parties = {}
+    for key, source in project.parties.items():
+        party = ctx.cache.get(("party", key)) or found.get(("org", key))
+        if party is None:
+            return False
+        if source.role is not None and (agreement.pk, party.pk) not in taking_part:
+            return False
+        parties[key] = party
+    milestones = {}
+    for source in project.milestones:
+        milestone = found.get((f"{project.scheme}-group", f"{project.key}/{source.key}"))
+        wanted = {"title": source.title[:300], "due_on": source.due_on}
+        if milestone is None or not _same_values(
+            milestone, wanted | {"reached_on": source.reached_on}
+        ):
+            return False
+        milestones[source.key] = milestone
+    for item in project.commitments:
+        existing = found.get((f"{project.scheme}-commitment", f"{project.key}/{item.key}"))
+        if existing is None or item.status != existing.status:
+            return False
+        owed_by = parties.get(item.owed_by)
+        if owed_by is None or (item.delivered_on and item.delivered_on > ctx.today):
+            return False  # reported by ``apply_project``
+        terms = _commitment_terms(ctx, parties, milestones, item)
+        if terms is None:
+            return False
+        fields, owed_to = terms
+        if not _same_values(existing, fields):
+            return False
+        if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
+            return False
+    return True
+
+
+def _same_values(obj: Any, fields: dict[str, Any]) -> bool:
+    """``getattr(obj, name) == value`` for every field, references compared by key
+    (without reading the referenced object)."""
+    for name, value in fields.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_one:
+            if getattr(obj, field.attname) != getattr(value, "pk", None):
+                return False
+        elif getattr(obj, name) != value:
+            return False
+    return True
+
+
+def _count_unchanged(
+    ctx: ImportContext, project: SourceProject, found: dict[tuple[str, str], Any]
+) -> None:
+    count = ctx.report.count
+    count(_("agreements"), "unchanged")
+    for key in project.parties:
+        if ("party", key) not in ctx.cache:
+            ctx.cache["party", key] = found["org", key]
+            count(_("parties"), "unchanged")
+    if project.milestones:
+        count(_("milestones"), "unchanged", len(project.milestones))
+    if project.commitments:
+        count(_("commitments"), "unchanged", len(project.commitments))
 
 
 def _fresh(projects: list[SourceProject]) -> list[SourceProject]:

@@ -34,14 +34,14 @@ def admin(db):
     return make_user("root", is_staff=True, is_superuser=True)
 
 
-def _package(tmp_path, extra: list[dict] | None = None) -> Any:
+def _package(tmp_path, extra: list[dict] | None = None, name: str = "package.json") -> Any:
     """The standard's worked example, the five real Nuevo León projects, and ``extra``."""
     example = json.loads((DATA / "oc4ids" / "example-fictional-m75.json").read_text("utf-8"))
     projects = list(example["projects"])
     for path in sorted((DATA / "oc4ids").glob("nuevo-leon-project-*.json")):
         projects.append(json.loads(path.read_text("utf-8")))
     projects.extend(extra or [])
-    return write(tmp_path, "package.json", json.dumps({**example, "projects": projects}))
+    return write(tmp_path, name, json.dumps({**example, "projects": projects}))
 
 
 def _project(key: str, firm: str, firm_name: str, title: str = "Road") -> dict[str, Any]:
@@ -190,3 +190,45 @@ def test_batches_are_bounded(admin, tmp_path, monkeypatch):
     expected = _import(path)
     monkeypatch.setattr(standards, "BATCH", 3)
     assert _import(path) == expected
+
+
+def _reimport(path: Any, actor: Any, queries: list[int]) -> tuple[dict, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        report = load(path, actor)
+    assert report.committed, report.lines()
+    queries.append(len(captured))
+    return report.counts, _state()
+
+
+@pytest.mark.parametrize("change", [None, "status", "owed_to", "due"])
+def test_reimport_recognised_in_bulk_matches_one_by_one(admin, tmp_path, monkeypatch, change):
+    """A re-import: unchanged projects are recognised from bulk reads; what they count and
+    what stays in the database are what ``apply_project`` one by one gives, and a project
+    with one difference is still updated."""
+    extra = deepcopy(EXTRA)
+    path = _package(tmp_path, extra)
+    _import(path)
+    if change == "status":
+        extra[1]["milestones"][1] |= {"status": "met", "dateMet": "2025-01-10T00:00:00Z"}
+    elif change == "owed_to":
+        extra[1]["milestones"][0]["x_owedTo"] = [{"id": "GOV"}, {"id": "FIRM-A"}]
+    elif change == "due":
+        extra[1]["milestones"][0]["dueDate"] = "2024-07-31T00:00:00Z"
+    path = _package(tmp_path, extra, "again.json")
+    snapshot = {k: v for k, v in _state().items() if k != "audit"}
+    queries: list[int] = []
+    in_bulk = _reimport(path, get_user_model().objects.get(username="importer"), queries)
+    if change is None:
+        assert in_bulk[0]["agreements"]["unchanged"] == 10
+        assert {k: v for k, v in in_bulk[1].items() if k != "audit"} == snapshot
+    else:
+        assert in_bulk[0]["commitments"]["updated"] == 1, in_bulk[0]
+
+    _import(_package(tmp_path, EXTRA))  # the first import again, from an empty database
+    monkeypatch.setattr(standards, "_unchanged", lambda ctx, projects: [])
+    one_by_one = _reimport(path, get_user_model().objects.get(username="importer"), queries)
+    assert in_bulk == one_by_one
+    assert queries[0] * 3 < queries[1]  # recognised in bulk, not project by project
