@@ -232,6 +232,7 @@ SPECS: tuple[EntitySpec, ...] = (
         ),
         keys=(("agreement", "clause", "title"),),
         create=_create_commitment,
+        create_many=ps.commitment_create_many,
         m2m=("owed_to", "depends_on"),
     ),
     EntitySpec(

@@ -300,6 +300,9 @@ def new_objects(
         if not spec.takes_identity and ("uuid" in item or "created_at" in item):
             out.append(None)
             continue
+        if spec.model is pm.Commitment:  # the defaults ``_create`` gives one row
+            identity = {"created_at": item["created_at"]} if "created_at" in item else {}
+            item = _commitment_defaults(ctx, item, identity) | identity
         out.append(item)
     return out
 
@@ -375,10 +378,12 @@ def _existing_keys(
 def _natural_key(spec: EntitySpec, data: dict[str, Any]) -> tuple[Any, ...] | None:
     """``(first column, key columns, values)`` of the first complete natural key."""
     for key in spec.keys:
-        if all(data.get(name) not in (None, "") for name in key):
-            return (key[0], key, tuple(_key_value(data[name]) for name in key))
+        # A blank clause is a value (""), as ``find_existing`` matches it.
         if all(data.get(name) not in (None, "") or name == "clause" for name in key):
-            return None  # a blank clause: leave the matching to ``find_existing``
+            values = tuple(
+                "" if data.get(name) in (None, "") else _key_value(data[name]) for name in key
+            )
+            return (key[0], key, values)
     return None
 
 

@@ -224,19 +224,21 @@ def commitment_create(
 
 @transaction.atomic
 def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> list[Commitment]:
-    """``commitment_create`` for many commitments without prerequisites (imports): the same
-    checks (owed to someone, parties take part, relative due dates), rows, owed-to links,
-    audit events and first status change, in a few queries per batch. The members of each
-    agreement are read once, not once per commitment."""
+    """``commitment_create`` for many commitments (imports): the same checks (owed to
+    someone, parties take part, relative due dates, prerequisites in the same agreement),
+    rows, owed-to links, prerequisite links, audit events and first status change, in a
+    few queries per batch. The members of each agreement are read once, not once per
+    commitment. Prerequisites must exist already: a new commitment that nothing depends
+    on yet cannot close a cycle, so none is looked for."""
     members: dict[int, set[int]] = {}
     objs: list[Commitment] = []
     links: list[dict[str, list[Party]]] = []
+    prerequisites: list[list[Commitment]] = []
     for raw in items:
         fields = dict(raw)
         agreement, owed_by = fields.pop("agreement"), fields.pop("owed_by")
         owed_to = list(fields.pop("owed_to"))
-        if fields.pop("depends_on", None):
-            raise ValueError("commitment_create_many does not link prerequisites")
+        prerequisites.append(_prerequisites(agreement, fields.pop("depends_on", None) or ()))
         if not owed_to:
             raise ValidationError({"owed_to": _("A commitment is owed to at least one party.")})
         _check_parties_take_part(agreement, owed_by, owed_to, members_of(agreement, members))
@@ -248,6 +250,11 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
         objs.append(Commitment(agreement=agreement, owed_by=owed_by, **fields))
         links.append({"owed_to": owed_to})
     save_new_many(actor=actor, objs=objs, m2m=links)
+    insert_values(
+        CommitmentDependency,
+        ("commitment_id", "prerequisite_id"),
+        ((c.pk, p.pk) for c, needs in zip(objs, prerequisites, strict=True) for p in needs),
+    )
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     insert_values(
         CommitmentStatusChange,
@@ -255,6 +262,18 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
         ((c.pk, actor_id, "", c.status, c.created_at.date(), c.created_at) for c in objs),
     )
     return objs
+
+
+def _prerequisites(agreement: Agreement, depends_on: Iterable[Commitment]) -> list[Commitment]:
+    """A new commitment's existing prerequisites, each once, checked as ``_link`` does."""
+    unique = list({p.pk: p for p in depends_on}.values())
+    if any(p.agreement_id != agreement.pk for p in unique):
+        raise ValidationError(
+            {"depends_on": _("A prerequisite must belong to the same agreement.")}
+        )
+    if any(p.pk is None for p in unique):
+        raise ValueError("prerequisites must exist before the commitments that need them")
+    return unique
 
 
 @transaction.atomic

@@ -337,3 +337,84 @@ def test_reimport_tells_changed_links_from_unchanged_rows(world, tmp_path):
 
     changed = Interaction.objects.get(summary="Meeting 2")
     assert [p.name for p in changed.parties.all()] == ["Ministry X"]
+
+
+def test_commitment_batch_links_existing_prerequisites(world):
+    first = ps.commitment_create(actor=world.owner, **_commitment_fields(world, "Survey"))
+    item = _commitment_fields(world, "Works") | {"depends_on": [first, first]}
+    one = ps.commitment_create(
+        actor=world.owner, **_commitment_fields(world, "Works") | {"depends_on": [first]}
+    )
+    [many] = ps.commitment_create_many(actor=world.owner, items=[item])
+    assert list(many.depends_on.all()) == [first] == list(one.depends_on.all())
+    assert _event(_last_event(many)) == _event(_last_event(one))
+
+
+def test_commitment_batch_refuses_a_prerequisite_of_another_agreement(world):
+    other = ps.commitment_create(
+        actor=world.other_owner,
+        **_commitment_fields(world, "Elsewhere")
+        | {
+            "agreement": world.other_agreement,
+            "owed_by": world.party_z,
+            "owed_to": [world.party_z],
+        },
+    )
+    item = _commitment_fields(world, "Works") | {"depends_on": [other]}
+    before = row_counts()
+    with pytest.raises(ValidationError, match="same agreement"):
+        ps.commitment_create_many(actor=world.owner, items=[item])
+    assert row_counts() == before
+
+
+def _commitments_csv(world: Any) -> str:
+    title = world.agreement.title
+    rows = [
+        f"{title},,Land {i},technical,Ministry X,Lender Y,2026-0{1 + i % 9}-15,,," for i in range(6)
+    ]
+    rows.append(
+        f"{title},C-7,Permit,regulatory,Ministry X,Lender Y,2026-05-01,delivered,2025-03-02,"
+    )
+    rows.append(f"{title},,Works,technical,Ministry X,Lender Y,2026-09-01,,,Land 0;Land 1")
+    header = "agreement,clause,title,category,owed_by,owed_to,due_on,status,delivered_on,depends_on"
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+def _commitments_state() -> list[tuple]:
+    return sorted(
+        (c.clause, c.title, c.status, c.delivered_on, c.created_at, c.duration_optimistic,
+         c.duration_likely, c.duration_pessimistic, tuple(sorted(p.name for p in c.owed_to.all())),
+         tuple(sorted(d.title for d in c.depends_on.all())), c.status_changes.count())
+        for c in Commitment.objects.filter(agreement__title="Corridor agreement")
+    )  # fmt: skip
+
+
+def test_commitments_sheet_in_batches_matches_row_by_row(world, tmp_path, monkeypatch):
+    """Blank clauses, default durations, a delivered one (recorded no later than it was
+    delivered) and prerequisites: the same commitments either way; a re-import changes
+    nothing and duplicates nothing."""
+    path = write(tmp_path, "commitments.csv", _commitments_csv(world))
+    report = load(path, world.owner, entity="commitments")
+    assert report.counts["commitments"]["created"] == 8, report.lines()
+    batched = _commitments_state()
+    again = load(path, world.owner, entity="commitments")
+    assert again.counts["commitments"]["unchanged"] == 8, again.lines()
+    assert _commitments_state() == batched
+
+    Commitment.objects.filter(agreement=world.agreement).delete()
+    monkeypatch.setattr(tabular, "spec_for", _without_batches(tabular.spec_for))
+    assert load(path, world.owner, entity="commitments").committed
+    row_by_row = _commitments_state()
+    assert [r[:4] + r[5:] for r in batched] == [r[:4] + r[5:] for r in row_by_row]
+    delivered = next(r for r in batched if r[1] == "Permit")
+    assert delivered[4].date().isoformat() == "2025-03-02"
+
+
+def _without_batches(spec_for: Any) -> Any:
+    from dataclasses import replace
+
+    def plain(name: str) -> Any:
+        spec = spec_for(name)
+        return replace(spec, create_many=None) if spec is not None else None
+
+    return plain
