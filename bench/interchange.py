@@ -8,7 +8,7 @@ database writes through the domain services) against the parse floor of the same
 
 Inputs: ``oc4ids`` is a package of projects shaped like published ones (the standard's
 worked example and real Nuevo León projects, about 40 KB each); ``oc4ids-thin`` packs
-many small objects in few bytes (4 KB projects with 26 objects each: a stress test of
+many small objects in few bytes (4 KB projects with 32 objects each: a stress test of
 the writes more than a realistic file); ``iati`` repeats the real World Bank activity
 (64 KB, 25 objects); ``xlsx`` is one sheet of parties.
 
