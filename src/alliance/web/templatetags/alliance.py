@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -35,6 +35,13 @@ def tr(obj: Any, field: str) -> str:
     """``{{ commitment|tr:"title" }}``: the field in the current language where the data has it."""
     localized = getattr(obj, "localized", None)
     return localized(field) if localized else getattr(obj, field, "")
+
+
+@register.filter(is_safe=True)
+def colon(label: str) -> str:
+    """``{% translate "Tone" as label %}{{ label|colon }}``: the label and its colon as the
+    reader's language writes them ("Tone:", « Ton : » with a no-break space)."""
+    return gettext("%(label)s:") % {"label": label}
 
 
 @register.filter

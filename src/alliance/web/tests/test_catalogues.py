@@ -207,3 +207,35 @@ def test_the_portfolio_speaks_the_chosen_language(world, language):
     for word in PORTFOLIO_WORDS[language]:
         assert word in html, word
     assert "New agreement" not in html and "Log out" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Tone: calm"), ("fr", "Ton\u00a0: calm"), ("de", "Tonlage: calm")],
+)
+def test_a_label_takes_its_colon_as_the_language_writes_it(language, expected):
+    """French puts a (no-break) space before the colon: labels in templates go through the
+    ``colon`` filter instead of a colon written after the translated word."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        '{% load i18n alliance %}{% translate "Tone" as label %}{{ label|colon }} calm'
+    )
+    with translation.override(language):
+        assert template.render(Context()) == expected
+
+
+def test_no_template_writes_a_colon_after_a_translated_word():
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    pattern = re.compile(r'\{% translate "[^"]*" %\}:')
+    offenders = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
