@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.apps import apps
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -89,6 +90,7 @@ def run_import(
                 transaction.set_rollback(True)
             else:
                 report.committed = True
+                _refresh_statistics(report)
     except ImportRefused as exc:
         report.error(exc.problem.reason, **_place(exc.problem, report.file))
     except (DatabaseError, RecursionError, MemoryError, json.JSONDecodeError, ValueError) as exc:
@@ -97,6 +99,29 @@ def run_import(
     if not report.ok:
         report.committed = False
     return report
+
+
+# Past this many new objects, PostgreSQL refreshes its statistics of the tables imports
+# write (``ANALYZE``) rather than waiting for autovacuum: the queries right after a large
+# import (its pages, the insights recompute) would otherwise be planned as if the tables
+# were still small, reading them whole where an index would do.
+ANALYZE_AFTER_OBJECTS = 5000
+ANALYZED_APPS = ("partnerships", "engagement", "risks", "accounts", "interchange")
+
+
+def _refresh_statistics(report: ImportReport) -> None:
+    if connection.vendor != "postgresql" or report.total("created") < ANALYZE_AFTER_OBJECTS:
+        return
+    tables = sorted(
+        {
+            model._meta.db_table
+            for app in ANALYZED_APPS
+            for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(quote(table) for table in tables))
 
 
 def _place(problem: Any, file: str) -> dict[str, Any]:

@@ -418,3 +418,29 @@ def _without_batches(spec_for: Any) -> Any:
         return replace(spec, create_many=None) if spec is not None else None
 
     return plain
+
+
+@pytest.mark.parametrize("threshold", [20, 10**9], ids=["large", "small"])
+def test_a_large_import_refreshes_postgresql_statistics(world, tmp_path, monkeypatch, threshold):
+    """Past ``ANALYZE_AFTER_OBJECTS`` new objects the tables are analysed at once, so the
+    planner sees the rows the import just wrote (a small import leaves it to autovacuum).
+    ``ANALYZE`` writes its row estimate in place (it outlives the test's rollback), so
+    the test compares with the estimate it finds, and imports a count it cannot match."""
+    from django.db import connection
+
+    from alliance.interchange import engine
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statistics are PostgreSQL's")
+
+    def estimate() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'partnerships_party'")
+            return cursor.fetchone()[0]
+
+    before = estimate()
+    count = 30 if before != Party.objects.count() + 30 else 31
+    monkeypatch.setattr(engine, "ANALYZE_AFTER_OBJECTS", threshold)
+    assert load(write(tmp_path, "parties.csv", _parties_csv(count)), world.owner).committed
+    expected = Party.objects.count() if threshold == 20 else before
+    assert estimate() == expected
