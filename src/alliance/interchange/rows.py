@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -257,13 +257,19 @@ def find_existing(ctx: ImportContext, spec: EntitySpec, data: dict[str, Any]) ->
     return None
 
 
-def new_objects(
+NEW, UNCHANGED = "new", "unchanged"
+
+
+def plan_batch(
     ctx: ImportContext, spec: EntitySpec, rows: list[dict[str, Any]]
-) -> list[dict[str, Any] | None]:
-    """For read rows, the create service's arguments of those that describe a new object,
-    ``None`` for the others (they go through ``apply_row``). ``find_existing`` for a whole
-    batch in one or two queries: by id, else by the first complete natural key, whose
-    first column is queried with ``__in`` and the rest compared here."""
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """``find_existing`` and ``apply_row``'s decision for a whole batch of read rows, from a
+    few bulk reads: ``(NEW, create arguments)`` for a row that describes a new object,
+    ``(UNCHANGED, None)`` for one that names exactly one existing object it would not
+    change (compared with the same ``_changes``), ``(None, None)`` for the others — an
+    update, an ambiguous match, a refusal, the same object twice — which go through
+    ``apply_row`` one by one. Objects are found by id, else by the first complete natural
+    key; only what the importer may reach is matched, but an id anyone holds is taken."""
     by_id = [data["id"] for data in rows if data.get("id")]
     taken_ids = {
         uuid
@@ -272,25 +278,18 @@ def new_objects(
             "uuid", flat=True
         )
     }
-    keys: list[tuple[Any, ...] | None] = []
-    wanted: dict[tuple[str, ...], set[tuple[Any, ...]]] = {}
-    for data in rows:
-        key = None if data.get("id") else _natural_key(spec, data)
-        keys.append(key)
-        if key is not None:
-            wanted.setdefault(key[1], set()).add(key[2])
-    existing: set[tuple[Any, ...]] = set()
-    for key_fields, values_wanted in wanted.items():
-        existing.update(
-            (key_fields[0], key_fields, found)
-            for found in _existing_keys(ctx, spec, key_fields, values_wanted)
-        )
-    out: list[dict[str, Any] | None] = []
+    keys = [None if data.get("id") else _natural_key(spec, data) for data in rows]
+    matches = _matches(ctx, spec, rows, keys)
+    out: list[tuple[str, dict[str, Any] | None]] = []
     in_batch: set[Any] = set()
-    for data, key in zip(rows, keys, strict=True):
+    for data, key, found in zip(rows, keys, matches, strict=True):
         ident = data.get("id")
-        if ident in taken_ids or key in existing or (key or ident) in in_batch:
-            out.append(None)  # an update, a refusal, or the same object twice: row by row
+        if ident in taken_ids or found:
+            same = len(found) == 1 and _changes(spec, found[0], data) == ({}, {})
+            out.append((UNCHANGED, None) if same else (None, None))
+            continue
+        if (key or ident) in in_batch:
+            out.append((None, None))  # the same object twice: row by row, after the batch
             continue
         if key is not None or ident:
             in_batch.add(key or ident)
@@ -298,22 +297,24 @@ def new_objects(
         if "id" in item:
             item["uuid"] = item.pop("id")
         if not spec.takes_identity and ("uuid" in item or "created_at" in item):
-            out.append(None)
+            out.append((None, None))
             continue
         if spec.model is pm.Commitment:  # the defaults ``_create`` gives one row
             identity = {"created_at": item["created_at"]} if "created_at" in item else {}
             item = _commitment_defaults(ctx, item, identity) | identity
-        out.append(item)
+        out.append((NEW, item))
     return out
 
 
-def unchanged(ctx: ImportContext, spec: EntitySpec, rows: list[dict[str, Any]]) -> list[bool]:
-    """For read rows, whether each names exactly one existing object that it would not
-    change (``apply_row`` would answer ``unchanged``): the objects are found in bulk —
-    by id, else by the natural key ``find_existing`` uses, with their references and
-    links — and compared with the same ``_changes``. A re-imported file then costs a few
-    queries per batch instead of a few per row; every other row (a change, a refusal, an
-    ambiguous match) still goes through ``apply_row``."""
+def _matches(
+    ctx: ImportContext,
+    spec: EntitySpec,
+    rows: list[dict[str, Any]],
+    keys: list[tuple[Any, ...] | None],
+) -> list[list[Any]]:
+    """For each row, the reachable objects it names (by id, else by its natural key),
+    with their references and links, read in chunks: every key column is filtered, the one
+    with the most values in chunks, so the reads do not grow with what already exists."""
     model = spec.model
     related = [
         c.name
@@ -324,10 +325,8 @@ def unchanged(ctx: ImportContext, spec: EntitySpec, rows: list[dict[str, Any]]) 
     if related:
         qs = qs.select_related(*related)
     by_id: dict[str, Any] = {}
-    ids = {str(data["id"]) for data in rows if data.get("id")}
-    for chunk in chunked(ids):
+    for chunk in chunked({str(data["id"]) for data in rows if data.get("id")}):
         by_id.update((str(obj.uuid), obj) for obj in qs.filter(uuid__in=chunk))
-    keys = [None if data.get("id") else _natural_key(spec, data) for data in rows]
     wanted: dict[tuple[str, ...], set[tuple[Any, ...]]] = {}
     for key in keys:
         if key is not None:
@@ -335,44 +334,24 @@ def unchanged(ctx: ImportContext, spec: EntitySpec, rows: list[dict[str, Any]]) 
     by_key: dict[tuple[Any, ...], list[Any]] = {}
     for key_fields, asked in wanted.items():
         attnames = [model._meta.get_field(name).attname for name in key_fields]
-        for obj in _objects_with_keys(qs, attnames, asked):
-            found = tuple(getattr(obj, a) for a in attnames)
-            if found in asked:
-                by_key.setdefault((key_fields, found), []).append(obj)
-    out = []
-    for data, key in zip(rows, keys, strict=True):
-        if data.get("id"):
-            matches = [by_id[str(data["id"])]] if str(data["id"]) in by_id else []
-        else:
-            matches = by_key.get((key[1], key[2]), []) if key is not None else []
-        out.append(len(matches) == 1 and _changes(spec, matches[0], data) == ({}, {}))
-    return out
-
-
-def _objects_with_keys(
-    qs: models.QuerySet, attnames: list[str], wanted: set[tuple[Any, ...]]
-) -> Iterator[Any]:
-    """The rows of ``qs`` (objects, or tuples from ``values_list``) whose key columns may
-    hold one of ``wanted``: every column filtered, the one with the most values in chunks."""
-    columns = [{value[i] for value in wanted} for i in range(len(attnames))]
-    widest = max(range(len(attnames)), key=lambda i: len(columns[i]))
-    fixed = {f"{attnames[i]}__in": list(columns[i]) for i in range(len(attnames)) if i != widest}
-    for chunk in chunked(columns[widest]):
-        yield from qs.filter(**fixed, **{f"{attnames[widest]}__in": chunk})
-
-
-def _existing_keys(
-    ctx: ImportContext,
-    spec: EntitySpec,
-    key_fields: tuple[str, ...],
-    wanted: set[tuple[Any, ...]],
-) -> set[tuple[Any, ...]]:
-    """Which of the ``wanted`` natural key values already exist (among what the importer
-    may reach): every column of the key is filtered (the one with the most values in
-    chunks), and only the key columns are read — no object, no related object."""
-    attnames = [spec.model._meta.get_field(name).attname for name in key_fields]
-    rows = reachable(ctx, spec.model).values_list(*attnames)
-    return set(_objects_with_keys(rows, attnames, wanted)) & wanted
+        columns = [{value[i] for value in asked} for i in range(len(attnames))]
+        widest = max(range(len(attnames)), key=lambda i: len(columns[i]))
+        fixed = {
+            f"{attnames[i]}__in": list(columns[i]) for i in range(len(attnames)) if i != widest
+        }
+        for chunk in chunked(columns[widest]):
+            for obj in qs.filter(**fixed, **{f"{attnames[widest]}__in": chunk}):
+                found = tuple(getattr(obj, a) for a in attnames)
+                if found in asked:
+                    by_key.setdefault((key_fields, found), []).append(obj)
+    return [
+        ([by_id[str(data["id"])]] if str(data["id"]) in by_id else [])
+        if data.get("id")
+        else by_key.get((key[1], key[2]), [])
+        if key is not None
+        else []
+        for data, key in zip(rows, keys, strict=True)
+    ]
 
 
 def _natural_key(spec: EntitySpec, data: dict[str, Any]) -> tuple[Any, ...] | None:

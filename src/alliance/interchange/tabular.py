@@ -22,12 +22,13 @@ from alliance.interchange.errors import ImportRefused, RowError
 from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import (
     LIST_SEPARATOR,
+    NEW,
+    UNCHANGED,
     apply_row,
     explain,
-    new_objects,
     note_created,
+    plan_batch,
     read_row,
-    unchanged,
 )
 from alliance.interchange.values import decode_text
 from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed
@@ -266,16 +267,13 @@ def _flush(ctx: ImportContext, spec: EntitySpec, pending: Pending, sheet: str) -
     row with its column and reason exactly as the row-by-row import always did."""
     if not pending:
         return
-    new_rows = new_objects(ctx, spec, [data for _n, _c, data in pending])
-    batch = [(row, item) for row, item in zip(pending, new_rows, strict=True) if item is not None]
+    plan = plan_batch(ctx, spec, [data for _n, _c, data in pending])
+    batch = [(row, item) for row, (what, item) in zip(pending, plan, strict=True) if what == NEW]
     done: set[int] = set()
     # Rows naming an existing object they would not change (a re-imported file): counted
-    # here from a few bulk reads, not replayed one by one.
-    known = [row for row, item in zip(pending, new_rows, strict=True) if item is None]
-    for (number, _cells, _data), same in zip(
-        known, unchanged(ctx, spec, [data for _n, _c, data in known]), strict=True
-    ):
-        if same:
+    # here from the batch's bulk reads, not replayed one by one.
+    for (number, _cells, _data), (what, _item) in zip(pending, plan, strict=True):
+        if what == UNCHANGED:
             ctx.report.count(spec.name, "unchanged")
             done.add(number)
     if batch:
