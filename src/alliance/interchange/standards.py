@@ -199,41 +199,54 @@ def apply_projects(ctx: ImportContext, projects: Iterable[SourceProject]) -> Non
 def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
     if not projects:
         return
-    fresh = [] if ctx.agreement is not None else _fresh(projects)
+    if ctx.agreement is not None:
+        for project in projects:
+            apply_project(ctx, project)
+        return
+    found = _imported(projects)
+    fresh = _fresh(projects, found)
     one_by_one = [p for p in projects if not any(p is f for f in fresh)]
     if fresh:
         saved = _state(ctx)
         try:
             with transaction.atomic():
-                _write_fresh(ctx, fresh)
+                _write_fresh(ctx, fresh, found)
         except Exception:
             _restore(ctx, saved)
             one_by_one = projects
-    if ctx.agreement is None:
-        same = _unchanged(ctx, one_by_one)
-        one_by_one = [p for p in one_by_one if not any(p is u for u in same)]
+    same = _unchanged(ctx, one_by_one, found)
     for project in one_by_one:
-        apply_project(ctx, project)
+        if not any(project is s for s in same):
+            apply_project(ctx, project)
 
 
-def _unchanged(ctx: ImportContext, projects: list[SourceProject]) -> list[SourceProject]:
+def _imported(projects: list[SourceProject]) -> dict[tuple[str, str], Any]:
+    """What earlier imports made from the batch's identifiers — agreements, parties,
+    milestones, commitments — as ``(scheme, identifier) → object``, in a few queries."""
+    found: dict[tuple[str, str], Any] = {}
+    for (scheme, model), keys in _keys_by_scheme(projects).items():
+        for key, obj in services.source_find_many(scheme, keys, model).items():
+            found[scheme, key] = obj
+    return found
+
+
+def _unchanged(
+    ctx: ImportContext, projects: list[SourceProject], found: dict[tuple[str, str], Any]
+) -> list[SourceProject]:
     """The projects imported before that this import would not change (a re-import): the
     agreement, every party (by source identifier) and its participation, every milestone
     and commitment found, with the same values, links and status. Read in bulk and
     counted as ``apply_project`` counts them; any difference, new item or note sends the
     project through ``apply_project``."""
-    if not projects:
+    agreements = [found[p.scheme, p.key] for p in projects if (p.scheme, p.key) in found]
+    if not agreements:
         return []
-    found: dict[tuple[str, str], Any] = {}
-    for (scheme, model), keys in _keys_by_scheme(projects).items():
-        for key, obj in services.source_find_many(scheme, keys, model).items():
-            found[scheme, key] = obj
     commitments = [o for (s, _k), o in found.items() if s.endswith("-commitment")]
     prefetch_related_objects(commitments, "owed_to")
     taking_part = set(
-        pm.Participation.objects.filter(
-            agreement__in=[o for (s, _k), o in found.items() if isinstance(o, pm.Agreement)]
-        ).values_list("agreement_id", "party_id")
+        pm.Participation.objects.filter(agreement__in=agreements).values_list(
+            "agreement_id", "party_id"
+        )
     )
     same = []
     for project in projects:
@@ -327,31 +340,25 @@ def _count_unchanged(
         count(_("commitments"), "unchanged", len(project.commitments))
 
 
-def _fresh(projects: list[SourceProject]) -> list[SourceProject]:
-    """The projects that can be written together: never imported before, named once in
-    the batch, with no repeated milestone or commitment identifier."""
-    known: set[tuple[str, str]] = set()
-    for scheme in {p.scheme for p in projects}:
-        keys = [p.key for p in projects if p.scheme == scheme]
-        known.update((scheme, k) for k in services.source_find_many(scheme, keys, pm.Agreement))
-        for suffix, model in (("-group", pm.Milestone), ("-commitment", pm.Commitment)):
-            inner = [
-                f"{p.key}/{item.key}"
-                for p in projects
-                if p.scheme == scheme
-                for item in (p.milestones if model is pm.Milestone else p.commitments)
-            ]
-            # An object already made from one of the project's items: not new after all.
-            for key in services.source_find_many(f"{scheme}{suffix}", inner, model):
-                known.add((scheme, key.split("/", 1)[0]))
+def _fresh(projects: list[SourceProject], found: dict[tuple[str, str], Any]) -> list[SourceProject]:
+    """The projects that can be written together: nothing made from them before (their
+    agreement, milestones or commitments), named once in the batch, with no repeated
+    milestone or commitment identifier."""
     fresh, seen = [], set()
     for project in projects:
         name = (project.scheme, project.key)
-        if name in known or name in seen:
-            continue
-        seen.add(name)
         milestones = [m.key for m in project.milestones]
         commitments = [c.key for c in project.commitments]
+        made_before = (
+            name in found
+            or any((f"{project.scheme}-group", f"{project.key}/{k}") in found for k in milestones)
+            or any(
+                (f"{project.scheme}-commitment", f"{project.key}/{k}") in found for k in commitments
+            )
+        )
+        if made_before or name in seen:
+            continue
+        seen.add(name)
         if len(set(milestones)) == len(milestones) and len(set(commitments)) == len(commitments):
             fresh.append(project)
     return fresh
@@ -372,7 +379,9 @@ def _restore(ctx: ImportContext, saved: tuple[Any, ...]) -> None:
     ctx.cache.update(cache)
 
 
-def _write_fresh(ctx: ImportContext, projects: list[SourceProject]) -> None:
+def _write_fresh(
+    ctx: ImportContext, projects: list[SourceProject], found: dict[tuple[str, str], Any]
+) -> None:
     """Write new projects together (see ``apply_projects``); any refusal raises."""
     count = ctx.report.count
     agreements = ps.agreement_create_many(
@@ -380,7 +389,7 @@ def _write_fresh(ctx: ImportContext, projects: list[SourceProject]) -> None:
     )
     count(_("agreements"), "created", len(agreements))
     _remember([(p.scheme, p.key, a) for p, a in zip(projects, agreements, strict=True)])
-    parties = _parties_many(ctx, projects)
+    parties = _parties_many(ctx, projects, found)
 
     joining = []
     for project, agreement in zip(projects, agreements, strict=True):
@@ -437,10 +446,12 @@ def _remember(links: list[tuple[str, str, Any]]) -> None:
         services.source_remember_many(scheme, pairs)
 
 
-def _parties_many(ctx: ImportContext, projects: list[SourceProject]) -> dict[str, pm.Party]:
-    """``_party`` for every party of the batch: found by source identifier, else by name,
-    else created (one ``party_create_many``), counted once per identifier as ``_party``
-    counts them."""
+def _parties_many(
+    ctx: ImportContext, projects: list[SourceProject], imported: dict[tuple[str, str], Any]
+) -> dict[str, pm.Party]:
+    """``_party`` for every party of the batch: found by source identifier (``imported``,
+    read for the batch), else by name, else created (one ``party_create_many``), counted
+    once per identifier as ``_party`` counts them."""
     found: dict[str, pm.Party] = {}
     pending: dict[str, tuple[SourceParty, str]] = {}
     for project in projects:
@@ -452,7 +463,7 @@ def _parties_many(ctx: ImportContext, projects: list[SourceProject]) -> dict[str
                 pending[key] = (source, project.host_country)
     if not pending:
         return found
-    by_source = services.source_find_many("org", list(pending), pm.Party)
+    by_source = {key: imported["org", key] for key in pending if ("org", key) in imported}
     names = {source.name[:200] for key, (source, _c) in pending.items() if key not in by_source}
     by_name = {
         party.name: party

@@ -138,7 +138,7 @@ def test_projects_written_together_match_one_by_one(admin, tmp_path, monkeypatch
     assert together[0]["parties"] == {"created": 23, "updated": 0, "unchanged": 1, "skipped": 0}
     assert together[1]["commitments"], "the worked example and the extra projects owe things"
 
-    monkeypatch.setattr(standards, "_fresh", lambda projects: [])
+    monkeypatch.setattr(standards, "_fresh", lambda projects, found: [])
     one_by_one = _import(path)
     assert together == one_by_one
 
@@ -228,7 +228,7 @@ def test_reimport_recognised_in_bulk_matches_one_by_one(admin, tmp_path, monkeyp
         assert in_bulk[0]["commitments"]["updated"] == 1, in_bulk[0]
 
     _import(_package(tmp_path, EXTRA))  # the first import again, from an empty database
-    monkeypatch.setattr(standards, "_unchanged", lambda ctx, projects: [])
+    monkeypatch.setattr(standards, "_unchanged", lambda ctx, projects, found: [])
     one_by_one = _reimport(path, get_user_model().objects.get(username="importer"), queries)
     assert in_bulk == one_by_one
     assert queries[0] * 3 < queries[1]  # recognised in bulk, not project by project
