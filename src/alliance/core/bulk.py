@@ -6,7 +6,8 @@ microseconds per value); for an import of 100,000 rows of 15 columns that is mos
 the time spent writing. Our models only hold plain values, so ``insert_many`` prepares
 each value with the field's own ``pre_save`` and ``get_db_prep_save`` (so defaults,
 ``auto_now``, JSON, encryption and time zones behave exactly as in ``bulk_create``) and
-sends one multi-row ``INSERT … RETURNING id`` per batch. A model or value it does not
+sends one multi-row ``INSERT … RETURNING id`` per batch (on PostgreSQL, keys from the
+table's sequence and ``COPY``). A model or value it does not
 handle plainly (no auto primary key, database defaults, a field with its own placeholder,
 an expression as value) goes to ``bulk_create`` instead.
 """
@@ -70,25 +71,43 @@ def insert_many[M: models.Model](objs: list[M]) -> list[M]:
     if connection.vendor == "postgresql":
         return _copy(objs, fields, connection, using)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-    tail = f" RETURNING {quote(model._meta.pk.column)}"
-    limit = connection.features.max_query_params or 65535
-    size = max(1, min(ROWS_PER_STATEMENT, limit // len(fields)))
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    returning = f" RETURNING {quote(model._meta.pk.column)}"
+    size = _rows_per_statement(connection, len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
-            params = [value for obj in chunk for value in _prepared(obj, fields, connection)]
-            cursor.execute(head + ", ".join([row] * len(chunk)) + tail, params)
+            rows = [_prepared(obj, fields, connection) for obj in chunk]
+            _insert_rows(cursor, table, names, rows, returning)
             keys = [found[0] for found in cursor.fetchall()]
             if len(keys) != len(chunk):
                 raise RuntimeError(f"{model.__name__}: {len(keys)} keys for {len(chunk)} rows")
-            for obj, key in zip(chunk, keys, strict=True):
-                obj.pk = key
-                obj._state.adding = False
-                obj._state.db = using
+            _mark_saved(chunk, keys, using)
     return objs
+
+
+def _rows_per_statement(connection: Any, width: int) -> int:
+    limit = connection.features.max_query_params or 65535
+    return max(1, min(ROWS_PER_STATEMENT, limit // width))
+
+
+def _insert_rows(
+    cursor: Any, table: str, names: str, rows: list[list[Any]], returning: str = ""
+) -> None:
+    """One multi-row ``INSERT`` of already prepared values."""
+    if rows:
+        row_sql = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+        sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * len(rows))
+        cursor.execute(sql + returning, [value for values in rows for value in values])
+
+
+def _mark_saved(objs: list[Any], keys: list[Any], using: str) -> None:
+    """What ``bulk_create`` leaves on saved objects: their key, and their state."""
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = using
 
 
 def _prepared(obj: models.Model, fields: list[models.Field], connection: Any) -> list[Any]:
@@ -124,10 +143,7 @@ def _copy[M: models.Model](
         ):
             for obj, key in zip(objs, keys, strict=True):
                 copy.write_row([key, *_prepared(obj, fields, connection)])
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = using
+    _mark_saved(objs, keys, using)
     return objs
 
 
@@ -149,7 +165,8 @@ def insert_values(
         return
     by_attname = {field.attname: field for field in fields}
     named = [by_attname[column] for column in columns]
-    others = [field for field in fields if field.attname not in set(columns)]
+    given = set(columns)
+    others = [field for field in fields if field.attname not in given]
     connection = connections[router.db_for_write(model)]
     prepared = (
         [f.get_db_prep_save(v, connection) for f, v in zip(named, row, strict=True)]
@@ -168,20 +185,11 @@ def insert_values(
                 for values in prepared:
                     copy.write_row(values)
             return
-        width = len(named) + len(others)
-        limit = connection.features.max_query_params or 65535
-        size = max(1, min(ROWS_PER_STATEMENT, limit // width))
-        row_sql = "(" + ", ".join(["%s"] * width) + ")"
+        size = _rows_per_statement(connection, len(named) + len(others))
         batch: list[list[Any]] = []
         for values in prepared:
             batch.append(values)
             if len(batch) == size:
-                _insert_plain(cursor, table, names, row_sql, batch)
+                _insert_rows(cursor, table, names, batch)
                 batch = []
-        _insert_plain(cursor, table, names, row_sql, batch)
-
-
-def _insert_plain(cursor: Any, table: str, names: str, row_sql: str, rows: list[list]) -> None:
-    if rows:
-        sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * len(rows))
-        cursor.execute(sql, [value for values in rows for value in values])
+        _insert_rows(cursor, table, names, batch)
