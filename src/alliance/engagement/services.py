@@ -51,21 +51,8 @@ def interaction_log(
     A follow-up is a mapping of ``commitment_create`` arguments (``title``, ``owed_by``,
     ``owed_to``, ``due_on``, …); durations default to the time left until the due date.
     """
-    parties, people = list(parties), list(people)
-    if not parties:
-        raise ValidationError({"parties": _("Name at least one party present.")})
-    members = set(agreement.participations.values_list("party_id", flat=True))
-    if any(p.pk not in members for p in parties):
-        raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
-    if any(person.party_id not in {p.pk for p in parties} for person in people):
-        raise ValidationError({"people": _("Each person present must belong to a party present.")})
+    m2m = _interaction_links(actor, agreement, parties, people, restricted_to, fields, {})
     interaction = Interaction(agreement=agreement, logged_by=_user(actor), **fields)
-    confidentiality = fields.get("confidentiality", Confidentiality.SHARED)
-    m2m = {
-        "parties": parties,
-        "people": people,
-        "restricted_to": _restricted_m2m(actor, confidentiality, restricted_to),
-    }
     save_new(actor=actor, obj=interaction, m2m=m2m)
     for number, follow_up in enumerate(follow_ups, start=1):
         try:
@@ -151,29 +138,43 @@ def interaction_log_many(*, actor: Any, items: Iterable[Mapping[str, Any]]) -> l
     for raw in items:
         fields = dict(raw)
         agreement = fields.pop("agreement")
-        parties, people = list(fields.pop("parties", ())), list(fields.pop("people", ()))
+        parties, people = fields.pop("parties", ()), fields.pop("people", ())
         restricted_to = fields.pop("restricted_to", ())
         if fields.pop("follow_ups", None):
             raise ValueError("interaction_log_many does not create follow-ups")
-        if not parties:
-            raise ValidationError({"parties": _("Name at least one party present.")})
-        if any(p.pk not in members_of(agreement, members) for p in parties):
-            raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
-        present = {p.pk for p in parties}
-        if any(person.party_id not in present for person in people):
-            raise ValidationError(
-                {"people": _("Each person present must belong to a party present.")}
-            )
-        confidentiality = fields.get("confidentiality", Confidentiality.SHARED)
-        objs.append(Interaction(agreement=agreement, logged_by=_user(actor), **fields))
         links.append(
-            {
-                "parties": parties,
-                "people": people,
-                "restricted_to": _restricted_m2m(actor, confidentiality, restricted_to),
-            }
+            _interaction_links(actor, agreement, parties, people, restricted_to, fields, members)
         )
+        objs.append(Interaction(agreement=agreement, logged_by=_user(actor), **fields))
     return save_new_many(actor=actor, objs=objs, m2m=links)
+
+
+def _interaction_links(
+    actor: Any,
+    agreement: Agreement,
+    parties: Iterable[Party],
+    people: Iterable[Person],
+    restricted_to: Iterable[Any],
+    fields: Mapping[str, Any],
+    members: dict[int, set[int]],
+) -> dict[str, list[Any]]:
+    """An interaction's links, checked: someone present, parties that take part in the
+    agreement (``members`` keeps each agreement's, read once), people of those parties,
+    and a restricted one naming its author."""
+    parties, people = list(parties), list(people)
+    if not parties:
+        raise ValidationError({"parties": _("Name at least one party present.")})
+    if any(p.pk not in members_of(agreement, members) for p in parties):
+        raise ValidationError({"parties": _("Only parties to the agreement can be present.")})
+    present = {p.pk for p in parties}
+    if any(person.party_id not in present for person in people):
+        raise ValidationError({"people": _("Each person present must belong to a party present.")})
+    confidentiality = fields.get("confidentiality", Confidentiality.SHARED)
+    return {
+        "parties": parties,
+        "people": people,
+        "restricted_to": _restricted_m2m(actor, confidentiality, restricted_to),
+    }
 
 
 @transaction.atomic
