@@ -57,24 +57,31 @@ def audit(
     after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Write the audit event of one change (only the fields that changed, for updates)."""
-    from alliance.accounts.policy import agreement_of
-
     before = dict(before or {})
     after = dict(after if after is not None else snapshot(obj))
     if action in (AuditAction.UPDATE, AuditAction.STATUS):
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        agreement_id=agreement_of(obj),
-        object_type=obj._meta.label_lower,
-        object_id=str(getattr(obj, "uuid", obj.pk)),
-        object_repr=str(obj)[:300],
-        action=action,
-        before=before,
-        after=after,
-    )
+    return AuditEvent.objects.create(**_event_values(actor, obj, action, before, after))
+
+
+def _event_values(
+    actor: Any, obj: models.Model, action: str, before: dict[str, Any], after: dict[str, Any]
+) -> dict[str, Any]:
+    """An audit event's columns (``EVENT_COLUMNS``): who, which object, what changed."""
+    from alliance.accounts.policy import agreement_of
+
+    return {
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "agreement_id": agreement_of(obj),
+        "object_type": obj._meta.label_lower,
+        "object_id": str(getattr(obj, "uuid", obj.pk)),
+        "object_repr": str(obj)[:300],
+        "action": action,
+        "before": before,
+        "after": after,
+    }
 
 
 def require_change(actor: Any, obj: models.Model) -> None:
@@ -202,21 +209,11 @@ def _create_event(
     """The values (``EVENT_COLUMNS``) of the audit event ``audit(action=CREATE)`` writes,
     without its per-object queries (the many-to-many values are the ones just linked, not
     read back)."""
-    from alliance.accounts.policy import agreement_of
-
     after = snapshot(obj, many_to_many=False)
     for field in obj._meta.many_to_many:
         after[field.name] = sorted(str(value.pk) for value in m2m.get(field.name, ()))
-    return (
-        actor.pk if getattr(actor, "pk", None) else None,
-        agreement_of(obj),
-        obj._meta.label_lower,
-        str(getattr(obj, "uuid", obj.pk)),
-        str(obj)[:300],
-        AuditAction.CREATE,
-        {},
-        after,
-    )
+    values = _event_values(actor, obj, AuditAction.CREATE, {}, after)
+    return tuple(values[column] for column in EVENT_COLUMNS)
 
 
 def save_changes[M: models.Model](
