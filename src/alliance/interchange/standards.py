@@ -6,10 +6,11 @@ instead of duplicating."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -568,27 +569,54 @@ def _parties(
 def _add_participations(
     ctx: ImportContext, project: SourceProject, joining: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    """One ``participation_add_many`` for the project; if it is refused, nothing of it is
-    written and each participation is retried alone so the bad one is reported."""
+    """The project's new participations: one ``participation_add_many``, or one by one
+    (see ``_together_or_alone``)."""
     if not joining:
         return
+    _together_or_alone(
+        ctx,
+        _("participations"),
+        lambda: ps.participation_add_many(actor=ctx.actor, items=[item for _k, item in joining]),
+        [
+            (
+                f"{project.place}/parties/{key}",
+                partial(ps.participation_add, actor=ctx.actor, **item),
+            )
+            for key, item in joining
+        ],
+        skip=False,
+    )
+
+
+def _together_or_alone(
+    ctx: ImportContext,
+    label: str,
+    together: Callable[[], object],
+    alone: list[tuple[str, Callable[[], object]]],
+    *,
+    skip: bool,
+) -> None:
+    """Write a batch in one savepoint; if it is refused, nothing of it stays and each item
+    is written alone, in a savepoint of its own, so every bad one is reported with its
+    place (and counted as skipped if ``skip``) and the good ones are still previewed."""
     try:
         with transaction.atomic():
-            ps.participation_add_many(actor=ctx.actor, items=[item for _k, item in joining])
+            together()
     except Exception:
         pass
     else:
-        for _item in joining:
-            ctx.report.count(_("participations"), "created")
+        ctx.report.count(label, "created", len(alone))
         return
-    for key, item in joining:
+    for place, write in alone:
         try:
             with transaction.atomic():
-                ps.participation_add(actor=ctx.actor, **item)
+                write()
         except Exception as exc:
-            _report(ctx, exc, f"{project.place}/parties/{key}")
+            _report(ctx, exc, place)
+            if skip:
+                ctx.report.count(label, "skipped")
         else:
-            ctx.report.count(_("participations"), "created")
+            ctx.report.count(label, "created")
 
 
 def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Party:
@@ -730,33 +758,28 @@ def _commitment_args(
 def _create_commitments(
     ctx: ImportContext, project: SourceProject, new: list[tuple[SourceCommitment, dict]]
 ) -> None:
-    """Create a project's new commitments in one batch; if the batch is refused, nothing of
-    it is written (savepoint) and each is retried alone, so every bad one is reported with
-    its place and the good ones are still previewed."""
-    scheme = f"{project.scheme}-commitment"
+    """The project's new commitments and their source identifiers: in one batch, or one
+    by one (see ``_together_or_alone``)."""
     if not new:
         return
-    try:
-        with transaction.atomic():
-            objs = ps.commitment_create_many(actor=ctx.actor, items=[args for _i, args in new])
-            keys = [f"{project.key}/{item.key}" for item, _args in new]
-            services.source_remember_many(scheme, list(zip(keys, objs, strict=True)))
-    except Exception:
-        pass
-    else:
-        for _obj in objs:
-            ctx.report.count(_("commitments"), "created")
-        return
-    for item, args in new:
-        try:
-            with transaction.atomic():
-                commitment = ps.commitment_create(actor=ctx.actor, **args)
-                services.source_remember(scheme, f"{project.key}/{item.key}", commitment)
-        except Exception as exc:
-            _report(ctx, exc, item.place)
-            ctx.report.count(_("commitments"), "skipped")
-        else:
-            ctx.report.count(_("commitments"), "created")
+    scheme = f"{project.scheme}-commitment"
+
+    def together() -> None:
+        objs = ps.commitment_create_many(actor=ctx.actor, items=[args for _i, args in new])
+        keys = [f"{project.key}/{item.key}" for item, _args in new]
+        services.source_remember_many(scheme, list(zip(keys, objs, strict=True)))
+
+    def alone(item: SourceCommitment, args: dict[str, Any]) -> None:
+        commitment = ps.commitment_create(actor=ctx.actor, **args)
+        services.source_remember(scheme, f"{project.key}/{item.key}", commitment)
+
+    _together_or_alone(
+        ctx,
+        _("commitments"),
+        together,
+        [(item.place, partial(alone, item, args)) for item, args in new],
+        skip=True,
+    )
 
 
 def _move_status(ctx: ImportContext, commitment: pm.Commitment, item: SourceCommitment) -> bool:
