@@ -17,10 +17,17 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python \
 	if $$c -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c || echo $$c; break; fi; done)
 
-.PHONY: help demo test test-sqlite test-postgresql lint format messages bench clean
+.PHONY: help demo test test-sqlite test-postgresql lint format messages bench clean lock
 
 help:
 	@sed -n '2,3p' Makefile | sed 's/^# *//'
+
+# Installs use uv (exact, hashed pins from requirements/*.lock; several times faster than
+# pip): the one on PATH, else one put into the virtualenv first. `make demo` installs only
+# what the product needs; `make test` adds the test tools. UV_VERSION matches the locks'.
+UV_VERSION := 0.13.8
+UV ?= $(shell command -v uv 2>/dev/null)
+UVBIN = $(if $(UV),$(UV),$(BIN)/uv)
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -29,28 +36,46 @@ $(BIN)/python:
 	  echo "or point to it: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; exit 1; fi
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(BIN)/uv: | $(BIN)/python
+	@echo "Installing uv $(UV_VERSION) into $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# What the product needs (the demo, a server): no test tools.
+$(VENV)/.product: pyproject.toml requirements/product.lock | $(BIN)/python $(if $(UV),,$(BIN)/uv)
+	@echo "Installing Alliance's dependencies (requirements/product.lock)"
+	$(UVBIN) pip install --python $(BIN)/python --require-hashes -r requirements/product.lock
+	$(UVBIN) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-demo: $(VENV)/.installed
+# Everything, test tools included (make test, make lint, make messages).
+$(VENV)/.installed: $(VENV)/.product requirements/test.lock
+	$(UVBIN) pip install --quiet --python $(BIN)/python --require-hashes -r requirements/test.lock
+	@touch $@
+
+# Refresh the locks after changing a pin in pyproject.toml (exact versions, with hashes).
+lock: | $(BIN)/python $(if $(UV),,$(BIN)/uv)
+	$(UVBIN) pip compile -q pyproject.toml --python-version 3.12 --universal --generate-hashes \
+		-o requirements/product.lock
+	$(UVBIN) pip compile -q pyproject.toml --extra test --python-version 3.12 --universal \
+		--generate-hashes -o requirements/test.lock
+
+demo: $(VENV)/.product
 	PORT=$(PORT) $(BIN)/alliance demo
 
-test: $(VENV)/.installed chromium postgresql
+test: $(VENV)/.installed chromium pdftools postgresql
 	$(MAKE) --no-print-directory test-sqlite test-postgresql
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest -n $(JOBS) -p no:cacheprovider
+	$(BIN)/pytest -n $(JOBS) -p no:cacheprovider --durations=15
 
 test-postgresql:
 	@echo "== test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(JOBS) -p no:cacheprovider \
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(JOBS) -p no:cacheprovider --durations=15 \
 		-m "not browser" --ignore=src/alliance/insights
 
-.PHONY: chromium postgresql
+.PHONY: chromium pdftools postgresql
 # Browser tests drive Debian's Chromium; install it when we can, say so clearly when we cannot.
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -59,6 +84,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
+	  fi; fi
+
+# The briefs' tests read PDFs back with poppler (pdftoppm, pdftotext); WeasyPrint needs pango.
+pdftools:
+	@if ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpango-1.0; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing poppler-utils and pango for the PDF briefs"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "The PDF briefs need pango and the tests poppler: run 'sudo apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core'." >&2; exit 1; \
 	  fi; fi
 
 # The suite also runs on PostgreSQL: start the local cluster if it is not answering.
