@@ -4,11 +4,23 @@ Keys come from ``FIELD_ENCRYPTION_KEYS`` (comma-separated Fernet keys, newest fi
 readable from ``FIELD_ENCRYPTION_KEYS_FILE``). The first key encrypts; every key decrypts, so a
 new key can be put in front, ``alliance manage rotate_encryption_keys`` run, and the old key
 dropped. Without configured keys (the demo, the tests) one key is derived from ``SECRET_KEY``.
+
+What is encrypted: every free text that can be internal or restricted (interaction summaries
+and their translations — all of them, whatever their level, since a level can change and a
+value once written in clear lingers in the database's free pages and its WAL — notes on
+people, the team's points for a meeting, early warnings' what, why and evidence, pulse
+comments, grievance complainants). The value stays encrypted wherever it leaves the
+table: in audit snapshots and in ``dumpdata`` (``value_to_string`` gives the token, and
+``to_python`` reads a token back, so ``loaddata`` restores what it dumped). The database
+can neither search nor compare it: lookups other than ``isnull`` are refused, and search
+decrypts within what the reader may see (``alliance.web.party_selectors.search``).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
 from functools import cache
 from typing import Any
 
@@ -16,8 +28,11 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.lookups import Exact
 
 PREFIX = "fernet:"
 
@@ -60,6 +75,23 @@ def decrypt(stored: str) -> str:
         ) from exc
 
 
+def seal_short(text: str) -> str:
+    """``text`` (cut to 140 bytes) encrypted into a token that fits 300 characters: how the
+    audit trail names an object whose name is confidential."""
+    cut = text.encode()[:140].decode(errors="ignore")
+    return encrypt(cut)
+
+
+def is_sealed(value: Any) -> bool:
+    """Whether ``value`` is an encrypted token (as stored, or as an audit snapshot keeps it)."""
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def unseal(value: Any) -> Any:
+    """The plain text of a token; anything else as it is."""
+    return decrypt(value) if is_sealed(value) else value
+
+
 def rotate(stored: str) -> str:
     """Re-encrypt a stored value with the newest key."""
     if not stored.startswith(PREFIX):
@@ -67,15 +99,171 @@ def rotate(stored: str) -> str:
     return PREFIX + fernet().rotate(stored[len(PREFIX) :].encode()).decode()
 
 
+def _refusal(field: Any, lookup_name: str) -> str:
+    return (
+        f"{field.model.__name__}.{field.name} is encrypted: the database cannot filter it "
+        f"with '{lookup_name}'; decrypt and compare in Python (alliance.core.search)."
+    )
+
+
+class _EmptyOnlyExact(Exact):
+    """``field=None`` and ``field=""`` work on an encrypted field (empty is stored empty);
+    comparing with a text cannot (each encryption differs) and is refused."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if self.rhs not in (None, ""):
+            raise FieldError(_refusal(self.lhs.output_field, "exact"))
+        return super().as_sql(compiler, connection)
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored encrypted; Python code only ever sees the plain text.
 
-    The database cannot search or sort it: use it for notes, not for what people search.
+    The database cannot search, compare or sort it: every lookup but ``isnull`` is refused
+    (a filter on it would silently compare with a token). Serialisation (``dumpdata``,
+    audit snapshots) gives the token, not the text; ``to_python`` turns a token back into
+    text, so ``loaddata`` restores it. ``max_length`` is validated (the column itself is
+    unbounded: a token is longer than its text) and gives a one-line form field.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        if self.max_length is not None and not self.choices:
+            from django import forms
+
+            return super(models.TextField, self).formfield(
+                **{"form_class": forms.CharField, "max_length": self.max_length, **kwargs}
+            )
+        return super().formfield(**kwargs)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return value if value is None else decrypt(value)
 
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if is_sealed(value):
+            try:
+                return fernet().decrypt(value[len(PREFIX) :].encode()).decode()
+            except InvalidToken:
+                return value  # text that merely starts like a token
+        return value
+
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         return value if value in (None, "") else encrypt(value)
+
+    def value_to_string(self, obj: Any) -> str:
+        value = self.value_from_object(obj)
+        return "" if value in (None, "") else encrypt(self._text(value))
+
+    def _text(self, value: Any) -> str:
+        return str(value)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "exact":
+            return _EmptyOnlyExact  # = None, = "": what is stored empty is empty
+        if lookup_name != "isnull":
+            raise FieldError(_refusal(self, lookup_name))
+        return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise FieldError(
+            f"{self.model.__name__}.{self.name} is encrypted: the database cannot read "
+            f"'{lookup_name}' inside it."
+        )
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (e.g. the translations of a confidential text) stored as one encrypted
+    token. Python code sees the decoded value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is dict:
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return value if value is None else self._decode(decrypt(value))
+
+    def _empty(self) -> Any:
+        return self.get_default() if self.has_default() else {}
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            if is_sealed(value):
+                with contextlib.suppress(InvalidToken):
+                    value = fernet().decrypt(value[len(PREFIX) :].encode()).decode()
+            return self._decode(value)
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        # An empty value is stored empty: that a summary has no translation is no secret,
+        # and reading (searching) it costs no decryption.
+        if value is None or value in ({}, []):
+            return None if value is None else ""
+        return encrypt(self._text(value))
+
+    def _text(self, value: Any) -> str:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+
+    def _decode(self, text: str) -> Any:
+        if text == "":
+            return self._empty()
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def value_to_string(self, obj: Any) -> str:
+        value = self.value_from_object(obj)
+        return "" if value is None else encrypt(self._text(value))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return super(models.TextField, self).formfield(
+            **{"form_class": forms.JSONField, "encoder": DjangoJSONEncoder, **kwargs}
+        )
+
+
+def encrypt_columns(schema_editor: Any, table: str, columns: list[str]) -> int:
+    """Encrypt in place the values of ``columns`` still stored in clear (a data migration
+    turning a text column into an encrypted one); returns how many values it encrypted."""
+    return _recode_columns(schema_editor, table, columns, encrypt, "NOT LIKE")
+
+
+def decrypt_columns(schema_editor: Any, table: str, columns: list[str]) -> int:
+    """The reverse of ``encrypt_columns`` (a migration taken back)."""
+    return _recode_columns(schema_editor, table, columns, decrypt, "LIKE")
+
+
+def _recode_columns(
+    schema_editor: Any, table: str, columns: list[str], recode: Any, match: str
+) -> int:
+    connection = schema_editor.connection
+    q = connection.ops.quote_name
+    count = 0
+    with connection.cursor() as cursor:
+        for column in columns:
+            cursor.execute(
+                f"SELECT id, {q(column)} FROM {q(table)} "
+                f"WHERE {q(column)} IS NOT NULL AND {q(column)} <> '' "
+                f"AND {q(column)} {match} %s",
+                [PREFIX + "%"],
+            )
+            for pk, value in cursor.fetchall():
+                cursor.execute(
+                    f"UPDATE {q(table)} SET {q(column)} = %s WHERE id = %s",
+                    [recode(value), pk],
+                )
+                count += 1
+    return count

@@ -3,17 +3,22 @@ transaction, so a refused or invalid write leaves nothing behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
 from alliance.accounts.models import AuditEvent
 from alliance.core.bulk import insert_many, insert_values
+from alliance.core.encryption import is_sealed, unseal
 
 # The columns ``_create_event`` fills (``at`` takes its default: now).
 EVENT_COLUMNS = (
@@ -30,7 +35,8 @@ EVENT_COLUMNS = (
 
 def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
     """The object's field values as JSON-ready text (many-to-many as sorted ids, read from
-    the database unless ``many_to_many`` is false)."""
+    the database unless ``many_to_many`` is false). An encrypted field gives its token, never
+    its text: the trail stays as unreadable as the table without the keys."""
     data: dict[str, Any] = {}
     for field in _snapshot_fields(type(obj)):
         value = field.value_from_object(obj)
@@ -60,10 +66,26 @@ def audit(
     before = dict(before or {})
     after = dict(after if after is not None else snapshot(obj))
     if action in (AuditAction.UPDATE, AuditAction.STATUS):
-        changed = {k for k in after if before.get(k) != after.get(k)}
+        changed = {k for k in after if not _same(before.get(k), after.get(k))}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
     return AuditEvent.objects.create(**_event_values(actor, obj, action, before, after))
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Whether a field kept its value (two encryptions of one text differ: compare texts)."""
+    if before == after:
+        return True
+    if is_sealed(before) or is_sealed(after):
+        return unseal(before) == unseal(after)
+    return False
+
+
+def audit_repr(obj: models.Model) -> str:
+    """How the trail names ``obj``: its ``audit_repr()`` if it has one (an object whose name
+    is confidential text gives it encrypted), else its ``str``."""
+    named = getattr(obj, "audit_repr", None)
+    return named() if callable(named) else str(obj)[:300]
 
 
 def _event_values(
@@ -77,7 +99,7 @@ def _event_values(
         "agreement_id": agreement_of(obj),
         "object_type": obj._meta.label_lower,
         "object_id": str(getattr(obj, "uuid", obj.pk)),
-        "object_repr": str(obj)[:300],
+        "object_repr": audit_repr(obj),
         "action": action,
         "before": before,
         "after": after,
@@ -239,9 +261,134 @@ def save_changes[M: models.Model](
     return obj
 
 
+@dataclass
+class DeletionPlan:
+    """What deleting ``obj`` would do, read before doing it: every row the delete removes
+    (``obj`` and each row it cascades to, many-to-many links included), every row whose
+    reference to one of them is emptied, and how many of all those the actor may not see or
+    change (``hidden``). With ``archive`` the object itself stays: it belongs to agreements
+    the actor does not run, and is only taken out of ``detach_from`` (what ``rows`` and
+    ``links`` then list is what leaves with it)."""
+
+    obj: models.Model
+    rows: dict[type[models.Model], list[models.Model]] = dataclasses.field(default_factory=dict)
+    links: list[tuple[models.Model, str, models.Model]] = dataclasses.field(default_factory=list)
+    updates: list[tuple[models.Model, str]] = dataclasses.field(default_factory=list)
+    hidden: int = 0
+    shown: dict[Any, int] = dataclasses.field(default_factory=dict)
+    archive: bool = False
+    detach_from: list[Any] = dataclasses.field(default_factory=list)
+
+    def counts(self) -> list[tuple[str, int]]:
+        """What will go or change, per kind, counting only what the actor may see (for the
+        confirmation page; ``shown`` is filled by ``plan_deletion``)."""
+        shown = self.shown or {model._meta: len(rows) for model, rows in self.rows.items() if rows}
+        result = [
+            (str(meta.verbose_name if n == 1 else meta.verbose_name_plural), n)
+            for meta, n in shown.items()
+            if meta.model in self.rows
+        ]
+        if self.links:
+            result.append((str(_("links to other items")), len(self.links)))
+        return sorted(result)
+
+
+def plan_deletion(actor: Any, obj: models.Model) -> DeletionPlan:
+    """Every row deleting ``obj`` would remove or change, from Django's own collector (the
+    same cascade ``obj.delete()`` runs). Raises ``ProtectedError`` as the delete would."""
+    from alliance.accounts.policy import agreement_of, deletable_rows
+
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    collector.collect([obj])
+    plan = DeletionPlan(obj=obj)
+    found: dict[type[models.Model], list[models.Model]] = {}
+    for model, instances in collector.data.items():
+        found.setdefault(model, []).extend(instances)
+    for queryset in collector.fast_deletes:
+        found.setdefault(queryset.model, []).extend(queryset)
+    links: dict[type[models.Model], tuple[str, str]] = {}
+    for model, rows in found.items():
+        owner = _link_owner(model, obj)
+        if owner == _OWN_LINKS:
+            continue  # the deleted object's own many-to-many values: its snapshot lists them
+        if owner is not None:
+            links[model] = owner
+        else:
+            plan.rows[model] = rows
+    going = {(type(row), row.pk) for rows in plan.rows.values() for row in rows}
+    for model, (name, source) in links.items():
+        for row in found[model]:
+            kept = getattr(row, source)  # a link of a row that stays loses a value
+            if (type(kept), kept.pk) not in going:
+                plan.links.append((kept, name, row))
+    for (fk, _value), batches in collector.field_updates.items():
+        for batch in batches:
+            plan.updates.extend((row, fk.name) for row in batch if (type(row), row.pk) not in going)
+    checked: dict[type[models.Model], list[models.Model]] = {}
+    for row in [r for rows in plan.rows.values() for r in rows] + [
+        *(kept for kept, _name, _row in plan.links),
+        *(row for row, _field in plan.updates),
+    ]:
+        checked.setdefault(type(row), []).append(row)
+    whole = obj.pk if obj._meta.label_lower == "partnerships.agreement" else None
+    for model, rows in checked.items():
+        allowed = {id(row) for row in deletable_rows(actor, model, rows)}
+        for row in rows:
+            if id(row) in allowed:
+                plan.shown[model._meta] = plan.shown.get(model._meta, 0) + 1
+            elif whole is None or agreement_of(row) != whole:
+                # Deleting an agreement (its owner's decision) takes all of it, restricted
+                # items included; anything else may take only what the actor may see.
+                plan.hidden += 1
+    return plan
+
+
+_OWN_LINKS = ("", "")
+
+
+def _link_owner(through: type[models.Model], deleted: models.Model) -> tuple[str, str] | None:
+    """For an automatic many-to-many table: the field's name and the through column pointing
+    at the row that declares it, when that row stays (``_OWN_LINKS`` when it is the deleted
+    object itself; None for an ordinary table)."""
+    if not through._meta.auto_created:
+        return None
+    for model in apps.get_models():
+        for m2m in model._meta.many_to_many:
+            if m2m.remote_field.through is through:
+                if isinstance(deleted, model):
+                    return _OWN_LINKS
+                return m2m.name, m2m.m2m_field_name()
+    return None
+
+
 def delete_audited(*, actor: Any, obj: models.Model) -> None:
-    """Delete an object and keep its last values in the trail."""
+    """Delete an object and everything its deletion cascades to, each through the policy:
+    refused if any of those rows is one the actor may not see or change; otherwise every
+    removed row, emptied reference and removed link is written to the trail, then deleted."""
     require_change(actor, obj)
-    before = snapshot(obj)
-    audit(actor=actor, obj=obj, action=AuditAction.DELETE, before=before, after={})
+    plan = plan_deletion(actor, obj)
+    if plan.hidden:
+        raise PermissionDenied(
+            _("“%(obj)s” cannot be deleted: items you may not see or change depend on it.")
+            % {"obj": obj}
+        )
+    audit_deletion(actor, plan)
     obj.delete()
+
+
+def audit_deletion(actor: Any, plan: DeletionPlan) -> None:
+    """One audit event per row the plan removes or changes (in one insert)."""
+    events = []
+    for rows in plan.rows.values():
+        for row in rows:
+            values = _event_values(actor, row, AuditAction.DELETE, snapshot(row), {})
+            events.append(tuple(values[c] for c in EVENT_COLUMNS))
+    for row, name in plan.updates:
+        before = {name: snapshot(row, many_to_many=False).get(name)}
+        values = _event_values(actor, row, AuditAction.UPDATE, before, {name: None})
+        events.append(tuple(values[c] for c in EVENT_COLUMNS))
+    for owner, name, _link in plan.links:
+        gone = str(getattr(plan.obj, "uuid", plan.obj.pk))
+        values = _event_values(actor, owner, AuditAction.UPDATE, {name: [gone]}, {name: []})
+        events.append(tuple(values[c] for c in EVENT_COLUMNS))
+    insert_values(AuditEvent, EVENT_COLUMNS, events)

@@ -1,0 +1,119 @@
+"""Generated text stored as a key and parameters, rendered in the reader's language.
+
+What the engine or a rule writes (a warning's title, an evidence line, a missing criterion, a
+stage change's reason) is stored as a *message* — ``{"msg": key, "params": {...}}`` — never as
+English or French sentences, and rendered when it is shown, in the language of whoever reads
+it. Apps register the patterns of their keys (``register``); a pattern is a lazy gettext
+string with ``%(name)s`` placeholders, or an ``ngettext_lazy(singular, plural, "count")``
+whose form follows the parameter named ``count``.
+
+Parameters are JSON values, rendered by type:
+
+- a number: as it is (``%(days)d``) — floats are localised (``3,5`` in French);
+- ``{"date": "2026-03-05"}``: the date in the reader's format;
+- ``{"msg": ...}``: another message, rendered first (a stage's name, a dimension);
+- ``{"list": [...]}``: each item rendered, joined with commas;
+- a string: shown as stored (names and titles people typed).
+
+:func:`localized` walks any JSON (a snapshot's data, a warning's evidence) and renders every
+message in it, so a page reads plain text; text stored before messages existed passes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.utils import formats
+
+# key -> lazy pattern (gettext_lazy, or ngettext_lazy with a named count)
+CATALOGUE: dict[str, Any] = {}
+
+
+def register(entries: Mapping[str, Any]) -> None:
+    """Add an app's message patterns (keys are global: prefix them with the app's domain)."""
+    CATALOGUE.update(entries)
+
+
+def message(key: str, **params: Any) -> dict[str, Any]:
+    """A message as stored: ``{"msg": key, "params": {...}}`` (parameters JSON-ready)."""
+    return {"msg": key, "params": {k: param(v) for k, v in params.items()}}
+
+
+def param(value: Any) -> Any:
+    """A parameter as stored: dates tagged so they render in the reader's format."""
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return {"list": [param(v) for v in value]}
+    return value
+
+
+def is_message(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("msg"), str)
+
+
+def render(value: Any) -> str:
+    """A message (or stored plain text) in the active language."""
+    if value is None:
+        return ""
+    if not is_message(value):
+        return str(value)
+    key, params = value["msg"], value.get("params") or {}
+    pattern = CATALOGUE.get(key)
+    if pattern is None:
+        return key  # an unknown key shows itself: a gap to fix, not a silent blank
+    try:
+        return str(pattern % _Params({name: _param(v) for name, v in params.items()}))
+    except (KeyError, TypeError, ValueError):
+        # A number the pattern formats itself (``%(days)d``): give it as stored.
+        try:
+            return str(
+                pattern % _Params({name: _param(v, numbers=False) for name, v in params.items()})
+            )
+        except (KeyError, TypeError, ValueError):
+            return key
+
+
+class _Params(dict):
+    """Parameters of a message; an optional suffix a pattern gained later (stored messages
+    were saved without it) reads as nothing rather than failing the whole line."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _param(value: Any, *, numbers: bool = True) -> Any:
+    if isinstance(value, dict):
+        if "date" in value:
+            try:
+                return formats.date_format(date.fromisoformat(value["date"]), "DATE_FORMAT")
+            except (TypeError, ValueError):
+                return value["date"]
+        if "list" in value:
+            return ", ".join(str(_param(v)) for v in value["list"])
+        if is_message(value):
+            return render(value)
+        return str(value)
+    if not numbers or not isinstance(value, float):
+        return value
+    if value.is_integer():
+        return int(value)
+    return formats.number_format(value, decimal_pos=_decimals(value))
+
+
+def _decimals(value: float) -> int:
+    return 0 if abs(value) >= 10 else 1 if abs(value) >= 1 else 2
+
+
+def localized(data: Any) -> Any:
+    """``data`` with every message in it rendered in the active language (a new structure;
+    the stored one is left as it is)."""
+    if isinstance(data, dict):
+        if is_message(data):
+            return render(data)
+        return {k: localized(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [localized(v) for v in data]
+    return data

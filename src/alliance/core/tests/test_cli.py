@@ -1,0 +1,74 @@
+"""The ``alliance`` command works with no variable set: ``--help`` needs neither a database nor
+a key, and every command runs in a directory where ``make demo`` ran (its key under var/)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ALLIANCE = Path(sys.executable).parent / "alliance"
+
+
+def _run(cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], "HOME": str(cwd), "LANG": "C.UTF-8"}
+    if "PYTHONPATH" in os.environ:  # a checkout under test, not a setting of the product
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return subprocess.run(
+        [str(ALLIANCE), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--help"),
+        ("import", "--help"),
+        ("recompute", "--help"),
+        ("worker", "--help"),
+        ("generate", "--help"),
+        ("manage", "help", "migrate"),
+        ("--help",),
+    ],
+)
+def test_help_needs_no_database_and_no_key(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = _run(tmp_path, *args)
+    assert done.returncode == 0, done.stderr
+    assert "usage" in done.stdout.lower() and "ImproperlyConfigured" not in done.stderr
+    assert not list(tmp_path.rglob("*.sqlite3")), "help must not create a database"
+    assert not (tmp_path / "var" / "secret_key").exists(), "help must not create a key"
+
+
+def test_every_command_runs_where_the_demo_ran(tmp_path: Path) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret_key").write_text("k" * 50, encoding="utf-8")
+    for args in (
+        ("manage", "migrate", "--verbosity", "0"),
+        ("manage", "check"),
+        ("generate", "--agreements", "1", "--seed", "3"),
+        ("recompute",),
+        ("export", "--help"),
+        ("worker", "--batch"),
+    ):
+        done = _run(tmp_path, *args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        assert "SECRET_KEY" not in done.stderr, args
+
+
+def test_without_a_key_a_real_command_says_how_to_get_one(tmp_path: Path) -> None:
+    done = _run(tmp_path, "manage", "check")
+    assert done.returncode != 0
+    assert "SECRET_KEY" in done.stderr and "alliance demo" in done.stderr
+
+
+def test_the_demo_worker_writes_scheduled_mail_to_files_unless_a_server_is_set(
+    tmp_path: Path,
+) -> None:
+    from alliance.cli import worker_env
+
+    assert worker_env({"PATH": "/bin"}, tmp_path)["EMAIL_FILE_PATH"] == str(tmp_path / "mail")
+    assert "EMAIL_FILE_PATH" not in worker_env({"EMAIL_HOST": "smtp.example.org"}, tmp_path)
+    assert worker_env({"EMAIL_FILE_PATH": "/srv/mail"}, tmp_path)["EMAIL_FILE_PATH"] == "/srv/mail"
