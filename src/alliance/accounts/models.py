@@ -1,4 +1,5 @@
-"""Who belongs to which agreement, in which role, and the trail of every change."""
+"""Who belongs to which agreement, in which role, who is invited, each user's own settings,
+and the trail of every change."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.accounts.choices import AuditAction, Role
-from alliance.core.models import choice_label
+from alliance.accounts.choices import AuditAction, InvitationStatus, Role
+from alliance.core.models import PublicModel, choice_label
 from alliance.partnerships.models import Agreement, Party
 
 
@@ -65,19 +66,27 @@ class Membership(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One change: who did what to which object, when, with the values before and after."""
+    """One change: who did what to which object, when, with the values before and after.
+
+    The trail is append-only: on PostgreSQL a trigger refuses every UPDATE and DELETE of a
+    row (migration 0005). So nothing may need to change a row afterwards: the actor and the
+    agreement are kept as plain references (no database constraint, nothing done when the user
+    or the agreement is deleted), and a deleted agreement's events keep its number.
+    """
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         related_name="+",
         verbose_name=_("actor"),
     )
     agreement = models.ForeignKey(
         Agreement,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="audit_events",
@@ -98,3 +107,120 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class Profile(models.Model):
+    """What a user chooses for themselves: the language of their pages and e-mails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Invitation(PublicModel):
+    """An invitation to join an agreement in a role, sent to an e-mail address.
+
+    The link in the e-mail carries a random token; only its SHA-256 is stored, so the table
+    cannot be used to accept an invitation. It works once, until ``expires_at``, and dies when
+    the invitation is resent (a new token), cancelled or accepted.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("agreement")
+    )
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("represents"),
+    )
+    language = models.CharField(
+        _("language of the e-mail"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+        db_index=True,
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    closed_at = models.DateTimeField(_("accepted or cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_address",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="party_rep") & Q(party__isnull=False))
+                | (~Q(role="party_rep") & Q(party__isnull=True)),
+                name="invited_party_rep_bound_to_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {choice_label(Role, self.role)} – {self.agreement}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """Pending and not expired: the link can still be used."""
+        return self.status == InvitationStatus.PENDING and not self.is_expired
+
+    def clean(self) -> None:
+        self.email = (self.email or "").strip().lower()
+        if self.role == Role.PARTY_REPRESENTATIVE and not self.party_id:
+            raise ValidationError({"party": _("A party representative represents one party.")})
+        if self.role != Role.PARTY_REPRESENTATIVE and self.party_id:
+            raise ValidationError({"party": _("Only a party representative is bound to a party.")})
+        if (
+            self.party_id
+            and self.agreement_id
+            and not self.agreement.participations.filter(party_id=self.party_id).exists()
+        ):
+            raise ValidationError({"party": _("This party does not take part in the agreement.")})

@@ -8,11 +8,25 @@ so a rule changes in one place. The rules:
 - Items with a confidentiality level: *shared* ones are seen by every member, *internal* ones
   only by the counsellor team (owner, counsellor, editor — never a party representative nor a
   viewer), *restricted* ones only by the users named on the item.
-- Trust pulse answers are personal: the team sees them; a party representative sees only the
-  answers given by people of their own party; viewers see none (they read aggregates).
+- Trust pulse answers are personal: the team sees them one by one; a party representative
+  sees only the answers given by people of their own party; viewers see none. Outside the
+  team, pulses are read as aggregates of at least ``MIN_ANSWERS_PER_CELL`` answers per cell
+  (``web.selectors``). Who is asked to answer a round (and their links) is the team's.
 - Parties and people are seen through the agreements they take part in.
+- A counsellor's own points for a meeting with a party (``PartyBriefNote``) are the team's:
+  never shown to a party representative nor a viewer.
+- Webhook subscriptions are personal (their owner's); each delivery carries only what the
+  owner may see when it leaves.
+- Snoozing an inbox item is personal (each member sees and changes their own snoozes);
+  who of the team takes an item on (``InboxAssignment``) is seen and changed by the team.
 - The team changes an agreement's data; a party representative changes only the commitments
-  their party owes (status and evidence) and their party's pulse answers; viewers change nothing.
+  their party owes (status and evidence), the answers their party gives about a delivery owed
+  to it (confirm or contest), new due dates their party proposes for a commitment it owes or
+  is owed and its answers to the others' proposals, shared comments on those commitments,
+  and their party's pulse answers; viewers change nothing.
+- Comments on a commitment: internal ones are the team's; shared ones are read by the team
+  and the representatives of the commitment's own parties only. (The dated history of due
+  dates is written by the services only.)
 
 Anything a user may not see must answer 404, exactly like something that does not exist:
 use ``get_visible_or_404``.
@@ -23,28 +37,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from alliance.accounts.choices import TEAM_ROLES, Role
-from alliance.accounts.models import AuditEvent, Membership
-from alliance.analytics.models import InsightSnapshot
+from alliance.accounts.models import AuditEvent, Invitation, Membership, Profile
+from alliance.analytics.models import InsightSnapshot, StageChange
+from alliance.api.models import WebhookDelivery, WebhookSubscription
+from alliance.attention.models import InboxAssignment, InboxSnooze
+from alliance.briefings.models import PartyBriefNote
 from alliance.core.models import Confidentiality
 from alliance.engagement.models import (
     Expectation,
     Grievance,
     Interaction,
     PersonNote,
+    PulseRespondent,
     Topic,
     TrustPulse,
     TrustResponse,
 )
+from alliance.extraction.models import Candidate, ExtractionRun
 from alliance.partnerships.models import (
     Agreement,
     AgreementDocument,
     BlackoutPeriod,
     Commitment,
+    CommitmentComment,
+    CommitmentDueChange,
     CommitmentStatusChange,
+    DeliveryConfirmation,
+    DueDateAnswer,
+    DueDateProposal,
     Milestone,
     Participation,
     Party,
@@ -72,6 +96,11 @@ AGREEMENT_PATH: dict[type[Model], str] = {
     Milestone: "agreement_id",
     Commitment: "agreement_id",
     CommitmentStatusChange: "commitment__agreement_id",
+    DeliveryConfirmation: "commitment__agreement_id",
+    DueDateProposal: "commitment__agreement_id",
+    DueDateAnswer: "proposal__commitment__agreement_id",
+    CommitmentDueChange: "commitment__agreement_id",
+    CommitmentComment: "commitment__agreement_id",
     StrategicObjective: "agreement_id",
     Interaction: "agreement_id",
     PersonNote: "agreement_id",
@@ -79,6 +108,7 @@ AGREEMENT_PATH: dict[type[Model], str] = {
     Expectation: "topic__agreement_id",
     TrustPulse: "agreement_id",
     TrustResponse: "pulse__agreement_id",
+    PulseRespondent: "pulse__agreement_id",
     Grievance: "agreement_id",
     Risk: "agreement_id",
     RegulatoryRequirement: "agreement_id",
@@ -86,10 +116,17 @@ AGREEMENT_PATH: dict[type[Model], str] = {
     IndicatorObservation: "indicator__agreement_id",
     EarlyWarning: "agreement_id",
     InsightSnapshot: "agreement_id",
+    PartyBriefNote: "agreement_id",
+    StageChange: "agreement_id",
     AuditEvent: "agreement_id",
     Membership: "agreement_id",
+    ExtractionRun: "agreement_id",
+    Candidate: "run__agreement_id",
+    Invitation: "agreement_id",
+    InboxSnooze: "agreement_id",
+    InboxAssignment: "agreement_id",
 }
-CONFIDENTIAL_MODELS = (Interaction, PersonNote, EarlyWarning)
+CONFIDENTIAL_MODELS = (Interaction, PersonNote, EarlyWarning, Risk)
 
 
 def _is_admin(user: User) -> bool:
@@ -149,7 +186,18 @@ def blackout_periods_visible_to(user: User) -> QuerySet[BlackoutPeriod]:
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
-    return Person.objects.filter(party__in=parties_visible_to(user))
+    """People of the parties one sees, unless archived from every agreement through which one
+    sees their party (a person taken out of an agreement is kept for the others)."""
+    people = Person.objects.filter(party__in=parties_visible_to(user))
+    if _is_admin(user):
+        return people
+    archived = Person.archived_from.through.objects.filter(
+        person_id=OuterRef(OuterRef("pk"))
+    ).values("agreement_id")
+    still_in = Participation.objects.filter(
+        party_id=OuterRef("party_id"), agreement_id__in=_member_agreement_ids(user)
+    ).exclude(agreement_id__in=archived)
+    return people.filter(Exists(still_in))
 
 
 def agreement_documents_visible_to(user: User) -> QuerySet[AgreementDocument]:
@@ -170,6 +218,45 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
 
 def commitment_status_changes_visible_to(user: User) -> QuerySet[CommitmentStatusChange]:
     return _scoped(user, CommitmentStatusChange)
+
+
+def delivery_confirmations_visible_to(user: User) -> QuerySet[DeliveryConfirmation]:
+    """Whether a delivery was confirmed or contested (and why) is shared: both sides of the
+    commitment, and every member, see it."""
+    return _scoped(user, DeliveryConfirmation)
+
+
+def due_date_proposals_visible_to(user: User) -> QuerySet[DueDateProposal]:
+    """Renegotiations (proposals, answers, the dated history of due dates) are shared: the
+    parties concerned and every member see them."""
+    return _scoped(user, DueDateProposal)
+
+
+def due_date_answers_visible_to(user: User) -> QuerySet[DueDateAnswer]:
+    return _scoped(user, DueDateAnswer)
+
+
+def commitment_due_changes_visible_to(user: User) -> QuerySet[CommitmentDueChange]:
+    return _scoped(user, CommitmentDueChange)
+
+
+def commitment_comments_visible_to(user: User) -> QuerySet[CommitmentComment]:
+    """Internal comments: the counsellor team. Shared ones: the team and the representatives
+    of the commitment's own parties (the owing party and the parties owed) — not other
+    parties' representatives, nor viewers."""
+    if _is_admin(user):
+        return CommitmentComment.objects.all()
+    team = _scoped(user, CommitmentComment, TEAM_ROLES)
+    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
+    parties = Q(pk__in=[])
+    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
+        parties |= Q(commitment__agreement_id=agreement_id) & (
+            Q(commitment__owed_by_id=party_id) | Q(commitment__owed_to=party_id)
+        )
+    own = CommitmentComment.objects.filter(
+        pk__in=CommitmentComment.objects.filter(parties, confidentiality="shared").values("pk")
+    )
+    return team | own
 
 
 def strategic_objectives_visible_to(user: User) -> QuerySet[StrategicObjective]:
@@ -200,7 +287,15 @@ def trust_pulses_visible_to(user: User) -> QuerySet[TrustPulse]:
     return _scoped(user, TrustPulse)
 
 
+# Below this many answers a cell of pulse aggregates (a directed pair, a party as the others
+# see it, a self-view) is not shown outside the counsellor team: a mean of one or two answers
+# gives away who said what.
+MIN_ANSWERS_PER_CELL = 3
+
+
 def trust_responses_visible_to(user: User) -> QuerySet[TrustResponse]:
+    """The team sees every answer; a party representative the answers of their own party's
+    people (who may answer through them); the answers of other parties only as aggregates."""
     if _is_admin(user):
         return TrustResponse.objects.all()
     team = _scoped(user, TrustResponse, TEAM_ROLES)
@@ -210,12 +305,17 @@ def trust_responses_visible_to(user: User) -> QuerySet[TrustResponse]:
     return team | own_party
 
 
+def pulse_respondents_visible_to(user: User) -> QuerySet[PulseRespondent]:
+    """Who is asked to answer a round, whether they did, and their comments: the team's."""
+    return _scoped(user, PulseRespondent, TEAM_ROLES)
+
+
 def grievances_visible_to(user: User) -> QuerySet[Grievance]:
     return _scoped(user, Grievance)
 
 
 def risks_visible_to(user: User) -> QuerySet[Risk]:
-    return _scoped(user, Risk)
+    return _confidential(user, Risk)
 
 
 def regulatory_requirements_visible_to(user: User) -> QuerySet[RegulatoryRequirement]:
@@ -235,15 +335,85 @@ def insight_snapshots_visible_to(user: User) -> QuerySet[InsightSnapshot]:
     return _scoped(user, InsightSnapshot)
 
 
+def party_brief_notes_visible_to(user: User) -> QuerySet[PartyBriefNote]:
+    """A counsellor's own points for a meeting are internal: the team's, never a party's."""
+    return _scoped(user, PartyBriefNote, TEAM_ROLES)
+
+
+def stage_changes_visible_to(user: User) -> QuerySet[StageChange]:
+    """Stage changes and their reasons rest on shared data: every member sees them."""
+    return _scoped(user, StageChange)
+
+
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """The trail of an agreement is for its owner and counsellors."""
-    return _scoped(user, AuditEvent, (Role.OWNER, Role.COUNSELLOR))
+    """The trail of an agreement is for its owners (administrators see every trail). What an
+    event may show of a confidential item is decided per event (``accounts.audit``)."""
+    return _scoped(user, AuditEvent, (Role.OWNER,))
 
 
 def memberships_visible_to(user: User) -> QuerySet[Membership]:
     if _is_admin(user):
         return Membership.objects.all()
     return Membership.objects.filter(agreement_id__in=_member_agreement_ids(user, TEAM_ROLES))
+
+
+def extraction_runs_visible_to(user: User) -> QuerySet[ExtractionRun]:
+    """Readings of an agreement's text and their candidates are the team's working
+    material: never shown to party representatives or viewers."""
+    return _scoped(user, ExtractionRun, TEAM_ROLES)
+
+
+def candidates_visible_to(user: User) -> QuerySet[Candidate]:
+    return _scoped(user, Candidate, TEAM_ROLES)
+
+
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    """Owners see every invitation of their agreements; counsellors those of party
+    representatives (whom they may invite)."""
+    if not (user.is_authenticated and user.is_active):
+        return Invitation.objects.none()
+    if _is_admin(user):
+        return Invitation.objects.all()
+    return Invitation.objects.filter(
+        Q(agreement_id__in=_member_agreement_ids(user, (Role.OWNER,)))
+        | Q(
+            agreement_id__in=_member_agreement_ids(user, (Role.COUNSELLOR,)),
+            role=Role.PARTY_REPRESENTATIVE,
+        )
+    )
+
+
+def inbox_snoozes_visible_to(user: User) -> QuerySet[InboxSnooze]:
+    """Snoozing is personal: each member sees their own (administrators too)."""
+    return _scoped(user, InboxSnooze).filter(user_id=user.pk)
+
+
+def inbox_assignments_visible_to(user: User) -> QuerySet[InboxAssignment]:
+    """Who of the team takes an item on is the team's business."""
+    return _scoped(user, InboxAssignment, TEAM_ROLES)
+
+
+def profiles_visible_to(user: User) -> QuerySet[Profile]:
+    """A profile holds one's own choices: seen by its user (and administrators)."""
+    if _is_admin(user):
+        return Profile.objects.all()
+    return (
+        Profile.objects.filter(user_id=user.pk) if user.is_authenticated else Profile.objects.none()
+    )
+
+
+def webhook_subscriptions_visible_to(user: User) -> QuerySet[WebhookSubscription]:
+    """A webhook subscription is personal: seen by its owner (and administrators). What its
+    deliveries carry is decided by this policy, as the owner, when each leaves."""
+    if _is_admin(user):
+        return WebhookSubscription.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return WebhookSubscription.objects.none()
+    return WebhookSubscription.objects.filter(user_id=user.pk)
+
+
+def webhook_deliveries_visible_to(user: User) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(subscription__in=webhook_subscriptions_visible_to(user))
 
 
 def _rep_scoped(user: User, model: type[Model], party_field: str) -> QuerySet:
@@ -267,6 +437,11 @@ VISIBLE: dict[type[Model], Any] = {
     Milestone: milestones_visible_to,
     Commitment: commitments_visible_to,
     CommitmentStatusChange: commitment_status_changes_visible_to,
+    DeliveryConfirmation: delivery_confirmations_visible_to,
+    DueDateProposal: due_date_proposals_visible_to,
+    DueDateAnswer: due_date_answers_visible_to,
+    CommitmentDueChange: commitment_due_changes_visible_to,
+    CommitmentComment: commitment_comments_visible_to,
     StrategicObjective: strategic_objectives_visible_to,
     Interaction: interactions_visible_to,
     PersonNote: person_notes_visible_to,
@@ -274,6 +449,7 @@ VISIBLE: dict[type[Model], Any] = {
     Expectation: expectations_visible_to,
     TrustPulse: trust_pulses_visible_to,
     TrustResponse: trust_responses_visible_to,
+    PulseRespondent: pulse_respondents_visible_to,
     Grievance: grievances_visible_to,
     Risk: risks_visible_to,
     RegulatoryRequirement: regulatory_requirements_visible_to,
@@ -281,9 +457,19 @@ VISIBLE: dict[type[Model], Any] = {
     IndicatorObservation: indicator_observations_visible_to,
     EarlyWarning: early_warnings_visible_to,
     InsightSnapshot: insight_snapshots_visible_to,
+    PartyBriefNote: party_brief_notes_visible_to,
+    StageChange: stage_changes_visible_to,
     AuditEvent: audit_events_visible_to,
     Membership: memberships_visible_to,
+    ExtractionRun: extraction_runs_visible_to,
+    Candidate: candidates_visible_to,
+    Invitation: invitations_visible_to,
+    InboxSnooze: inbox_snoozes_visible_to,
+    InboxAssignment: inbox_assignments_visible_to,
+    Profile: profiles_visible_to,
 }
+# Not in VISIBLE: webhook subscriptions (like API tokens) are a user's bookkeeping, not the
+# agreement's data; one limited to an agreement goes with it when the agreement is deleted.
 
 
 def visible_to(user: User, model: type[Model]) -> QuerySet:
@@ -338,14 +524,46 @@ def can_change(user: User, obj: Model) -> bool:
     membership = role_on(user, agreement_of(obj))  # type: ignore[arg-type]
     if membership is None:
         return False
+    if isinstance(obj, InboxSnooze):
+        return obj.user_id == user.pk  # any member, for their own inbox only
     if membership.role in TEAM_ROLES:
         return True
     if membership.role == Role.PARTY_REPRESENTATIVE:
         if isinstance(obj, Commitment):
             return obj.owed_by_id == membership.party_id
+        if isinstance(obj, DeliveryConfirmation | DueDateAnswer):
+            return obj.party_id == membership.party_id
+        if isinstance(obj, CommitmentComment):
+            commitment = obj.commitment
+            return (
+                obj.confidentiality == "shared"
+                and obj.party_id == membership.party_id
+                and (
+                    commitment.owed_by_id == membership.party_id
+                    or commitment.owed_to.filter(pk=membership.party_id).exists()
+                )
+            )
+        if isinstance(obj, DueDateProposal):
+            commitment = obj.commitment
+            return obj.party_id == membership.party_id and (
+                commitment.owed_by_id == membership.party_id
+                or commitment.owed_to.filter(pk=membership.party_id).exists()
+            )
         if isinstance(obj, TrustResponse):
             return obj.respondent.party_id == membership.party_id
     return False
+
+
+def deletable_rows(user: User, model: type[Model], rows: list[Model]) -> list[Model]:
+    """The rows of ``model`` that ``user`` may both see and change — what a deletion may take
+    with it. Rows of tables outside the policy (links, bookkeeping such as feeds and import
+    batches) go with what they belong to."""
+    if _is_admin(user) or model not in VISIBLE:
+        return rows
+    visible = set(
+        visible_to(user, model).filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True)
+    )
+    return [row for row in rows if row.pk in visible and can_change(user, row)]
 
 
 def permission_key(obj: Model) -> tuple[Any, ...]:
@@ -380,6 +598,20 @@ def can_manage_members(user: User, agreement: Agreement) -> bool:
         return True
     membership = role_on(user, agreement.pk)
     return membership is not None and membership.role == Role.OWNER
+
+
+def can_invite(user: User, agreement: Agreement, role: str) -> bool:
+    """Owners invite people in any role; counsellors invite party representatives."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if _is_admin(user):
+        return True
+    membership = role_on(user, agreement.pk)
+    if membership is None:
+        return False
+    if membership.role == Role.OWNER:
+        return True
+    return membership.role == Role.COUNSELLOR and role == Role.PARTY_REPRESENTATIVE
 
 
 def is_team_member(user: User, agreement: Agreement) -> bool:
