@@ -21,3 +21,21 @@ class History(models.TextChoices):
 
     QUARTERLY = "quarterly", _("Quarterly")
     MONTHLY = "monthly", _("Monthly")
+
+
+class StageChangeStatus(models.TextChoices):
+    """Where a change of an agreement's recorded stage stands."""
+
+    APPLIED = "applied", _("Applied")
+    PENDING = "pending", _("Waiting for confirmation")
+    DISMISSED = "dismissed", _("Dismissed by the team")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the criteria hold again")
+
+
+class StageChangeCause(models.TextChoices):
+    """What moved (or proposes to move) the stage."""
+
+    FIRST = "first", _("First assessment")
+    CRITERIA = "criteria", _("The criteria computed from the data")
+    SUSTAINED = "sustained", _("Criteria failed for the whole waiting period")
+    CONFIRMED = "confirmed", _("Confirmed by the team")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.analytics.choices import SnapshotKind
+from alliance.analytics.choices import SnapshotKind, StageChangeCause, StageChangeStatus
+from alliance.core import messages
 from alliance.core.models import PublicModel
+from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Agreement
 
 
@@ -90,3 +93,62 @@ class InsightSnapshot(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.agreement} – {self.as_of}"
+
+
+class StageChange(PublicModel):
+    """A move of an agreement's recorded stage, done or proposed, with its reason.
+
+    The stage never moves silently: every move is one of these rows (and the agreement's own
+    audited update). A higher stage is applied at once; a lower one waits ``pending`` until
+    the criteria have failed for ``MaturityParameters.downgrade_after_days`` or a counsellor
+    confirms it — or is withdrawn when the criteria hold again. ``reason`` is a list of
+    messages (keys and parameters, ``alliance.core.messages``): the criteria that failed, or
+    now hold, said in the reader's language when shown.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+        verbose_name=_("agreement"),
+    )
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=MaturityStage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=MaturityStage.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StageChangeStatus.choices, db_index=True
+    )
+    cause = models.CharField(_("cause"), max_length=12, choices=StageChangeCause.choices)
+    reason = models.JSONField(_("reason"), default=list, blank=True)
+    first_seen_on = models.DateField(_("first computed on"))
+    last_seen_on = models.DateField(_("last computed on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    # When the change last moved (proposed, extended, applied, dismissed): "since your visit".
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_stage_display() or '—'} → {self.get_to_stage_display()}"
+
+    @property
+    def is_downgrade(self) -> bool:
+        order = list(MaturityStage.values)
+        return bool(self.from_stage) and order.index(self.to_stage) < order.index(self.from_stage)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reason's lines in the reader's language."""
+        return [messages.render(line) for line in self.reason or []]

@@ -3,8 +3,9 @@
 Everything here is plain: it takes the engine's result dataclasses and the
 :class:`~alliance.analytics.selectors.Names` of the agreement, and returns dicts of JSON
 types. References to database objects carry both their UUID and their name or title; the
-engine's English labels get names instead of UUIDs, and the labels written here are translated
-(site language at compute time). Pulse answers are merged per pulse round
+engine's English labels get names instead of UUIDs; generated text (summaries, the engine's
+messages) is stored as message keys and parameters, said in the reader's language when shown
+(``alliance.core.messages``). Pulse answers are merged per pulse round
 and pair of parties, and a pair's perception figures are withheld below
 :data:`MIN_RESPONDENTS` answers (discretion: see ``selectors``).
 """
@@ -17,10 +18,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from alliance.analytics.selectors import AgreementInputs, Names
+from alliance.core.messages import message as msg
 from alliance.insights.alignment import AlignmentResult, Widening
 from alliance.insights.early_warnings import EarlyWarning
 from alliance.insights.evidence import Contribution, Evidence
@@ -29,16 +28,18 @@ from alliance.insights.network import NetworkResult
 from alliance.insights.parameters import SCHEDULE
 from alliance.insights.salience import SalienceAssessment
 from alliance.insights.schedule import ScheduleResult
-from alliance.insights.trust import AgreementTrust, PairTrust
+from alliance.insights.trust import AgreementTrust, PairTrust, pooled
 
 VERSION = 1
 # Evidence lists keep their largest movers and one "k other events" line.
 TOP_AGREEMENT = 40
 TOP_PAIR = 5
 TOP_EVENTS = 5
-# Below this many answers, a pair's perception figures are not stored (the mean of one answer
-# is that person's answer); the cockpit applies the same threshold to viewers.
-MIN_RESPONDENTS = 2
+# Below this many answers, a pair's perception figures are not stored (the mean of one or two
+# answers gives away who said what), nor the points a round's answers moved the index by: the
+# snapshot is read by every member. The same number as the policy's MIN_ANSWERS_PER_CELL
+# (alliance.accounts.policy, which this layer does not import; a test keeps them equal).
+MIN_RESPONDENTS = 3
 FIXED_STATUSES = {"delivered", "waived"}
 
 
@@ -75,7 +76,9 @@ def envelope(kind: str, as_of: date, figure: Any, unit: str, summary: str, evide
 def contribution(c: Contribution, names: Names) -> dict:
     """One line of evidence with a reference to what it is about."""
     out = {
-        "label": names.readable(c.label),
+        # A message where the engine gives one (rendered in the reader's language when
+        # shown), else its English label with names for ids.
+        "label": names.message(c.message) if c.message else names.readable(c.label),
         "contribution": num(c.contribution),
         "event_id": c.event_id,
         "event_kind": c.event_kind,
@@ -161,12 +164,14 @@ def merge_pulses(ev: Evidence, inputs: AgreementInputs) -> Evidence:
         title = _pulse_titles(inputs.names)[pulse]
         kept.append(
             Contribution(
-                label=ngettext(
-                    "%(pulse)s: %(n)d answer of %(truster)s about %(trustee)s",
-                    "%(pulse)s: %(n)d answers of %(truster)s about %(trustee)s",
-                    len(items),
-                )
-                % {"pulse": title, "n": len(items), "truster": truster, "trustee": trustee},
+                label=f"{title}: {len(items)} answers of {truster} about {trustee}",
+                message=msg(
+                    "evidence.pulse_answers",
+                    pulse=title,
+                    n=len(items),
+                    truster=truster,
+                    trustee=trustee,
+                ),
                 contribution=sum(c.contribution for c in items),
                 event_id=key,
                 event_kind="pulse",
@@ -191,6 +196,16 @@ def _pulse_reference(line: dict, names: Names) -> dict:
 def _trust_evidence(ev: Evidence, inputs: AgreementInputs, top: int) -> dict:
     out = evidence(merge_pulses(ev, inputs), inputs.names, top)
     out["contributions"] = [_pulse_reference(c, inputs.names) for c in out["contributions"]]
+    sizes = Counter(
+        f"{inputs.names.pulse_of[p.id]['uuid']}|{p.respondent_party}|{p.about_party}"
+        for p in inputs.data.pulses
+        if p.id in inputs.names.pulse_of
+    )
+    for line in out["contributions"]:
+        if line["event_kind"] == "pulse" and sizes.get(line["event_id"], 0) < MIN_RESPONDENTS:
+            # One or two answers: the points they moved the index by would tell what they said.
+            line["contribution"] = None
+            line["withheld_below"] = MIN_RESPONDENTS
     return out
 
 
@@ -199,10 +214,9 @@ def trust(result: AgreementTrust, inputs: AgreementInputs) -> dict:
     names = inputs.names
     index = result.index
     summary = (
-        _("Trust index %(index).0f / 100 (80 %% interval %(low).0f–%(high).0f).")
-        % {"index": index, "low": result.low, "high": result.high}
+        msg("summary.trust", index=index, low=result.low, high=result.high)
         if index is not None
-        else _("Fewer than two parties: no trust index yet.")
+        else msg("summary.trust_none")
     )
     data = envelope(
         "trust",
@@ -220,6 +234,9 @@ def trust(result: AgreementTrust, inputs: AgreementInputs) -> dict:
         low=num(result.low, 2),
         high=num(result.high, 2),
         baseline=num(result.evidence.baseline, 2),
+        # insufficient (the figure is the prior, not a measurement) / provisional / established
+        evidence_state=result.state if index is not None else None,
+        evidence_amount=num(result.amount),
         top_events=top,
         trend=[_trend_point(p) for p in result.trend],
         parties=_trust_by_party(result.pairs, names),
@@ -256,22 +273,29 @@ def _trend_point(p: Any) -> dict:
 
 
 def _trust_by_party(pairs: Iterable[PairTrust], names: Names) -> list[dict]:
-    """Per party: the mean trust others place in it, and the mean trust it places in them."""
-    received: dict[str, list[float]] = defaultdict(list)
-    given: dict[str, list[float]] = defaultdict(list)
+    """Per party: the trust others place in it and the trust it places in them, each the
+    pooled evidence of its pairs (pairs without evidence add nothing), with its state."""
+    received: dict[str, list[PairTrust]] = defaultdict(list)
+    given: dict[str, list[PairTrust]] = defaultdict(list)
     for p in pairs:
-        received[p.trustee].append(p.index)
-        given[p.truster].append(p.index)
+        received[p.trustee].append(p)
+        given[p.truster].append(p)
     parties = sorted(set(received) | set(given), key=lambda u: names.party(u)["name"])
-    return [
-        {
-            "party": names.party(u),
-            "trusted_by_others": num(_mean(received[u]), 2),
-            "trusts_others": num(_mean(given[u]), 2),
-            "pairs": len(received[u]),
-        }
-        for u in parties
-    ]
+    rows = []
+    for u in parties:
+        by_others, by_others_state = pooled(received[u]) if received[u] else (None, None)
+        of_others, of_others_state = pooled(given[u]) if given[u] else (None, None)
+        rows.append(
+            {
+                "party": names.party(u),
+                "trusted_by_others": num(by_others, 2),
+                "trusts_others": num(of_others, 2),
+                "trusted_by_others_state": by_others_state,
+                "trusts_others_state": of_others_state,
+                "pairs": len(received[u]),
+            }
+        )
+    return rows
 
 
 def _mean(values: list[float]) -> float | None:
@@ -289,6 +313,8 @@ def _pair(p: PairTrust, inputs: AgreementInputs, answers: Counter) -> dict:
         "high": num(p.high, 2),
         "baseline": num(p.baseline, 2),
         "weight": num(p.weight),
+        "state": p.state,
+        "amount": num(p.amount),
         "components": {name: _component(c) for name, c in p.components.items()},
         "promise_keeping": {
             "mean": num(pk.mean, 2),
@@ -342,10 +368,13 @@ def alignment(
     names = inputs.names
     score = result.score
     summary = (
-        _("Alignment %(score).0f / 100 over %(topics)d topics.")
-        % {"score": score, "topics": sum(1 for t in result.topics if t.score is not None)}
+        msg(
+            "summary.alignment",
+            score=score,
+            topics=sum(1 for t in result.topics if t.score is not None),
+        )
         if score is not None
-        else _("No topic has expectations from two parties yet.")
+        else msg("summary.alignment_none")
     )
     data = envelope(
         "alignment",
@@ -421,10 +450,9 @@ def network(result: NetworkResult, inputs: AgreementInputs, interactions: int) -
         result.crossing_evidence.scaled(100.0),
     )
     summary = (
-        _("%(share).0f %% of the engagement crosses the local / international line.")
-        % {"share": 100.0 * share}
+        msg("summary.network", share=100.0 * share)
         if share is not None
-        else _("No shared interaction in the window yet.")
+        else msg("summary.network_none")
     )
     data = envelope(
         "network",
@@ -485,7 +513,7 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
     """
     names = inputs.names
     if result is None:
-        summary = error or _("No commitment to forecast.")
+        summary = error or msg("summary.schedule_none")
         data = envelope("schedule", inputs.as_of, None, "%", summary, counted(0.0, 0.0, []))
         data.update(
             error=error or None,
@@ -504,8 +532,7 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
     share = 100.0 * (1 - len(at_risk) / len(dated)) if dated else None
     lines = [
         _line(
-            _("%(commitment)s: %(chance).0f %% chance of meeting its due date")
-            % {"commitment": t.label, "chance": 100 * t.probability_on_time},
+            msg("evidence.chance_on_time", commitment=t.label, chance=100 * t.probability_on_time),
             -100.0 / len(dated),
             "schedule",
             t.id,
@@ -514,10 +541,13 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
         for t in sorted(at_risk, key=lambda t: (t.probability_on_time, t.id))
     ]
     summary = (
-        _("%(ok)d of %(n)d open commitments expected on time.")
-        % {"ok": len(dated) - len(at_risk), "n": len(dated)}
+        msg(
+            "summary.schedule" if result.working_days == "whole" else "summary.schedule_continuous",
+            ok=len(dated) - len(at_risk),
+            n=len(dated),
+        )
         if dated
-        else _("No open commitment with a due date.")
+        else msg("summary.schedule_no_due")
     )
     data = envelope(
         "schedule",
@@ -532,6 +562,8 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
         iterations=result.iterations,
         seed=result.seed,
         distribution=result.distribution,
+        # "whole" or "continuous" working days per commitment (ScheduleParameters).
+        working_days=result.working_days,
         counts={
             "open": len(open_tasks),
             "at_risk": len(at_risk),
@@ -577,8 +609,9 @@ def _task(t: Any, names: Names) -> dict:
 
 
 def _milestone(m: Any, names: Names) -> dict:
+    milestone = names.milestones.get(m.name, {"uuid": m.name, "title": m.name})
     return {
-        "milestone": names.milestones.get(m.name, {"uuid": m.name, "title": m.name}),
+        "milestone": milestone,
         "due": day(m.due),
         "quantiles": _quantiles(m.quantiles),
         "probability_on_time": num(m.probability_on_time),
@@ -586,6 +619,39 @@ def _milestone(m: Any, names: Names) -> dict:
         "sensitivity": [
             {"commitment": names.commitment(s.task_id), "spearman": num(s.spearman)}
             for s in m.sensitivity
+        ],
+        # CPM on most-likely durations, and what the P80 needs beyond it (working days).
+        "deterministic": day(m.deterministic),
+        "contingency_working_days": m.contingency_working_days,
+        # Paths of open commitments merging into it (merge bias: the contingency's first cause).
+        "paths": m.paths,
+        "contingency": msg(
+            "schedule.contingency",
+            milestone=milestone["title"],
+            plan=m.deterministic,
+            p50=m.quantiles.get("P50"),
+            p80=m.quantiles.get("P80"),
+            days=m.contingency_working_days or 0,
+        )
+        if m.deterministic is not None
+        else None,
+        # The risk tornado: how far each risk moves its P80.
+        "risks": [
+            {
+                "risk": {"uuid": r.risk_id, "title": r.label},
+                "probability": num(r.probability),
+                "impact": num(r.impact),
+                "with_risk": day(r.with_risk),
+                "without_risk": day(r.without_risk),
+                "working_days": r.working_days,
+                "says": msg(
+                    "schedule.risk_moves",
+                    milestone=milestone["title"],
+                    days=r.working_days,
+                    risk=r.label,
+                ),
+            }
+            for r in m.risks
         ],
     }
 
@@ -635,7 +701,7 @@ def warning_reference(w: EarlyWarning, names: Names) -> dict:
 
 def warnings(
     found: Iterable[EarlyWarning],
-    titles: dict[str, str],
+    titles: dict[str, dict],
     rows: dict[str, Any],
     inputs: AgreementInputs,
     error: str = "",
@@ -650,7 +716,7 @@ def warnings(
         _line(item["title"], 1.0, "warning", item["key"], **warning_reference(w, names))
         for item, w in zip(items, shown, strict=True)
     ]
-    summary = error or _("%(n)d warnings raised by the rules.") % {"n": len(items)}
+    summary = error or msg("summary.warnings", n=len(items))
     data = envelope(
         "warnings", inputs.as_of, len(items), "", summary, counted(len(items), 0.0, lines)
     )
@@ -663,13 +729,14 @@ def warnings(
     return data
 
 
-def _warning(w: EarlyWarning, title: str, row: Any, names: Names) -> dict:
+def _warning(w: EarlyWarning, title: dict, row: Any, names: Names) -> dict:
     return {
         "key": w.key,
         "rule": w.rule,
         "severity": w.severity,
         "subject": w.subject,
         "title": title,
+        "action": names.message(w.action),
         "value": num(w.value),
         "status": row.status if row is not None else None,
         "warning": str(row.uuid) if row is not None else None,
@@ -689,7 +756,7 @@ def maturity(result: MaturityResult, inputs: AgreementInputs, stage_label: str) 
     criteria = [c for s in result.stages for c in s.criteria]
     share = 100.0 * sum(c.holds for c in criteria) / len(criteria) if criteria else None
     lines = [_line(c.label, 100.0 / len(criteria), "criterion", c.key) for c in criteria if c.holds]
-    summary = _("Stage: %(stage)s.") % {"stage": stage_label}
+    summary = msg("summary.maturity", stage=msg(f"stage.{result.stage.lower()}"))
     data = envelope(
         "maturity", inputs.as_of, share, "%", summary, counted(share or 0.0, 0.0, lines)
     )
@@ -717,7 +784,9 @@ def _criterion(c: Criterion, names: Names) -> dict:
         "holds": c.holds,
         "measured": num(c.measured),
         "threshold": num(c.threshold),
-        "missing": names.readable(c.missing) if c.missing else None,
+        "missing": names.message(c.missing_message)
+        if c.missing_message
+        else (names.readable(c.missing) if c.missing else None),
         "parties": [names.party(u) for u in c.parties],
     }
 
@@ -732,7 +801,7 @@ def salience(assessments: dict[str, SalienceAssessment], inputs: AgreementInputs
         _line(names.party(a.party)["name"], 1.0, "party", a.party, party=names.party(a.party))
         for a in key
     ]
-    summary = _("%(n)d key parties.") % {"n": len(key)}
+    summary = msg("summary.salience", n=len(key))
     data = envelope("salience", inputs.as_of, len(key), "", summary, counted(len(key), 0.0, lines))
     data.update(
         parties=[

@@ -22,12 +22,14 @@ and viewers included), so they are computed from **shared data only**:
 
 HISTORY RULE. A snapshot dated ``as_of`` uses only what was known on that date, so that past
 snapshots are honest: commitments recorded by then, each with the status it had on that day
-and its last dispute settled by then (replayed from ``CommitmentStatusChange``),
+and its last dispute settled by then (replayed from ``CommitmentStatusChange``), its
+delivery confirmed or not by each party owed as answered by then (``DeliveryConfirmation``),
 interactions, pulse answers, expectations and grievances dated on or before it, requirements
-recorded by then. Parties and their
-participations are taken as they are now (they are the structure, not events), and so are a
-commitment's due date and estimates, and a requirement's alignment status (the database keeps
-no dated history of those).
+recorded by then, and each commitment's due date as it was in force on that date (on its
+delivery date for a delivered one) from the dated history of renegotiations
+(``CommitmentDueChange``). Parties and their participations are taken as they are now (they
+are the structure, not events), and so are a commitment's estimates and a requirement's
+alignment status (the database keeps no dated history of those).
 
 One adapter convention: a field office counts as local only when its parent party is local
 too (a foreign contractor's site office is still the foreign contractor). A party's
@@ -48,9 +50,12 @@ from typing import Any
 from django.db.models import F, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
+from django.tasks.base import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from alliance.analytics.models import InsightSnapshot
+from alliance.core import messages
 from alliance.core.models import Confidentiality
 from alliance.engagement.choices import Priority
 from alliance.engagement.models import Expectation as ExpectationRow
@@ -59,20 +64,23 @@ from alliance.engagement.models import Interaction as InteractionRow
 from alliance.engagement.models import TrustResponse
 from alliance.insights import inputs as engine
 from alliance.insights.calendars import UnknownCalendarError, WorkingCalendar
-from alliance.insights.parameters import CALENDAR
-from alliance.insights.schedule import PartyHistory, ScheduleInput, ScheduleTask
-from alliance.partnerships.choices import CommitmentStatus
+from alliance.insights.parameters import CALENDAR, SCHEDULE
+from alliance.insights.schedule import PartyHistory, ScheduleInput, ScheduleRisk, ScheduleTask
+from alliance.partnerships.choices import CommitmentStatus, ConfirmationStatus
 from alliance.partnerships.models import (
     Agreement,
     BlackoutPeriod,
     Commitment,
     CommitmentDependency,
+    CommitmentDueChange,
     CommitmentStatusChange,
+    DeliveryConfirmation,
     Milestone,
     Participation,
+    due_in_force,
 )
-from alliance.risks.choices import AlignmentStatus
-from alliance.risks.models import RegulatoryRequirement
+from alliance.risks.choices import AlignmentStatus, RiskStatus
+from alliance.risks.models import RegulatoryRequirement, Risk
 
 STARTED = {CommitmentStatus.IN_PROGRESS, CommitmentStatus.LATE, CommitmentStatus.DISPUTED}
 FIXED = {CommitmentStatus.DELIVERED, CommitmentStatus.WAIVED}
@@ -113,6 +121,24 @@ class Names:
         """``text`` with every UUID the engine wrote replaced by the name of its object."""
         return _UUID.sub(lambda m: self._name_of(m.group(0)), text)
 
+    def message(self, message: dict | None) -> dict | None:
+        """A message of the engine with every id among its parameters replaced by the name
+        of its object (names are data: they read the same in every language)."""
+        if not message:
+            return message
+        return {"msg": message["msg"], "params": self._named(message.get("params") or {})}
+
+    def _named(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._name_of(value) if _UUID.fullmatch(value) else value
+        if isinstance(value, dict):
+            if "msg" in value:
+                return self.message(value)
+            return {k: self._named(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._named(v) for v in value]
+        return value
+
     def _name_of(self, uuid: str) -> str:
         for table in (self.parties, self.topics, self.people, self.requirements, self.grievances):
             if uuid in table:
@@ -137,7 +163,7 @@ class AgreementInputs:
 
 
 def agreement_inputs(agreement: Agreement, as_of: date) -> AgreementInputs:
-    """The engine's inputs for ``agreement`` as known on ``as_of`` (14 queries, however many
+    """The engine's inputs for ``agreement`` as known on ``as_of`` (16 queries, however many
     rows; see the module docstring for what is read and what is not)."""
     reader = _Reader(agreement, as_of)
     return reader.build()
@@ -170,16 +196,20 @@ class _Reader:
     def build(self) -> AgreementInputs:
         participations = self._participations()
         commitments = self._commitment_rows()
+        states = self._states(commitments)
+        self._due_dates_in_force(commitments, states)
         calendars = self._calendars(participations, commitments)
         parties = self._parties(participations, calendars)
-        states = self._states(commitments)
         owed_to = self._owed_to()
         interactions, people = self._interactions()
+        depends = self._dependencies(commitments)
         data = engine.AgreementData(
             id=_s(self.agreement.uuid),
             parties=parties,
             participations=self._engine_participations(participations),
-            commitments=self._commitments(commitments, states, owed_to),
+            commitments=self._commitments(
+                commitments, states, owed_to, self._answers(states), depends
+            ),
             interactions=interactions,
             follow_ups=self._follow_ups(commitments, states, owed_to),
             pulses=self._pulses(),
@@ -189,7 +219,7 @@ class _Reader:
             host_country=self.agreement.host_country,
             kind=self.agreement.kind,
         )
-        schedule = self._schedule(commitments, states, calendars)
+        schedule = self._schedule(commitments, states, calendars, depends)
         return AgreementInputs(
             agreement=self.agreement,
             as_of=self.as_of,
@@ -288,7 +318,8 @@ class _Reader:
             Commitment.objects.filter(agreement=self.agreement, created_at__lt=self.end)
             .order_by("pk")
             .values(
-                "id", "uuid", "title", "category", "owed_by_id", "due_on", "start_on",
+                "id", "uuid", "title", "category", "importance", "owed_by_id", "due_on",
+                "start_on",
                 "duration_optimistic", "duration_likely", "duration_pessimistic",
                 "milestone_id", "status", "delivered_on", "created_at",
                 "source_interaction_id", "source_interaction__occurred_on",
@@ -299,6 +330,30 @@ class _Reader:
             uuid = _s(row["uuid"])
             self.names.commitments[uuid] = {"uuid": uuid, "title": row["title"]}
         return rows
+
+    def _due_dates_in_force(self, commitments, states: dict[int, _State]) -> None:
+        """Each row's ``due_on`` becomes the due date in force on ``as_of`` — for a delivered
+        commitment, on the day it was delivered (a date agreed afterwards excuses nothing) —
+        from the dated history of renegotiations and changes (``CommitmentDueChange``)."""
+        changes: dict[int, list[tuple[date, date, date]]] = defaultdict(list)
+        rows = (
+            CommitmentDueChange.objects.filter(commitment__agreement=self.agreement)
+            .order_by("commitment_id", "in_force_from", "created_at", "pk")
+            .values_list("commitment_id", "in_force_from", "from_due_on", "to_due_on")
+        )
+        for commitment_id, *change in rows:
+            changes[commitment_id].append(tuple(change))
+        for c in commitments:
+            if c["id"] in changes:
+                on = states[c["id"]].delivered or self.as_of
+                c["due_on"] = due_in_force(c["due_on"], changes[c["id"]], on)
+                # Moved after the date had already passed: trust counts the breach of that
+                # first date, and its repair if the new one is met (docs/insights.md, "Trust").
+                c["renegotiated_from"] = next(
+                    (old for when, old, new in changes[c["id"]]
+                     if when <= on and when > old and new > old),
+                    None,
+                )  # fmt: skip
 
     def _states(self, commitments) -> dict[int, _State]:
         """Each commitment's status on ``as_of``, from its status history."""
@@ -321,12 +376,37 @@ class _Reader:
                 owed[commitment_id].append(self.party_uuid[party_id])
         return owed
 
-    def _commitments(self, commitments, states, owed_to) -> tuple[engine.Commitment, ...]:
+    def _answers(self, states: dict[int, _State]) -> dict[int, tuple[list[str], list[str]]]:
+        """For each commitment delivered on ``as_of``: the parties owed that had confirmed
+        that delivery by then, and those asked that had not (yet)."""
+        rows = (
+            DeliveryConfirmation.objects.filter(
+                commitment__agreement=self.agreement, delivery__happened_on__lte=self.as_of
+            )
+            .order_by("pk")
+            .values_list(
+                "commitment_id", "delivery__happened_on", "party_id", "status", "answered_on"
+            )
+        )
+        answers: dict[int, tuple[list[str], list[str]]] = {}
+        for commitment_id, delivered_on, party_id, status, answered_on in rows:
+            state = states.get(commitment_id)
+            if state is None or state.delivered != delivered_on or party_id not in self.party_uuid:
+                continue
+            confirmed, unconfirmed = answers.setdefault(commitment_id, ([], []))
+            done = status == ConfirmationStatus.CONFIRMED and answered_on <= self.as_of
+            (confirmed if done else unconfirmed).append(self.party_uuid[party_id])
+        return answers
+
+    def _commitments(
+        self, commitments, states, owed_to, answers, depends
+    ) -> tuple[engine.Commitment, ...]:
         out = []
         for c in commitments:
             if c["owed_by_id"] not in self.party_uuid:
                 continue
             state = states[c["id"]]
+            confirmed, unconfirmed = answers.get(c["id"], ((), ()))
             out.append(
                 engine.Commitment(
                     id=_s(c["uuid"]),
@@ -339,6 +419,11 @@ class _Reader:
                     category=c["category"],
                     disputed_from=state.disputed_from,
                     disputed_until=state.disputed_until,
+                    confirmed_by=tuple(confirmed),
+                    unconfirmed_by=tuple(unconfirmed),
+                    importance=c["importance"],
+                    depends_on=tuple(depends.get(c["id"], ())),
+                    renegotiated_from=c.get("renegotiated_from"),
                 )
             )
         return tuple(out)
@@ -510,13 +595,17 @@ class _Reader:
         rows = (
             GrievanceRow.objects.filter(agreement=self.agreement, received_on__lte=self.as_of)
             .order_by("pk")
-            .values("uuid", "reference", "received_on", "response_due_on", "responded_on")
+            .values(
+                "uuid", "reference", "received_on", "response_due_on", "responded_on", "resolved_on"
+            )
         )
         out = []
         for row in rows:
             uuid = _s(row["uuid"])
             self.names.grievances[uuid] = {"uuid": uuid, "name": row["reference"]}
-            responded = row["responded_on"]
+            # Resolved counts as answered (alliance.attention.counts.unanswered_grievance_q).
+            answers = [d for d in (row["responded_on"], row["resolved_on"]) if d]
+            responded = min(answers) if answers else None
             out.append(
                 engine.Grievance(
                     id=uuid,
@@ -530,14 +619,19 @@ class _Reader:
 
     # ----- the schedule's input -----------------------------------------------------------
 
-    def _schedule(self, commitments, states, calendars) -> ScheduleInput:
-        milestones = self._milestones()
+    def _dependencies(self, commitments) -> dict[int, list[str]]:
+        """Each commitment's prerequisites (ids of commitments whose owing party takes part)."""
         known = {c["id"]: _s(c["uuid"]) for c in commitments if c["owed_by_id"] in self.party_uuid}
         depends: dict[int, list[str]] = defaultdict(list)
         links = CommitmentDependency.objects.filter(commitment__agreement=self.agreement)
         for child, parent in links.order_by("pk").values_list("commitment_id", "prerequisite_id"):
             if child in known and parent in known:
                 depends[child].append(known[parent])
+        return depends
+
+    def _schedule(self, commitments, states, calendars, depends) -> ScheduleInput:
+        milestones = self._milestones()
+        known = {c["id"]: _s(c["uuid"]) for c in commitments if c["owed_by_id"] in self.party_uuid}
         tasks, histories = [], defaultdict(lambda: ([], []))
         for c in commitments:
             if c["id"] not in known:
@@ -556,6 +650,47 @@ class _Reader:
                 PartyHistory(party, tuple(p), tuple(a)) for party, (p, a) in histories.items()
             ),
             milestone_dues={uuid: due for uuid, due in milestones.values()},
+            risks=self._schedule_risks(known),
+        )
+
+    def _schedule_risks(self, known: dict[int, str]) -> tuple[ScheduleRisk, ...]:
+        """Open risks with a delay and linked commitments, as risk events of the forecast; a
+        risk without its own probability takes the one its likelihood (1-5) stands for."""
+        rows = list(
+            Risk.objects.filter(
+                agreement=self.agreement,
+                status=RiskStatus.OPEN,
+                delay_working_days__gt=0,
+                confidentiality=Confidentiality.SHARED,  # snapshots are every member's
+                created_at__lt=self.end,
+            )
+            .order_by("pk")
+            .values("id", "uuid", "title", "probability", "likelihood", "delay_working_days")
+        )
+        if not rows:
+            return ()
+        links: dict[int, list[str]] = defaultdict(list)
+        through = Risk.commitments.through.objects.filter(risk__agreement=self.agreement)
+        for risk_id, commitment_id in through.order_by("pk").values_list(
+            "risk_id", "commitment_id"
+        ):
+            if commitment_id in known:
+                links[risk_id].append(known[commitment_id])
+        scale = SCHEDULE.likelihood_probability
+        return tuple(
+            ScheduleRisk(
+                id=_s(row["uuid"]),
+                probability=(
+                    row["probability"]
+                    if row["probability"] is not None
+                    else scale[min(max(row["likelihood"], 1), len(scale)) - 1]
+                ),
+                impact=float(row["delay_working_days"]),
+                tasks=tuple(links[row["id"]]),
+                label=row["title"],
+            )
+            for row in rows
+            if links[row["id"]]
         )
 
     def _milestones(self) -> dict[int, tuple[str, date]]:
@@ -708,12 +843,15 @@ def latest_snapshots_for(
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     if keys is None:
         for snapshot in latest:
+            # Generated text is stored as messages: the reader gets them in their language
+            # (in memory only; the stored snapshot keeps its keys).
+            snapshot.data = messages.localized(snapshot.data)
             found[snapshot.agreement_id][snapshot.kind] = snapshot
         return dict(found)
     extracted = {f"data__{key}": KeyTransform(key, "data") for key in keys}
     rows = latest.values("agreement_id", "kind", "uuid", "as_of", "computed_at", **extracted)
     for row in rows:
-        values = {key: row[f"data__{key}"] for key in keys}
+        values = {key: messages.localized(row[f"data__{key}"]) for key in keys}
         found[row["agreement_id"]][row["kind"]] = {
             "uuid": row["uuid"],
             "as_of": row["as_of"],
@@ -721,3 +859,24 @@ def latest_snapshots_for(
             **values,
         }
     return dict(found)
+
+
+# --------------------------------------------------------------------------
+# Recomputations waiting or running
+# --------------------------------------------------------------------------
+
+RECOMPUTE_TASK = "alliance.analytics.tasks.recompute_agreement"
+
+
+def agreements_updating(agreements: Iterable[Agreement]) -> set[str]:
+    """UUIDs of the agreements (among ``agreements``) whose recomputation is queued or running
+    in the task queue — the same rows the worker reads, so a page says "updating…" exactly
+    while there is something left to do (one query over the few unfinished tasks)."""
+    wanted = {str(a.uuid) for a in agreements}
+    if not wanted:
+        return set()
+    pending = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING], task_path=RECOMPUTE_TASK
+    ).values_list("args_kwargs", flat=True)
+    queued = {str(a) for row in pending for a in (row or {}).get("args", [])[:1]}
+    return wanted & queued

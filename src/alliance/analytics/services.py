@@ -4,8 +4,9 @@
 (``selectors.agreement_inputs``), runs every model of ``alliance.insights``, stores one
 :class:`~alliance.analytics.models.InsightSnapshot` per kind, and — for the newest date only —
 turns the early-warning rules' results into ``EarlyWarning`` rows (stable keys: re-running
-never duplicates; warnings that stopped firing are resolved) and moves ``Agreement.stage`` to
-the maturity the data shows. Those writes go through the risks and partnerships services, so
+never duplicates; warnings that stopped firing are resolved) and lets ``Agreement.stage``
+follow the maturity the data shows, through explained stage changes with hysteresis
+(``alliance.analytics.stages``). Those writes go through the risks and partnerships services, so
 they are validated and audited like any other change.
 
 Runs with no user behind them (the task worker after a write, ``alliance recompute``, the
@@ -17,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time as clock
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -27,9 +28,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from alliance.analytics import results
+from alliance.accounts.choices import Role
+from alliance.accounts.models import Membership
+from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
 from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.selectors import (
@@ -39,6 +41,8 @@ from alliance.analytics.selectors import (
     Names,
     agreement_inputs,
 )
+from alliance.analytics.stages import stage_follow
+from alliance.core import clock
 from alliance.core.models import Confidentiality
 from alliance.core.services import require_change
 from alliance.insights import early_warnings as rules
@@ -60,7 +64,6 @@ from alliance.insights.schedule import ScheduleInputError, forecast_schedule
 from alliance.insights.trust import agreement_trust
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Agreement, Commitment
-from alliance.partnerships.services import agreement_update
 from alliance.risks.choices import Severity, WarningStatus
 from alliance.risks.models import EarlyWarning
 from alliance.risks.services import early_warning_raise, early_warning_set_status
@@ -82,7 +85,7 @@ PARAMETERS: dict[str, tuple[Any, ...]] = {
     SnapshotKind.WARNINGS: (WARNINGS, TRUST, ALIGNMENT_USED, SALIENCE, SCHEDULE, CALENDAR),
     SnapshotKind.MATURITY: (MATURITY, TRUST, ALIGNMENT_USED, NETWORK, SALIENCE, CALENDAR),
 }
-SEVERITY = {"medium": Severity.WARNING, "high": Severity.CRITICAL}
+SEVERITY = {"low": Severity.INFO, "medium": Severity.WARNING, "high": Severity.CRITICAL}
 SYSTEM_USERNAME = "alliance-insights"
 
 
@@ -153,10 +156,10 @@ class _Timer:
         self.computed, self.kind = computed, kind
 
     def __enter__(self) -> None:
-        self.started = clock.perf_counter()
+        self.started = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        ms = round(1000 * (clock.perf_counter() - self.started))
+        ms = round(1000 * (time.perf_counter() - self.started))
         self.computed.duration_ms[self.kind] = self.computed.duration_ms.get(self.kind, 0) + ms
 
 
@@ -257,25 +260,47 @@ def insights_recompute(
     None is the system (:func:`system_actor`); a user must be allowed to change the agreement.
     """
     actor = _acting(actor, agreement)
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     computed = compute(agreement_inputs(agreement, as_of))
     if effects is None:
         effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
     titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
-    if effects:
-        rows = _sync_warnings(
-            actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
+    with _Timer(computed, SnapshotKind.SCHEDULE):
+        # The engine checks itself against what happened (analytics.calibration): read
+        # before the write transaction, from the snapshots stored before this date.
+        known = calibration.outcomes(computed.inputs)
+        computed.data[SnapshotKind.SCHEDULE]["calibration"] = calibration.schedule_calibration(
+            agreement, computed.inputs, known
         )
-    else:
-        keys = [w.key for w in computed.warnings]
-        rows = {w.key: w for w in EarlyWarning.objects.filter(agreement=agreement, key__in=keys)}
-    with _Timer(computed, SnapshotKind.WARNINGS):
-        computed.data[SnapshotKind.WARNINGS] = results.warnings(
-            computed.warnings, titles, rows, computed.inputs
+        computed.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
+            agreement, computed.inputs, known
         )
-    snapshots = _store(agreement, as_of, computed)
-    if effects and agreement.stage != computed.stage:
-        agreement_update(actor=actor, agreement=agreement, stage=computed.stage)
+    # Computed above, written here in one short transaction: a worker killed mid-way leaves
+    # the previous insights whole, never warnings of today beside snapshots of yesterday.
+    with transaction.atomic():
+        if effects:
+            rows = _sync_warnings(
+                actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
+            )
+        else:
+            keys = [w.key for w in computed.warnings]
+            warnings = EarlyWarning.objects.filter(agreement=agreement, key__in=keys)
+            rows = {w.key: w for w in warnings}
+        with _Timer(computed, SnapshotKind.WARNINGS):
+            computed.data[SnapshotKind.WARNINGS] = results.warnings(
+                computed.warnings, titles, rows, computed.inputs
+            )
+        snapshots = _store(agreement, as_of, computed)
+        if effects:
+            # The stage follows maturity through recorded, explained changes (analytics.stages):
+            # up at once, down only after a sustained failure or the team's confirmation.
+            stage_follow(
+                actor=actor,
+                agreement=agreement,
+                computed=computed.stage,
+                maturity=computed.data[SnapshotKind.MATURITY],
+                as_of=as_of,
+            )
     return snapshots
 
 
@@ -306,7 +331,7 @@ def _sync_warnings(
     actor: Any,
     agreement: Agreement,
     found: Iterable[rules.EarlyWarning],
-    titles: dict[str, str],
+    titles: dict[str, dict],
     as_of: date,
     names: Names,
 ) -> dict[str, EarlyWarning]:
@@ -317,19 +342,24 @@ def _sync_warnings(
         w.subject for w in found if w.rule in ("overdue_commitment", "schedule_p80_late")
     )
     rows = {}
+    lead = _lead(agreement) if found else None
     for w in found:
+        # Generated text is stored as messages, never as sentences: ``title`` and
+        # ``explanation`` stay blank (a warning stored before messages gets them cleared).
         rows[w.key], _new = early_warning_raise(
             actor=actor,
             agreement=agreement,
             key=w.key,
             rule=w.rule,
-            title=titles[w.key][:300],
-            explanation=_explanation(w, names),
+            title="",
+            explanation="",
+            message={"title": titles[w.key], "action": names.message(w.action)},
             evidence=[results.contribution(c, names) for c in w.evidence],
             severity=SEVERITY[w.severity],
             raised_on=as_of,
             commitment=commitments.get(w.subject),
             confidentiality=Confidentiality.SHARED,
+            owner=lead if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
         )
     stale = (
         EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
@@ -348,94 +378,21 @@ def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:
     return {str(c.uuid): c for c in Commitment.objects.filter(uuid__in=wanted)}
 
 
-def _explanation(w: rules.EarlyWarning, names: Names) -> str:
-    return "\n".join(names.readable(c.label) for c in w.evidence)
+def warning_title(w: rules.EarlyWarning, names: Names) -> dict:
+    """A warning's title as a message with names instead of ids (rendered when shown)."""
+    return names.message(w.message) or {"msg": "warning." + w.rule, "params": {}}
 
 
-def warning_title(w: rules.EarlyWarning, names: Names) -> str:
-    """A warning's title in the site's language, with names instead of identifiers."""
-    describe = _TITLES.get(w.rule)
-    return describe(w, names) if describe else names.readable(w.title)
-
-
-def _days(value: float) -> int:
-    return round(abs(value))
-
-
-def _title_overdue(w: rules.EarlyWarning, names: Names) -> str:
-    c = names.commitment(w.subject)
-    return _("%(commitment)s is %(days)d working days overdue") % {
-        "commitment": c["title"],
-        "days": _days(w.value),
-    }
-
-
-def _title_trust(w: rules.EarlyWarning, names: Names) -> str:
-    a, b = (names.party(u)["name"] for u in w.subject.split("->"))
-    return _("%(truster)s's trust in %(trustee)s fell %(points)d points in %(days)d days") % {
-        "truster": a,
-        "trustee": b,
-        "points": _days(w.value),
-        "days": WARNINGS.trust_drop_days,
-    }
-
-
-def _title_widening(w: rules.EarlyWarning, names: Names) -> str:
-    topic, a, b = w.subject.split("|")
-    return _("%(party)s and %(other)s drift apart on %(topic)s") % {
-        "party": names.party(a)["name"],
-        "other": names.party(b)["name"],
-        "topic": names.topics.get(topic, {"name": topic})["name"],
-    }
-
-
-def _title_not_met(w: rules.EarlyWarning, names: Names) -> str:
-    party = names.party(w.subject)["name"]
-    if w.value == float("inf"):
-        return _("%(party)s (key party) has never been met") % {"party": party}
-    return _("%(party)s (key party) not met for %(days)d working days") % {
-        "party": party,
-        "days": _days(w.value),
-    }
-
-
-def _title_schedule(w: rules.EarlyWarning, names: Names) -> str:
-    return _("%(commitment)s: P80 finish %(days)d working days past the due date") % {
-        "commitment": names.commitment(w.subject)["title"],
-        "days": _days(w.value),
-    }
-
-
-def _title_regulatory(w: rules.EarlyWarning, names: Names) -> str:
-    name = names.requirements.get(w.subject, {"name": w.subject})["name"]
-    if w.value < 0:
-        return _("%(requirement)s: regulatory deadline passed %(days)d working days ago") % {
-            "requirement": name,
-            "days": _days(w.value),
-        }
-    return _("%(requirement)s: regulatory deadline in %(days)d working days, not aligned") % {
-        "requirement": name,
-        "days": _days(w.value),
-    }
-
-
-def _title_grievance(w: rules.EarlyWarning, names: Names) -> str:
-    name = names.grievances.get(w.subject, {"name": w.subject})["name"]
-    return _("Grievance %(grievance)s: response %(days)d working days overdue") % {
-        "grievance": name,
-        "days": _days(w.value),
-    }
-
-
-_TITLES: dict[str, Callable[[rules.EarlyWarning, Names], str]] = {
-    "overdue_commitment": _title_overdue,
-    "trust_falling": _title_trust,
-    "alignment_widening": _title_widening,
-    "key_party_not_met": _title_not_met,
-    "schedule_p80_late": _title_schedule,
-    "regulatory_deadline_near": _title_regulatory,
-    "grievance_response_overdue": _title_grievance,
-}
+def _lead(agreement: Agreement) -> Any:
+    """Who owns a rule's warning by default (``DEFAULT_OWNERS``: "lead"): the agreement's
+    owner who joined first, else nobody."""
+    membership = (
+        Membership.objects.filter(agreement=agreement, role=Role.OWNER, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -458,7 +415,7 @@ def insights_recompute_all(
 ) -> RecomputeReport:
     """Recompute every agreement (or those given) as the system, one transaction each: one
     agreement's failure is reported and does not stop the others."""
-    started = clock.perf_counter()
+    started = time.perf_counter()
     report = RecomputeReport()
     for agreement in agreements if agreements is not None else Agreement.objects.order_by("pk"):
         try:
@@ -469,7 +426,7 @@ def insights_recompute_all(
             continue
         report.agreements += 1
         report.snapshots += len(stored)
-    report.seconds = clock.perf_counter() - started
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -503,7 +460,7 @@ def insights_recompute_history(
     Past dates only store their snapshots; the last one also raises warnings and sets the
     stage, as a normal recompute does. Returns the dates computed.
     """
-    until = until or timezone.localdate()
+    until = until or clock.today()
     dates = history_dates(agreement.signed_on, until, every)
     for when in dates[:-1]:
         insights_recompute(actor=actor, agreement=agreement, as_of=when, effects=False)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.tasks import task
 
 from alliance.analytics.services import insights_recompute
-from alliance.partnerships.models import Agreement
+from alliance.partnerships.models import Agreement, Party
 
 
 @task()
@@ -28,3 +28,17 @@ def enqueue_recompute(agreement: Any) -> None:
     a view after a write; nothing is queued if the write is rolled back)."""
     uuid = str(agreement.uuid)
     transaction.on_commit(lambda: recompute_agreement.enqueue(uuid))
+
+
+def insights_outdated(changed: Any) -> None:
+    """A write changed the data behind the insights: queue the recomputation of the
+    agreement(s) concerned (after the commit; a party concerns every agreement it is in).
+    Pages and the API call it after the same writes."""
+    if isinstance(changed, Agreement):
+        agreements = [changed]
+    elif isinstance(changed, Party):
+        agreements = list(Agreement.objects.filter(participations__party=changed))
+    else:
+        return
+    for agreement in agreements:
+        enqueue_recompute(agreement)

@@ -38,6 +38,7 @@ from alliance.insights.inputs import (
     jsonable,
     ordered_pairs_within,
 )
+from alliance.insights.messages import msg
 from alliance.insights.parameters import ALIGNMENT, AlignmentParameters
 
 DIMENSIONS = ("date", "priority", "target")
@@ -441,6 +442,11 @@ def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
         f"priorities {g.priority_steps} steps apart ({g.higher_priority} ranks it higher)",
         f"measurable targets {100 * (g.target_gap or 0):.0f} % apart",
     )
+    said = (
+        msg("alignment.dates_apart", days=abs(g.date_gap_working_days or 0)),
+        msg("alignment.priorities_apart", steps=g.priority_steps, higher=g.higher_priority),
+        msg("alignment.targets_apart", percent=round(100 * (g.target_gap or 0))),
+    )
     out = []
     for d, text in enumerate(texts):
         points = float(r.dim_share[d, k])
@@ -452,8 +458,10 @@ def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
                 contribution=-points,
                 event_id=f"{g.topic}|{g.party}|{g.other}|{DIMENSIONS[d]}",
                 event_kind="expectation_gap",
+                message=msg("alignment.gap", topic=g.topic, party=g.party, other=g.other,
+                            gap=said[d]),
             )
-        )
+        )  # fmt: skip
     return out
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -40,6 +40,7 @@ from alliance.insights.alignment import (
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.evidence import Contribution
 from alliance.insights.inputs import AgreementData, PortfolioFrame, canonical, frame_from_agreements
+from alliance.insights.messages import Message, msg
 from alliance.insights.parameters import (
     ALIGNMENT,
     SALIENCE,
@@ -69,8 +70,10 @@ RULES = (
     "regulatory_deadline_near",
     "grievance_response_overdue",
 )
-SEVERITIES = ("medium", "high")
-_MEDIUM, _HIGH = 0, 1
+# Graded from each rule's evidence (thresholds in WarningParameters): "low" is worth knowing,
+# "medium" needs action this week, "high" needs action now.
+SEVERITIES = ("low", "medium", "high")
+_LOW, _MEDIUM, _HIGH = 0, 1, 2
 
 # Per-task schedule results, as the schedule model reports them: task id -> (P80 finish, due).
 ScheduleForecast = Mapping[str, tuple[date, date]]
@@ -87,12 +90,16 @@ class EarlyWarning:
 
     key: str
     rule: str
-    severity: str  # "medium" or "high"
+    severity: str  # "low", "medium" or "high"
     agreement: str
     subject: str  # what it is about: a commitment id, "bank->ministry", a party id, ...
     title: str
     value: float  # the measure that tripped the rule (working days, points, ...)
     evidence: tuple[Contribution, ...]
+    # The title and the suggested next step as messages (ids stand for names).
+    message: Message = field(default_factory=dict, compare=False, hash=False)
+    action: Message = field(default_factory=dict, compare=False, hash=False)
+    owner: str = "lead"  # who should act by default (see DEFAULT_OWNERS)
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,13 @@ def portfolio_warnings(
     )
 
 
-def _rows(rule: str, ag, subject, high, value):
+def _level(value, medium_from, high_from) -> np.ndarray:
+    """Severity codes of ``value``: low below ``medium_from``, high from ``high_from``."""
+    value = np.asarray(value, np.float64)
+    return np.where(value >= high_from, _HIGH, np.where(value >= medium_from, _MEDIUM, _LOW))
+
+
+def _rows(rule: str, ag, subject, level, value):
     subject = np.atleast_2d(np.asarray(subject, np.int64))
     if subject.shape[0] != len(ag):
         subject = subject.T
@@ -187,7 +200,7 @@ def _rows(rule: str, ag, subject, high, value):
         np.full(len(ag), RULES.index(rule), np.int64),
         np.asarray(ag, np.int64),
         padded,
-        np.where(high, _HIGH, _MEDIUM).astype(np.int64),
+        np.broadcast_to(np.asarray(level, np.int64), (len(ag),)).copy(),
         np.asarray(value, np.float64),
     )
 
@@ -199,12 +212,12 @@ def _overdue(frame: PortfolioFrame, day, params: WarningParameters):
     _, first = np.unique(frame.cm_ag[rows] * (frame.cm_ref.max(initial=0) + 1) + frame.cm_ref[rows],
                          return_index=True)  # fmt: skip
     rows = rows[first]
+    # Past its due date is overdue, as every count says (alliance.attention.counts); the
+    # working days lost (0 over a weekend, a holiday or a dispute's pause) grade it.
     late = commitment_lateness(frame, rows, np.full(len(rows), day))
-    keep = late > 0
-    rows, late = rows[keep], late[keep]
     return _rows(
         "overdue_commitment", frame.cm_ag[rows], frame.cm_ref[rows][:, None],
-        late >= params.overdue_high_working_days, late,
+        _level(late, params.overdue_medium_working_days, params.overdue_high_working_days), late,
     )  # fmt: skip
 
 
@@ -213,11 +226,13 @@ def _trust_falling(frame, as_of: date, params, trust, salience, now_r):
     now_r = now_r or portfolio_trust(frame, as_of, trust, salience, intervals=False)
     old_r = portfolio_trust(frame, then, trust, salience, intervals=False, prepared=now_r.prepared)
     drop = old_r.index - now_r.index
-    k = np.flatnonzero(drop > params.trust_drop_points)
+    # Only a measurement can fall: an index that was still the prior (insufficient evidence)
+    # meeting its first breach is new evidence, which the overdue rules already raise.
+    k = np.flatnonzero((drop > params.trust_drop_points) & (old_r.state > 0))
     return _rows(
         "trust_falling", now_r.pair_ag[k],
         np.stack([now_r.pair_truster[k], now_r.pair_trustee[k]], axis=1),
-        drop[k] > 2 * params.trust_drop_points, drop[k],
+        np.where(drop[k] > 2 * params.trust_drop_points, _HIGH, _MEDIUM), drop[k],
     )  # fmt: skip
 
 
@@ -235,9 +250,8 @@ def _widening(frame, as_of: date, params, alignment, cal, new):
         axis=1,
     )
     grown = new.distance[k_new] - old.distance[k_old]
-    return _rows(
-        "alignment_widening", new.pair_ag[k_new], subject, new.distance[k_new] >= 0.5, grown
-    )
+    level = np.where(new.distance[k_new] >= params.alignment_medium_distance, _MEDIUM, _LOW)
+    return _rows("alignment_widening", new.pair_ag[k_new], subject, level, grown)
 
 
 def _not_met(frame, day, params, trust, salience):
@@ -263,7 +277,8 @@ def _not_met(frame, day, params, trust, salience):
     value = np.where(met, gap, np.inf)
     return _rows(
         "key_party_not_met", ag[late], party[late][:, None],
-        ~met[late] | (gap[late] > 2 * params.cadence_tolerance * cadence[late]), value[late],
+        np.where(~met[late] | (gap[late] > 2 * params.cadence_tolerance * cadence[late]),
+                 _MEDIUM, _LOW), value[late],
     )  # fmt: skip
 
 
@@ -288,9 +303,11 @@ def _regulatory(frame, day, params, cal):
     left = np.asarray(left, np.int64)
     keep = left <= params.regulatory_near_working_days
     rows, left = rows[keep], left[keep]
-    return _rows(
-        "regulatory_deadline_near", frame.rq_ag[rows], frame.rq_ref[rows][:, None], left < 0, left
+    level = np.where(
+        left < 0, _HIGH, np.where(left <= params.regulatory_medium_working_days, _MEDIUM, _LOW)
     )
+    return _rows("regulatory_deadline_near", frame.rq_ag[rows], frame.rq_ref[rows][:, None],
+                 level, left)  # fmt: skip
 
 
 def _grievances(frame, day, params, cal):
@@ -299,11 +316,10 @@ def _grievances(frame, day, params, cal):
     late = np.asarray(
         cal.working_days_between(frame.gr_due[rows], np.full(len(rows), day)), np.int64
     )
-    keep = late > 0
-    rows, late = rows[keep], late[keep]
+    late = np.maximum(late, 0)  # past its response date is overdue, whatever the weekday
     return _rows(
         "grievance_response_overdue", frame.gr_ag[rows], frame.gr_ref[rows][:, None],
-        late >= params.grievance_high_working_days, late,
+        np.where(late >= params.grievance_high_working_days, _HIGH, _MEDIUM), late,
     )  # fmt: skip
 
 
@@ -313,9 +329,14 @@ def _schedule(ag, task, p80, due, day, params, cal):
     p80, due = np.asarray(p80, "datetime64[D]"), np.asarray(due, "datetime64[D]")
     past = np.asarray(cal.working_days_between(due, p80), np.int64)
     keep = (past > 0) & (due >= day)
+    # A forecast is not a fact: it is urgent only when the due date is close as well.
+    ahead = np.asarray(cal.working_days_between(np.full(len(due), day), due), np.int64)
+    level = _level(past, params.p80_medium_working_days, params.p80_high_working_days)
+    level = np.where((level == _HIGH) & (ahead > params.p80_urgent_within_working_days),
+                     _MEDIUM, level)  # fmt: skip
     return _rows(
         "schedule_p80_late", np.asarray(ag)[keep], np.asarray(task)[keep][:, None],
-        past[keep] >= params.p80_high_working_days, past[keep],
+        level[keep], past[keep],
     )  # fmt: skip
 
 
@@ -380,42 +401,81 @@ class _Ctx:
         return alignment_widening(self.data, then, self.as_of, self.alignment, self.calendar)
 
 
+# Who should act on a rule's warning by default: "lead" is the agreement's lead counsellor
+# (its owner); the site may refine it. The suggested next step names the party to call.
+DEFAULT_OWNERS = dict.fromkeys(RULES, "lead")
+
+
 def _labelled(ctx: _Ctx, found: PortfolioWarnings, k: int) -> EarlyWarning:
     rule = RULES[int(found.rule[k])]
-    subject, title, evidence = _DESCRIBE[rule](ctx, found.subject[k], float(found.value[k]))
+    said = _DESCRIBE[rule](ctx, found.subject[k], float(found.value[k]))
     return EarlyWarning(
-        key=warning_key(rule, ctx.data.id, subject),
+        key=warning_key(rule, ctx.data.id, said.subject),
         rule=rule,
         severity=SEVERITIES[int(found.severity[k])],
         agreement=ctx.data.id,
-        subject=subject,
-        title=title,
+        subject=said.subject,
+        title=said.title,
         value=float(found.value[k]),
-        evidence=evidence,
+        evidence=said.evidence,
+        message=said.message,
+        action=said.action,
+        owner=DEFAULT_OWNERS[rule],
     )
 
 
-def _fact(label: str, value: float, kind: str, event_id: str | None, when=None) -> tuple:
-    return (Contribution(label, value, event_id, kind, when),)
+@dataclass(frozen=True)
+class _Said:
+    """What a rule says about one warning: English title, messages, evidence."""
+
+    subject: str
+    title: str
+    message: Message
+    action: Message
+    evidence: tuple[Contribution, ...]
+
+
+def _fact(label: str, value: float, kind: str, event_id: str | None, when=None,
+          message: Message | None = None) -> tuple:  # fmt: skip
+    return (Contribution(label, value, event_id, kind, when, message=message),)
+
+
+def _days(value: float) -> int:
+    return round(abs(value))
 
 
 def _describe_overdue(ctx, s, value):
     c = ctx.data.commitments[int(s[0])]
     name = c.label or c.id
-    title = f"{name} ({c.owed_by}) is {value:.0f} working days overdue"
-    return c.id, title, _fact(f"due {c.due}, not delivered", value, "commitment", c.id, c.due)
+    if value > 0:
+        title = f"{name} ({c.owed_by}) is {value:.0f} working days overdue"
+        message = msg("warning.overdue_commitment", commitment=c.id, party=c.owed_by,
+                      days=_days(value))  # fmt: skip
+    else:
+        title = f"{name} ({c.owed_by}) is past its due date, no working day lost yet"
+        message = msg("warning.overdue_commitment_no_working_day", commitment=c.id)
+    return _Said(
+        c.id, title,
+        message,
+        msg("action.overdue_commitment", party=c.owed_by),
+        _fact(f"due {c.due}, not delivered", value, "commitment", c.id, c.due,
+              msg("evidence.due_not_delivered", due=c.due)),
+    )  # fmt: skip
 
 
 def _describe_trust(ctx, s, value):
     a, b = ctx.frame.party_ids[int(s[0])], ctx.frame.party_ids[int(s[1])]
     days = ctx.params.trust_drop_days
     title = f"{a}'s trust in {b} fell {value:.0f} points in {days} days"
+    message = msg("warning.trust_falling", truster=a, trustee=b, points=_days(value), days=days)
     # The events of the period that pulled it down, largest first.
     since = ctx.as_of - timedelta(days=days)
     pair = ctx.trust_result.pair(a, b)
     recent = [c for c in pair.evidence.contributions if c.date and c.date > since]
     movers = sorted((c for c in recent if c.contribution < 0), key=lambda c: c.contribution)
-    return f"{a}->{b}", title, _fact(title, -value, "trust", f"{a}->{b}") + tuple(movers[:5])
+    facts = _fact(title, -value, "trust", f"{a}->{b}", message=message) + tuple(movers[:5])
+    return _Said(f"{a}->{b}", title, message,
+                 msg("action.trust_falling", truster=a, trustee=b), facts)  # fmt: skip
 
 
 def _describe_widening(ctx, s, value):
@@ -423,30 +483,45 @@ def _describe_widening(ctx, s, value):
     topic, a, b = ctx.frame.topic_ids[int(s[0])], ids[int(s[1])], ids[int(s[2])]
     title = f"{a} and {b} drift apart on {topic}"
     subject = f"{topic}|{a}|{b}"
-    facts = [Contribution(f"distance grew by {value:.2f}", value, subject, "expectation_gap")]
+    facts = [
+        Contribution(f"distance grew by {value:.2f}", value, subject, "expectation_gap",
+                     message=msg("evidence.distance_grew", change=round(value, 2)))
+    ]  # fmt: skip
     for w in ctx.widenings:
         if (w.topic, w.party, w.other) == (topic, a, b) and w.date_gap_change is not None:
-            text = (
-                f"target dates {abs(w.before.date_gap_working_days)} -> "
-                f"{abs(w.after.date_gap_working_days)} working days apart"
-            )
-            facts.append(Contribution(text, float(w.date_gap_change), subject, "expectation_gap"))
-    return subject, title, tuple(facts)
+            before = abs(w.before.date_gap_working_days)
+            after = abs(w.after.date_gap_working_days)
+            text = f"target dates {before} -> {after} working days apart"
+            facts.append(
+                Contribution(text, float(w.date_gap_change), subject, "expectation_gap",
+                             message=msg("evidence.target_dates_apart", before=before,
+                                         after=after))
+            )  # fmt: skip
+    return _Said(
+        subject, title, msg("warning.alignment_widening", party=a, other=b, topic=topic),
+        msg("action.alignment_widening", party=a, other=b, topic=topic), tuple(facts),
+    )  # fmt: skip
 
 
 def _describe_not_met(ctx, s, value):
     party = ctx.frame.party_ids[int(s[0])]
     if np.isinf(value):
         title = f"{party} (key party) has never been met"
+        message = msg("warning.key_party_never_met", party=party)
     else:
         title = f"{party} (key party) not met for {value:.0f} working days"
-    return party, title, _fact(title, value, "cadence", party)
+        message = msg("warning.key_party_not_met", party=party, days=_days(value))
+    return _Said(party, title, message, msg("action.key_party_not_met", party=party),
+                 _fact(title, value, "cadence", party, message=message))  # fmt: skip
 
 
 def _describe_schedule(ctx, s, value):
     task = ctx.tasks[int(s[0])]
     title = f"{task}: P80 finish {value:.0f} working days past the due date"
-    return task, title, _fact(title, value, "schedule", task)
+    owed_by = next((c.owed_by for c in ctx.data.commitments if c.id == task), "")
+    message = msg("warning.schedule_p80_late", commitment=task, days=_days(value))
+    return _Said(task, title, message, msg("action.schedule_p80_late", party=owed_by),
+                 _fact(title, value, "schedule", task, message=message))  # fmt: skip
 
 
 def _describe_regulatory(ctx, s, value):
@@ -454,15 +529,26 @@ def _describe_regulatory(ctx, s, value):
     name = r.label or r.id
     if value < 0:
         title = f"{name}: regulatory deadline passed {-value:.0f} working days ago"
+        message = msg("warning.regulatory_deadline_passed", requirement=r.id, days=_days(value))
+        action = msg("action.regulatory_deadline_passed")
     else:
         title = f"{name}: regulatory deadline in {value:.0f} working days, not aligned"
-    return r.id, title, _fact(title, value, "regulatory_requirement", r.id, r.due)
+        message = msg("warning.regulatory_deadline_near", requirement=r.id, days=_days(value))
+        action = msg("action.regulatory_deadline_near")
+    return _Said(r.id, title, message, action,
+                 _fact(title, value, "regulatory_requirement", r.id, r.due, message))  # fmt: skip
 
 
 def _describe_grievance(ctx, s, value):
     g = ctx.data.grievances[int(s[0])]
-    title = f"{g.label or g.id}: response {value:.0f} working days overdue"
-    return g.id, title, _fact(title, value, "grievance", g.id, g.response_due)
+    if value > 0:
+        title = f"{g.label or g.id}: response {value:.0f} working days overdue"
+        message = msg("warning.grievance_response_overdue", grievance=g.id, days=_days(value))
+    else:
+        title = f"{g.label or g.id}: response date passed, no working day lost yet"
+        message = msg("warning.grievance_response_no_working_day", grievance=g.id)
+    return _Said(g.id, title, message, msg("action.grievance_response_overdue"),
+                 _fact(title, value, "grievance", g.id, g.response_due, message))  # fmt: skip
 
 
 _DESCRIBE = {

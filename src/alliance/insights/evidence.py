@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from alliance.insights.messages import msg
+
 # Contributions are compared with the figure after rounding both to this many decimals.
 ROUNDING_DECIMALS = 6
 
@@ -26,16 +28,22 @@ class Contribution:
     event_id: str | None = None
     event_kind: str | None = None
     date: date | None = None
+    # The label as a message (key and parameters, ``alliance.insights.messages``) so the site
+    # can say it in the reader's language; None where only the English label exists yet.
+    message: dict | None = field(default=None, compare=False, hash=False)
 
     def as_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings)."""
-        return {
+        out = {
             "label": self.label,
             "contribution": round(self.contribution, 4),
             "event_id": self.event_id,
             "event_kind": self.event_kind,
             "date": self.date.isoformat() if self.date else None,
         }
+        if self.message is not None:
+            out["message"] = self.message
+        return out
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,9 @@ class Evidence:
         if not rest:
             return tuple(shown)
         lump = Contribution(
-            label=f"{len(rest)} other events", contribution=sum(c.contribution for c in rest)
+            label=f"{len(rest)} other events",
+            contribution=sum(c.contribution for c in rest),
+            message=msg("evidence.other_events", n=len(rest)),
         )
         return (*shown, lump)
 
@@ -109,4 +119,5 @@ def _scale(c: Contribution, factor: float, prefix: str) -> Contribution:
         event_id=c.event_id,
         event_kind=c.event_kind,
         date=c.date,
+        message=c.message,
     )

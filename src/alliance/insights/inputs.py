@@ -24,6 +24,8 @@ import numpy as np
 if TYPE_CHECKING:
     from alliance.insights.calendars import WorkingCalendar
 
+# Explicit importance of a commitment, least to most (weights in TrustParameters).
+IMPORTANCE_LEVELS = ("minor", "normal", "major", "critical")
 PULSE_DIMENSIONS = ("ability", "benevolence", "integrity", "predictability", "communication")
 LIKERT_MIN, LIKERT_MAX = 1, 7
 # Statuses that take a commitment out of promise keeping: nothing was (still) owed.
@@ -75,6 +77,18 @@ class Commitment:
     # to the day the dispute was settled. Lateness does not run while it is disputed.
     disputed_from: date | None = None
     disputed_until: date | None = None
+    # Who answered its delivery (parties owed): those that confirmed it, and those asked
+    # that had not confirmed it (yet) on the date. A delivery nobody was asked about
+    # (recorded before confirmations existed, or imported) is in neither.
+    confirmed_by: tuple[str, ...] = ()
+    unconfirmed_by: tuple[str, ...] = ()
+    # How much it matters, when the team says so ("minor", "normal", "major", "critical";
+    # "" = derived from its category and the commitments that depend on it).
+    importance: str = ""
+    # Commitments (ids) that cannot finish before this one does.
+    depends_on: tuple[str, ...] = ()
+    # The due date it had before it was re-dated after that date passed (a renegotiation).
+    renegotiated_from: date | None = None
 
     def lateness(self, calendar: WorkingCalendar, end: date) -> int:
         """Working days late at ``end`` on ``calendar`` (the owing party's), the days under
@@ -263,6 +277,16 @@ class PortfolioFrame:
     # Optional: the last dispute of each row (NaT: never disputed). Left out, none was.
     cm_disputed_from: np.ndarray = field(default_factory=_d)
     cm_disputed_until: np.ndarray = field(default_factory=_d)
+    # Optional: the row's creditor was asked to confirm the delivery and had not (yet).
+    cm_unconfirmed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Optional materiality inputs: category (index into ``category_ids``, -1 none), explicit
+    # importance (index into IMPORTANCE_LEVELS, -1 none), how many commitments depend on it
+    # (transitively), and the due date before a renegotiation (NaT: never re-dated).
+    category_ids: tuple[str, ...] = ()
+    cm_category: np.ndarray = field(default_factory=_i)
+    cm_importance: np.ndarray = field(default_factory=_i)
+    cm_dependents: np.ndarray = field(default_factory=_i)
+    cm_renegotiated_from: np.ndarray = field(default_factory=_d)
     # interaction participants
     ix_ag: np.ndarray = field(default_factory=_i)
     ix_event: np.ndarray = field(default_factory=_i)
@@ -304,9 +328,16 @@ class PortfolioFrame:
 
     def __post_init__(self) -> None:
         # Optional columns left out by a caller that builds a frame by hand: no value anywhere.
-        for name in ("cm_disputed_from", "cm_disputed_until"):
+        for name in ("cm_disputed_from", "cm_disputed_until", "cm_renegotiated_from"):
             if len(getattr(self, name)) != len(self.cm_ag):
                 setattr(self, name, np.full(len(self.cm_ag), NAT))
+        if len(self.cm_unconfirmed) != len(self.cm_ag):
+            self.cm_unconfirmed = np.zeros(len(self.cm_ag), bool)
+        for name in ("cm_category", "cm_importance"):
+            if len(getattr(self, name)) != len(self.cm_ag):
+                setattr(self, name, np.full(len(self.cm_ag), -1, np.int64))
+        if len(self.cm_dependents) != len(self.cm_ag):
+            self.cm_dependents = np.zeros(len(self.cm_ag), np.int64)
 
     @property
     def n_parties(self) -> int:
@@ -331,6 +362,7 @@ class _FrameBuilder:
         self.parties: list[Party] = []
         self.party_local: list[bool] = []
         self.topics: dict[str, int] = {}
+        self.categories: dict[str, int] = {}
 
     def put(self, **values) -> None:
         for name, value in values.items():
@@ -368,7 +400,12 @@ class _FrameBuilder:
             )
 
     def _commitments(self, g: int, a: AgreementData) -> None:
+        dependents = count_dependents(a.commitments)
         for r, c in enumerate(a.commitments):
+            category = self.categories.setdefault(c.category, len(self.categories))
+            importance = (
+                IMPORTANCE_LEVELS.index(c.importance) if c.importance in IMPORTANCE_LEVELS else -1
+            )
             # Owed to nobody among the participants: one row still, so it can be overdue.
             for creditor in c.owed_to or (None,):
                 self.put(
@@ -381,6 +418,11 @@ class _FrameBuilder:
                     cm_excluded=c.status in EXCLUDED_STATUSES,
                     cm_disputed_from=c.disputed_from,
                     cm_disputed_until=c.disputed_until,
+                    cm_unconfirmed=creditor is not None and creditor in c.unconfirmed_by,
+                    cm_category=category,
+                    cm_importance=importance,
+                    cm_dependents=dependents[c.id],
+                    cm_renegotiated_from=c.renegotiated_from,
                 )
 
     def _interactions(self, g: int, a: AgreementData) -> None:
@@ -442,15 +484,17 @@ class _FrameBuilder:
             party_local=np.asarray(self.party_local, dtype=bool),
             calendars=calendars,
             topic_ids=tuple(self.topics),
+            category_ids=tuple(self.categories),
             **columns,
         )
 
 
 _DATE_COLUMNS = {
-    "cm_due", "cm_delivered", "cm_disputed_from", "cm_disputed_until", "ix_date", "fu_asked",
-    "fu_answered", "pu_date", "ex_date", "ex_recorded", "rq_due", "gr_due", "gr_responded",
+    "cm_due", "cm_delivered", "cm_disputed_from", "cm_disputed_until", "cm_renegotiated_from",
+    "ix_date", "fu_asked", "fu_answered", "pu_date", "ex_date", "ex_recorded", "rq_due", "gr_due",
+    "gr_responded",
 }  # fmt: skip
-_BOOL_COLUMNS = {"pp_signatory", "cm_excluded", "rq_aligned"}
+_BOOL_COLUMNS = {"pp_signatory", "cm_excluded", "cm_unconfirmed", "rq_aligned"}
 _FLOAT_COLUMNS = {
     "pp_power", "pp_legitimacy", "pp_urgency", "pp_interest", "pu_score",
     "ex_priority", "ex_value",
@@ -465,6 +509,28 @@ def _column(name: str, values: list) -> np.ndarray:
     if name in _FLOAT_COLUMNS:
         return _f(values)
     return _i(values)
+
+
+def count_dependents(commitments: Sequence[Commitment]) -> dict[str, int]:
+    """How many commitments depend on each one, directly or through others (unknown ids in
+    ``depends_on`` are ignored; a cycle does not loop)."""
+    known = {c.id for c in commitments}
+    after: dict[str, list[str]] = {c.id: [] for c in commitments}
+    for c in commitments:
+        for dep in c.depends_on:
+            if dep in known and dep != c.id:
+                after[dep].append(c.id)
+    counts = {}
+    for c in commitments:
+        seen: set[str] = set()
+        stack = list(after[c.id])
+        while stack:
+            nxt = stack.pop()
+            if nxt not in seen and nxt != c.id:
+                seen.add(nxt)
+                stack.extend(after[nxt])
+        counts[c.id] = len(seen)
+    return counts
 
 
 def _calendar_table(parties: Sequence[Party]) -> tuple[tuple[WorkingCalendar, ...], np.ndarray]:
@@ -600,9 +666,11 @@ def replicate(frame: PortfolioFrame, copies: int) -> PortfolioFrame:
 
 _DATE_FIELDS = frozenset(
     {"due", "delivered", "date", "asked", "answered", "target_date", "recorded", "received",
-     "response_due", "responded", "disputed_from", "disputed_until"}
+     "response_due", "responded", "disputed_from", "disputed_until", "renegotiated_from"}
 )  # fmt: skip
-_TUPLE_FIELDS = frozenset({"owed_to", "parties", "people"})
+_TUPLE_FIELDS = frozenset(
+    {"owed_to", "parties", "people", "confirmed_by", "unconfirmed_by", "depends_on"}
+)
 _RECORDS = {
     "participations": Participation,
     "commitments": Commitment,

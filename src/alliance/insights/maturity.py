@@ -11,12 +11,13 @@ alliance by skipping calibration.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from alliance.insights.alignment import AlignmentResult, agreement_alignment
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.inputs import EXCLUDED_STATUSES, AgreementData, canonical
+from alliance.insights.messages import Message, msg
 from alliance.insights.network import NetworkResult, network_analysis
 from alliance.insights.parameters import (
     MATURITY,
@@ -44,6 +45,8 @@ class Criterion:
     threshold: float | None
     missing: str | None = None  # what is lacking, in words, when it does not hold
     parties: tuple[str, ...] = ()  # the parties the gap concerns
+    # What is lacking as a message (``missing.*`` key), for the site to say in any language.
+    missing_message: Message | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,12 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _at_least(
-    key, stage, label, measured, threshold, missing, parties=(), *, empty_holds=False
-) -> Criterion:
+    key, stage, label, measured, threshold, missing, parties=(), *, empty_holds=False,
+    said: Message | None = None,
+) -> Criterion:  # fmt: skip
+    """A criterion holding when ``measured`` reaches ``threshold``. ``missing`` says what is
+    lacking in English; ``said`` the same as a message (default ``missing.<key>`` with the
+    parties it concerns)."""
     holds = empty_holds if measured is None else measured >= threshold
     return Criterion(
         key=key,
@@ -158,6 +165,7 @@ def _at_least(
         threshold=threshold,
         missing=None if holds else missing,
         parties=() if holds else tuple(parties),
+        missing_message=None if holds else (said or msg(f"missing.{key}", parties=parties)),
     )
 
 
@@ -198,14 +206,18 @@ def _promise_keeping(ctx: _Context) -> Criterion:
     """Trust's promise keeping pooled over the agreement: where the agreement stands now (recent
     promises weigh most, a small slip counts less than a miss), not the whole history."""
     promise = ctx.trust.components.get("promise")
-    measured = promise.mean / 100.0 if promise is not None and promise.n_events else None
+    # The plain weighted share kept (the performance-to-promise scale the threshold is on),
+    # not trust's asymmetric reading of the same events.
+    measured = ctx.trust.promise_share if promise is not None and promise.n_events else None
     since = ctx.as_of - timedelta(days=ctx.trust_params.half_life_days)
     return _at_least(
         "promise_keeping", "Implementing", "promises kept, recent ones weighing most",
         measured, ctx.params.promise_keeping_min,
         "deliver commitments on time" if measured is not None
         else "no commitment has fallen due yet",
-        _late_parties(ctx.data, since, ctx.as_of),
+        late := _late_parties(ctx.data, since, ctx.as_of),
+        said=msg("missing.promise_keeping", parties=late) if measured is not None
+        else msg("missing.nothing_due_yet"),
     )  # fmt: skip
 
 
@@ -232,6 +244,7 @@ def _aligned(ctx: _Context) -> Criterion:
         "close the widest expectation gaps" if ctx.alignment.score is not None
         else "no topic has expectations from two parties yet",
         [p for v, p in worst if v < ctx.params.alignment_min],
+        said=None if ctx.alignment.score is not None else msg("missing.no_shared_topic"),
     )  # fmt: skip
 
 
@@ -243,6 +256,7 @@ def _local_engaged(ctx: _Context) -> Criterion:
         "local_engaged", "Integrated", "local parties engaged",
         _share(len(local) - len(lacking), len(local)), ctx.params.local_engaged_min,
         f"engage {', '.join(lacking)}" if local else "no local party recorded", lacking,
+        said=None if local else msg("missing.no_local_party"),
     )  # fmt: skip
 
 
@@ -262,6 +276,7 @@ def _regulatory(ctx: _Context) -> Criterion:
         "regulatory_aligned", "Integrated", "regulatory requirements aligned",
         _share(aligned, len(reqs)), ctx.params.regulatory_aligned_min,
         "align the open regulatory requirements" if reqs else "no regulatory requirement recorded",
+        said=None if reqs else msg("missing.no_regulatory_requirement"),
     )  # fmt: skip
 
 
@@ -277,6 +292,9 @@ def _key_trust(ctx: _Context) -> Criterion:
         "build trust between " + ", ".join(f"{p.truster}->{p.trustee}" for p in low)
         if pairs else "fewer than two key parties",
         sorted({x for p in low for x in (p.truster, p.trustee)}),
+        said=msg("missing.key_pairs_trust",
+                 pairs=[msg("missing.pair", truster=p.truster, trustee=p.trustee) for p in low])
+        if pairs else msg("missing.fewer_than_two_key_parties"),
     )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ import networkx as nx
 
 from alliance.insights.evidence import Contribution, Evidence, combine
 from alliance.insights.inputs import AgreementData, Interaction, canonical
+from alliance.insights.messages import msg
 from alliance.insights.parameters import NETWORK, NetworkParameters
 
 
@@ -196,6 +197,7 @@ def _crossing(ties: tuple[Tie, ...]) -> tuple[float | None, Evidence]:
             contribution=t.weight / total,
             event_id=f"{t.a}|{t.b}",
             event_kind="tie",
+            message=msg("network.crossing_tie", party=t.a, other=t.b, n=t.interactions),
         )
         for t in ties
         if t.crossing

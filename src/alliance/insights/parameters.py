@@ -80,6 +80,18 @@ class ScheduleParameters:
     # "pert" (Beta-PERT, weight `pert_lambda` on the mode) or "triangular".
     distribution: str = "pert"
     pert_lambda: float = 4.0
+    # "whole": a task takes whole working days of its owner, D = ceil(f X) (a 2.3-day task
+    # takes three, so a chain of n tasks runs about n / 2 days longer than the continuous sum
+    # peers report); "continuous": D is f X rounded up or down at random with the probability
+    # of its fraction, so E[D] = E[f X] and chains keep the continuous mean. Every forecast
+    # says which it used.
+    working_days: str = "whole"
+    # A started task is drawn given that the working days it has already run did not finish
+    # it (P(D <= d | D > e)), as schedule-risk tools do from a status date. When its estimate
+    # leaves less than `elapsed_min_survival` beyond those days, it is drawn from its
+    # residual at the last day that still had that chance.
+    condition_on_elapsed: bool = True
+    elapsed_min_survival: float = 0.01
     # Learned slippage: a party's log(actual / planned) mean, shrunk toward
     # `slippage_prior_log_ratio` as if the prior were `slippage_pseudo_count`
     # observations. 0.0 = no slippage assumed before any history.
@@ -105,6 +117,9 @@ class ScheduleParameters:
     # on the number of threads.
     chunk_iterations: int = 512
     threads: int = 0
+    # Risk events: a risk without its own probability takes the one its likelihood on the
+    # register's 1-5 scale stands for (rare, unlikely, possible, likely, almost certain).
+    likelihood_probability: tuple[float, ...] = (0.05, 0.15, 0.35, 0.6, 0.85)
     # Reported finish quantiles (P50, P80, P95).
     quantiles: tuple[float, ...] = (0.5, 0.8, 0.95)
     # A task is "at risk" when P(on time) is below this.
@@ -174,11 +189,54 @@ class TrustParameters:
     # Likert midpoint 4 of 1..7 is 0.5 on the 0-1 scale.
     perception_prior_mean: float = 0.5
     perception_prior_strength: float = 2.0
-    # Fusion weights (sum to 1): behaviour first, as promise keeping is the hardest evidence.
-    weight_promise: float = 0.4
-    weight_response: float = 0.15
-    weight_engagement: float = 0.15
-    weight_perception: float = 0.3
+    # The index is one Beta estimate over the pooled evidence of every component (Josang's
+    # Beta reputation with weighted evidence): components without events add nothing, so "no
+    # data" stays at this prior and is labelled insufficient instead of reading as a score.
+    index_prior_mean: float = 0.5
+    index_prior_strength: float = 2.0
+    # What one event of each component weighs in the pooled evidence (a recent commitment of
+    # materiality 1 is one event's worth): behaviour first, as promise keeping is the hardest
+    # evidence, with a pulse answer (one person saying how far they trust); one gap between
+    # meetings says little (a pair meeting weekly would otherwise drown every other signal).
+    weight_promise: float = 1.0
+    weight_response: float = 0.5
+    weight_engagement: float = 0.1
+    weight_perception: float = 1.0
+    # Asymmetric updating (Slovic 1993; Kim, Ferrin et al. 2004): a violation (a commitment
+    # late or missed, a follow-up left unanswered) weighs this many times a confirmation.
+    # Promise and response events earn no partial credit: on time counts as a confirmation,
+    # anything late only as a violation of weight (1 - score), so a late delivery never
+    # raises trust. Engagement gaps and pulse answers are measured, not kept or broken: they
+    # count fractionally (score, 1 - score) and symmetrically.
+    violation_weight_promise: float = 4.0
+    violation_weight_response: float = 2.0
+    # Repair (Dirks, Lewicki & Zaheer 2009): a commitment re-dated after its original date
+    # passed is a breach; delivering it by the renegotiated date recovers this share of the
+    # breach's weight.
+    repair_share: float = 0.5
+    # Materiality of a commitment: an explicit importance the team sets wins; otherwise the
+    # weight of its category, times 1 + dependents_step per commitment that depends on it
+    # (directly or not), up to dependents_cap of them.
+    importance_weights: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"minor": 0.25, "normal": 1.0, "major": 2.5, "critical": 5.0}
+        )
+    )
+    category_weights: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"financial": 3.0, "regulatory": 2.5, "technical": 1.5, "local_content": 1.5,
+             "governance": 1.0, "reporting": 0.5}
+        )
+    )  # fmt: skip
+    default_materiality: float = 1.0
+    dependents_step: float = 0.25
+    dependents_cap: int = 8
+    # State of the evidence behind an index: the recency- and materiality-weighted amount of
+    # evidence (weights above, without the violation factor). Below provisional_from it is
+    # insufficient (the figure is the prior, not a measurement); below established_from it is
+    # provisional.
+    provisional_from: float = 0.5
+    established_from: float = 4.0
     # Lateness decay: score = exp(-late / tau), tau = this x the owing party's decision cycle
     # (``Party.decision_cycle_working_days``, working days like every duration here: a slow
     # ministry is judged on its own clock), at least tau_min.
@@ -186,6 +244,10 @@ class TrustParameters:
     tau_min_working_days: float = 3.0
     # An undelivered commitment counts as missed (score 0) once it is this many tau late.
     missed_after_tau: float = 3.0
+    # A delivery declared by the owing party that the party owed was asked to confirm and
+    # has not confirmed weighs this much of a confirmed one in that party's trust (a
+    # contested one is not a delivery at all: the commitment is open again).
+    unconfirmed_delivery_weight: float = 0.5
     # A follow-up answered within this many decision cycles scores 1.
     response_allowance_cycles: float = 1.0
     # Engagement cadence: the expected gap between two parties' interactions is this many
@@ -304,6 +366,10 @@ class MaturityParameters:
     # answered by their response date.
     trust_min: float = 65.0
     grievances_on_time_min: float = 0.9
+    # Hysteresis of the recorded stage (applied by alliance.analytics, docs/insights.md "Stage
+    # changes"): a higher stage is recorded at once; a lower one only after the criteria have
+    # failed at every evaluation for this many days (or when a counsellor confirms it).
+    downgrade_after_days: int = 14
 
     def signing_roles_of(self, kind: str) -> tuple[str, ...]:
         """The roles whose parties sign an agreement of this kind."""
@@ -322,21 +388,50 @@ MATURITY = MaturityParameters()
 class WarningParameters:
     """Thresholds of the early-warning rules (docs/insights.md, "Early warnings")."""
 
-    # Overdue commitment: high severity from this many working days late (owing party's days).
+    # Overdue commitment: medium severity from this many working days late, high from the
+    # next (owing party's days); less than that is a slip worth knowing (low).
+    overdue_medium_working_days: int = 5
     overdue_high_working_days: int = 20
     # Trust falling: a drop of more than trust_drop_points over trust_drop_days.
     trust_drop_points: float = 10.0
     trust_drop_days: int = 90
-    # Alignment widening: compare expectations as recorded this many days ago with today's.
+    # Alignment widening: compare expectations as recorded this many days ago with today's;
+    # medium when the pair's distance is at least alignment_medium_distance (0-1), else low.
     alignment_lookback_days: int = 90
+    alignment_medium_distance: float = 0.5
     # Key party not met: no interaction for cadence_tolerance x its expected cadence.
     cadence_tolerance: float = 1.0
-    # Schedule: P80 past due is high severity from this many working days past.
+    # Schedule: P80 past due is medium from this many working days past, high from the next
+    # — but high only when the due date is within p80_urgent_within_working_days.
+    p80_medium_working_days: int = 5
     p80_high_working_days: int = 20
+    p80_urgent_within_working_days: int = 40
     # Regulatory deadline near: unaligned requirement due within this many working days.
     regulatory_near_working_days: int = 20
+    # ... medium within this many working days (low before), high once passed.
+    regulatory_medium_working_days: int = 10
     # Grievance response overdue: high severity from this many working days past due.
     grievance_high_working_days: int = 10
 
 
 WARNINGS = WarningParameters()
+
+
+# --------------------------------------------------------------------------
+# Calibration (the back-test of forecasts and trust, calibration.py)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationParameters:
+    # "Of the last n commitments forecast this likely on time, k were."
+    confident_probability: float = 0.8
+    # The most recent checks scored (by due date); older ones are listed but not scored.
+    max_checks: int = 200
+    # Equal-width bins of P(on time) for the reliability table.
+    bins: int = 5
+    # Below this many judged forecasts a score is shown as provisional.
+    established_from: int = 20
+
+
+CALIBRATION = CalibrationParameters()

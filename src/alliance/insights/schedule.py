@@ -45,6 +45,7 @@ from alliance.insights.schedule_engine import (
     ScheduleCycleError,
     ScheduleInput,
     ScheduleInputError,
+    ScheduleRisk,
     ScheduleTask,
     forward,
     histogram_quantiles,
@@ -63,10 +64,12 @@ __all__ = [
     "MilestoneForecast",
     "PartyHistory",
     "PartySlippage",
+    "RiskShift",
     "ScheduleCycleError",
     "ScheduleInput",
     "ScheduleInputError",
     "ScheduleResult",
+    "ScheduleRisk",
     "ScheduleTask",
     "Sensitivity",
     "Simulation",
@@ -120,6 +123,19 @@ class Sensitivity:
 
 
 @dataclass(frozen=True)
+class RiskShift:
+    """How far one risk moves a milestone's P80 (the tornado), in working days."""
+
+    risk_id: str
+    label: str
+    probability: float
+    impact: float
+    with_risk: date
+    without_risk: date
+    working_days: int
+
+
+@dataclass(frozen=True)
 class MilestoneForecast:
     """A milestone finishes when the last of its tasks does."""
 
@@ -129,6 +145,15 @@ class MilestoneForecast:
     probability_on_time: float | None
     tasks: tuple[str, ...]
     sensitivity: tuple[Sensitivity, ...]
+    # CPM on most-likely durations (no slippage, no risk): the date a plan would promise, and
+    # the contingency the P80 needs beyond it, in working days (merge bias, spread, risks).
+    deterministic: date | None = None
+    contingency_working_days: int | None = None
+    # Each risk threatening it, by how many working days it moves its P80, largest first.
+    risks: tuple[RiskShift, ...] = ()
+    # How many paths of open tasks merge into it (1: a single chain; 0: nothing left open):
+    # each extra path is a chance for the last one to finish late (merge bias).
+    paths: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,6 +192,8 @@ class ScheduleResult:
     milestones: tuple[MilestoneForecast, ...]
     cascade: tuple[CascadeEffect, ...]
     parties: tuple[PartySlippage, ...]
+    # "whole" working days per task (the default) or "continuous" (ScheduleParameters).
+    working_days: str = "whole"
 
     def task(self, task_id: str) -> TaskForecast:
         """The forecast of one task by id."""
@@ -257,6 +284,7 @@ def forecast_schedule(
             milestones=(),
             cascade=(),
             parties=(),
+            working_days=parameters.working_days,
         )
     sim = simulate(data, parameters, iterations=iterations, seed=seed)
     model, samples = sim.model, sim.samples
@@ -270,6 +298,7 @@ def forecast_schedule(
         milestones=_milestone_forecasts(model, sim),
         cascade=_cascade(model, sim, on_time),
         parties=tuple(model.slippage[party] for party in model.parties),
+        working_days=parameters.working_days,
     )
 
 
@@ -338,6 +367,9 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
     dues = np.array([model.days(d) if d else np.iinfo(np.int64).max for d in model.milestone_dues])
     quantiles, on_time = histogram_quantiles(finish, low, high, parameters.quantiles, due=dues)
     rho = _sensitivity(model, sim)
+    deterministic = _deterministic_milestones(model)
+    tornado = _risk_tornado(model, sim)
+    p80 = names.index("P80") if "P80" in names else len(names) - 1
     result = []
     for row, name in enumerate(model.milestone_names):
         members = model.milestone_members[row]
@@ -356,6 +388,10 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
             for p in ranked
         )
         due = model.milestone_dues[row]
+        plan_day = int(deterministic[row])
+        contingency = _working_days(
+            model, members[-1:], np.array([plan_day]), np.array([int(quantiles[row, p80])])
+        )
         result.append(
             MilestoneForecast(
                 name=name,
@@ -366,9 +402,83 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
                 probability_on_time=float(on_time[row]) if due else None,
                 tasks=tuple(sorted(model.tasks[model.order[p]].id for p in members)),
                 sensitivity=sensitivity,
+                deterministic=model.date(plan_day),
+                contingency_working_days=int(contingency[0]),
+                risks=tornado[row],
+                paths=_merging_paths(model, [int(model.order[p]) for p in members]),
             )
         )
     return tuple(result)
+
+
+def _deterministic_milestones(model: Model) -> np.ndarray:
+    """Each milestone's finish day with every open task at its most likely duration (CPM)."""
+    extra = np.maximum(model.most_likely - model.pos, 0)[:, None]
+    extra[: model.n_fixed] = 0
+    ready = model.new_ready(1)
+    forward(model, model.levels, model.rows, extra, ready, np.empty_like(ready))
+    finish = model.finish_from_ready(ready)[:, 0]
+    return np.array([finish[m].max() for m in model.milestone_members], dtype=np.int64)
+
+
+def _risk_tornado(model: Model, sim: Simulation) -> list[tuple[RiskShift, ...]]:
+    """Per milestone, each risk's effect on its P80: the iterations replayed with that risk's
+    days taken out where it occurred (common random numbers), over ``cascade_iterations``."""
+    parameters = model.parameters
+    shifts: list[list[RiskShift]] = [[] for _ in model.milestone_names]
+    if not model.risks or not model.milestone_names:
+        return [() for _ in model.milestone_names]
+    n = min(sim.samples.finish.shape[1], parameters.cascade_iterations)
+    with_risk = _quantile_rows(sim.samples.milestones[:, :n], parameters.cascade_quantile)
+    for r, risk in enumerate(model.risks):
+        rows, days = model.risk_positions[r], model.risk_days[r]
+        if not len(rows) or not days:
+            continue
+        extra = sim.samples.extra[:, :n].copy()
+        hit = sim.samples.risks[r, :n]
+        extra[np.ix_(rows, np.flatnonzero(hit))] -= days
+        ready = model.new_ready(n)
+        forward(model, model.levels, model.rows, extra, ready, np.empty_like(ready))
+        finish = model.finish_from_ready(ready)
+        milestones = np.stack([finish[m].max(axis=0) for m in model.milestone_members])
+        without = _quantile_rows(milestones, parameters.cascade_quantile)
+        for row, members in enumerate(model.milestone_members):
+            moved = _working_days(
+                model, members[-1:], without[row : row + 1], with_risk[row : row + 1]
+            )
+            if moved[0] > 0:
+                shifts[row].append(
+                    RiskShift(
+                        risk.id,
+                        risk.label,
+                        risk.probability,
+                        risk.impact,
+                        model.date(with_risk[row]),
+                        model.date(without[row]),
+                        int(moved[0]),
+                    )
+                )
+    return [tuple(sorted(found, key=lambda s: (-s.working_days, s.risk_id))) for found in shifts]
+
+
+def _merging_paths(model: Model, tasks: list[int]) -> int:
+    """How many distinct paths of open tasks end in the milestone's last open tasks (those no
+    other of its tasks waits for): a chain is one path, four parallel branches four, a
+    diamond two. Delivered tasks carry no uncertainty and are not counted."""
+    fixed = set(model.fixed)
+    open_members = [t for t in tasks if t not in fixed]
+    upstream: set[int] = set()  # strictly upstream of some member: not an end
+    stack = [p for t in open_members for p in model.preds[t]]
+    while stack:
+        task = stack.pop()
+        if task not in upstream:
+            upstream.add(task)
+            stack.extend(model.preds[task])
+    count: dict[int, int] = {}
+    for task in sorted(upstream | set(open_members), key=model.topo.__getitem__):
+        if task not in fixed:
+            count[task] = sum(count[p] for p in model.preds[task] if p not in fixed) or 1
+    return sum(count[t] for t in open_members if t not in upstream)
 
 
 def _upstream(model: Model, tasks: list[int]) -> set[int]:
@@ -392,8 +502,7 @@ def _sensitivity(model: Model, sim: Simulation) -> np.ndarray:
     centre = (n + 1) / 2
     milestone_ranks = stats.rankdata(samples.milestones, axis=1) - centre
     milestone_var = (milestone_ranks**2).sum(axis=1)
-    low = model.table[:, 0].astype(np.int64)
-    high = model.table[:, -1].astype(np.int64)
+    low, high = model.extra_low, model.extra_high
     rho = np.full((len(model.order), len(model.milestone_names)), np.nan)
     for block in row_blocks(len(model.order), n):
         width = high[block] - low[block] + 1
@@ -556,7 +665,17 @@ def schedule_input_from_dict(
         for item in document.get("history", ())
     )
     dues = {name: date.fromisoformat(day) for name, day in document.get("milestones", {}).items()}
-    return ScheduleInput(tasks, as_of, calendars, histories, dues)
+    risks = tuple(
+        ScheduleRisk(
+            id=str(item["id"]),
+            probability=float(item["probability"]),
+            impact=float(item["impact"]),
+            tasks=tuple(str(t) for t in item.get("commitments", ())),
+            label=item.get("label", ""),
+        )
+        for item in document.get("risks", ())
+    )
+    return ScheduleInput(tasks, as_of, calendars, histories, dues, risks)
 
 
 def _optional_date(value) -> date | None:

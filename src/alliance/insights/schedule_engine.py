@@ -87,6 +87,20 @@ class ScheduleInput:
     histories: tuple[PartyHistory, ...] = ()
     # Due date of a milestone; by default the latest due date of its tasks.
     milestone_dues: Mapping[str, date] = field(default_factory=dict)
+    risks: tuple[ScheduleRisk, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleRisk:
+    """A risk event (the risk-driver method, AACE 57R-09): in each iteration it occurs with
+    ``probability`` and then adds ``impact`` working days to every open commitment it threatens
+    (one occurrence for all of them: a common cause moves them together)."""
+
+    id: str
+    probability: float
+    impact: float
+    tasks: tuple[str, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,47 +153,104 @@ def earliest_start(task: ScheduleTask, as_of: date) -> date:
 # --------------------------------------------------------------------------
 
 
+def unit_cdf(kind: str, lam: float, c: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """P(Y <= y) of the standardised estimate on [0, 1] with mode ``c`` (0 and 1 included).
+
+    Triangular: ``y^2 / c`` up to the mode, ``1 - (1 - y)^2 / (1 - c)`` after it; with the
+    mode at the minimum (c = 0) the left branch is the single point y = 0, whose probability
+    is 0, and with the mode at the maximum (c = 1) the right branch is empty.
+    """
+    if kind == "pert":
+        return special.betainc(1 + lam * c, 1 + lam * (1 - c), y)
+    if kind == "triangular":
+        left = np.divide(y * y, c, out=np.zeros_like(y), where=c > 0)
+        right = 1 - np.divide((1 - y) ** 2, 1 - c, out=np.ones_like(y), where=c < 1)
+        return np.clip(np.where(y <= c, left, right), 0.0, 1.0)
+    raise ScheduleInputError(f"unknown duration distribution {kind!r}")
+
+
+def unit_partial_mean(kind: str, lam: float, c: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """E[Y; Y <= y] of the standardised estimate (the integral of t dF(t) from 0 to y)."""
+    if kind == "pert":
+        a, b = 1 + lam * c, 1 + lam * (1 - c)
+        return a / (a + b) * special.betainc(a + 1, b, y)
+    if kind == "triangular":
+        left = np.divide(2 * y**3, 3 * c, out=np.zeros_like(y), where=c > 0)
+        tail = (y * y / 2 - y**3 / 3) - (c * c / 2 - c**3 / 3)
+        right = 2 * c * c / 3 + np.divide(2 * tail, 1 - c, out=np.zeros_like(y), where=c < 1)
+        return np.where(y <= c, left, right)
+    raise ScheduleInputError(f"unknown duration distribution {kind!r}")
+
+
 def _duration_cdf(tasks, factors, row, values, parameters: ScheduleParameters) -> np.ndarray:
-    """P(ceil(factor * X) <= value) for each (task row, value) pair, X the task's distribution."""
+    """P(D <= value) for each (task row, value) pair; D the task's sampled working days.
+
+    Whole days (the default): ``D = ceil(f X)``, so ``P(D <= d) = P(f X <= d)``. Continuous
+    days: ``D`` is ``f X`` rounded up or down at random with the probability of its fraction
+    (``E[D] = E[f X]`` exactly, no half day gained per task), whose CDF is the mean of the
+    continuous CDF over [d, d + 1]: ``P(D <= d) = H(d + 1) - H(d)`` with
+    ``H(z) = z G(z) - E[f X; f X <= z]``. A task with any work takes at least one day.
+    """
     low, mode, high = (
         np.array([getattr(task, name) for task in tasks], dtype=float)[row]
         for name in ("optimistic", "most_likely", "pessimistic")
     )
-    x = values / factors[row]
+    factor = np.asarray(factors, dtype=float)[row]
+    kind, lam = parameters.distribution, parameters.pert_lambda
     spread = high - low
     point = spread < 1e-9
-    spread[point] = 1.0
-    y = np.clip((x - low) / spread, 0.0, 1.0)
+    spread = np.where(point, 1.0, spread)
     c = np.clip((mode - low) / spread, 0.0, 1.0)
-    if parameters.distribution == "pert":
-        lam = parameters.pert_lambda
-        cdf = special.betainc(1 + lam * c, 1 + lam * (1 - c), y)
-    elif parameters.distribution == "triangular":
-        left = np.divide(y * y, c, out=np.ones_like(y), where=c > 0)
-        right = 1 - np.divide((1 - y) ** 2, 1 - c, out=np.zeros_like(y), where=c < 1)
-        cdf = np.where(y <= c, left, right)
-    else:
-        raise ScheduleInputError(f"unknown duration distribution {parameters.distribution!r}")
-    return np.where(point, (x >= low - 1e-9).astype(float), cdf)
+
+    def below(z: np.ndarray) -> np.ndarray:  # G(z) = P(f X <= z)
+        y = np.clip((z / factor - low) / spread, 0.0, 1.0)
+        return np.where(point, (z / factor >= low - 1e-9).astype(float), unit_cdf(kind, lam, c, y))
+
+    if parameters.working_days == "whole":
+        return below(values)
+    if parameters.working_days != "continuous":
+        raise ScheduleInputError(f"unknown working-day convention {parameters.working_days!r}")
+
+    def integral(z: np.ndarray) -> np.ndarray:  # H(z): the integral of G up to z
+        y = np.clip((z / factor - low) / spread, 0.0, 1.0)
+        g = below(z)
+        partial = factor * (low * g + spread * unit_partial_mean(kind, lam, c, y))
+        return np.where(point, np.maximum(z - factor * low, 0.0), z * g - partial)
+
+    cdf = np.clip(integral(values + 1.0) - integral(values), 0.0, 1.0)
+    working = high * factor > 0
+    return np.where(working & (values < 1), 0.0, cdf)
 
 
-def quantile_table(tasks, factors, parameters: ScheduleParameters) -> np.ndarray:
+def quantile_table(
+    tasks, factors, parameters: ScheduleParameters, elapsed: np.ndarray | None = None
+) -> np.ndarray:
     """Per task, the whole-working-day duration at G equiprobable quantiles (tasks x G).
 
     Column j holds the smallest duration d with P(D <= d) >= (j + 0.5) / G, so
     drawing j uniformly draws D with every probability exact to 1 / G. D is
     ``ceil(factor * X)``: a commitment needing 2.3 working days takes three.
+
+    ``elapsed`` (working days already spent on a started task, -1 for the others) conditions
+    D on the work not being finished: ``P(D <= d | D > e) = (F(d) - F(e)) / (1 - F(e))``.
+    When the estimate leaves less than ``elapsed_min_survival`` beyond e, the task is drawn
+    from its residual at the last day e* that still had that chance, moved on by e - e*.
     """
     size, count = parameters.quantile_table_size, len(tasks)
     factor = np.asarray(factors, dtype=float)
     low = np.floor(factor * [task.optimistic for task in tasks]).astype(np.int64)
     high = np.ceil(factor * [task.pessimistic for task in tasks]).astype(np.int64)
-    if count and high.max() > np.iinfo(np.int16).max:
-        raise ScheduleInputError("a duration estimate exceeds 32767 working days")
     width = high - low + 1  # every (task, candidate duration) pair, flattened
     row = np.repeat(np.arange(count), width)
     values = low[row] + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
     cdf = _duration_cdf(tasks, factor, row, values.astype(float), parameters)
+    shift = np.zeros(count, dtype=np.int64)
+    if elapsed is not None and (elapsed >= 0).any():
+        cdf, shift = _condition(cdf, row, values, low, high, np.asarray(elapsed), parameters)
+    if count and (high + shift).max() > np.iinfo(np.int16).max:
+        raise ScheduleInputError("a duration estimate exceeds 32767 working days")
+    # Rounding can dent a CDF by an ulp; a running maximum per task keeps it monotone.
+    cdf = np.maximum.accumulate(cdf + 2.0 * row) - 2.0 * row
     # Value i of a task fills the quantiles j in [start_i, end_i): quantile j has
     # passed value i once cdf(i) < (j + 0.5) / G, i.e. from j = step(cdf(i)) on.
     ends = np.clip(np.floor(cdf * size - 0.5).astype(np.int64) + 1, 0, size)
@@ -187,8 +258,35 @@ def quantile_table(tasks, factors, parameters: ScheduleParameters) -> np.ndarray
     ends[last] = size
     starts = np.concatenate(([0], ends[:-1]))
     starts[last[:-1] + 1] = 0
-    table = np.repeat(values.astype(np.int16), ends - starts)
+    table = np.repeat((values + shift[row]).astype(np.int16), ends - starts)
     return table.reshape(count, size)
+
+
+def _condition(cdf, row, values, low, high, elapsed, parameters: ScheduleParameters):
+    """The CDF of each started task given that its ``elapsed`` days did not finish it."""
+    count = len(low)
+    # F(e) per task from its own row of the table (0 below the range, 1 above it).
+    first = np.cumsum(high - low + 1) - (high - low + 1)
+    survival = np.ones(count)
+    started = elapsed >= 0
+    inside = started & (elapsed >= low) & (elapsed <= high)
+    survival[inside] = 1.0 - cdf[first[inside] + elapsed[inside] - low[inside]]
+    survival[started & (elapsed > high)] = 0.0
+    # e*: the last day with enough chance left; -1 when even the first is too unlikely.
+    floor = parameters.elapsed_min_survival
+    fit = np.where(1.0 - cdf >= floor, values, -1)
+    last_fit = np.full(count, -1, dtype=np.int64)
+    np.maximum.at(last_fit, row, fit)
+    last_fit = np.maximum(last_fit, low - 1)
+    point = np.where(started & (survival < floor), np.minimum(elapsed, last_fit), elapsed)
+    shift = np.where(started & (survival < floor), elapsed - point, 0)
+    at = np.zeros(count)
+    inside = started & (point >= low) & (point <= high)
+    at[inside] = cdf[first[inside] + point[inside] - low[inside]]
+    base = at[row]
+    conditioned = np.clip((cdf - base) / np.maximum(1.0 - base, 1e-12), 0.0, 1.0)
+    conditioned = np.where(values <= point[row], 0.0, conditioned)
+    return np.where(started[row], conditioned, cdf), shift
 
 
 @functools.lru_cache(maxsize=8)
@@ -348,6 +446,7 @@ class Model:
         self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
         self.calendars = {p: data.calendars.get(p, WorkingCalendar()) for p in self.parties}
         self._durations(parameters)
+        self._risks(data)
         self._dates(data)
         self._milestones(data)
 
@@ -399,7 +498,8 @@ class Model:
     def _durations(self, parameters: ScheduleParameters) -> None:
         tasks = self.by_position()
         factors = [self.slippage[task.party].factor for task in tasks]
-        table = quantile_table(tasks, factors, parameters)
+        self.elapsed = self._elapsed(tasks)
+        table = quantile_table(tasks, factors, parameters, self.elapsed)
         table[: self.n_fixed] = 0
         # Only an all-zero estimate gives zero days (ceil of a continuous draw is >= 1),
         # so "zero-duration" is a property of the task, not of a draw.
@@ -423,6 +523,54 @@ class Model:
             self.copula_edges = special.ndtri(np.arange(1, bins) / bins)
         most_likely = [math.ceil(task.most_likely - 1e-9) for task in tasks]
         self.most_likely = np.array(most_likely, dtype=np.int64)
+
+    def _elapsed(self, tasks: list[ScheduleTask]) -> np.ndarray:
+        """Working days each started task has already run by ``as_of`` (-1: not started).
+
+        Only counted when ``condition_on_elapsed``: a started task is then drawn given that
+        those days did not finish it.
+        """
+        elapsed = np.full(len(tasks), -1, dtype=np.int64)
+        if not self.parameters.condition_on_elapsed:
+            return elapsed
+        for position, task in enumerate(tasks):
+            if position >= self.n_fixed and self._is_started(task):
+                calendar = self.calendars[task.party]
+                elapsed[position] = int(calendar.working_days_between(task.start, self.as_of))
+        return elapsed
+
+    def _is_started(self, task: ScheduleTask) -> bool:
+        return (
+            task.status in STARTED_STATUSES and task.start is not None and task.start < self.as_of
+        )
+
+    def _risks(self, data: ScheduleInput) -> None:
+        """Per risk, the positions of the open commitments it threatens and its whole days."""
+        self.risks = tuple(data.risks)
+        self.risk_positions, self.risk_days = [], []
+        add = np.zeros(len(self.order), dtype=np.int64)
+        position = {int(task): p for p, task in enumerate(self.order)}
+        for risk in self.risks:
+            if not 0.0 <= risk.probability <= 1.0 or risk.impact < 0:
+                raise ScheduleInputError(
+                    f"risk {risk.id}: need 0 <= probability <= 1 and impact >= 0"
+                )
+            unknown = [t for t in risk.tasks if t not in self.index]
+            if unknown:
+                raise ScheduleInputError(f"risk {risk.id} threatens unknown task(s) {unknown}")
+            rows = sorted({position[self.index[t]] for t in risk.tasks})
+            rows = np.array([p for p in rows if p >= self.n_fixed], dtype=np.int64)
+            days = math.ceil(risk.impact - 1e-9)
+            self.risk_positions.append(rows)
+            self.risk_days.append(days)
+            add[rows] += days
+        # Extra days a position can take: its table's range plus every risk that may hit it.
+        self.extra_low = self.table[:, 0].astype(np.int64)
+        self.extra_high = self.table[:, -1].astype(np.int64) + add
+        if self.extra_high.max(initial=0) > np.iinfo(np.int16).max:
+            raise ScheduleInputError("a duration with its risks exceeds 32767 working days")
+        if self.table.dtype == np.uint8 and self.extra_high.max(initial=0) >= 256:
+            self.table = self.table.astype(np.int16)
 
     # -- dates and calendars -----------------------------------------------
 
@@ -489,7 +637,7 @@ class Model:
 
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
-        extra = np.stack([self.table[:, 0], self.table[:, -1]], axis=1)
+        extra = np.stack([self.extra_low, self.extra_high], axis=1).astype(self.table.dtype)
         ready, start = self.new_ready(2), np.empty((len(self.order), 2), dtype=np.int32)
         forward(self, self.levels, self.rows, extra, ready, start, clip=True)
         finish = self.finish_from_ready(ready)
@@ -583,7 +731,9 @@ def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarr
     return np.take(table, index, axis=axis, out=out, mode="clip")
 
 
-def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
+def sample(
+    model: Model, rng: np.random.Generator, n: int, hits: np.ndarray | None = None
+) -> np.ndarray:
     """Extra working days after the first, (positions x n); zero for delivered tasks.
 
     Quantile indices come straight from the generator's raw 64-bit words, four
@@ -602,7 +752,21 @@ def sample(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
         bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
         index = _take(model.copula, _take(bins, model.party_of[first:], axis=0) + index)
     _take(model.table.ravel(), model.table_base + index, out=extra[first:])
+    if model.risks:
+        occurred = risk_occurrences(model, rng, n)
+        if hits is not None:
+            hits[...] = occurred
+        for rows, days, hit in zip(model.risk_positions, model.risk_days, occurred, strict=True):
+            if len(rows) and days:
+                extra[rows] += (hit * days).astype(extra.dtype)[None, :]
     return extra
+
+
+def risk_occurrences(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Whether each risk occurs in each of ``n`` iterations (risks x n), drawn after the
+    durations from the same stream: the chunk's draws say which iterations it hit."""
+    probability = np.array([risk.probability for risk in model.risks])
+    return rng.random((len(model.risks), n)) < probability[:, None]
 
 
 # --------------------------------------------------------------------------
@@ -622,6 +786,7 @@ class Samples:
     milestones: np.ndarray
     critical: np.ndarray
     driving: np.ndarray
+    risks: np.ndarray  # (risks x iterations): whether each risk occurred
 
 
 def criticality(model: Model, finish: np.ndarray, drives: np.ndarray):
@@ -647,7 +812,7 @@ def _count(flags: np.ndarray) -> np.ndarray:
 
 def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Samples):
     n, total = hi - lo, len(model.order)
-    extra = sample(model, rng, n)
+    extra = sample(model, rng, n, out.risks[:, lo:hi])
     ready, start = model.new_ready(n), np.empty((total, n), dtype=np.int32)
     drives = np.empty((len(model.edges), n), dtype=bool)
     forward(model, model.levels, model.rows, extra, ready, start, drives)
@@ -700,6 +865,7 @@ def run(model: Model, iterations: int, seed: int) -> Samples:
         np.zeros((len(model.milestone_members), iterations), dtype=np.int32),
         np.zeros(total, dtype=np.int64),
         np.zeros(len(model.edges), dtype=np.int64),
+        np.zeros((len(model.risks), iterations), dtype=bool),
     )
     chunks = in_chunks(
         model, iterations, seed, lambda g, lo, hi: run_chunk(model, g, lo, hi, samples)

@@ -45,25 +45,30 @@ from alliance.insights.inputs import (
     jsonable,
     replicate,
 )
+from alliance.insights.messages import Message, msg
 from alliance.insights.parameters import SALIENCE, TRUST, SalienceParameters, TrustParameters
 from alliance.insights.trust_portfolio import (
+    _BREACH,
     _ENGAGEMENT,
     _PROMISE,
+    _REPAIR,
     COMPONENTS,
+    EVIDENCE_STATES,
     PortfolioTrust,
     TrustEvents,
     _priors,
     band,
     beta_interval,
+    evidence_state,
     expected_cadence,
     portfolio_trust,
     posterior_interval,
 )
 
 __all__ = [
-    "COMPONENTS", "AgreementTrust", "ComponentScore", "PairTrust", "Perception",
+    "COMPONENTS", "EVIDENCE_STATES", "AgreementTrust", "ComponentScore", "PairTrust", "Perception",
     "PortfolioTrust", "PromiseKeeping", "TrendPoint", "TrustEvents", "agreement_trust",
-    "band", "beta_interval", "expected_cadence", "month_ends", "pair_trust", "perception",
+    "band", "beta_interval", "expected_cadence", "month_ends", "pair_trust", "perception", "pooled",
     "portfolio_trust", "posterior_interval", "trust_report",
 ]  # fmt: skip
 
@@ -139,6 +144,14 @@ class PairTrust:
     # The pair's share of its agreement's pooled evidence (0 without events; the pairs with
     # events sum to 1): how much the agreement index listens to this pair.
     weight: float = 0.0
+    # How much evidence is behind the index (recency- and materiality-weighted events) and
+    # what that makes of it: "insufficient" (the figure is the prior), "provisional",
+    # "established" (TrustParameters.provisional_from, established_from).
+    amount: float = 0.0
+    state: str = "insufficient"
+    # The index's Beta posterior (alpha, beta): pairs pool by adding their evidence.
+    alpha: float = field(default=0.0, repr=False)
+    beta: float = field(default=0.0, repr=False)
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,12 @@ class AgreementTrust:
     # Each component pooled over the pairs (promise, response, engagement, perception), 0-100;
     # empty for an agreement with fewer than two parties.
     components: dict[str, ComponentScore] = field(default_factory=dict)
+    amount: float = 0.0
+    state: str = "insufficient"
+    # Promise keeping as a plain share (0-1) over the pooled pairs, recency-weighted, with
+    # partial credit for lateness, no materiality and no asymmetry: the performance-to-promise
+    # reading maturity compares with its threshold.
+    promise_share: float | None = None
 
     def pair(self, truster: str, trustee: str) -> PairTrust:
         """The pair (truster -> trustee); KeyError if one of them does not participate."""
@@ -206,6 +225,9 @@ def agreement_trust(
         evidence=evidence,
         trend=_agreement_trend(trends) if trends else (),
         components=_agreement_components(result, ev, params) if pairs else {},
+        amount=float(result.agreement_amount[0]) if pairs else 0.0,
+        promise_share=float(result.agreement_component_share[_PROMISE, 0]) if pairs else None,
+        state=EVIDENCE_STATES[int(result.agreement_state[0])] if pairs else "insufficient",
     )
 
 
@@ -221,6 +243,17 @@ def pair_trust(
 ) -> PairTrust:
     """``truster``'s trust in ``trustee`` within the agreement ``data``."""
     return agreement_trust(data, as_of, params, salience, trend=trend).pair(truster, trustee)
+
+
+def pooled(pairs: Sequence[PairTrust], params: TrustParameters = TRUST) -> tuple[float, str]:
+    """One index (0-100) and its evidence state from several pairs' evidence added up (e.g. a
+    party's trust in all the others): pairs without evidence add nothing to it."""
+    m0, n0 = params.index_prior_mean, params.index_prior_strength
+    a = m0 * n0 + sum(p.alpha - m0 * n0 for p in pairs)
+    b = (1.0 - m0) * n0 + sum(p.beta - (1.0 - m0) * n0 for p in pairs)
+    amount = sum(p.amount for p in pairs)
+    state = EVIDENCE_STATES[int(evidence_state(np.array([amount]), params)[0])]
+    return 100.0 * a / (a + b), state
 
 
 def month_ends(as_of: date, months: int) -> list[date]:
@@ -284,6 +317,10 @@ def _pair_result(data, frame, result, k, as_of, params, trends, labelled) -> Pai
         evidence=combine(index, float(result.baseline[k]), contributions),
         trend=_pair_trend(trends, k),
         weight=float(result.pair_weight[k]),
+        amount=float(result.amount[k]),
+        state=EVIDENCE_STATES[int(result.state[k])],
+        alpha=float(result.alpha[k]),
+        beta=float(result.beta[k]),
     )
 
 
@@ -394,6 +431,7 @@ def _contribution(data: AgreementData, ev: TrustEvents, i: int) -> Contribution:
         event_id=record.id,
         event_kind=_KINDS[c] if not (c == _ENGAGEMENT and ev.open[i]) else "no_interaction",
         date=ev.date[i].astype(date),
+        message=_MESSAGES[c](record, ev, i),
     )
 
 
@@ -401,6 +439,13 @@ def _promise_label(c, ev, i) -> str:
     name, late = c.label or c.id, int(ev.working_days[i])
     # The days under dispute do not count (Commitment.lateness): say so when there were some.
     paused = " (time under dispute not counted)" if c.disputed_until is not None else ""
+    if not ev.open[i]:
+        paused += _CONFIRMATION_LABELS[_confirmation(c, ev, i)]
+    paused += f" (materiality {ev.materiality[i]:.2g})" if ev.materiality[i] != 1.0 else ""
+    if ev.repair[i] == _BREACH:
+        return f"{name} original date missed, re-dated by {late} working days{paused}"
+    if ev.repair[i] == _REPAIR:
+        return f"{name} renegotiated date met, part of the breach repaired{paused}"
     if ev.open[i]:
         state = "missed" if ev.score[i] == 0.0 else "still open"
         return f"{name} {state}, {late} working days overdue{paused}"
@@ -431,6 +476,83 @@ def _perception_label(p, ev, i) -> str:
 _LABELLERS = (_promise_label, _response_label, _engagement_label, _perception_label)
 
 
+# The same lines as messages (keys and parameters) for the site to say in any language.
+def _promise_message(c, ev, i) -> Message:
+    name, late = c.label or c.id, int(ev.working_days[i])
+    paused = _paused(c.disputed_until is not None)
+    weight = _materiality(c, float(ev.materiality[i]))
+    if ev.repair[i] == _BREACH:
+        return msg("trust.redated", commitment=name, days=late, paused=paused, weight=weight)
+    if ev.repair[i] == _REPAIR:
+        return msg("trust.repaired", commitment=name, paused=paused, weight=weight)
+    if ev.open[i]:
+        key = "trust.missed" if ev.score[i] == 0.0 else "trust.still_open"
+        return msg(key, commitment=name, days=late, paused=paused, weight=weight)
+    confirmation = _confirmation(c, ev, i)
+    if not confirmation:
+        if late == 0:
+            return msg("trust.on_time", commitment=name, paused=paused, weight=weight)
+        return msg("trust.late", commitment=name, days=late, paused=paused, weight=weight)
+    how = msg(f"trust.delivery_{confirmation}")
+    if late == 0:
+        return msg(
+            "trust.on_time_answered", commitment=name, paused=paused, confirmation=how,
+            weight=weight,
+        )  # fmt: skip
+    return msg(
+        "trust.late_answered", commitment=name, days=late, paused=paused, confirmation=how,
+        weight=weight,
+    )  # fmt: skip
+
+
+def _confirmation(c, ev, i) -> str:
+    """How a delivery stands with the party owed: "confirmed", "unconfirmed" (asked, not
+    confirmed: it counted for less) or "" (nobody was asked)."""
+    if ev.strength.size and ev.strength[i] < 1.0:
+        return "unconfirmed"
+    return "confirmed" if c.confirmed_by else ""
+
+
+_CONFIRMATION_LABELS = {
+    "": "",
+    "confirmed": ", confirmed by the party owed",
+    "unconfirmed": ", not confirmed by the party owed (counts for less)",
+}
+
+
+def _paused(paused: bool) -> Message | str:
+    return msg("trust.dispute_not_counted") if paused else ""
+
+
+def _materiality(c, weight: float) -> Message | str:
+    """Why the line weighs what it does, when it is not one ordinary commitment's worth."""
+    if weight == 1.0:
+        return ""
+    if c.importance:
+        return msg("trust.materiality_set", weight=round(weight, 2))
+    return msg("trust.materiality", weight=round(weight, 2))
+
+
+def _response_message(f, ev, i) -> Message:
+    key = "trust.follow_up_unanswered" if ev.open[i] else "trust.follow_up_answered"
+    return msg(key, follow_up=f.label or f.id, days=int(ev.working_days[i]),
+               allowance=round(float(ev.expected[i])))  # fmt: skip
+
+
+def _engagement_message(ix, ev, i) -> Message:
+    gap, cadence = int(ev.working_days[i]), round(float(ev.expected[i]))
+    if ev.open[i]:
+        return msg("trust.not_met", days=gap, since=ix.date, cadence=cadence)
+    return msg("trust.met_after_gap", interaction=ix.label or ix.kind, days=gap, cadence=cadence)
+
+
+def _perception_message(p, ev, i) -> Message:
+    return msg("trust.pulse_answer", respondent=p.respondent or p.id, score=round(p.general(), 1))
+
+
+_MESSAGES = (_promise_message, _response_message, _engagement_message, _perception_message)
+
+
 def _merge(contributions: Sequence[Contribution]) -> list[Contribution]:
     """One line per event across pairs (a commitment owed to two parties moves two pairs)."""
     merged: dict[tuple, Contribution] = {}
@@ -439,7 +561,12 @@ def _merge(contributions: Sequence[Contribution]) -> list[Contribution]:
         if key in merged:
             old = merged[key]
             c = Contribution(
-                old.label, old.contribution + c.contribution, c.event_id, c.event_kind, c.date
+                old.label,
+                old.contribution + c.contribution,
+                c.event_id,
+                c.event_kind,
+                c.date,
+                message=old.message,
             )
         merged[key] = c
     return list(merged.values())

@@ -30,6 +30,8 @@ from alliance.insights.salience import salience_score
 
 COMPONENTS = ("promise", "response", "engagement", "perception")
 _PROMISE, _RESPONSE, _ENGAGEMENT, _PERCEPTION = range(4)
+EVIDENCE_STATES = ("insufficient", "provisional", "established")
+_ORDINARY, _BREACH, _REPAIR = range(3)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class PortfolioTrust:
     component_beta: np.ndarray
     n_due: np.ndarray
     n_on_time: np.ndarray
+    # Recency- and materiality-weighted amount of evidence behind each pair's index, and its
+    # state: 0 insufficient, 1 provisional, 2 established (EVIDENCE_STATES).
+    amount: np.ndarray
+    state: np.ndarray
     agreement_index: np.ndarray  # NaN for an agreement with fewer than two parties
     agreement_low: np.ndarray
     agreement_high: np.ndarray
@@ -58,6 +64,15 @@ class PortfolioTrust:
     # salience-weighted, recency-weighted amount of evidence behind it.
     agreement_component_mean: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
     agreement_component_weight: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
+    agreement_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # (4, n_agreements): each component as a plain recency-weighted share kept (partial credit
+    # for lateness, no materiality, no asymmetry): what the performance-to-promise scale reads.
+    agreement_component_share: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
+    agreement_state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # The pooled Beta of each pair's index (alpha, beta), for pooling pairs further (a party's
+    # trust in all others, or all others' trust in it).
+    alpha: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    beta: np.ndarray = field(default_factory=lambda: np.zeros(0))
     events: TrustEvents | None = None
     prepared: TrustPreparation | None = field(default=None, repr=False, compare=False)
 
@@ -75,8 +90,17 @@ class TrustEvents:
     working_days: np.ndarray  # lateness / latency / gap, working days
     expected: np.ndarray  # allowance or expected gap, working days (NaN if none)
     open: np.ndarray  # True: still open at the date (overdue, unanswered, not met since)
+    # 0 an ordinary event; for a re-dated commitment, 1 the breach of its original date and
+    # 2 the repair (its renegotiated date met).
+    repair: np.ndarray
+    materiality: np.ndarray  # the commitment's weight (1 for other components)
+    confirm: np.ndarray  # confirming mass (recency x weight x materiality)
+    violate: np.ndarray  # violating mass (negative for a repair: it takes some back)
     contribution: np.ndarray  # points of its pair's index
     agreement_contribution: np.ndarray  # points of its agreement's index
+    # How much the event counts before recency (1; less for a delivery not confirmed by
+    # the party owed): ``weight`` already includes it.
+    strength: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 # --------------------------------------------------------------------------
@@ -113,6 +137,7 @@ def portfolio_trust(
     ]
     ev = _concat_events(parts)
     ev_weight = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
+    ev_weight = ev_weight * ev["strength"] * ev["materiality"]
     result = _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
     return replace(result, prepared=prepared)
 
@@ -187,8 +212,21 @@ def commitment_lateness(frame: PortfolioFrame, rows: np.ndarray, end: np.ndarray
     return np.maximum(late, 0)
 
 
-def _event(pair, ref, score, date_, wd, expected, open_, component) -> dict[str, np.ndarray]:
+def _event(
+    pair,
+    ref,
+    score,
+    date_,
+    wd,
+    expected,
+    open_,
+    component,
+    strength=None,
+    materiality=None,
+    repair=None,
+) -> dict[str, np.ndarray]:
     return {
+        "strength": np.ones(len(pair)) if strength is None else strength,
         "component": np.full(len(pair), component, np.int64),
         "pair": pair,
         "ref": ref,
@@ -197,11 +235,37 @@ def _event(pair, ref, score, date_, wd, expected, open_, component) -> dict[str,
         "working_days": wd.astype(np.float64),
         "expected": expected,
         "open": open_,
+        "materiality": np.ones(len(pair)) if materiality is None else materiality,
+        "repair": np.zeros(len(pair), np.int64) if repair is None else repair,
     }
 
 
+def materiality(frame: PortfolioFrame, rows: np.ndarray, params: TrustParameters) -> np.ndarray:
+    """Each commitment row's weight: its explicit importance, else its category's weight times
+    ``1 + dependents_step * min(dependents, dependents_cap)``."""
+    from alliance.insights.inputs import IMPORTANCE_LEVELS
+
+    by_category = np.array(
+        [params.category_weights.get(c, params.default_materiality) for c in frame.category_ids]
+        + [params.default_materiality]
+    )
+    category = frame.cm_category[rows]
+    derived = by_category[np.where(category >= 0, category, len(frame.category_ids))]
+    derived = derived * (
+        1.0 + params.dependents_step * np.minimum(frame.cm_dependents[rows], params.dependents_cap)
+    )
+    explicit = np.array(
+        [params.importance_weights.get(level, params.default_materiality)
+         for level in IMPORTANCE_LEVELS]
+    )  # fmt: skip
+    importance = frame.cm_importance[rows]
+    return np.where(importance >= 0, explicit[np.maximum(importance, 0)], derived)
+
+
 def _promise_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
-    """Commitments B owed A, due or delivered by the date: scored by lateness."""
+    """Commitments B owed A, due or delivered by the date: scored by lateness, weighted by
+    materiality. A commitment re-dated after its original date passed adds the breach of that
+    date and, once delivered by the new one, the repair."""
     as_of = day[frame.cm_ag]
     delivered = frame.cm_delivered
     done = ~np.isnat(delivered) & (delivered <= as_of)
@@ -216,18 +280,40 @@ def _promise_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
     tau = _tau(frame, debtor, params)
     score = np.exp(-late / tau)
     score[~done_r & (late >= params.missed_after_tau * tau)] = 0.0
+    weight = materiality(frame, rows, params)
     # An overdue commitment that is not yet a working day late has nothing to say.
     keep = done_r | (late > 0)
-    return _event(
-        pair[keep],
-        frame.cm_ref[rows[keep]],
-        score[keep],
-        end[keep],
-        late[keep],
-        np.full(keep.sum(), np.nan),
-        ~done_r[keep],
-        _PROMISE,
+    # A delivery the party owed has not confirmed is weaker evidence than a confirmed one.
+    strength = np.where(
+        done_r & frame.cm_unconfirmed[rows], params.unconfirmed_delivery_weight, 1.0
     )
+    kind = np.zeros(len(rows), np.int64)
+    # Met by its renegotiated date: the repair of the breach (instead of an on-time delivery).
+    original = frame.cm_renegotiated_from[rows]
+    redated = ~np.isnat(original) & (original < frame.cm_due[rows])
+    kind[redated & done_r & (late == 0)] = _REPAIR
+    main = _event(
+        pair[keep], frame.cm_ref[rows[keep]], score[keep], end[keep], late[keep],
+        np.full(keep.sum(), np.nan), ~done_r[keep], _PROMISE, strength[keep], weight[keep],
+        kind[keep],
+    )  # fmt: skip
+    # The breach: the original date passed, re-dated by the working days to the new one
+    # (counted so far while the new date is still ahead).
+    every = np.flatnonzero(~frame.cm_excluded)
+    original = frame.cm_renegotiated_from[every]
+    b = every[~np.isnat(original) & (original < frame.cm_due[every]) & (original < as_of[every])]
+    b_pair = pairs.lookup(frame.cm_ag[b], frame.cm_owed_to[b], frame.cm_owed_by[b])
+    b, b_pair = b[b_pair >= 0], b_pair[b_pair >= 0]
+    stop = np.minimum(frame.cm_due[b], as_of[b])
+    b_debtor = frame.cm_owed_by[b]
+    since = frame.cm_renegotiated_from[b]
+    breach_late = np.maximum(party_working_days(frame, b_debtor, since, stop), 0)
+    breach = _event(
+        b_pair, frame.cm_ref[b], np.exp(-breach_late / _tau(frame, b_debtor, params)), since,
+        breach_late, np.full(len(b), np.nan), np.zeros(len(b), bool), _PROMISE, None,
+        materiality(frame, b, params), np.full(len(b), _BREACH, np.int64),
+    )  # fmt: skip
+    return _concat_events([main, breach])
 
 
 def _response_events(frame, pairs, day, params) -> dict[str, np.ndarray]:
@@ -411,33 +497,84 @@ def _priors(params: TrustParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray
             params.weight_perception,
         ]
     )
-    return mean, strength, weight / weight.sum()
+    return mean, strength, weight
+
+
+def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's confirming and violating mass (before the component's weight).
+
+    Promise and response events: a full score confirms (mass w); anything less only violates,
+    with mass ``kappa * w * (1 - score)`` (asymmetric updating), so a late delivery can never
+    count in favour. Engagement gaps and pulse answers count fractionally and symmetrically,
+    ``(w s, w (1 - s))``. A repair takes back ``repair_share`` of its breach's violating mass.
+    """
+    c, s = ev["component"], ev["score"]
+    kappa = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])[
+        c
+    ]
+    behaviour = (c == _PROMISE) | (c == _RESPONSE)
+    full = s >= 1.0 - 1e-12
+    confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
+    violate = kappa * w * (1.0 - s)
+    repair = ev["repair"] == _REPAIR
+    if repair.any():
+        # The breach of the same commitment row towards the same pair, weighted alike.
+        breach = ev["repair"] == _BREACH
+        key = ev["pair"] * (ev["ref"].max(initial=0) + 1) + ev["ref"]
+        lookup = dict(zip(key[breach].tolist(), violate[breach].tolist(), strict=True))
+        confirm[repair] = 0.0
+        violate[repair] = [-params.repair_share * lookup.get(k, 0.0) for k in key[repair]]
+    return confirm, violate
+
+
+def evidence_state(amount: np.ndarray, params: TrustParameters) -> np.ndarray:
+    """0 insufficient, 1 provisional, 2 established, from the amount of evidence."""
+    amount = np.asarray(amount, float)
+    return (amount >= params.provisional_from).astype(np.int64) + (
+        amount >= params.established_from
+    ).astype(np.int64)
 
 
 def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> PortfolioTrust:
+    """Components (each its own Beta, for the "why?") and the index: one Beta over the
+    evidence of all components pooled, each event weighted by its component's weight, so a
+    component without events adds nothing (coverage-aware by construction)."""
     n = len(pairs)
     prior, strength, comp_w = _priors(params)
-    slot = ev["component"] * n + ev["pair"]
+    c = ev["component"]
+    slot = c * n + ev["pair"]
+    confirm, violate = _masses(ev, w, params)
     W = np.bincount(slot, w, minlength=4 * n).reshape(4, n)
-    S = np.bincount(slot, w * ev["score"], minlength=4 * n).reshape(4, n)
-    alpha = prior[:, None] * strength[:, None] + S
-    beta = (1.0 - prior[:, None]) * strength[:, None] + (W - S)
+    P = np.bincount(slot, confirm, minlength=4 * n).reshape(4, n)
+    N = np.bincount(slot, violate, minlength=4 * n).reshape(4, n)
+    alpha = prior[:, None] * strength[:, None] + P
+    beta = (1.0 - prior[:, None]) * strength[:, None] + N
     total = alpha + beta
     mean = alpha / total
     var = mean * (1.0 - mean) / (total + 1.0)
-    index = 100.0 * comp_w @ mean
-    index_var = 1e4 * (comp_w**2) @ var
-    baseline = 100.0 * float(comp_w @ prior)
+    m0, n0 = params.index_prior_mean, params.index_prior_strength
+    a = m0 * n0 + comp_w @ P
+    b = (1.0 - m0) * n0 + comp_w @ N
+    index = 100.0 * a / (a + b)
+    amount = comp_w @ W
+    baseline = 100.0 * m0
     if intervals:
-        low, high = beta_interval(index / 100.0, index_var / 1e4, params.interval)
+        low, high = posterior_interval(a, b, params.interval)
     else:
         low = high = np.full(n, np.nan)
-    pool = _AgreementPool.build(pairs, W, S, frame.n_agreements, params)
+    # The plain share kept reads recency only (no materiality, no asymmetry), as the
+    # performance-to-promise scale always has.
+    recency = w / ev["materiality"]
+    plain = (
+        np.bincount(slot, recency, minlength=4 * n).reshape(4, n),
+        np.bincount(slot, recency * ev["score"], minlength=4 * n).reshape(4, n),
+    )
+    pool = _AgreementPool.build(pairs, W, P, N, frame.n_agreements, params, plain)
     n_due, n_on_time = _say_do_counts(ev, n)
     events = None
     if keep_events:
-        c = ev["component"]
-        contribution = 100.0 * comp_w[c] * w * (ev["score"] - prior[c]) / total[c, ev["pair"]]
+        ew = comp_w[c]
+        contribution = 100.0 * ew * (confirm - m0 * (confirm + violate)) / (a + b)[ev["pair"]]
         events = TrustEvents(
             component=c,
             pair=ev["pair"],
@@ -448,8 +585,13 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
             working_days=ev["working_days"],
             expected=ev["expected"],
             open=ev["open"],
+            repair=ev["repair"],
+            materiality=ev["materiality"],
+            confirm=confirm,
+            violate=violate,
             contribution=contribution,
-            agreement_contribution=pool.contribution(pairs, ev, w, params),
+            agreement_contribution=pool.contribution(pairs, ev, confirm, violate, params),
+            strength=ev["strength"],
         )
     return PortfolioTrust(
         pair_ag=pairs.ag,
@@ -467,18 +609,25 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         component_beta=beta,
         n_due=n_due,
         n_on_time=n_on_time,
+        amount=amount,
+        state=evidence_state(amount, params),
         agreement_index=pool.index,
         agreement_low=pool.low,
         agreement_high=pool.high,
         agreement_component_mean=pool.mean,
         agreement_component_weight=pool.weight,
+        agreement_amount=pool.amount,
+        agreement_component_share=pool.share,
+        agreement_state=evidence_state(pool.amount, params),
+        alpha=a,
+        beta=b,
         events=events,
     )
 
 
 def _say_do_counts(ev, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Plain Say/Do: commitments due by the date, and those delivered on time."""
-    promise = ev["component"] == _PROMISE
+    promise = (ev["component"] == _PROMISE) & (ev["repair"] != _BREACH)
     pair = ev["pair"][promise]
     on_time = ~ev["open"][promise] & (ev["working_days"][promise] == 0)
     return np.bincount(pair, minlength=n), np.bincount(pair[on_time], minlength=n)
@@ -502,28 +651,31 @@ def pair_salience(pairs: _Pairs, n_agreements: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _AgreementPool:
-    """Agreement trust: every pair's evidence pooled per component, weighted by the pair's
-    relative salience.
+    """Agreement trust: every pair's evidence pooled, each pair weighted by its relative
+    salience ``sigma_p``.
 
-    Component ``c`` of agreement ``g`` is the Beta estimate of the pooled events,
-    ``alpha = m0 n0 + sum_p sigma_p S_cp``, ``total = n0 + sum_p sigma_p W_cp``, and the
-    index fuses the components with the pairs' weights. A pair without events adds nothing
-    (it does not pull the agreement toward the prior), a thin pair adds little, and an event
-    moves the agreement by ``100 w_c sigma_p w_e (s_e - m0_c) / total_cg`` exactly, so the
-    agreement's evidence adds up and an on-time delivery never lowers it.
+    The index is the Beta estimate of the pooled masses, ``alpha = m0 n0 + sum_p sigma_p A_p``,
+    ``beta = (1 - m0) n0 + sum_p sigma_p B_p`` (``A_p``, ``B_p`` the pair's weighted confirming
+    and violating masses). A pair without events adds nothing (it does not pull the agreement
+    toward the prior), a thin pair adds little, and an event moves the agreement by
+    ``100 w_c sigma_p (a_e - m0 (a_e + b_e)) / (alpha + beta)`` exactly, so the evidence adds
+    up, an on-time delivery never lowers it and a late one never raises it. Each component is
+    also pooled on its own (with its own prior) for the component view.
     """
 
     sigma: np.ndarray  # per pair
     mean: np.ndarray  # (4, n_agreements)
     weight: np.ndarray  # (4, n_agreements): sum_p sigma_p W_cp
-    total: np.ndarray  # (4, n_agreements): n0 + weight
+    total: np.ndarray  # (n_agreements,): alpha + beta of the index
+    amount: np.ndarray  # (n_agreements,): weighted amount of evidence
     index: np.ndarray
     low: np.ndarray
     high: np.ndarray
     pair_weight: np.ndarray
+    share: np.ndarray  # (4, n_agreements): recency-weighted share kept
 
     @classmethod
-    def build(cls, pairs: _Pairs, W, S, n_agreements: int, params: TrustParameters):
+    def build(cls, pairs: _Pairs, W, P, N, n_agreements: int, params: TrustParameters, plain=None):
         prior, strength, comp_w = _priors(params)
         n = n_agreements
         sigma = pair_salience(pairs, n)
@@ -535,29 +687,40 @@ class _AgreementPool:
             flat = np.bincount(slot, (sigma[None, :] * values).ravel(), minlength=size)
             return flat.astype(np.float64).reshape(4, n)
 
-        weight, kept = pooled(W), pooled(S)
-        total = strength[:, None] + weight
-        mean = (prior[:, None] * strength[:, None] + kept) / total
-        var = mean * (1.0 - mean) / (total + 1.0)
-        index = 100.0 * comp_w @ mean
-        low, high = beta_interval(index / 100.0, (comp_w**2 @ var), params.interval)
+        weight, kept, broken = pooled(W), pooled(P), pooled(N)
+        mean = (prior[:, None] * strength[:, None] + kept) / (strength[:, None] + kept + broken)
+        m0, n0 = params.index_prior_mean, params.index_prior_strength
+        a = m0 * n0 + comp_w @ kept
+        b = (1.0 - m0) * n0 + comp_w @ broken
+        index = 100.0 * a / (a + b)
+        low, high = posterior_interval(a, b, params.interval)
         low, high = 100.0 * low, 100.0 * high
         empty = np.bincount(pairs.ag, minlength=n) == 0
         for values in (index, low, high):
             values[empty] = np.nan
-        # A pair's share of the pooled evidence, as the fusion weighs each component.
-        share = (comp_w[:, None] * sigma[None, :] * W / total[:, pairs.ag]).sum(axis=0)
+        # A pair's share of the pooled evidence, as the index weighs it.
+        share = sigma * (comp_w @ W)
         per_ag = np.bincount(pairs.ag, share, minlength=n).astype(np.float64)
         denominator = per_ag[pairs.ag]
         pair_weight = np.divide(share, denominator, out=np.zeros_like(share), where=denominator > 0)
-        return cls(sigma, mean, weight, total, index, low, high, pair_weight)
+        # The plain share kept (partial credit for lateness, no asymmetry), as the
+        # performance-to-promise scale and the maturity criteria read it.
+        plain_weight, scored = (pooled(x) for x in plain) if plain is not None else (weight, kept)
+        kept_share = (prior[:, None] * strength[:, None] + scored) / (
+            strength[:, None] + plain_weight
+        )
+        return cls(
+            sigma, mean, weight, a + b, comp_w @ weight, index, low, high, pair_weight, kept_share
+        )
 
-    def contribution(self, pairs: _Pairs, ev, w: np.ndarray, params: TrustParameters):
+    def contribution(self, pairs: _Pairs, ev, confirm, violate, params: TrustParameters):
         """Points each event moves its agreement's index (they add up to index - baseline)."""
-        prior, _strength, comp_w = _priors(params)
+        _prior, _strength, comp_w = _priors(params)
         c, pair = ev["component"], ev["pair"]
-        pooled_total = self.total[c, pairs.ag[pair]]
-        return 100.0 * comp_w[c] * self.sigma[pair] * w * (ev["score"] - prior[c]) / pooled_total
+        m0 = params.index_prior_mean
+        pooled_total = self.total[pairs.ag[pair]]
+        mass = confirm - m0 * (confirm + violate)
+        return 100.0 * comp_w[c] * self.sigma[pair] * mass / pooled_total
 
 
 def beta_interval(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core import messages
+from alliance.core.encryption import EncryptedJSONField, EncryptedTextField, seal_short
 from alliance.core.models import ConfidentialModel, PublicModel, Translatable
 from alliance.partnerships.models import Agreement, Commitment, Party
 from alliance.risks import choices
@@ -16,8 +20,10 @@ from alliance.risks import choices
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Risk(PublicModel, Translatable):
-    """An uncertainty that could hurt the agreement, rated the way lenders rate them."""
+class Risk(PublicModel, Translatable, ConfidentialModel):
+    """An uncertainty that could hurt the agreement, rated the way lenders rate them. Shared
+    by default; an internal one (a minister may be replaced) is the counsellor team's, a
+    restricted one only the named users'."""
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="risks", verbose_name=_("agreement")
@@ -41,6 +47,24 @@ class Risk(PublicModel, Translatable):
     )
     commitments = models.ManyToManyField(
         Commitment, blank=True, related_name="risks", verbose_name=_("linked commitments")
+    )
+    # The risk in the schedule forecast (risk-driver method): the chance it occurs, and the
+    # working days it then adds to each linked commitment. Without a delay it is not sampled.
+    probability = models.FloatField(
+        _("probability"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Chance it occurs, from 0 to 1. Empty: read from the likelihood (1–5)."),
+    )
+    delay_working_days = models.PositiveIntegerField(
+        _("delay if it occurs (working days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Working days it adds to each linked commitment when it occurs. Empty: the schedule "
+            "forecast leaves it out."
+        ),
     )
 
     class Meta:
@@ -165,9 +189,18 @@ class EarlyWarning(PublicModel, ConfidentialModel):
     )
     key = models.CharField(_("key"), max_length=120)
     rule = models.CharField(_("rule"), max_length=60, blank=True)
-    title = models.CharField(_("what"), max_length=300)
-    explanation = models.TextField(_("why"), blank=True)
-    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    # A person's warning says what and why in words; a rule's stores messages (key and
+    # parameters: ``alliance.core.messages``) rendered in the reader's language when shown.
+    # A person's words, encrypted at rest like every text a warning's level may restrict.
+    title = EncryptedTextField(_("what"), max_length=300, blank=True)
+    explanation = EncryptedTextField(_("why"), blank=True)
+    message = models.JSONField(
+        _("generated text"),
+        default=dict,
+        blank=True,
+        help_text=_("A rule's title and suggested next action, as message keys and parameters."),
+    )
+    evidence = EncryptedJSONField(_("evidence"), default=list, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=choices.Severity.choices)
     status = models.CharField(
         _("status"),
@@ -202,8 +235,30 @@ class EarlyWarning(PublicModel, ConfidentialModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.headline
+
+    def audit_repr(self) -> str:
+        """The trail names a person's warning by its words, so encrypted (a rule's title is
+        generated from shared data)."""
+        return str(self)[:300] if self.message else seal_short(self.title)
+
+    @property
+    def headline(self) -> str:
+        """What the warning is about, in the reader's language."""
+        return messages.render(self.message.get("title")) if self.message else self.title
+
+    @property
+    def next_action(self) -> str:
+        """The rule's suggested next step, in the reader's language ("" for a person's)."""
+        return messages.render(self.message.get("action")) if self.message else ""
+
+    @property
+    def evidence_lines(self) -> list[Any]:
+        """The evidence with every generated label rendered in the reader's language."""
+        return messages.localized(self.evidence or [])
 
     def clean(self) -> None:
+        if not self.title and not self.message:
+            raise ValidationError({"title": _("Say what this warning is about.")})
         if not self.rule and not self.explanation:
             raise ValidationError({"explanation": _("Say why this warning is raised.")})

@@ -24,10 +24,21 @@ from alliance.risks.models import (
 
 @transaction.atomic
 def risk_create(
-    *, actor: Any, agreement: Agreement, commitments: Iterable[Commitment] = (), **fields: Any
+    *,
+    actor: Any,
+    agreement: Agreement,
+    commitments: Iterable[Commitment] = (),
+    restricted_to: Iterable[Any] = (),
+    **fields: Any,
 ) -> Risk:
+    """A new risk; a restricted one is always readable by the person who wrote it."""
+    users = list(restricted_to)
+    if fields.get("confidentiality") == Confidentiality.RESTRICTED and getattr(actor, "pk", None):
+        users.append(actor)
     return save_new(
-        actor=actor, obj=Risk(agreement=agreement, **fields), m2m={"commitments": commitments}
+        actor=actor,
+        obj=Risk(agreement=agreement, **fields),
+        m2m={"commitments": commitments, "restricted_to": users},
     )
 
 
@@ -73,8 +84,8 @@ def indicator_observe_many(
 
 @transaction.atomic
 def risk_update(*, actor: Any, risk: Risk, **changes: Any) -> Risk:
-    m2m = {"commitments": changes.pop("commitments")} if "commitments" in changes else None
-    return save_changes(actor=actor, obj=risk, changes=changes, m2m=m2m)
+    m2m = {name: changes.pop(name) for name in ("commitments", "restricted_to") if name in changes}
+    return save_changes(actor=actor, obj=risk, changes=changes, m2m=m2m or None)
 
 
 @transaction.atomic
@@ -87,10 +98,12 @@ def regulatory_requirement_create(
 
 @transaction.atomic
 def regulatory_requirement_update(
-    *, actor: Any, requirement: RegulatoryRequirement, **changes: Any
+    *, actor: Any, regulatory_requirement: RegulatoryRequirement, **changes: Any
 ) -> RegulatoryRequirement:
+    """Change a requirement (its text too: the model's field is ``requirement``, hence the
+    longer name of the object changed)."""
     m2m = {"commitments": changes.pop("commitments")} if "commitments" in changes else None
-    return save_changes(actor=actor, obj=requirement, changes=changes, m2m=m2m)
+    return save_changes(actor=actor, obj=regulatory_requirement, changes=changes, m2m=m2m)
 
 
 @transaction.atomic
@@ -123,7 +136,9 @@ def early_warning_raise(
     existing = EarlyWarning.objects.filter(agreement=agreement, key=key).first()
     if existing is not None:
         keep = {
-            k: v for k, v in fields.items() if k in {"title", "explanation", "evidence", "severity"}
+            k: v
+            for k, v in fields.items()
+            if k in {"title", "explanation", "message", "evidence", "severity"}
         }
         if existing.status == WarningStatus.RESOLVED:
             keep["status"] = WarningStatus.OPEN

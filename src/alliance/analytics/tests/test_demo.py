@@ -20,6 +20,7 @@ from alliance.analytics.choices import SnapshotKind
 from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.selectors import snapshot_history
 from alliance.analytics.tests.helpers import adds_up, all_json
+from alliance.core import clock
 from alliance.engagement.models import Interaction, PersonNote
 from alliance.partnerships.models import Agreement
 from alliance.risks.models import EarlyWarning
@@ -32,7 +33,8 @@ MAIN = "CONC-CM-2024-017"
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The story's own day: its figures are the ones these tests know.
+    with django_db_blocker.unblock(), transaction.atomic(), clock.frozen(TODAY):
         out = io.StringIO()
         call_command("demo_load", stdout=out)
         yield out.getvalue()
@@ -106,7 +108,9 @@ def _the_main_agreement_recovers_in_year_two() -> None:
 def _the_main_agreement_raises_a_handful_of_warnings() -> None:
     agreement = Agreement.objects.get(reference=MAIN)
     found = InsightSnapshot.objects.get(agreement=agreement, kind="warnings", as_of=TODAY).data
-    assert 0 < len(found["warnings"]) <= 15, found["counts"]
+    # Started work is forecast from the days it has already run (docs/insights.md), so the
+    # commitments running late show as such: a few more P80-past-due warnings than before.
+    assert 0 < len(found["warnings"]) <= 20, found["counts"]
     assert found["counts"].get("key_party_not_met", 0) <= 2
     # One problem, one warning: an overdue commitment is not also forecast past its due date.
     overdue = {w["subject"] for w in found["warnings"] if w["rule"] == "overdue_commitment"}

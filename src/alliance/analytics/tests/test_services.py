@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alliance.accounts.models import AuditEvent
 from alliance.analytics.choices import SnapshotKind
@@ -22,6 +22,7 @@ from alliance.analytics.services import (
     system_actor,
 )
 from alliance.analytics.tests.helpers import adds_up, all_json, commitment, meeting
+from alliance.core import messages
 from alliance.engagement import services as es
 from alliance.partnerships import services as ps
 from alliance.risks.models import EarlyWarning
@@ -91,7 +92,17 @@ def test_rule_warnings_are_raised_once_and_resolved_when_the_cause_goes(world):
     count = rules.count()
     warning = rules.get(rule="overdue_commitment")
     assert warning.commitment == overdue and warning.status == "open"
-    assert warning.confidentiality == "shared" and "Tariff decree" in warning.title
+    assert warning.confidentiality == "shared" and "Tariff decree" in warning.headline
+    # Stored as a message, said in the reader's language when shown; the owner by default
+    # is the agreement's lead.
+    assert warning.title == "" and warning.message["title"]["msg"] == "warning.overdue_commitment"
+    assert warning.owner == world.owner
+    with translation.override("fr"):
+        assert "Tariff decree est en retard de" in warning.headline
+        assert "Demandez à Ministry X" in warning.next_action
+        assert warning.evidence_lines[0]["label"].startswith("échéance")
+    with translation.override("de"):
+        assert "Ministry X" in warning.next_action and "Ask" not in warning.next_action
 
     stored = insights_recompute(actor=None, agreement=world.agreement)
     assert rules.count() == count  # same keys: nothing duplicated
@@ -192,10 +203,11 @@ def test_a_single_pulse_answer_is_never_shown_as_such(world):
     assert pair["perception"]["n"] == 1 and pair["perception"]["general"] is None
     assert all(v["mean"] is None for v in pair["perception"]["subscales"].values())
     (line,) = [c for c in pair["evidence"]["contributions"] if c["event_kind"] == "pulse"]
-    assert (
-        line["pulse"]["title"] == "Pulse 1"
-        and "1 answer of Lender Y about Ministry X" in (line["label"])
-    )
+    assert line["pulse"][
+        "title"
+    ] == "Pulse 1" and "1 answer of Lender Y about Ministry X" in messages.render(line["label"])
+    with translation.override("fr"):
+        assert "1 réponse de Lender Y au sujet de Ministry X" in messages.render(line["label"])
 
 
 def test_a_user_recomputes_only_with_the_right_to_change_the_agreement(world):

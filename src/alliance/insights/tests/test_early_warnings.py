@@ -1,5 +1,6 @@
 """Early warnings: each rule fires on its situation, with evidence and a stable key."""
 
+import json
 import random
 from dataclasses import replace
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from alliance.insights.early_warnings import (
     RULES,
+    SEVERITIES,
     early_warnings,
     portfolio_warnings,
     warning_key,
@@ -101,10 +103,45 @@ def test_a_forecast_past_a_due_date_already_gone_is_left_to_the_overdue_rule():
     assert [w.subject for w in found["schedule_p80_late"]] == ["t-civil"]
 
 
-def test_severity_follows_the_thresholds():
+def test_severity_is_graded_from_the_evidence():
     found = {w.subject: w for w in early_warnings(troubled(), AS_OF, schedule=SCHEDULE)}
-    assert found["c-permit"].severity == "high" and found["c-fresh"].severity == "medium"
-    assert found["t-civil"].severity == "high"
+    # 60 days late is high; a slip of two days is worth knowing, not an alarm.
+    assert found["c-permit"].severity == "high" and found["c-fresh"].severity == "low"
+    assert found["t-civil"].severity == "medium"  # far past, but its due date is months away
+    assert found["r-esia"].severity == "medium"  # ten days ahead, not aligned
+    assert len({w.severity for w in found.values()}) == 3
+
+
+def test_a_forecast_far_past_a_distant_due_date_is_not_yet_urgent():
+    distant = {"t-civil": (AS_OF + 400 * DAY, AS_OF + 200 * DAY)}
+    (found,) = by_rule(early_warnings(troubled(), AS_OF, schedule=distant))["schedule_p80_late"]
+    assert found.severity == "medium"
+
+
+def test_a_passed_regulatory_deadline_is_high_and_a_distant_one_low():
+    data = troubled()
+    late = replace(data, regulatory=(
+        RegulatoryRequirement("r-passed", AS_OF - 3 * DAY),
+        RegulatoryRequirement("r-soon", AS_OF + 25 * DAY),
+    ))  # fmt: skip
+    found = {w.subject: w.severity for w in early_warnings(late, AS_OF)}
+    assert found["r-passed"] == "high" and found["r-soon"] == "low"
+
+
+def test_every_warning_says_its_title_and_next_step_as_messages():
+    for w in early_warnings(troubled(), AS_OF, schedule=SCHEDULE):
+        assert w.message["msg"] == f"warning.{w.rule}" or w.message["msg"].startswith(
+            ("warning.key_party_", "warning.regulatory_deadline_")
+        )
+        assert w.action["msg"].startswith("action.")
+        assert w.owner == "lead"
+        json.dumps([w.message, w.action, *[c.as_dict() for c in w.evidence]])
+    (overdue,) = [w for w in early_warnings(troubled(), AS_OF) if w.subject == "c-permit"]
+    assert overdue.message["params"] == {"commitment": "c-permit", "party": "min", "days": 42}
+    assert overdue.evidence[0].message == {
+        "msg": "evidence.due_not_delivered",
+        "params": {"due": {"date": (AS_OF - 60 * DAY).isoformat()}},
+    }
 
 
 def test_warnings_carry_their_evidence():
@@ -118,7 +155,7 @@ def test_warnings_carry_their_evidence():
 
 def test_most_severe_first():
     severities = [w.severity for w in early_warnings(troubled(), AS_OF)]
-    assert severities == sorted(severities, key=lambda s: s != "high")
+    assert severities == sorted(severities, key=lambda s: -SEVERITIES.index(s))
 
 
 def test_keys_are_stable_across_reruns_and_unique():
@@ -192,3 +229,23 @@ def test_keys_do_not_depend_on_input_order(data, rnd: random.Random):
     a = early_warnings(data, AS_OF)
     b = early_warnings(replace(data, commitments=tuple(items)), AS_OF)
     assert sorted(w.key for w in a) == sorted(w.key for w in b)
+
+
+def test_past_its_due_date_is_overdue_even_before_a_working_day_is_lost():
+    """A commitment and a grievance due on a Saturday are overdue on Sunday, as every count
+    of the site says, though no working day is lost yet: low, with a message of their own."""
+    sunday = date(2025, 7, 6)
+    data = replace(
+        troubled(),
+        commitments=(Commitment("c-saturday", "min", ("bank",), sunday - DAY, label="memo"),),
+        grievances=(Grievance("g-saturday", sunday - 9 * DAY, sunday - DAY, label="dust"),),
+    )
+    found = {w.subject: w for w in early_warnings(data, sunday)}
+    memo, dust = found["c-saturday"], found["g-saturday"]
+    assert (memo.rule, memo.value, memo.severity) == ("overdue_commitment", 0, "low")
+    assert memo.message["msg"] == "warning.overdue_commitment_no_working_day"
+    assert (dust.rule, dust.value) == ("grievance_response_overdue", 0)
+    assert dust.message["msg"] == "warning.grievance_response_no_working_day"
+    # Nothing is overdue on its due date itself.
+    on_the_day = {w.subject for w in early_warnings(data, sunday - DAY)}
+    assert not {"c-saturday", "g-saturday"} & on_the_day

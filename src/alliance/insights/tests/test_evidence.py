@@ -72,7 +72,12 @@ def _commitment(draw, k, party):
     due = draw(days)
     delivered = draw(st.one_of(st.none(), days))
     status = draw(st.sampled_from(["planned", "delivered", "waived", "late"]))
-    return Commitment(f"c{k}", draw(party), (draw(party),), due, delivered, status, f"item {k}")
+    return Commitment(
+        f"c{k}", draw(party), (draw(party),), due, delivered, status, f"item {k}",
+        category=draw(st.sampled_from(["", "financial", "reporting"])),
+        importance=draw(st.sampled_from(["", "", "minor", "critical"])),
+        renegotiated_from=draw(st.one_of(st.none(), st.just(due - timedelta(days=30)))),
+    )  # fmt: skip
 
 
 @st.composite

@@ -60,8 +60,10 @@ def missed(k: int, due: date = date(2024, 6, 3)) -> Commitment:
 def test_promise_keeping_is_the_beta_posterior_closed_form():
     data = agreement(commitments=(*(on_time(k) for k in range(7)), *(missed(k) for k in range(3))))
     pk = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False).promise_keeping
+    # Asymmetric updating: each missed commitment weighs violation_weight_promise confirmations.
     a = TRUST.promise_prior_mean * TRUST.promise_prior_strength + 7
-    b = (1 - TRUST.promise_prior_mean) * TRUST.promise_prior_strength + 3
+    b = (1 - TRUST.promise_prior_mean) * TRUST.promise_prior_strength
+    b += 3 * TRUST.violation_weight_promise
     assert pk.mean == pytest.approx(100 * a / (a + b))
     assert pk.low == pytest.approx(100 * stats.beta.ppf(0.1, a, b))
     assert pk.high == pytest.approx(100 * stats.beta.ppf(0.9, a, b))
@@ -87,7 +89,9 @@ def test_the_decision_cycle_is_read_in_working_days_without_conversion():
     pk = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False).promise_keeping
     prior, strength = TRUST.promise_prior_mean, TRUST.promise_prior_strength
     assert TRUST.tau_per_cycle == 0.5
-    assert pk.mean == pytest.approx(100 * (prior * strength + np.exp(-1)) / (strength + 1))
+    # Late: no confirming mass, a violation of weight kappa (1 - exp(-1)).
+    violation = TRUST.violation_weight_promise * (1 - np.exp(-1))
+    assert pk.mean == pytest.approx(100 * prior * strength / (strength + violation))
 
 
 def test_the_time_under_dispute_is_not_lateness():
@@ -110,6 +114,41 @@ def test_the_time_under_dispute_is_not_lateness():
     calendar = WorkingCalendar()
     assert partly.lateness(calendar, partly.delivered) == 15
     assert settled.lateness(calendar, settled.delivered) == 0
+
+
+def test_a_delivery_confirmed_by_the_party_owed_counts_more_than_a_declared_one():
+    declared = replace(on_time(1), unconfirmed_by=("bank",))
+    confirmed = replace(on_time(1), confirmed_by=("bank",))
+    prior, strength = TRUST.promise_prior_mean, TRUST.promise_prior_strength
+    weight = TRUST.unconfirmed_delivery_weight
+    assert 0 < weight < 1
+
+    def promise(c):
+        return pair_trust(agreement(commitments=(c,)), "bank", "min", AS_OF, NO_DECAY, trend=False)
+
+    # A declared delivery counts as ``weight`` of an event, a confirmed one as a whole event.
+    assert promise(declared).promise_keeping.mean == pytest.approx(
+        100 * (prior * strength + weight) / (strength + weight)
+    )
+    assert promise(confirmed).promise_keeping.mean == pytest.approx(
+        100 * (prior * strength + 1) / (strength + 1)
+    )
+    assert (
+        promise(confirmed).index
+        > promise(declared).index
+        > promise(on_time(9, date(2030, 1, 1))).index
+    )
+    # The "why?" says which it was, in English and as a message for the site.
+    (line,) = promise(confirmed).evidence.contributions
+    assert line.label == "ok 1 delivered on time, confirmed by the party owed"
+    assert line.message["msg"] == "trust.on_time_answered"
+    assert line.message["params"]["confirmation"]["msg"] == "trust.delivery_confirmed"
+    (line,) = promise(declared).evidence.contributions
+    assert "not confirmed by the party owed" in line.label
+    # Only the party that did not confirm weighs it less: the other party owed confirmed.
+    both = replace(on_time(1), owed_to=("bank", "min"), owed_by="bank", confirmed_by=("min",))
+    frame = frame_from_agreements([agreement(commitments=(both,))])
+    assert not frame.cm_unconfirmed.any()
 
 
 def test_a_long_overdue_commitment_counts_as_missed():
@@ -251,7 +290,12 @@ def test_portfolio_and_per_agreement_paths_agree():
 @SETTINGS
 @given(agreements(), st.data())
 def test_delivering_a_commitment_on_time_never_lowers_trust(data, draw):
-    open_ones = [c for c in data.commitments if c.delivered is None or c.delivered > AS_OF]
+    # Delivering a waived or disputed commitment is a change of status, not a delivery.
+    open_ones = [
+        c
+        for c in data.commitments
+        if (c.delivered is None or c.delivered > AS_OF) and c.status not in ("waived", "disputed")
+    ]
     if not open_ones:
         return
     c = draw.draw(st.sampled_from(open_ones))
