@@ -60,3 +60,9 @@ LANGUAGE_CHOICES = [
     ("ar", _("Arabic")),
 ]
 TRUST_DIMENSIONS = ("ability", "benevolence", "integrity", "predictability", "communication")
+# Who reads the comment a respondent leaves with a pulse: the counsellor team only, or also the
+# parties (never with the respondent's name).
+COMMENT_CONFIDENTIALITY = [
+    ("internal", _("Only the counsellor team")),
+    ("shared", _("The parties too, without my name")),
+]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.encryption import EncryptedTextField
+from alliance.core.encryption import EncryptedJSONField, EncryptedTextField, seal_short
 from alliance.core.models import ConfidentialModel, PublicModel, Translatable, choice_label
 from alliance.engagement import choices
 from alliance.partnerships.models import Agreement, Party, Person
@@ -32,7 +32,9 @@ class Interaction(PublicModel, ConfidentialModel, Translatable):
     people = models.ManyToManyField(
         Person, blank=True, related_name="interactions", verbose_name=_("people present")
     )
-    summary = models.TextField(_("summary"))
+    summary = EncryptedTextField(_("summary"))
+    # Encrypted like the summary they translate (a summary may be internal or restricted).
+    translations = EncryptedJSONField(_("translations"), blank=True)
     tone = models.SmallIntegerField(
         _("tone"), choices=choices.Tone.choices, default=choices.Tone.NEUTRAL
     )
@@ -89,6 +91,10 @@ class PersonNote(PublicModel, ConfidentialModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.text[:40]}"
+
+    def audit_repr(self) -> str:
+        """The trail names a note by its words, so encrypted."""
+        return seal_short(str(self))
 
 
 class Topic(PublicModel, Translatable):
@@ -158,6 +164,12 @@ class TrustPulse(PublicModel, Translatable):
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("reminder, days before closing"),
+        default=3,
+        help_text=_("Those who have not answered are reminded this many days before the round "
+                    "closes (0: no reminder)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-opens_on"]
@@ -205,7 +217,7 @@ class TrustResponse(PublicModel):
     integrity = models.PositiveSmallIntegerField(_("integrity"), validators=LIKERT)
     predictability = models.PositiveSmallIntegerField(_("predictability"), validators=LIKERT)
     communication = models.PositiveSmallIntegerField(_("communication"), validators=LIKERT)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
     submitted_on = models.DateField(_("submitted on"))
 
     class Meta:
@@ -236,6 +248,50 @@ class TrustResponse(PublicModel):
             raise ValidationError({"submitted_on": _("Answers cannot precede the pulse opening.")})
 
 
+class PulseRespondent(PublicModel):
+    """One person asked to answer a pulse round: the parties they rate, their language, and
+    their personal link. The link's token is never stored: only its SHA-256 digest (to find
+    the sheet a link names) and a random ``nonce`` from which the server derives the token
+    again with its secret key (``engagement.pulse_links``) to write a reminder. The draft
+    keeps a half-filled form; the answers become ``TrustResponse`` rows when submitted, and
+    the link works no more."""
+
+    pulse = models.ForeignKey(
+        TrustPulse, on_delete=models.CASCADE, related_name="respondents", verbose_name=_("pulse")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="pulse_sheets", verbose_name=_("person")
+    )
+    about_parties = models.ManyToManyField(Party, related_name="+", verbose_name=_("parties rated"))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    nonce = models.CharField(_("link nonce"), max_length=64, editable=False)
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("link expires at"))
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    draft = EncryptedJSONField(_("draft answers"), blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
+    comment_confidentiality = models.CharField(
+        _("confidentiality of the comment"),
+        max_length=12,
+        choices=choices.COMMENT_CONFIDENTIALITY,
+        default="internal",
+    )
+
+    class Meta:
+        ordering = ["pulse", "person__name"]
+        verbose_name = _("pulse respondent")
+        verbose_name_plural = _("pulse respondents")
+        constraints = [
+            models.UniqueConstraint(fields=["pulse", "person"], name="one_sheet_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.pulse}"
+
+
 class Grievance(PublicModel):
     """A complaint from a local stakeholder and how (and how fast) it was answered."""
 
@@ -249,7 +305,7 @@ class Grievance(PublicModel):
     category = models.CharField(
         _("category"), max_length=14, choices=choices.GrievanceCategory.choices
     )
-    complainant = models.CharField(_("complainant"), max_length=200, blank=True)
+    complainant = EncryptedTextField(_("complainant"), max_length=200, blank=True)
     summary = models.TextField(_("summary"))
     received_on = models.DateField(_("received on"))
     response_due_on = models.DateField(_("response due on"))

@@ -6,18 +6,31 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alliance.accounts.choices import AuditAction
+from alliance.core import clock
 from alliance.core.models import Confidentiality
-from alliance.core.services import delete_audited, save_changes, save_new, save_new_many
-from alliance.engagement.choices import GrievanceStatus
+from alliance.core.services import (
+    audit,
+    delete_audited,
+    require_change,
+    save_changes,
+    save_new,
+    save_new_many,
+    snapshot,
+)
+from alliance.engagement import pulse_links
+from alliance.engagement.choices import COMMENT_CONFIDENTIALITY, TRUST_DIMENSIONS, GrievanceStatus
 from alliance.engagement.models import (
     Expectation,
     Grievance,
     Interaction,
     PersonNote,
+    PulseRespondent,
     Topic,
     TrustPulse,
     TrustResponse,
@@ -242,6 +255,249 @@ def trust_response_submit(
         **answers,
     )
     return save_new(actor=actor, obj=response)
+
+
+# ----- pulse rounds: respondents, personal links, answers --------------------------------
+
+# Never in the trail: what the link's token is derived from and its digest.
+SHEET_SECRET_FIELDS = ("nonce", "token_hash", "draft")
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def default_pairs(agreement: Agreement, person: Person) -> list[Party]:
+    """What a respondent rates unless told otherwise: their own party first (the self-view of
+    the 360°), then every other party of the agreement."""
+    parties = list(
+        Party.objects.filter(participations__agreement=agreement).distinct().order_by("name")
+    )
+    own = [p for p in parties if p.pk == person.party_id]
+    return own + [p for p in parties if p.pk != person.party_id]
+
+
+def _sheet_snapshot(sheet: PulseRespondent) -> dict[str, Any]:
+    data = snapshot(sheet)
+    for name in SHEET_SECRET_FIELDS:
+        data.pop(name, None)
+    return data
+
+
+@transaction.atomic
+def pulse_round_open(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    respondents: Iterable[Mapping[str, Any]],
+    remind_before_days: int = 3,
+    translations: Mapping[str, Any] | None = None,
+) -> TrustPulse:
+    """Open a pulse round with its respondents, each a mapping of ``person``, ``language``
+    and ``about_parties`` (default: ``default_pairs``). Each respondent gets a personal link;
+    the invitations leave through the outbox (``notifications.jobs.pulse_mail``)."""
+    pulse = TrustPulse(
+        agreement=agreement,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        remind_before_days=remind_before_days,
+        translations=dict(translations or {}),
+    )
+    save_new(actor=actor, obj=pulse)
+    specs = list(respondents)
+    if not specs:
+        raise ValidationError({"respondents": _("Choose at least one respondent.")})
+    seen: set[int] = set()
+    for spec in specs:
+        person = spec["person"]
+        if person.pk in seen:
+            raise ValidationError(
+                {"respondents": _("%(person)s is listed twice.") % {"person": person}}
+            )
+        seen.add(person.pk)
+        pulse_respondent_add(
+            actor=actor,
+            pulse=pulse,
+            person=person,
+            language=spec.get("language") or "",
+            about_parties=spec.get("about_parties") or None,
+        )
+    return pulse
+
+
+@transaction.atomic
+def pulse_respondent_add(
+    *,
+    actor: Any,
+    pulse: TrustPulse,
+    person: Person,
+    language: str = "",
+    about_parties: Iterable[Party] | None = None,
+) -> PulseRespondent:
+    """Ask ``person`` to answer ``pulse`` about ``about_parties`` in ``language``."""
+    agreement = pulse.agreement
+    members = members_of(agreement, {})
+    if person.party_id not in members:
+        raise ValidationError(
+            {"respondents": _("%(person)s belongs to no party of the agreement.")
+             % {"person": person}}
+        )  # fmt: skip
+    if not person.email:
+        raise ValidationError(
+            {"respondents": _("%(person)s has no e-mail address: add one on their page first.")
+             % {"person": person}}
+        )  # fmt: skip
+    parties = list(about_parties) if about_parties is not None else default_pairs(agreement, person)
+    if not parties:
+        raise ValidationError(
+            {"respondents": _("%(person)s must rate at least one party.") % {"person": person}}
+        )
+    if any(p.pk not in members for p in parties):
+        raise ValidationError(
+            {"respondents": _("%(person)s is asked about a party outside the agreement.")
+             % {"person": person}}
+        )  # fmt: skip
+    if not language:
+        spoken = [c.strip() for c in person.languages.split(",") if c.strip() in LANGUAGE_CODES]
+        language = spoken[0] if spoken else settings.LANGUAGE_CODE
+    if language not in LANGUAGE_CODES:
+        raise ValidationError({"respondents": _("This language is not available.")})
+    sheet = PulseRespondent(
+        pulse=pulse,
+        person=person,
+        language=language,
+        expires_at=pulse_links.expiry_for(pulse.closes_on),
+    )
+    pulse_links.new_link(sheet)
+    require_change(actor, sheet)
+    sheet.full_clean()
+    sheet.save()
+    sheet.about_parties.set(parties)
+    audit(actor=actor, obj=sheet, action=AuditAction.CREATE, after=_sheet_snapshot(sheet))
+    return sheet
+
+
+def _ratings_errors(
+    sheet: PulseRespondent, ratings: Mapping[str, Mapping[str, Any]], parties: list[Party]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for party in parties:
+        given = ratings.get(str(party.uuid), {})
+        missing = [d for d in TRUST_DIMENSIONS if _rating(given.get(d)) is None]
+        if missing:
+            errors[str(party.uuid)] = [
+                _("Rate %(party)s on every line (1 to 7).") % {"party": party.name}
+            ]
+    return errors
+
+
+def _rating(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= 7 else None
+
+
+def _clean_draft(
+    ratings: Mapping[str, Mapping[str, Any]], parties: list[Party], comment: str, privacy: str
+) -> dict[str, Any]:
+    """What a half-filled form holds, kept to the sheet's parties and valid ratings."""
+    kept: dict[str, dict[str, int]] = {}
+    for party in parties:
+        given = ratings.get(str(party.uuid), {})
+        values = {d: v for d in TRUST_DIMENSIONS if (v := _rating(given.get(d))) is not None}
+        if values:
+            kept[str(party.uuid)] = values
+    return {"ratings": kept, "comment": comment[:4000], "comment_confidentiality": privacy}
+
+
+def _open_sheet(sheet: PulseRespondent) -> PulseRespondent:
+    locked = (
+        PulseRespondent.objects.select_for_update()
+        .select_related("pulse__agreement", "person")
+        .get(pk=sheet.pk)
+    )
+    state = pulse_links.state_of(locked)
+    if state == pulse_links.State.ANSWERED:
+        raise ValidationError(_("These answers were already sent: a link works once."))
+    if state != pulse_links.State.OPEN:
+        raise ValidationError(_("This pulse round is not open."))
+    return locked
+
+
+def _privacy(value: str) -> str:
+    allowed = {code for code, _label in COMMENT_CONFIDENTIALITY}
+    return value if value in allowed else "internal"
+
+
+@transaction.atomic
+def pulse_draft_save(
+    *,
+    sheet: PulseRespondent,
+    ratings: Mapping[str, Mapping[str, Any]],
+    comment: str = "",
+    comment_confidentiality: str = "internal",
+) -> PulseRespondent:
+    """Keep what a respondent has typed so far (the link is the authority: no account)."""
+    sheet = _open_sheet(sheet)
+    parties = list(sheet.about_parties.order_by("name"))
+    sheet.draft = _clean_draft(ratings, parties, comment, _privacy(comment_confidentiality))
+    sheet.save(update_fields=["draft"])
+    return sheet
+
+
+@transaction.atomic
+def pulse_answers_submit(
+    *,
+    sheet: PulseRespondent,
+    ratings: Mapping[str, Mapping[str, Any]],
+    comment: str = "",
+    comment_confidentiality: str = "internal",
+) -> list[TrustResponse]:
+    """Turn a respondent's ratings into ``TrustResponse`` rows, all or none, and spend the
+    link. ``ratings`` maps a party's UUID to its five ratings (1–7); every party of the
+    sheet must be rated on every dimension."""
+    sheet = _open_sheet(sheet)
+    parties = list(sheet.about_parties.order_by("name"))
+    privacy = _privacy(comment_confidentiality)
+    errors = _ratings_errors(sheet, ratings, parties)
+    if errors:
+        raise ValidationError(errors)
+    person, pulse = sheet.person, sheet.pulse
+    actor = person.user if person.user_id else None
+    today = clock.today()
+    if pulse.agreement.participations.filter(party_id=person.party_id).exists() is False:
+        raise ValidationError(_("The respondent's party is not in the agreement."))
+    if TrustResponse.objects.filter(pulse=pulse, respondent=person).exists():
+        raise ValidationError(_("These answers were already sent: a link works once."))
+    responses = []
+    for party in parties:
+        given = ratings[str(party.uuid)]
+        response = TrustResponse(
+            pulse=pulse,
+            respondent=person,
+            respondent_party_id=person.party_id,
+            about_party=party,
+            submitted_on=today,
+            **{d: _rating(given[d]) for d in TRUST_DIMENSIONS},
+        )
+        responses.append(save_new(actor=actor, obj=response, check=False))
+    before = _sheet_snapshot(sheet)
+    sheet.submitted_at = clock.now()
+    sheet.draft = {}
+    sheet.comment = comment.strip()[:4000]
+    sheet.comment_confidentiality = privacy
+    sheet.save(update_fields=["submitted_at", "draft", "comment", "comment_confidentiality"])
+    audit(
+        actor=actor,
+        obj=sheet,
+        action=AuditAction.STATUS,
+        before=before,
+        after=_sheet_snapshot(sheet),
+    )
+    return responses
 
 
 @transaction.atomic

@@ -43,7 +43,8 @@ def test_keys_rotate_without_losing_a_note(world, settings):
     assert PersonNote.objects.get(pk=note.pk).text == SECRET
     out = StringIO()
     call_command("rotate_encryption_keys", stdout=out)
-    assert out.getvalue().startswith("1 value re-encrypted")
+    # The note, and the text and name the audit trail keeps of it, encrypted.
+    assert out.getvalue().startswith("3 values re-encrypted")
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert PersonNote.objects.get(pk=note.pk).text == SECRET
 
