@@ -178,6 +178,8 @@ SPECS: tuple[EntitySpec, ...] = (
             C("legitimacy", "int"),
             C("urgency", "int"),
             C("interest", "int"),
+            C("ended_on", "date", past=True),
+            C("end_note"),
             CREATED,
         ),
         keys=(("agreement", "party"),),
@@ -397,7 +399,7 @@ SPECS: tuple[EntitySpec, ...] = (
         create=rs.regulatory_requirement_create,
         create_many=rs.regulatory_requirement_create_many,
         update=lambda *, actor, obj, **ch: rs.regulatory_requirement_update(
-            actor=actor, requirement=obj, **ch
+            actor=actor, regulatory_requirement=obj, **ch
         ),
         m2m=("commitments",),
     ),

@@ -48,3 +48,26 @@ def template(entity: str, fmt: str) -> bytes:
     if fmt == "xlsx":
         return write_xlsx([(spec.name, [c.name for c in spec.columns], [])])
     return template_csv(spec).encode("utf-8-sig")
+
+
+def mapping_csv(report: Any) -> str:
+    """An import's mapping report as CSV (with a BOM for spreadsheets): per source element,
+    what it became or why it was dropped, and how many. A cell starting with a formula
+    sign gets a leading quote, as every CSV export."""
+    import csv
+    import io
+
+    from django.utils.translation import gettext as _
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("Source element"), _("Outcome"), _("Became, or why dropped"), _("How many")])
+    for element, outcome, what, n in report.mapping_rows():
+        shown = _("mapped") if outcome == "mapped" else _("dropped")
+        writer.writerow([_safe(element), shown, _safe(what), n])
+    return out.getvalue()
+
+
+def _safe(cell: str) -> str:
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@") else cell

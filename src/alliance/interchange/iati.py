@@ -10,10 +10,11 @@ Version 1.x activities are skipped with the reason (a 1.x file is refused).
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 
+from alliance.interchange import organisations
 from alliance.interchange.errors import ImportRefused
 from alliance.interchange.report import ImportContext
 from alliance.interchange.standards import (
@@ -39,25 +41,15 @@ from alliance.partnerships.choices import ParticipationRole as Role
 
 SCHEME = "iati"
 ROLE_IN = {"1": Role.LENDER, "2": Role.SIGNATORY, "3": Role.LENDER, "4": Role.CONTRACTOR}
-ORG_KIND = {
-    "10": PartyKind.GOVERNMENT,
-    "11": PartyKind.LOCAL_AUTHORITY,
-    "15": PartyKind.STATE_ENTERPRISE,
-    "21": PartyKind.NGO,
-    "22": PartyKind.NGO,
-    "23": PartyKind.NGO,
-    "24": PartyKind.NGO,
-    "30": PartyKind.MULTINATIONAL,
-    "40": PartyKind.MULTILATERAL,
-    "60": PartyKind.NGO,
-    "70": PartyKind.MULTINATIONAL,
-    "71": PartyKind.MULTINATIONAL,
-    "72": PartyKind.LOCAL_FIRM,
-    "73": PartyKind.MULTINATIONAL,
-    "80": PartyKind.NGO,
-    "90": PartyKind.NGO,
-}
 ROLE_KIND = {"1": PartyKind.LENDER, "2": PartyKind.GOVERNMENT, "3": PartyKind.GOVERNMENT}
+# Transactions whose money comes into the reporting organisation (its provider is outside).
+INCOMING = {"1", "11", "13"}
+# The activity's children the mapping reads; every other one is reported as dropped.
+READ = {
+    "iati-identifier", "reporting-org", "title", "description", "participating-org",
+    "activity-date", "recipient-country", "transaction", "planned-disbursement", "result",
+    "conditions", "budget", "default-finance-type",
+}  # fmt: skip
 TRANSACTION_NAMES = {
     "1": gettext_lazy("Incoming funds"),
     "2": gettext_lazy("Commitment"),
@@ -74,29 +66,40 @@ TRANSACTION_NAMES = {
     "13": gettext_lazy("Incoming pledge"),
 }
 CONDITION_CATEGORY = {"1": "regulatory", "2": "governance", "3": "financial"}
-DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+DTD_REFUSED = gettext_lazy(
+    "The XML declares a DTD or entities, which IATI files never need: refused for "
+    "safety (external entities, entity expansion)."
+)
+
+
+def _refuse_dtd(element: Any, name: str) -> None:
+    """Refuse a document that has a DTD, as the parser saw it: wherever the declaration
+    stands (after a long comment too), it is part of the document's info once the first
+    element is read. Entities cannot be declared without one."""
+    info = element.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.system_url:
+        raise ImportRefused(str(DTD_REFUSED), file=name, row=element.sourceline)
 
 
 def _check_prolog(path: Path, name: str) -> None:
-    """Refuse any DTD before parsing: that is how XXE and billion-laughs attacks come."""
-    with path.open("rb") as handle:
-        head = handle.read(65536)
-    start = head.find(b"<iati-activities")
-    prolog = head if start < 0 else head[:start]
-    if DOCTYPE.search(prolog):
+    """Refuse any DTD before anything else is read (and before the XSD check parses the
+    whole file): the parser reads up to the first element and says whether there was one."""
+    try:
+        for _event, element in _events(path, ("start",)):
+            _refuse_dtd(element, name)
+            return
+    except etree.XMLSyntaxError as exc:
         raise ImportRefused(
-            _(
-                "The XML declares a DTD or entities, which IATI files never need: refused for "
-                "safety (external entities, entity expansion)."
-            ),
+            _("Not well-formed XML (%(msg)s): truncated or damaged?") % {"msg": exc.msg},
             file=name,
-        )
+            row=exc.lineno,
+        ) from exc
 
 
-def _events(path: Path) -> Any:
+def _events(path: Path, events: tuple[str, ...] = ("start", "end")) -> Any:
     return etree.iterparse(
         str(path),
-        events=("start", "end"),
+        events=events,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -121,6 +124,8 @@ def _read(ctx: ImportContext, path: Path, name: str) -> Iterator[SourceProject]:
     count = 0
     try:
         for event, element in _events(path):
+            if event == "start" and element.getparent() is None:
+                _refuse_dtd(element, name)
             if event == "start" and count == 0 and element.tag == "iati-activities":
                 _check_version(element.get("version"), name, element.sourceline)
             elif (
@@ -289,6 +294,7 @@ def _project(ctx: ImportContext, element: Any, identifier: str, place: str) -> S
         effective_on=effective if effective and effective >= signed else None,
         ends_on=ends if ends and ends > signed else None,
         host_country=host,
+        version=(element.get("last-updated-datetime") or "").strip(),
         countries=sorted(
             {
                 c
@@ -298,19 +304,22 @@ def _project(ctx: ImportContext, element: Any, identifier: str, place: str) -> S
         )
         or [host],
     )
-    _parties(element, project)
+    _parties(ctx, element, project)
     if not project.parties:
         ctx.report.note(
             _("Activity %(id)s skipped: no participating organisation.") % {"id": identifier},
             row=line,
             column=place,
         )
+        ctx.report.dropped("iati-activity", _("no participating organisation"))
         return None
-    _value(element, project)
+    ctx.report.mapped("iati-activity", _("agreement"))
+    _value(ctx, element, project)
     _transactions(ctx, element, project)
-    _planned(element, project)
-    _results(element, project)
-    _conditions(element, project)
+    _planned(ctx, element, project)
+    _results(ctx, element, project)
+    _conditions(ctx, element, project)
+    _unread(ctx, element)
     return project
 
 
@@ -348,69 +357,169 @@ def _host(ctx: ImportContext, element: Any) -> str | None:
     return next((c for c in codes if c), None)
 
 
-def _org_key(org: Any) -> str:
-    return " ".join((org.get("ref") or "").split()) or _text(org)
+def _org(
+    ctx: ImportContext, org: Any, project: SourceProject, role: str, element: str, kind_hint: str
+) -> str | None:
+    """The party key of an organisation element (added to the project with ``role``): the
+    same organisation across activities and files by its valid identifier, else by its
+    normalised name and country. Its country comes from its identifier or name, never from
+    the activity. Two names under one identifier are merged, and reported."""
+    if org is None:
+        return None
+    ref, name = " ".join((org.get("ref") or "").split()), _text(org)
+    if not name and not ref:
+        ctx.report.dropped(element, _("no name and no identifier"))
+        return None
+    name = name or ref
+    country = organisations.country_of(ref, name)
+    key = organisations.identity(ref, name, country)
+    kind = (
+        organisations.ORG_KIND.get((org.get("type") or "").strip())
+        or organisations.name_kind(name)
+        or kind_hint
+    )
+    names = ctx.cache.setdefault("iati-org-names", {}).setdefault(key, {})
+    folded = organisations.normalised_name(name)
+    if names and folded not in names:
+        ctx.report.note(
+            _("“%(a)s” and “%(b)s” have the same identifier %(id)s: they are one party.")
+            % {"a": next(iter(names.values())), "b": name, "id": key},
+            column=project.place,
+        )
+        ctx.report.mapped(element, _("merged with another name (same identifier)"))
+    names.setdefault(folded, name)
+    if not ref or not organisations.valid_identifier(ref):
+        ctx.report.mapped(
+            element, _("party found by name and country (no valid organisation identifier)")
+        )
+    if key in project.parties and element != "participating-org":
+        return key  # its role in the activity says more than a transaction or a report
+    project.add_party(SourceParty(key=key, name=name, kind=kind, country=country, roles={role}))
+    return key
 
 
-def _org_country(ref: str, host: str) -> str:
-    prefix = ref.split("-", 1)[0] if "-" in ref else ""
-    return country_code(prefix) or host
+ROLE_NAMES = {
+    "1": gettext_lazy("funding → lender"),
+    "2": gettext_lazy("accountable → signatory"),
+    "3": gettext_lazy("extending → lender"),
+    "4": gettext_lazy("implementing → contractor"),
+}
 
 
-def _parties(element: Any, project: SourceProject) -> None:
+def _parties(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    """Participating organisations by role, and the reporting organisation (an observer
+    unless it takes part)."""
     for org in element.findall("participating-org"):
-        role = ROLE_IN.get((org.get("role") or "").strip())
-        key, name = _org_key(org), _text(org)
-        if role is None or not key or not name:
+        code = (org.get("role") or "").strip()
+        role = ROLE_IN.get(code)
+        if role is None:
+            ctx.report.dropped("participating-org", _("no role, or a role IATI does not define"))
             continue
-        kind = ORG_KIND.get((org.get("type") or "").strip()) or ROLE_KIND.get(
-            org.get("role", "").strip(), PartyKind.LOCAL_FIRM
-        )
-        project.add_party(
-            SourceParty(
-                key=key,
-                name=name,
-                kind=kind,
-                country=_org_country(key, project.host_country),
-                roles={role},
-            )
-        )
+        kind = ROLE_KIND.get(code, PartyKind.LOCAL_FIRM)
+        if _org(ctx, org, project, role, "participating-org", kind):
+            ctx.report.mapped("participating-org", str(ROLE_NAMES[code]))
+    reporting = element.find("reporting-org")
+    kind = PartyKind.GOVERNMENT
+    if project.parties and _org(ctx, reporting, project, Role.OBSERVER, "reporting-org", kind):
+        ctx.report.mapped("reporting-org", _("party (observer unless it takes part)"))
 
 
-def _first(project: SourceProject, *roles: str) -> str | None:
+def _reporting(element: Any, project: SourceProject) -> str | None:
+    reporting = element.find("reporting-org")
+    if reporting is None:
+        return None
+    ref, name = " ".join((reporting.get("ref") or "").split()), _text(reporting)
+    key = organisations.identity(ref, name or ref, organisations.country_of(ref, name or ref))
+    return key if key in project.parties else None
+
+
+def _first(project: SourceProject, *roles: str, other_than: str | None = None) -> str | None:
+    """The first party with one of ``roles`` (in that order), not ``other_than``."""
     for role in roles:
         for key, party in project.parties.items():
-            if role in party.roles:
+            if role in party.roles and key != other_than:
                 return key
-    return next(iter(project.parties), None)
+    return None
 
 
-def _value(element: Any, project: SourceProject) -> None:
-    currency = (element.get("default-currency") or "").strip()
-    total = None
+def _amount(value: Any) -> Decimal | None:
+    """A transaction's amount, negative ones included (reversals, refunds)."""
+    if value is None:
+        return None
+    text = (value.text or "").strip()
+    negative = text.startswith("-")
+    amount = to_amount(text.lstrip("-"))
+    return -amount if amount is not None and negative else amount
+
+
+def _currency(value: Any, element: Any) -> str:
+    """A value's own currency, else the activity's default."""
+    own = (value.get("currency") or "").strip() if value is not None else ""
+    return (own or element.get("default-currency") or "").strip().upper()
+
+
+def _value(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    """The agreement's value: commitment transactions, each in its own currency, else the
+    budgets (revised over original for a period). Several currencies are not converted:
+    the value is the default currency's total (else the largest), the others are noted."""
+    totals: dict[str, Decimal] = {}
     for transaction in element.findall("transaction"):
         value = transaction.find("value")
         if _code(transaction, "transaction-type") in {"2", "11"} and value is not None:
-            amount = to_amount((value.text or "").strip())
-            if amount is not None and (value.get("currency") or currency) == currency:
-                total = (total or 0) + amount
-    if total is not None and len(currency) == 3:
-        project.value, project.currency = total, currency
+            amount, currency = _amount(value), _currency(value, element)
+            if amount is not None and len(currency) == 3:
+                totals[currency] = totals.get(currency, Decimal(0)) + amount
+    used = _("agreement value (sum of commitment transactions)")
+    budgets = element.findall("budget")
+    if not totals and budgets:
+        totals = _budgets(element, budgets)
+        used = _("agreement value (no commitment transaction)")
+        ctx.report.mapped("budget", used, len(budgets))
+    elif budgets:
+        ctx.report.dropped(
+            "budget", _("the value comes from the commitment transactions"), len(budgets)
+        )
+    if not totals:
+        return
+    default = (element.get("default-currency") or "").strip().upper()
+    currency = default if default in totals else max(totals, key=lambda c: totals[c])
+    project.value, project.currency = totals[currency], currency
+    others = {c: t for c, t in totals.items() if c != currency}
+    if others:
+        ctx.report.note(
+            _("The value is in %(c)s; not converted and not in it: %(others)s.")
+            % {"c": currency, "others": ", ".join(money(t, c) for c, t in sorted(others.items()))},
+            column=project.place,
+        )
 
 
-def _party_of(org: Any, project: SourceProject, fallback: str | None) -> str | None:
-    if org is None:
-        return fallback
-    key = _org_key(org)
-    return key if key in project.parties else fallback
+def _budgets(element: Any, budgets: list[Any]) -> dict[str, Decimal]:
+    periods: dict[tuple[str, str], tuple[str, Decimal, str]] = {}
+    for budget in budgets:
+        start, end = budget.find("period-start"), budget.find("period-end")
+        value = budget.find("value")
+        amount, currency = _amount(value), _currency(value, element)
+        if amount is None or len(currency) != 3:
+            continue
+        period = (
+            start.get("iso-date", "") if start is not None else "",
+            end.get("iso-date", "") if end is not None else "",
+        )
+        kind = (budget.get("type") or "1").strip()
+        if period not in periods or kind == "2":  # a revised budget replaces the original
+            periods[period] = (kind, amount, currency)
+    totals: dict[str, Decimal] = {}
+    for _kind, amount, currency in periods.values():
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return totals
 
 
 def _transactions(ctx: ImportContext, element: Any, project: SourceProject) -> None:
-    funder, recipient = (
-        _first(project, Role.LENDER, Role.SIGNATORY),
-        _first(project, Role.CONTRACTOR, Role.SIGNATORY),
-    )
-    currency = element.get("default-currency") or ""
+    """Each transaction → a delivered financial commitment owed by its provider to its
+    receiver, in the value's own currency (negative ones as reversals)."""
+    reporting = _reporting(element, project)
+    funder = _first(project, Role.LENDER, Role.SIGNATORY)
+    seen: dict[str, int] = {}
     for number, transaction in enumerate(element.findall("transaction"), start=1):
         place = f"{project.place}/transaction[{number}]"
         kind, date_element, value = (
@@ -419,25 +528,72 @@ def _transactions(ctx: ImportContext, element: Any, project: SourceProject) -> N
             transaction.find("value"),
         )
         day = to_date(date_element.get("iso-date")) if date_element is not None else None
-        amount = to_amount((value.text or "").strip()) if value is not None else None
-        if kind not in TRANSACTION_NAMES or day is None or amount is None:
+        amount, currency = _amount(value), _currency(value, element)
+        reason = (
+            _("unknown transaction type “%(c)s”") % {"c": kind}
+            if kind not in TRANSACTION_NAMES
+            else _("no transaction date")
+            if day is None
+            else _("no readable value")
+            if amount is None
+            else _("zero amount")
+            if amount == 0
+            else _("no currency (neither the value nor the activity says one)")
+            if len(currency) != 3
+            else None
+        )
+        if reason is not None:
             ctx.report.note(
-                _("A transaction without type, date or value is not imported."),
+                _("Transaction not imported: %(why)s.") % {"why": reason},
                 row=transaction.sourceline,
                 column=place,
             )
+            ctx.report.dropped("transaction", reason)
             continue
-        payer = _party_of(transaction.find("provider-org"), project, funder)
-        payee = _party_of(transaction.find("receiver-org"), project, recipient)
-        label = money(amount, (value.get("currency") or currency).strip())
+        provider = _org(
+            ctx, transaction.find("provider-org"), project, Role.LENDER, "provider-org",
+            PartyKind.LENDER,
+        )  # fmt: skip
+        receiver = _org(
+            ctx, transaction.find("receiver-org"), project, Role.BENEFICIARY, "receiver-org",
+            PartyKind.LOCAL_FIRM,
+        )  # fmt: skip
+        if kind in INCOMING:
+            provider = provider or funder
+            receiver = receiver or reporting or _first(project, Role.SIGNATORY, Role.CONTRACTOR)
+        else:
+            provider = provider or reporting or funder
+            receiver = receiver or _first(
+                project, Role.CONTRACTOR, Role.SIGNATORY, Role.BENEFICIARY, other_than=provider
+            )
+        if provider is None or receiver is None or provider == receiver:
+            why = (
+                _("provided and received by the same organisation")
+                if provider is not None and provider == receiver
+                else _("no provider or receiver known")
+            )
+            ctx.report.note(
+                _("Transaction not imported: %(why)s.") % {"why": why},
+                row=transaction.sourceline,
+                column=place,
+            )
+            ctx.report.dropped("transaction", why)
+            continue
+        name = TRANSACTION_NAMES[kind]
+        if amount < 0:
+            name = _("%(t)s (reversal)") % {"t": name}
+        ref = " ".join((transaction.get("ref") or "").split())
+        key = _transaction_key(ref, kind, day, amount, currency, provider, receiver)
+        seen[key] = seen.get(key, 0) + 1
         project.commitments.append(
             SourceCommitment(
-                key=f"t/{number}/{transaction.get('ref') or ''}",
+                key=key if seen[key] == 1 else f"{key}#{seen[key]}",
+                aliases=(f"t/{number}/{transaction.get('ref') or ''}",),
                 category="financial",
                 place=place,
-                title=f"{TRANSACTION_NAMES[kind]}: {label}",
-                owed_by=payer or funder,
-                owed_to=[payee or recipient],
+                title=f"{name}: {money(amount, currency)}",
+                owed_by=provider,
+                owed_to=[receiver],
                 due_on=day,
                 status=CommitmentStatus.DELIVERED,
                 delivered_on=day,
@@ -445,47 +601,77 @@ def _transactions(ctx: ImportContext, element: Any, project: SourceProject) -> N
                 evidence=_("IATI transaction of %(d)s.") % {"d": day},
             )
         )
+        ctx.report.mapped(
+            "transaction", _("financial commitment, delivered, owed by provider to receiver")
+        )
 
 
-def _planned(element: Any, project: SourceProject) -> None:
-    funder, recipient = (
-        _first(project, Role.LENDER),
-        _first(project, Role.CONTRACTOR, Role.SIGNATORY),
-    )
+def _transaction_key(
+    ref: str, kind: str, day: date, amount: Decimal, currency: str, provider: str, receiver: str
+) -> str:
+    """A transaction's key within its activity, the same in every version of the activity
+    that keeps it (not its position: a newer version that drops one transaction must not
+    shift the others): its own ``ref`` when it has one, else what it says."""
+    if ref:
+        return f"t/ref/{ref[:200]}"
+    said = "|".join((kind, day.isoformat(), str(amount), currency, provider, receiver))
+    return f"t/{kind}/{day.isoformat()}/{hashlib.sha256(said.encode()).hexdigest()[:16]}"
+
+
+def _planned(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    funder = _first(project, Role.LENDER)
     for number, planned in enumerate(element.findall("planned-disbursement"), start=1):
         start = planned.find("period-start")
         value = planned.find("value")
         day = to_date(start.get("iso-date")) if start is not None else None
-        amount = to_amount((value.text or "").strip()) if value is not None else None
-        if day is None or amount is None:
+        amount, currency = _amount(value), _currency(value, element)
+        if day is None or amount is None or amount <= 0:
+            ctx.report.dropped("planned-disbursement", _("no period start, or no positive value"))
+            continue
+        provider = (
+            _org(ctx, planned.find("provider-org"), project, Role.LENDER, "provider-org",
+                 PartyKind.LENDER)
+            or funder
+        )  # fmt: skip
+        receiver = _org(
+            ctx, planned.find("receiver-org"), project, Role.BENEFICIARY, "receiver-org",
+            PartyKind.LOCAL_FIRM,
+        ) or _first(project, Role.CONTRACTOR, Role.SIGNATORY, other_than=provider)  # fmt: skip
+        if provider is None or receiver is None or provider == receiver:
+            ctx.report.dropped(
+                "planned-disbursement", _("no provider and receiver that are two parties")
+            )
             continue
         project.commitments.append(
             SourceCommitment(
                 key=f"pd/{number}",
                 category="financial",
                 place=f"{project.place}/planned-disbursement[{number}]",
-                title=_("Planned disbursement: %(m)s")
-                % {
-                    "m": money(
-                        amount, value.get("currency") or element.get("default-currency") or ""
-                    )
-                },
-                owed_by=_party_of(planned.find("provider-org"), project, funder),
-                owed_to=[recipient],
+                title=_("Planned disbursement: %(m)s") % {"m": money(amount, currency)},
+                owed_by=provider,
+                owed_to=[receiver],
                 due_on=day,
             )
         )
+        ctx.report.mapped("planned-disbursement", _("financial commitment, planned"))
 
 
-def _results(element: Any, project: SourceProject) -> None:
-    owner, funder = _first(project, Role.CONTRACTOR, Role.SIGNATORY), _first(project, Role.LENDER)
+def _results(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    owner = _first(project, Role.CONTRACTOR, Role.SIGNATORY)
+    funder = _first(project, Role.LENDER, Role.SIGNATORY, other_than=owner)
     for r_number, result in enumerate(element.findall("result"), start=1):
         for i_number, indicator in enumerate(result.findall("indicator"), start=1):
             title = _text(indicator.find("title")) or _text(result.find("title"))
             for p_number, period in enumerate(indicator.findall("period"), start=1):
                 end = period.find("period-end")
                 due = to_date(end.get("iso-date")) if end is not None else None
-                if due is None:
+                if due is None or owner is None or funder is None:
+                    ctx.report.dropped(
+                        "result/indicator/period",
+                        _("no period end")
+                        if due is None
+                        else _("no implementer and funder that are two parties"),
+                    )
                     continue
                 start = period.find("period-start")
                 target, actual = period.find("target"), period.find("actual")
@@ -504,20 +690,26 @@ def _results(element: Any, project: SourceProject) -> None:
                         place=f"{project.place}/result[{r_number}]/indicator[{i_number}]/period[{p_number}]",
                         title=title or _("Result indicator"),
                         owed_by=owner,
-                        owed_to=[funder or owner],
+                        owed_to=[funder],
                         due_on=due,
                         start_on=to_date(start.get("iso-date")) if start is not None else None,
                         description="\n".join(d for d in described if d),
                     )
                 )
+                ctx.report.mapped("result/indicator/period", _("reporting commitment"))
 
 
-def _conditions(element: Any, project: SourceProject) -> None:
-    accountable, funder = _first(project, Role.SIGNATORY), _first(project, Role.LENDER)
+def _conditions(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    accountable = _first(project, Role.SIGNATORY, Role.CONTRACTOR)
+    funder = _first(project, Role.LENDER, other_than=accountable)
     due = project.effective_on or project.signed_on
     for number, condition in enumerate(element.iter("condition"), start=1):
         text = _text(condition)
-        if not text:
+        if not text or accountable is None or funder is None:
+            ctx.report.dropped(
+                "conditions/condition",
+                _("no text") if not text else _("no accountable party and funder that are two"),
+            )
             continue
         project.commitments.append(
             SourceCommitment(
@@ -527,7 +719,17 @@ def _conditions(element: Any, project: SourceProject) -> None:
                 title=_("Condition: %(t)s") % {"t": text[:280]},
                 description=text,
                 owed_by=accountable,
-                owed_to=[funder or accountable],
+                owed_to=[funder],
                 due_on=due,
             )
         )
+        ctx.report.mapped("conditions/condition", _("commitment of the accountable party"))
+
+
+def _unread(ctx: ImportContext, element: Any) -> None:
+    """Every child of the activity the mapping does not read, counted as dropped."""
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag and tag not in READ:
+            name = tag.split("}", 1)[-1] if tag.startswith("{") else tag
+            ctx.report.dropped(name, _("no place for it in Alliance"))

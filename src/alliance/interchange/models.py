@@ -3,7 +3,9 @@ preview → confirm flow, and the secret tokens of calendar feeds."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +27,12 @@ class SourceIdentifier(models.Model):
     )
     object_uuid = models.UUIDField(_("object"), db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # For a project's own link: the date-time of the version imported (OC4IDS ``updated``,
+    # the newest OCDS release ``date``, IATI ``last-updated-datetime``), so nothing older
+    # overwrites it, and what it held (party and commitment keys; OCDS: its releases), so a
+    # newer version's drops are seen and releases compile across imports.
+    version = models.CharField(_("source version"), max_length=40, blank=True, default="")
+    document = models.JSONField(_("source document"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("source identifier")
@@ -100,6 +108,12 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_feed_token(token: str) -> str:
+    """What is stored of a feed's token: its SHA-256. The token itself has 256 random bits,
+    so no salt or slow hash is needed; whoever reads the database cannot subscribe."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(PublicModel):
     """A secret, revocable address at which one user's calendar reads one agreement's
     deadlines and meetings — only what that user may see."""
@@ -116,7 +130,7 @@ class CalendarFeed(PublicModel):
         related_name="calendar_feeds",
         verbose_name=_("agreement"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
 
@@ -131,6 +145,15 @@ class CalendarFeed(PublicModel):
                 name="one_active_feed_per_user_agreement",
             ),
         ]
+
+    # The secret itself, known only to the instance that made it (shown to its user once).
+    token: str | None = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.token_hash:
+            self.token = new_feed_token()
+            self.token_hash = hash_feed_token(self.token)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.user} – {self.agreement}"

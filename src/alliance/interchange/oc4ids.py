@@ -19,17 +19,19 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alliance.accounts import policy
-from alliance.interchange import services
+from alliance.interchange import organisations, services
 from alliance.interchange.jsonio import items, load_json, obj, text_of
-from alliance.interchange.report import ImportContext
+from alliance.interchange.report import ImportContext, said
 from alliance.interchange.standards import (
     SourceCommitment,
     SourceMilestone,
     SourceParty,
     SourceProject,
     apply_projects,
+    money,
     to_amount,
     to_date,
 )
@@ -44,6 +46,7 @@ from alliance.partnerships.choices import (
 from alliance.partnerships.choices import ParticipationRole as Role
 
 SCHEME = "oc4ids"
+NO_COUNTRY = {"EU", "UN", "ZZ"}
 ROLE_IN = {
     "publicAuthority": Role.SIGNATORY,
     "buyer": Role.SIGNATORY,
@@ -115,7 +118,53 @@ MAPPED_KEYS = {
     "x_stage",
     "completion",
     "language",
+    "locations",
 }
+
+
+# What the mapping reads at each nested level (source field → what it becomes); every
+# other field there is reported as dropped, with the reason.
+PARTY_READ = {
+    "id": gettext_noop("the party's key in the project"),
+    "name": gettext_noop("party name"),
+    "identifier": gettext_noop("party identity (a valid organisation identifier)"),
+    "roles": gettext_noop("participation role"),
+    "address": gettext_noop("party country (address/countryName)"),
+    "x_kind": gettext_noop("party kind"),
+}
+PROCESS_READ = {
+    "id": gettext_noop("the contracting process's key and ocid"),
+    "releases": gettext_noop("links to its OCDS releases: imported with them into this agreement"),
+}
+SUMMARY_READ = {
+    "ocid": gettext_noop("the contracting process's ocid"),
+    "title": gettext_noop("contract commitment title"),
+    "description": gettext_noop("contract commitment description"),
+    "status": gettext_noop("contract commitment status"),
+    "suppliers": gettext_noop("the party owing the contract (first supplier)"),
+    "contractPeriod": gettext_noop("contract commitment start and due dates"),
+    "contractValue": gettext_noop("contract commitment description (value)"),
+}
+MILESTONE_READ = {
+    "id", "title", "description", "type", "status", "dueDate", "dateMet", "x_status",
+    "x_category", "x_owedBy", "x_owedTo", "x_startDate", "x_evidence",
+}  # fmt: skip
+NO_PLACE = gettext_noop("no place for it in Alliance")
+
+
+def _fields(
+    ctx: ImportContext, element: str, source: dict[str, Any], read: Any, nested: Any = ()
+) -> None:
+    """Report every non-empty field of ``source`` (at ``element``): read, or dropped;
+    ``nested`` fields are reported at their own level (``element/field``) instead."""
+    for key in sorted(source):
+        if source[key] in (None, "", [], {}) or key in nested:
+            continue
+        if key in read:
+            target = read[key] if isinstance(read, dict) else gettext_noop("read")
+            ctx.report.mapped(f"{element}/{key}", said(target))
+        else:
+            ctx.report.dropped(f"{element}/{key}", said(NO_PLACE))
 
 
 # ----- import -----
@@ -181,6 +230,7 @@ def read_project(ctx: ImportContext, raw: Any, place: str) -> SourceProject | No
         host_country="",
         reference=_reference(raw),
         summary=text_of(raw.get("description")),
+        version=text_of(raw.get("updated")),
     )
     _read_parties(ctx, raw, project)
     project.host_country = _host_country(ctx, raw, project) or ""
@@ -189,10 +239,17 @@ def read_project(ctx: ImportContext, raw: Any, place: str) -> SourceProject | No
             _("Cannot tell the project's country: give one (option --country)."), column=place
         )
         return None
+    project.settle_parties(ctx.report, "project/parties/address/countryName")
     _read_budget(ctx, raw, project)
     _read_milestones(ctx, raw, project)
     _read_contracting(ctx, raw, project)
+    ctx.report.mapped("project", _("agreement"))
+    for key in sorted(k for k in raw if k in MAPPED_KEYS and raw[k] not in (None, "", [], {})):
+        if key != "parties":  # reported per party (project/parties)
+            ctx.report.mapped(f"project/{key}", _("read (see the mapping table)"))
     unmapped = sorted(k for k in raw if k not in MAPPED_KEYS)
+    for key in unmapped:
+        ctx.report.dropped(f"project/{key}", _("no place for it in Alliance"))
     if unmapped:
         ctx.report.note(_("Not mapped: %(keys)s") % {"keys": ", ".join(unmapped)}, column=place)
     return project
@@ -233,15 +290,43 @@ def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProjec
                 _("A party without a name is not imported."),
                 column=f"{project.place}/parties[{number}]",
             )
+            ctx.report.dropped("project/parties", _("no name"))
             continue
         roles = {r for r in party.get("roles") or [] if isinstance(r, str)}
         mapped = {ROLE_IN[r] for r in roles if r in ROLE_IN}
+        for role in sorted(roles - set(ROLE_IN)):
+            ctx.report.dropped(
+                "project/parties/roles", _("role “%(r)s”: no participation role") % {"r": role}
+            )
         if not mapped:
             tenderers += "tenderer" in roles
+            ctx.report.dropped(
+                "project/parties",
+                _("unsuccessful tenderer: not a party to the agreement")
+                if "tenderer" in roles
+                else _("no role that takes part"),
+            )
             continue
-        country = country_code(obj(party.get("address")).get("countryName"))
+        identifier = obj(party.get("identifier"))
+        ref = organisations.scheme_ref(
+            text_of(identifier.get("scheme")),
+            text_of(str(identifier.get("id") or "")),
+            text_of(str(party.get("id") or "")),
+        )
+        written = obj(party.get("address")).get("countryName")
+        # Alliance's own exports write EU, UN or ZZ (unknown) for organisations of no country.
+        country = (
+            written
+            if written in NO_COUNTRY
+            else country_code(written) or organisations.stated_country(ref, name)
+        )
+        _fields(ctx, "project/parties", party, PARTY_READ, nested={"address"})
+        _fields(ctx, "project/parties/address", obj(party.get("address")), {"countryName"})
         kind = _choice(party.get("x_kind"), PartyKind, _kind(roles))
-        project.add_party(SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped))
+        project.add_party(
+            SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref)
+        )
+        ctx.report.mapped("project/parties", said(gettext_noop("party and participation")))
     if tenderers:
         ctx.report.note(
             _("%(n)s unsuccessful tenderers are not parties to the agreement: not imported.")
@@ -302,10 +387,17 @@ def _read_milestones(ctx: ImportContext, raw: dict[str, Any], project: SourcePro
         )
         if item is None:
             ctx.report.note(
-                _("A milestone without id, due date or party is not imported."), column=place
+                _(
+                    "A milestone without id, due date, or a party owing it to another is not"
+                    " imported."
+                ),
+                column=place,
             )
+            ctx.report.dropped("milestones", _("no id, due date, or two parties"))
         else:
             project.commitments.append(item)
+            ctx.report.mapped("milestones", _("commitment"))
+            _fields(ctx, "milestones", milestone, MILESTONE_READ)
 
 
 def _milestone_commitment(
@@ -318,9 +410,14 @@ def _milestone_commitment(
     owed_to = [
         text_of(obj(r).get("id")) for r in milestone.get("x_owedTo") or [] if isinstance(r, dict)
     ]
-    owed_to = owed_to or [
-        k for k, p in project.parties.items() if k != owed_by and p.role == Role.SIGNATORY
-    ]
+    # To the other signatories, else to every other party taking part: never to itself.
+    owed_to = (
+        owed_to
+        or [k for k, p in project.parties.items() if k != owed_by and p.role == Role.SIGNATORY]
+        or [k for k, p in project.parties.items() if k != owed_by and p.role is not None]
+    )
+    if not owed_to:
+        return None
     status = _choice(
         milestone.get("x_status"),
         CommitmentStatus,
@@ -356,13 +453,40 @@ def _read_contracting(ctx: ImportContext, raw: dict[str, Any], project: SourcePr
     for number, process in enumerate(items(raw.get("contractingProcesses"))):
         place = f"{project.place}/contractingProcesses[{number}]"
         summary, key = obj(process.get("summary")), text_of(process.get("id"))
+        ocid = process_ocid(process)
+        if ocid and ocid not in project.processes:
+            project.processes.append(ocid)
+        _fields(ctx, "contractingProcesses", process, PROCESS_READ, nested={"summary"})
         if not summary or not key:
             ctx.report.note(
-                _("Only links to OCDS releases: import those releases to get this contract."),
+                _(
+                    "Only links to OCDS releases: import those releases (with this file or"
+                    " later) and the contract %(ocid)s goes into this project's agreement."
+                )
+                % {"ocid": ocid or key},
                 column=place,
             )
+            if ocid:
+                ctx.report.mapped(
+                    "contractingProcesses", _("link: its OCDS releases go into this agreement")
+                )
+            else:
+                ctx.report.dropped("contractingProcesses", _("no id, ocid or summary"))
             continue
+        _fields(
+            ctx, "contractingProcesses/summary", summary, SUMMARY_READ, {"tender", "milestones"}
+        )
+        tender = obj(summary.get("tender"))
+        _fields(ctx, "contractingProcesses/summary/tender", tender, {"procuringEntity"})
         _contract(ctx, project, summary, key, place)
+
+
+def process_ocid(process: dict[str, Any]) -> str:
+    """The ocid of an OC4IDS contracting process: ``summary.ocid``, else its ``id`` (the
+    standard's rule). Nuevo León prefixes the id with ``Release-``; the ocid is what follows."""
+    ocid = text_of(obj(process.get("summary")).get("ocid")) or text_of(process.get("id"))
+    start = ocid.find("ocds-")
+    return ocid[start:] if start > 0 else ocid
 
 
 def _contract(
@@ -380,7 +504,24 @@ def _contract(
     title = text_of(summary.get("title")) or key
     if due is None or not suppliers or suppliers[0] is None or buyer is None:
         ctx.report.note(_("A contract without end date or supplier is not imported."), column=place)
+        ctx.report.dropped(
+            "contractingProcesses/summary",
+            _("no contract end date")
+            if due is None
+            else _("no supplier")
+            if not suppliers or suppliers[0] is None
+            else _("no buyer"),
+        )
+        for _m in items(summary.get("milestones")):
+            ctx.report.dropped(
+                "contractingProcesses/summary/milestones", _("its contract is not imported")
+            )
         return
+    ctx.report.mapped(
+        "contractingProcesses/summary", _("milestone (group) and commitment of the supplier")
+    )
+    value = obj(summary.get("contractValue"))
+    worth = money(to_amount(value.get("amount")), text_of(value.get("currency")))
     project.milestones.append(SourceMilestone(key=f"cp/{key}", title=title, due_on=due))
     closed = text_of(summary.get("status")) in {"closed", "complete"} and due <= ctx.today
     project.commitments.append(
@@ -393,7 +534,7 @@ def _contract(
             due_on=due,
             start_on=start,
             place=place,
-            description=text_of(summary.get("description")),
+            description=" ".join(filter(None, [text_of(summary.get("description")), worth])),
             milestone=f"cp/{key}",
             status=CommitmentStatus.DELIVERED if closed else CommitmentStatus.PLANNED,
             delivered_on=due if closed else None,
@@ -408,9 +549,21 @@ def _contract(
             suppliers[0],
             project,
         )
-        if item is not None:
-            item.owed_to, item.milestone = [buyer], f"cp/{key}"
-            project.commitments.append(item)
+        element = "contractingProcesses/summary/milestones"
+        if item is None:
+            ctx.report.note(
+                _(
+                    "A milestone without id, due date, or a party owing it to another is not"
+                    " imported."
+                ),
+                column=f"{place}/milestones[{number}]",
+            )
+            ctx.report.dropped(element, _("no id, due date, or two parties"))
+            continue
+        _fields(ctx, element, milestone, MILESTONE_READ)
+        item.owed_to, item.milestone = [buyer], f"cp/{key}"
+        project.commitments.append(item)
+        ctx.report.mapped(element, _("commitment of the supplier"))
 
 
 def _reference_party(project: SourceProject, ref: dict[str, Any], role: str) -> str | None:
@@ -418,9 +571,21 @@ def _reference_party(project: SourceProject, ref: dict[str, Any], role: str) -> 
     if not key:
         return None
     if key not in project.parties and text_of(ref.get("name")):
+        # Named only in a contracting process (not among the project's parties).
         kind = PartyKind.GOVERNMENT if role == Role.SIGNATORY else PartyKind.LOCAL_FIRM
+        name = text_of(ref.get("name"))
+        found = organisations.scheme_ref("", "", text_of(ref.get("id")))
+        country = organisations.stated_country(found, name) or project.host_country
         project.add_party(
-            SourceParty(key=key, name=text_of(ref.get("name")), kind=kind, roles={role})
+            SourceParty(
+                key=key,
+                name=name,
+                kind=kind,
+                roles={role},
+                country=country,
+                ref=found,
+                identity=organisations.identity(found, name, country),
+            )
         )
     project.parties[key].roles.add(role) if key in project.parties else None
     return key if key in project.parties else None

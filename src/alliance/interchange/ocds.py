@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alliance.interchange import organisations, services
 from alliance.interchange.errors import ImportRefused
 from alliance.interchange.jsonio import items, load_json, obj, text_of
 from alliance.interchange.report import ImportContext
@@ -31,6 +33,7 @@ from alliance.interchange.standards import (
     money,
     to_amount,
     to_date,
+    when,
 )
 from alliance.interchange.values import SCHEMA_DIR, country_code
 from alliance.partnerships.choices import CommitmentStatus, PartyKind
@@ -66,14 +69,26 @@ def _merger() -> Any:
 
 def import_file(ctx: ImportContext, path: Path) -> None:
     """Import every contracting process in the file."""
-    name = ctx.report.file
-    compiled = compiled_releases(load_json(path, name), name)
+    import_files(ctx, [(path, ctx.report.file)])
+
+
+def import_files(ctx: ImportContext, files: list[tuple[Path, str]]) -> None:
+    """Import every contracting process of the files together: the releases of each ocid,
+    from every file (release packages, records, single releases) and from earlier imports,
+    are compiled into one view, by date (newest wins), whatever order they come in."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for path, name in files:
+        for ocid, release in releases_of(load_json(path, name), name):
+            groups[ocid].append(release)
+    compiled = compile_groups(ctx, groups)
     ctx.cache["rows_total"] = len(compiled)
 
     def read() -> Iterator[SourceProject]:
-        for number, (place, release) in enumerate(compiled):
+        for number, (place, release, releases) in enumerate(compiled):
             project = read_process(ctx, release, place)
             if project is not None:
+                project.version = _newest(releases)
+                project.keep = {"releases": releases}
                 yield project
             ctx.tick(number + 1, len(compiled))
 
@@ -81,60 +96,135 @@ def import_file(ctx: ImportContext, path: Path) -> None:
 
 
 def compiled_releases(data: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
-    """One compiled release per contracting process, with where it came from."""
+    """One compiled release per contracting process of one file (no earlier imports)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ocid, release in releases_of(data, name):
+        groups[ocid].append(release)
+    return [(f"ocid {ocid}", _merge(ocid, group, name)) for ocid, group in groups.items()]
+
+
+def releases_of(data: Any, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(ocid, release)`` for every release the file holds. A record gives its compiled
+    release, dated by its newest release, so that releases imported beside it or later
+    merge over it by date."""
     if not isinstance(data, dict):
         raise ImportRefused(_("Not OCDS: expected a JSON object."), file=name)
     if isinstance(data.get("records"), list):
-        return [
-            _from_record(r, f"records[{i}]", name) for i, r in enumerate(items(data["records"]))
-        ]
-    if isinstance(data.get("releases"), list) and "ocid" not in data:
-        return _compile(items(data["releases"]), "releases", name)
-    if "compiledRelease" in data or ("releases" in data and "ocid" in data):
-        return [_from_record(data, "record", name)]
-    if "ocid" in data:
-        return _compile([data], "release", name)
-    raise ImportRefused(
-        _("Not OCDS: expected a release package, record package, record or release."), file=name
-    )
+        for i, record in enumerate(items(data["records"])):
+            yield from _from_record(record, f"records[{i}]", name)
+    elif isinstance(data.get("releases"), list) and "ocid" not in data:
+        yield from _checked(items(data["releases"]), "releases", name)
+    elif "compiledRelease" in data or ("releases" in data and "ocid" in data):
+        yield from _from_record(data, "record", name)
+    elif "ocid" in data:
+        yield from _checked([data], "release", name)
+    else:
+        raise ImportRefused(
+            _("Not OCDS: expected a release package, record package, record or release."),
+            file=name,
+        )
 
 
-def _from_record(record: dict[str, Any], place: str, name: str) -> tuple[str, dict[str, Any]]:
-    if isinstance(record.get("compiledRelease"), dict):
-        return place, record["compiledRelease"]
+def _from_record(
+    record: dict[str, Any], place: str, name: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
     releases = items(record.get("releases"))
-    if releases and all("url" in r and "tag" in r and len(r) <= 4 for r in releases):
+    linked = bool(releases) and all("url" in r and "tag" in r and len(r) <= 4 for r in releases)
+    compiled = record.get("compiledRelease")
+    if isinstance(compiled, dict):
+        ocid = text_of(compiled.get("ocid")) or text_of(record.get("ocid"))
+        dates = [text_of(r.get("date")) for r in releases] + [text_of(compiled.get("date"))]
+        dated = [d for d in dates if when(d)]
+        if not ocid or not dated:
+            raise ImportRefused(
+                _("The record's compiled release has no ocid or date."), file=name, column=place
+            )
+        newest = max(dated, key=lambda d: when(d))
+        yield ocid, {**compiled, "date": newest, "id": text_of(compiled.get("id")) or newest}
+        return
+    if linked:
         raise ImportRefused(
             _("The record only links to its releases (no compiled release): import the releases."),
             file=name,
             column=place,
         )
-    compiled = _compile(releases, f"{place}/releases", name)
-    if not compiled:
+    if not releases:
         raise ImportRefused(_("The record has no releases."), file=name, column=place)
-    return place, compiled[0][1]
+    yield from _checked(releases, f"{place}/releases", name)
 
 
-def _compile(releases: list[dict[str, Any]], place: str, name: str) -> list[tuple[str, dict]]:
-    by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _checked(
+    releases: list[dict[str, Any]], place: str, name: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
     for number, release in enumerate(releases):
         ocid = text_of(release.get("ocid"))
         if not ocid:
             raise ImportRefused(_("A release has no ocid."), file=name, column=f"{place}[{number}]")
-        if not text_of(release.get("date")):
+        if not when(text_of(release.get("date"))):
             raise ImportRefused(_("A release has no date."), file=name, column=f"{place}[{number}]")
-        by_ocid[ocid].append(release)
+        yield ocid, release
+
+
+def _newest(releases: list[dict[str, Any]]) -> str:
+    return max((text_of(r.get("date")) for r in releases), key=lambda d: when(d))
+
+
+def _order(releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The releases without repeats (same id and date: the same release published twice),
+    oldest first by their real instant (dates come with different offsets)."""
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for release in releases:
+        key = (text_of(str(release.get("id", ""))), text_of(release.get("date")))
+        unique[key] = release
+    return sorted(
+        unique.values(),
+        key=lambda r: (when(text_of(r.get("date"))), json.dumps(r, sort_keys=True)),
+    )
+
+
+def _merge(ocid: str, releases: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    # ocdsmerge orders by the date strings; equal stand-in dates in our order keep the
+    # real order whatever the offsets.
+    ordered = _order(releases)
+    stand_in = [{**r, "date": f"{i:08d}"} for i, r in enumerate(ordered)]
     try:
-        return [
-            (f"{place} ({ocid})", _merger().create_compiled_release(group))
-            for ocid, group in by_ocid.items()
-        ]
+        compiled = _merger().create_compiled_release(stand_in)
     except Exception as exc:  # ocdsmerge raises its own errors on inconsistent releases
         raise ImportRefused(
             _("The releases cannot be merged: %(e)s") % {"e": str(exc)[:200]},
             file=name,
-            column=place,
+            column=f"ocid {ocid}",
         ) from exc
+    newest = text_of(ordered[-1].get("date"))
+    compiled["date"] = newest
+    compiled["id"] = f"{ocid}-{newest}"
+    return compiled
+
+
+def compile_groups(
+    ctx: ImportContext, groups: dict[str, list[dict[str, Any]]]
+) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+    """Per ocid: its releases now and from earlier imports, merged; releases older than
+    what was imported are merged beneath it (its newer values stay), and said so."""
+    stored = services.source_versions(f"{SCHEME}-version", list(groups))
+    out = []
+    for ocid in sorted(groups):
+        version, document = stored.get(ocid, ("", None))
+        before = items((document or {}).get("releases"))
+        newest = when(version)
+        older = [r for r in groups[ocid] if newest and when(text_of(r.get("date"))) < newest]
+        if older and before:
+            ctx.report.note(
+                _(
+                    "%(n)s releases are older than the version imported (%(v)s): merged"
+                    " beneath it by date, its newer values stay."
+                )
+                % {"n": len(older), "v": version},
+                column=f"ocid {ocid}",
+            )
+        releases = _order(before + groups[ocid])
+        out.append((f"ocid {ocid}", _merge(ocid, releases, ctx.report.file), releases))
+    return out
 
 
 # ----- mapping -----
@@ -175,15 +265,38 @@ def read_process(ctx: ImportContext, release: dict[str, Any], place: str) -> Sou
         host_country=host,
     )
     for party in parties.values():
-        party.country = party.country or host
         if party.role is not None:
             project.add_party(party)
-    _period_and_value(project, release)
+    project.settle_parties(ctx.report, "parties/address/countryName")
+    _map_release(ctx, release, project)
+    _period_and_value(ctx, project, release)
     awards = {text_of(str(a.get("id", ""))): a for a in items(release.get("awards"))}
     buyer = _buyer(project, release)
     for number, contract in enumerate(contracts):
         _contract(ctx, project, contract, awards, buyer, f"{place}/contracts[{number}]")
     return project
+
+
+# Compiled release fields the mapping reads; the others are counted as dropped.
+READ = {
+    "ocid", "id", "date", "tag", "initiationType", "parties", "buyer", "tender", "awards",
+    "contracts", "planning", "language",
+}  # fmt: skip
+
+
+def _map_release(ctx: ImportContext, release: dict[str, Any], project: SourceProject) -> None:
+    report = ctx.report
+    report.mapped("ocid", _("agreement"))
+    report.mapped("parties", _("parties and participations"), len(project.parties))
+    ignored = len(items(release.get("parties"))) - len(project.parties)
+    if ignored > 0:
+        report.dropped("parties", _("no role that takes part (tenderers …)"), ignored)
+    for key in sorted(k for k in release if k not in READ and release[k] not in (None, [], {})):
+        report.dropped(key, _("no place for it in Alliance"))
+    for key in ("items", "documents", "amendments", "bids", "enquiries"):
+        tender = obj(release.get("tender"))
+        if tender.get(key):
+            report.dropped(f"tender/{key}", _("no place for it in Alliance"))
 
 
 def _party_key(party: dict[str, Any]) -> str:
@@ -197,8 +310,9 @@ def _party_key(party: dict[str, Any]) -> str:
 
 
 def _parties(release: dict[str, Any]) -> dict[str, SourceParty]:
-    """Parties with roles: the 1.1 ``parties`` array, or the 1.0 buyer / procuring entity /
-    suppliers blocks."""
+    """Parties with roles (the 1.1 ``parties`` array, or the 1.0 buyer / procuring entity /
+    suppliers blocks) by their id in the release, with the organisation identifier each
+    gives. A party's country is the one its address, identifier or name states."""
     found: dict[str, SourceParty] = {}
 
     def add(party: dict[str, Any], roles: set[str]) -> None:
@@ -207,7 +321,15 @@ def _parties(release: dict[str, Any]) -> dict[str, SourceParty]:
         mapped = {ROLE_IN[r] for r in roles if r in ROLE_IN}
         if not key or not name or not mapped:
             return
-        country = country_code(obj(party.get("address")).get("countryName"))
+        identifier = obj(party.get("identifier"))
+        ref = organisations.scheme_ref(
+            text_of(identifier.get("scheme")),
+            text_of(str(identifier.get("id") or "")),
+            text_of(str(party.get("id") or "")),
+        )
+        country = country_code(
+            obj(party.get("address")).get("countryName")
+        ) or organisations.stated_country(ref, name)
         public = roles & {"buyer", "procuringEntity", "payer"}
         kind = (
             PartyKind.GOVERNMENT
@@ -219,12 +341,19 @@ def _parties(release: dict[str, Any]) -> dict[str, SourceParty]:
         if key in found:
             found[key].roles |= mapped
             found[key].country = found[key].country or country
+            found[key].ref = found[key].ref or ref
         else:
-            found[key] = SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped)
+            found[key] = SourceParty(
+                key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref
+            )
 
     for party in items(release.get("parties")):
         add(party, {r for r in party.get("roles") or [] if isinstance(r, str)})
     add(obj(release.get("buyer")), {"buyer"})
+    if items(release.get("parties")):
+        # OCDS 1.1: the parties' roles say who takes part now (a supplier replaced in a
+        # newer release is a tenderer there, though the award still names it).
+        return found
     add(obj(obj(release.get("tender")).get("procuringEntity")), {"procuringEntity"})
     for award in items(release.get("awards")):
         for supplier in items(award.get("suppliers")):
@@ -250,7 +379,7 @@ def _signed_on(release: dict[str, Any]) -> Any:
     return None
 
 
-def _period_and_value(project: SourceProject, release: dict[str, Any]) -> None:
+def _period_and_value(ctx: ImportContext, project: SourceProject, release: dict[str, Any]) -> None:
     contracts = items(release.get("contracts"))
     starts = [to_date(obj(c.get("period")).get("startDate")) for c in contracts]
     ends = [to_date(obj(c.get("period")).get("endDate")) for c in contracts]
@@ -261,15 +390,24 @@ def _period_and_value(project: SourceProject, release: dict[str, Any]) -> None:
     values = [obj(c.get("value")) for c in contracts] or [
         obj(a.get("value")) for a in items(release.get("awards"))
     ]
-    currencies = {
-        text_of(v.get("currency")) for v in values if to_amount(v.get("amount")) is not None
-    }
-    if len(currencies) == 1 and len(next(iter(currencies))) == 3:
-        project.value = sum(
-            (to_amount(v.get("amount")) for v in values if to_amount(v.get("amount")) is not None),
-            start=to_amount(0),
+    totals: dict[str, Decimal] = {}
+    for value in values:
+        amount, currency = to_amount(value.get("amount")), text_of(value.get("currency")).upper()
+        if amount is not None and len(currency) == 3:
+            totals[currency] = totals.get(currency, Decimal(0)) + amount
+    if not totals:
+        return
+    # Amounts in several currencies are not converted (no stated rate): the value is the
+    # largest currency's total, and the report says what is not in it.
+    currency = max(sorted(totals), key=lambda c: totals[c])
+    project.value, project.currency = totals[currency], currency
+    others = {c: t for c, t in totals.items() if c != currency}
+    if others:
+        ctx.report.note(
+            _("The value is in %(c)s; not converted and not in it: %(others)s.")
+            % {"c": currency, "others": ", ".join(money(t, c) for c, t in sorted(others.items()))},
+            column=project.place,
         )
-        project.currency = currencies.pop()
 
 
 def _buyer(project: SourceProject, release: dict[str, Any]) -> str | None:
@@ -299,9 +437,14 @@ def _contract(
         ctx.report.note(
             _("A contract without id, supplier, buyer or end date is not imported."), column=place
         )
+        ctx.report.dropped("contracts", _("no id, supplier, buyer or end date"))
         return
+    ctx.report.mapped("contracts", _("milestone (group) and commitment of the supplier"))
     title = text_of(contract.get("title")) or cid
     done = text_of(contract.get("status")) in DONE_CONTRACT and due <= ctx.today
+    cancelled = text_of(contract.get("status")) == "cancelled"
+    if cancelled:
+        ctx.report.mapped("contracts", _("cancelled: its commitment is ended (waived)"))
     project.milestones.append(SourceMilestone(key=f"c/{cid}", title=title, due_on=due))
     value = obj(contract.get("value"))
     project.commitments.append(
@@ -324,9 +467,15 @@ def _contract(
                     ],
                 )
             ),
-            status=CommitmentStatus.DELIVERED if done else CommitmentStatus.PLANNED,
-            delivered_on=due if done else None,
-            evidence=_("Contract status “%(s)s” (OCDS).") % {"s": contract.get("status")}
+            status=CommitmentStatus.WAIVED
+            if cancelled
+            else CommitmentStatus.DELIVERED
+            if done
+            else CommitmentStatus.PLANNED,
+            delivered_on=due if done and not cancelled else None,
+            evidence=_("Ended: the contract is cancelled (OCDS).")
+            if cancelled
+            else _("Contract status “%(s)s” (OCDS).") % {"s": contract.get("status")}
             if done
             else "",
         )
@@ -347,6 +496,12 @@ def _contract(
             buyer,
             f"{place}/implementation/transactions[{number}]",
         )
+    if cancelled:  # what the contract still owed ends with it
+        open_ = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.LATE)
+        for item in project.commitments:
+            if item.milestone == f"c/{cid}" and item.status in open_:
+                item.status = CommitmentStatus.WAIVED
+                item.evidence = _("Ended: the contract is cancelled (OCDS).")
 
 
 def _milestone(
@@ -362,7 +517,9 @@ def _milestone(
     due = to_date(milestone.get("dueDate")) or to_date(milestone.get("dateMet"))
     if not mid or due is None:
         ctx.report.note(_("A milestone without id or due date is not imported."), column=place)
+        ctx.report.dropped("contracts/milestones", _("no id or due date"))
         return
+    ctx.report.mapped("contracts/milestones", _("commitment of the supplier"))
     status = MILESTONE_STATUS.get(text_of(milestone.get("status")), CommitmentStatus.PLANNED)
     delivered = (
         (to_date(milestone.get("dateMet")) or due) if status == CommitmentStatus.DELIVERED else None
@@ -401,7 +558,9 @@ def _transaction(
         ctx.report.note(
             _("A transaction without id, date or amount is not imported."), column=place
         )
+        ctx.report.dropped("contracts/implementation/transactions", _("no id, date or amount"))
         return
+    ctx.report.mapped("contracts/implementation/transactions", _("financial commitment, delivered"))
     payer = _party_key(
         obj(transaction.get("payer")) or obj(transaction.get("providerOrganization"))
     )

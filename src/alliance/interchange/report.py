@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from alliance.core import clock
 from alliance.interchange.errors import Problem
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
+
+
+@lru_cache(maxsize=2048)
+def _translated(message: str, language: str) -> str:
+    with override(language or None):
+        return _(message)
+
+
+def said(message: str) -> str:
+    """``message`` (marked with ``gettext_noop``) in the current language, translated once
+    per language: the mapping report says the same few things for every field of every
+    object of a file, and ``gettext`` per call was a tenth of an OC4IDS import."""
+    return _translated(message, get_language() or "")
+
+
 MAX_PROBLEMS = 2000
 
 
@@ -28,6 +45,16 @@ class ImportReport:
     errors: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     more_errors: int = 0
+    # Places of projects skipped because what was imported before is newer.
+    older: list[str] = field(default_factory=list)
+    # The files imported together (a folder, several uploads); empty for one file.
+    files: list[str] = field(default_factory=list)
+    # The mapping report: per source element or field, what it became (and how many) and
+    # what was dropped and why (and how many): element → {"mapped"|"dropped": {what: n}}.
+    mapping: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    _repeated: dict[tuple, tuple[int, list[int]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -38,14 +65,49 @@ class ImportReport:
         row[outcome] += n
 
     def error(self, reason: str, **place: Any) -> None:
+        problem = Problem(reason=reason, file=place.pop("file", self.file), **place)
+        # The same wrong value in the same column (an unknown agreement every row names) is
+        # one problem: said once, with the rows that depend on it, so it hides no other.
+        same = (problem.file, problem.sheet, problem.column, problem.value, reason)
+        if problem.value and problem.row is not None and same in self._repeated:
+            index, rows = self._repeated[same]
+            rows.append(problem.row)
+            shown = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
+            self.errors[index] = replace(
+                self.errors[index],
+                reason=_("%(reason)s (rows %(rows)s: %(n)s rows name it)")
+                % {"reason": reason, "rows": shown, "n": len(rows)},
+            )
+            return
         if len(self.errors) >= MAX_PROBLEMS:
             self.more_errors += 1
             return
-        self.errors.append(Problem(reason=reason, file=place.pop("file", self.file), **place))
+        if problem.value and problem.row is not None:
+            self._repeated[same] = (len(self.errors), [problem.row])
+        self.errors.append(problem)
 
     def note(self, reason: str, **place: Any) -> None:
         if len(self.notes) < MAX_PROBLEMS:
             self.notes.append(Problem(reason=reason, file=place.pop("file", self.file), **place))
+
+    def mapped(self, element: str, target: str, n: int = 1) -> None:
+        """``n`` of the source's ``element`` became ``target``."""
+        row = self.mapping.setdefault(element, {"mapped": {}, "dropped": {}})
+        row["mapped"][target] = row["mapped"].get(target, 0) + n
+
+    def dropped(self, element: str, reason: str, n: int = 1) -> None:
+        """``n`` of the source's ``element`` were not imported, for ``reason``."""
+        row = self.mapping.setdefault(element, {"mapped": {}, "dropped": {}})
+        row["dropped"][reason] = row["dropped"].get(reason, 0) + n
+
+    def mapping_rows(self) -> list[tuple[str, str, str, int]]:
+        """``(element, "mapped" | "dropped", target or reason, count)``, by element."""
+        return [
+            (element, outcome, what, n)
+            for element in sorted(self.mapping)
+            for outcome in ("mapped", "dropped")
+            for what, n in sorted(self.mapping[element][outcome].items())
+        ]
 
     def total(self, outcome: str) -> int:
         return sum(row[outcome] for row in self.counts.values())
@@ -60,6 +122,9 @@ class ImportReport:
             "errors": [p.as_dict() for p in self.errors],
             "notes": [p.as_dict() for p in self.notes],
             "more_errors": self.more_errors,
+            "older": self.older,
+            "files": self.files,
+            "mapping": self.mapping,
         }
 
     @classmethod
@@ -72,6 +137,9 @@ class ImportReport:
         report.errors = [Problem(**p) for p in data.get("errors", [])]
         report.notes = [Problem(**p) for p in data.get("notes", [])]
         report.more_errors = data.get("more_errors", 0)
+        report.older = data.get("older", [])
+        report.files = data.get("files", [])
+        report.mapping = data.get("mapping", {})
         return report
 
     def lines(self) -> list[str]:
@@ -85,6 +153,19 @@ class ImportReport:
                 )
                 % {"entity": entity, **row}
             )
+        if self.mapping:
+            out.append(_("Mapping (source element → what it became; dropped and why):"))
+        for element, outcome, what, n in self.mapping_rows():
+            if outcome == "mapped":
+                out.append(
+                    _("  %(element)s → %(what)s: %(n)s")
+                    % {"element": element, "what": what, "n": n}
+                )
+            else:
+                out.append(
+                    _("  %(element)s dropped (%(why)s): %(n)s")
+                    % {"element": element, "why": what, "n": n}
+                )
         out.extend(_("ERROR %(problem)s") % {"problem": p} for p in self.errors)
         if self.more_errors:
             out.append(_("… and %(n)s more errors") % {"n": self.more_errors})
@@ -108,7 +189,7 @@ class ImportContext:
     agreement: Any = None
     options: dict[str, Any] = field(default_factory=dict)
     progress: Progress | None = None
-    today: date = field(default_factory=timezone.localdate)
+    today: date = field(default_factory=clock.today)
     cache: dict[Any, Any] = field(default_factory=dict)
 
     def tick(self, done: int, total: int) -> None:

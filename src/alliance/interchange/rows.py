@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alliance.accounts import policy
 from alliance.core.bulk import chunked
 from alliance.core.models import Confidentiality
+from alliance.core.search import is_encrypted
 from alliance.core.services import save_changes
 from alliance.engagement import models as em
 from alliance.interchange import values
@@ -188,10 +189,27 @@ def parse_choice(model: type[models.Model], column: Column, value: Any) -> Any:
     if code is not _NO_CHOICE:
         return code
     field = model._meta.get_field(column.name)
-    codes = ", ".join(str(code) for code, _label in field.choices or ())
+    labels = ", ".join(f"{label} ({code})" for code, label in field.choices or ())
     raise RowError(
-        _("“%(v)s” is not one of: %(codes)s.") % {"v": value, "codes": codes}, column.name, value
+        _("“%(v)s” is not one of: %(codes)s.") % {"v": value, "codes": labels}, column.name, value
     )
+
+
+# Words people write for a status, in English, French and German, beside the labels.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "delivered": ("livre", "livree", "fait", "termine", "terminee", "acheve", "done",
+                  "completed", "complete", "finished", "met", "erledigt", "geliefert",
+                  "abgeschlossen", "erfullt", "fertig"),
+    "in_progress": ("en cours", "commence", "ongoing", "started", "underway", "in bearbeitung",
+                    "laufend", "begonnen", "in arbeit"),
+    "planned": ("prevu", "a venir", "planifie", "scheduled", "not started", "todo", "to do",
+                "geplant", "offen", "vorgesehen"),
+    "late": ("en retard", "retard", "overdue", "delayed", "verspatet", "uberfallig",
+             "verzogert"),
+    "waived": ("abandonne", "renonce", "annule", "cancelled", "canceled", "dropped",
+               "verzichtet", "erlassen", "aufgehoben"),
+    "disputed": ("conteste", "litigieux", "en litige", "contested", "umstritten", "strittig"),
+}  # fmt: skip
 
 
 _NO_CHOICE = object()
@@ -203,11 +221,17 @@ def _choice_table(model: type[models.Model], name: str, language: str | None) ->
     and translating every label of every cell was most of a large sheet's import time).
     The first choice that matches wins, as when the labels were compared in order."""
     table: dict[str, Any] = {}
-    for code, label in model._meta.get_field(name).choices or ():
-        with translation.override("en"):
-            english = str(label)
-        for text in (str(code), str(label), english):
+    choices = model._meta.get_field(name).choices or ()
+    for code, label in choices:
+        texts = [str(code), str(code).replace("_", " "), str(label)]
+        for other in ("en", "fr", "de"):  # whatever the interface's language
+            with translation.override(other):
+                texts.append(str(label))
+        for text in texts:
             table.setdefault(values._fold(text), code)
+    for code, _label in choices:
+        for text in SYNONYMS.get(str(code), ()):
+            table.setdefault(text, code)
     return table
 
 
@@ -250,7 +274,13 @@ def find_existing(ctx: ImportContext, spec: EntitySpec, data: dict[str, Any]) ->
         if all(data.get(name) not in (None, "") or name == "clause" for name in key):
             lookup = {name: data.get(name) or "" for name in key}
             lookup = {k: (None if v == "" and k != "clause" else v) for k, v in lookup.items()}
-            matches = list(qs.filter(**lookup)[:2])
+            # An encrypted key (an interaction's summary) is compared once decrypted.
+            sealed = {k: lookup.pop(k) for k in list(lookup) if is_encrypted(spec.model, k)}
+            matches = [
+                obj
+                for obj in qs.filter(**lookup)
+                if all(getattr(obj, k) == v for k, v in sealed.items())
+            ][:2]
             if len(matches) > 1:
                 raise RowError(_("Several existing items match this row: give its id."), key[0])
             return matches[0] if matches else None
@@ -335,10 +365,10 @@ def _matches(
     for key_fields, asked in wanted.items():
         attnames = [model._meta.get_field(name).attname for name in key_fields]
         columns = [{value[i] for value in asked} for i in range(len(attnames))]
-        widest = max(range(len(attnames)), key=lambda i: len(columns[i]))
-        fixed = {
-            f"{attnames[i]}__in": list(columns[i]) for i in range(len(attnames)) if i != widest
-        }
+        # Encrypted key columns are not filtered by the database, only compared below.
+        usable = [i for i, name in enumerate(key_fields) if not is_encrypted(model, name)]
+        widest = max(usable, key=lambda i: len(columns[i]))
+        fixed = {f"{attnames[i]}__in": list(columns[i]) for i in usable if i != widest}
         for chunk in chunked(columns[widest]):
             for obj in qs.filter(**fixed, **{f"{attnames[widest]}__in": chunk}):
                 found = tuple(getattr(obj, a) for a in attnames)

@@ -13,7 +13,7 @@ from alliance.accounts import policy
 from alliance.accounts.choices import TEAM_ROLES
 from alliance.accounts.models import Membership
 from alliance.interchange.entities import SPECS, Column, EntitySpec
-from alliance.interchange.models import CalendarFeed, ImportBatch
+from alliance.interchange.models import CalendarFeed, ImportBatch, hash_feed_token
 from alliance.interchange.tabular import cell_text
 from alliance.partnerships import models as pm
 
@@ -33,7 +33,16 @@ def export_queryset(user: Any, spec: EntitySpec, agreements: QuerySet) -> QueryS
     """The objects of ``spec`` in ``agreements`` that ``user`` may see."""
     lookup = AGREEMENT_FILTER.get(spec.name, "agreement__in")
     qs = policy.visible_to(user, spec.model).filter(**{lookup: agreements}).distinct()
+    path = _agreement_path(spec.model)
+    if path and spec.column("agreement") is not None:
+        qs = qs.select_related(path)  # the agreement column of every row, in the same query
     return qs.order_by(*_ordering(spec))
+
+
+def _agreement_path(model: type[Model]) -> str | None:
+    """How a row reaches its agreement (``topic__agreement`` for an expectation)."""
+    path = policy.AGREEMENT_PATH.get(model)
+    return path.removesuffix("_id") if path and path != "id" else None
 
 
 def _ordering(spec: EntitySpec) -> list[str]:
@@ -63,13 +72,28 @@ def ref_text(obj: Model | None) -> str:
 def cell(obj: Model, column: Column) -> str:
     if column.name == "id":
         return str(obj.uuid)
-    value = getattr(obj, column.name)
+    value = _value(obj, column.name)
     if column.kind == "ref":
         return ref_text(value)
     if column.kind == "refs":
         texts = sorted(ref_text(o) for o in value.all())
         return cell_text(texts)
     return cell_text(value, column.kind)
+
+
+def _value(obj: Model, name: str) -> Any:
+    """The column's value; the agreement of a row that hangs from it through another object
+    (an expectation through its topic, an answer through its pulse) is found on that path."""
+    if name == "agreement" and not _has_field(obj, "agreement"):
+        value: Any = obj
+        for part in (_agreement_path(type(obj)) or "agreement").split("__"):
+            value = getattr(value, part)
+        return value
+    return getattr(obj, name)
+
+
+def _has_field(obj: Model, name: str) -> bool:
+    return any(f.name == name for f in obj._meta.concrete_fields)
 
 
 def export_rows(user: Any, spec: EntitySpec, agreements: QuerySet) -> Iterator[list[str]]:
@@ -141,7 +165,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     """The live feed behind a token whose user still sees its agreement, else None."""
     feed = (
         CalendarFeed.objects.select_related("user", "agreement")
-        .filter(token=token, revoked_at=None)
+        .filter(token_hash=hash_feed_token(token), revoked_at=None)
         .first()
     )
     if feed is None or not feed.user.is_active:

@@ -16,10 +16,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
 from alliance.interchange import services
-from alliance.interchange.report import ImportContext
+from alliance.interchange.report import ImportContext, said
 from alliance.interchange.rows import explain
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
@@ -38,15 +39,27 @@ ROLE_PRECEDENCE = (
 
 @dataclass
 class SourceParty:
+    """An organisation as one project names it. ``key`` is its name within the project
+    (OCDS and OC4IDS party ids are local to a contracting process or project); ``identity``
+    is who it is across files and imports: a valid organisation identifier, else its
+    normalised name and country (see ``organisations.identity``)."""
+
     key: str
     name: str
     kind: str
     country: str | None = None
     roles: set[str] = field(default_factory=set)
+    identity: str = ""
+    ref: str = ""  # the organisation identifier the source gives, valid or not
 
     @property
     def role(self) -> str | None:
         return next((r for r in ROLE_PRECEDENCE if r in self.roles), None)
+
+    @property
+    def org(self) -> str:
+        """The key its party is remembered by across imports (``org`` source identifiers)."""
+        return self.identity or self.key
 
 
 @dataclass
@@ -72,6 +85,8 @@ class SourceCommitment:
     delivered_on: date | None = None
     evidence: str = ""
     milestone: str | None = None
+    # Keys earlier versions of the importer gave it (found and moved to ``key``).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,6 +110,14 @@ class SourceProject:
     parties: dict[str, SourceParty] = field(default_factory=dict)
     milestones: list[SourceMilestone] = field(default_factory=list)
     commitments: list[SourceCommitment] = field(default_factory=list)
+    # OCDS contracting processes (ocids) this project contains (OC4IDS): their releases,
+    # imported with it or later, go into this project's agreement.
+    processes: list[str] = field(default_factory=list)
+    # The date-time of this version of the project as its source says (OC4IDS ``updated``,
+    # newest OCDS release ``date``, IATI ``last-updated-datetime``); "" when it does not.
+    version: str = ""
+    # Kept with the version (OCDS: every release of the process, to compile the next import).
+    keep: dict[str, Any] = field(default_factory=dict)
 
     def add_party(self, party: SourceParty) -> SourceParty:
         """Merge repeated mentions of one organisation (same key) and their roles."""
@@ -104,7 +127,36 @@ class SourceProject:
             return party
         existing.roles |= party.roles
         existing.country = existing.country or party.country
+        existing.ref = existing.ref or party.ref
         return existing
+
+    def settle_parties(self, report: Any, element: str) -> None:
+        """Once the project's country is known: each party's country (its own, else the
+        project's, as the report says) and its identity across files (a valid identifier,
+        else its name and country)."""
+        from alliance.interchange import organisations
+
+        for party in self.parties.values():
+            if party.country:
+                report.mapped(element, said(gettext_noop("party country (as stated)")))
+            else:
+                party.country = self.host_country
+                report.mapped(
+                    element,
+                    said(gettext_noop("party country: none stated, the project's is used")),
+                )
+            party.identity = party.identity or organisations.identity(
+                party.ref, party.name, party.country
+            )
+            if party.identity.startswith("name:"):
+                report.mapped(
+                    element.split("/address", 1)[0] + "/identifier",
+                    said(
+                        gettext_noop(
+                            "party found by name and country (no valid organisation identifier)"
+                        )
+                    ),
+                )
 
 
 def to_date(value: Any) -> date | None:
@@ -141,17 +193,28 @@ def midnight(day: date) -> datetime:
 def apply_project(ctx: ImportContext, project: SourceProject) -> None:
     """Write one project; each failing piece is reported with its place and the import
     goes on, so the preview lists every problem (and the transaction is rolled back)."""
+    stored = services.source_versions(_versions(project), [project.key]).get(project.key)
+    if stored is not None and _older(project, stored[0]):
+        _skip_older(ctx, project, stored[0])
+        return
     try:
         with transaction.atomic():
             agreement = _agreement(ctx, project)
     except Exception as exc:
         _report(ctx, exc, project.place)
         return
+    if stored is not None and stored[1]:
+        _end_dropped(ctx, project, stored[1])
+    _save_versions([(project, agreement)])
     parties = _parties(ctx, project, agreement)
+    if stored is not None and stored[1]:
+        _end_parties(ctx, project, agreement, parties, stored[1])
     milestones = _milestones(ctx, project, agreement)
     scheme = f"{project.scheme}-commitment"
     known = services.source_find_many(
-        scheme, [f"{project.key}/{item.key}" for item in project.commitments], pm.Commitment
+        scheme,
+        [f"{project.key}/{k}" for item in project.commitments for k in (item.key, *item.aliases)],
+        pm.Commitment,
     )
     new: list[tuple[SourceCommitment, dict[str, Any]]] = []
     for item in project.commitments:
@@ -198,6 +261,7 @@ def apply_projects(ctx: ImportContext, projects: Iterable[SourceProject]) -> Non
 
 
 def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
+    projects = _not_older(ctx, projects)
     if not projects:
         return
     if ctx.agreement is not None:
@@ -221,14 +285,196 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
             apply_project(ctx, project)
 
 
-def _imported(projects: list[SourceProject]) -> dict[tuple[str, str], Any]:
+def _imported(projects: list[SourceProject]) -> dict[tuple[str, ...], Any]:
     """What earlier imports made from the batch's identifiers — agreements, parties,
-    milestones, commitments — as ``(scheme, identifier) → object``, in a few queries."""
-    found: dict[tuple[str, str], Any] = {}
+    milestones, commitments — as ``(scheme, identifier) → object``, and the versions
+    recorded as ``("versions", scheme, identifier) → (version, document)``, in a few
+    queries."""
+    found: dict[tuple[str, ...], Any] = {}
     for (scheme, model), keys in _keys_by_scheme(projects).items():
         for key, obj in services.source_find_many(scheme, keys, model).items():
             found[scheme, key] = obj
+    for scheme in {p.scheme for p in projects}:
+        keys = [p.key for p in projects if p.scheme == scheme]
+        for key, stored in services.source_versions(f"{scheme}-version", keys).items():
+            found["versions", scheme, key] = stored
     return found
+
+
+# ----- versions: nothing older overwrites something newer -----
+
+
+def _versions(project: SourceProject) -> str:
+    return f"{project.scheme}-version"
+
+
+def when(version: str) -> datetime | None:
+    """A source's date-time (``2024-01-10``, ``2024-01-10T08:00:00Z``, with an offset or
+    none: then UTC), or None."""
+    text = version.strip().replace("Z", "+00:00") if version else ""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _older(project: SourceProject, stored: str) -> bool:
+    new, old = when(project.version), when(stored)
+    return new is not None and old is not None and new < old
+
+
+def _skip_older(ctx: ImportContext, project: SourceProject, stored: str) -> None:
+    ctx.report.note(
+        _(
+            "Skipped as older: this version (%(new)s) is older than the one imported"
+            " (%(old)s), which stays."
+        )
+        % {"new": project.version, "old": stored},
+        column=project.place,
+    )
+    ctx.report.count(_("agreements"), "skipped")
+    ctx.report.older.append(project.place)
+
+
+def _not_older(ctx: ImportContext, projects: list[SourceProject]) -> list[SourceProject]:
+    """The batch without the projects older than what was imported (each reported)."""
+    stored: dict[tuple[str, str], str] = {}
+    for scheme in {p.scheme for p in projects}:
+        keys = [p.key for p in projects if p.scheme == scheme]
+        for key, (version, _doc) in services.source_versions(f"{scheme}-version", keys).items():
+            stored[scheme, key] = version
+    kept = []
+    for project in projects:
+        version = stored.get((project.scheme, project.key), "")
+        if _older(project, version):
+            _skip_older(ctx, project, version)
+        else:
+            kept.append(project)
+    return kept
+
+
+def _kept(project: SourceProject) -> dict[str, Any]:
+    """What is recorded with a project's version: its party and commitment keys (to see
+    what a newer version drops) and what its reader keeps (OCDS releases)."""
+    return {
+        "parties": sorted(project.parties),
+        "orgs": {key: party.org for key, party in sorted(project.parties.items())},
+        "commitments": sorted(c.key for c in project.commitments),
+        **project.keep,
+    }
+
+
+def _save_versions(pairs: list[tuple[SourceProject, pm.Agreement]]) -> None:
+    by_scheme: dict[str, list[tuple[str, Any, str, dict[str, Any]]]] = {}
+    for project, agreement in pairs:
+        by_scheme.setdefault(_versions(project), []).append(
+            (project.key, agreement, project.version, _kept(project))
+        )
+    for scheme, rows in by_scheme.items():
+        services.source_versions_save(scheme, rows)
+
+
+ENDED_STATUSES = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.LATE)
+
+
+def _end_dropped(ctx: ImportContext, project: SourceProject, before: dict[str, Any]) -> None:
+    """The commitments the imported version had and this one no longer has: open ones are
+    waived with a note saying why (see ``_end_parties`` for the parties)."""
+    label = project.version or ctx.today.isoformat()
+    now = {k for c in project.commitments for k in (c.key, *c.aliases)}
+    gone = sorted(set(before.get("commitments") or []) - now)
+    found = services.source_find_many(
+        f"{project.scheme}-commitment", [f"{project.key}/{k}" for k in gone], pm.Commitment
+    )
+    for key in gone:
+        commitment = found.get(f"{project.key}/{key}")
+        if commitment is None:
+            continue
+        place = f"{project.place} ({key})"
+        if commitment.status not in ENDED_STATUSES:
+            ctx.report.note(
+                _("No longer in the source's version of %(v)s; its status “%(s)s” stays.")
+                % {"v": label, "s": commitment.get_status_display()},
+                column=place,
+            )
+            continue
+        try:
+            with transaction.atomic():
+                ps.commitment_change_status(
+                    actor=ctx.actor,
+                    commitment=commitment,
+                    status=CommitmentStatus.WAIVED,
+                    on=ctx.today,
+                    evidence=_("Ended: no longer in the source's version of %(v)s.") % {"v": label},
+                )
+        except Exception as exc:
+            _report(ctx, exc, place)
+        else:
+            ctx.report.count(_("commitments"), "updated")
+            ctx.report.note(
+                _("Ended (waived): no longer in the source's version of %(v)s.") % {"v": label},
+                column=place,
+            )
+
+
+def _end_parties(
+    ctx: ImportContext,
+    project: SourceProject,
+    agreement: pm.Agreement,
+    parties: dict[str, pm.Party],
+    before: dict[str, Any],
+) -> None:
+    """The parties the imported version had and this one no longer has: their
+    participation is marked ended on the version's date with a note saying why (it and
+    their history stay); said in the report. In an agreement the project only goes into
+    (an OC4IDS project's, a chosen one), other sources may still name them: only said."""
+    label = project.version or ctx.today.isoformat()
+    gone = sorted(set(before.get("parties") or []) - set(project.parties))
+    if not gone:
+        return
+    orgs = before.get("orgs") or {}
+    found = services.source_find_many("org", [orgs.get(k, k) for k in gone], pm.Party)
+    staying = {party.pk for party in parties.values()}
+    own = services.source_find(project.scheme, project.key, pm.Agreement)
+    on = min(to_date(project.version) or ctx.today, ctx.today)
+    note = _("No longer in the source's version of %(v)s.") % {"v": label}
+    for key in gone:
+        party = found.get(orgs.get(key, key))
+        place = f"{project.place}/parties ({key})"
+        participation = (
+            pm.Participation.objects.filter(
+                agreement=agreement, party=party, ended_on__isnull=True
+            ).first()
+            if party is not None and party.pk not in staying
+            else None
+        )
+        if participation is None:
+            continue
+        if own is None or own.pk != agreement.pk:
+            ctx.report.note(
+                _("The party %(p)s is no longer in the source's version of %(v)s.")
+                % {"p": party.name, "v": label},
+                column=place,
+            )
+            continue
+        try:
+            with transaction.atomic():
+                ps.participation_end(actor=ctx.actor, participation=participation, on=on, note=note)
+        except Exception as exc:
+            _report(ctx, exc, place)
+        else:
+            ctx.report.count(_("participations"), "updated")
+            ctx.report.note(
+                _(
+                    "The party %(p)s is no longer in the source's version of %(v)s: its"
+                    " participation is marked ended; it and its history stay."
+                )
+                % {"p": party.name, "v": label},
+                column=place,
+            )
 
 
 def _unchanged(
@@ -242,12 +488,12 @@ def _unchanged(
     agreements = [found[p.scheme, p.key] for p in projects if (p.scheme, p.key) in found]
     if not agreements:
         return []
-    commitments = [o for (s, _k), o in found.items() if s.endswith("-commitment")]
+    commitments = [o for key, o in found.items() if key[0].endswith("-commitment")]
     prefetch_related_objects(commitments, "owed_to")
     taking_part = set(
-        pm.Participation.objects.filter(agreement__in=agreements).values_list(
-            "agreement_id", "party_id"
-        )
+        pm.Participation.objects.filter(
+            agreement__in=agreements, ended_on__isnull=True
+        ).values_list("agreement_id", "party_id")
     )
     same = []
     for project in projects:
@@ -261,7 +507,11 @@ def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], lis
     keys: dict[tuple[str, type], list[str]] = {}
     for p in projects:
         keys.setdefault((p.scheme, pm.Agreement), []).append(p.key)
-        keys.setdefault(("org", pm.Party), []).extend(p.parties)
+        keys.setdefault((ATTACHED, pm.Agreement), []).append(f"{p.scheme}:{p.key}")
+        keys.setdefault((PROCESS, pm.Agreement), []).extend(
+            [p.key] if p.scheme == "ocds" else p.processes
+        )
+        keys.setdefault(("org", pm.Party), []).extend(s.org for s in p.parties.values())
         milestones = keys.setdefault((f"{p.scheme}-group", pm.Milestone), [])
         milestones.extend(f"{p.key}/{m.key}" for m in p.milestones)
         commitments = keys.setdefault((f"{p.scheme}-commitment", pm.Commitment), [])
@@ -272,15 +522,19 @@ def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], lis
 def _same_project(
     ctx: ImportContext,
     project: SourceProject,
-    found: dict[tuple[str, str], Any],
+    found: dict[tuple[str, ...], Any],
     taking_part: set[tuple[int, int]],
 ) -> bool:
     agreement = found.get((project.scheme, project.key))
     if agreement is None or not _same_values(agreement, _agreement_fields(project)):
         return False
+    if any(found.get((PROCESS, ocid)) != agreement for ocid in project.processes):
+        return False
+    if found.get(("versions", project.scheme, project.key)) != (project.version, _kept(project)):
+        return False
     parties = {}
     for key, source in project.parties.items():
-        party = ctx.cache.get(("party", key)) or found.get(("org", key))
+        party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
         if party is None:
             return False
         if source.role is not None and (agreement.pk, party.pk) not in taking_part:
@@ -331,9 +585,9 @@ def _count_unchanged(
 ) -> None:
     count = ctx.report.count
     count(_("agreements"), "unchanged")
-    for key in project.parties:
-        if ("party", key) not in ctx.cache:
-            ctx.cache["party", key] = found["org", key]
+    for source in project.parties.values():
+        if ("party", source.org) not in ctx.cache:
+            ctx.cache["party", source.org] = found["org", source.org]
             count(_("parties"), "unchanged")
     if project.milestones:
         count(_("milestones"), "unchanged", len(project.milestones))
@@ -352,6 +606,8 @@ def _fresh(projects: list[SourceProject], found: dict[tuple[str, str], Any]) -> 
         commitments = [c.key for c in project.commitments]
         made_before = (
             name in found
+            or (ATTACHED, f"{project.scheme}:{project.key}") in found
+            or (project.scheme == "ocds" and (PROCESS, project.key) in found)
             or any((f"{project.scheme}-group", f"{project.key}/{k}") in found for k in milestones)
             or any(
                 (f"{project.scheme}-commitment", f"{project.key}/{k}") in found for k in commitments
@@ -375,6 +631,9 @@ def _restore(ctx: ImportContext, saved: tuple[Any, ...]) -> None:
     counts, errors, notes, cache = saved
     ctx.report.counts = counts
     del ctx.report.errors[errors:]
+    repeated = ctx.report._repeated
+    for key in [k for k, (index, _rows) in repeated.items() if index >= errors]:
+        del repeated[key]
     del ctx.report.notes[notes:]
     ctx.cache.clear()
     ctx.cache.update(cache)
@@ -390,13 +649,21 @@ def _write_fresh(
     )
     count(_("agreements"), "created", len(agreements))
     _remember([(p.scheme, p.key, a) for p, a in zip(projects, agreements, strict=True)])
+    _save_versions(list(zip(projects, agreements, strict=True)))
+    _remember(
+        [
+            (PROCESS, ocid, a)
+            for p, a in zip(projects, agreements, strict=True)
+            for ocid in p.processes
+        ]
+    )
     parties = _parties_many(ctx, projects, found)
 
     joining = []
     for project, agreement in zip(projects, agreements, strict=True):
         taking_part: set[int] = set()
-        for key, source in project.parties.items():
-            party = parties[key]
+        for source in project.parties.values():
+            party = parties[source.org]
             if source.role is not None and party.pk not in taking_part:
                 taking_part.add(party.pk)
                 joining.append({"agreement": agreement, "party": party, "role": source.role})
@@ -423,7 +690,7 @@ def _write_fresh(
 
     new, keys = [], []
     for project, agreement in zip(projects, agreements, strict=True):
-        own_parties = {key: parties[key] for key in project.parties}
+        own_parties = {key: parties[source.org] for key, source in project.parties.items()}
         own_milestones = {m.key: milestones[project.key, m.key] for m in project.milestones}
         for item in project.commitments:
             terms = _commitment_terms(ctx, own_parties, own_milestones, item)
@@ -450,53 +717,113 @@ def _remember(links: list[tuple[str, str, Any]]) -> None:
 def _parties_many(
     ctx: ImportContext, projects: list[SourceProject], imported: dict[tuple[str, str], Any]
 ) -> dict[str, pm.Party]:
-    """``_party`` for every party of the batch: found by source identifier (``imported``,
-    read for the batch), else by name, else created (one ``party_create_many``), counted
-    once per identifier as ``_party`` counts them."""
+    """``_party`` for every party of the batch (by ``SourceParty.org``): found by source
+    identifier (``imported``, read for the batch), else by name and country, else created
+    (one ``party_create_many``), counted once per organisation as ``_party`` counts them."""
     found: dict[str, pm.Party] = {}
     pending: dict[str, tuple[SourceParty, str]] = {}
     for project in projects:
-        for key, source in project.parties.items():
-            cached = ctx.cache.get(("party", key))
+        for source in project.parties.values():
+            cached = ctx.cache.get(("party", source.org))
             if cached is not None:
-                found[key] = cached
-            elif key not in pending:
-                pending[key] = (source, project.host_country)
+                found[source.org] = cached
+                _say_merged(ctx, project, cached.name, source)
+            elif source.org not in pending:
+                pending[source.org] = (source, source.country or project.host_country)
+            else:
+                _say_merged(ctx, project, pending[source.org][0].name, source)
     if not pending:
         return found
-    by_source = {key: imported["org", key] for key in pending if ("org", key) in imported}
-    names = {source.name[:200] for key, (source, _c) in pending.items() if key not in by_source}
-    by_name = {
-        party.name: party
-        for chunk in chunked(names)
-        for party in pm.Party.objects.filter(name__in=chunk)
+    by_source = {org: imported["org", org] for org in pending if ("org", org) in imported}
+    for org, party in by_source.items():
+        _say_merged(ctx, None, party.name, pending[org][0])
+    wanted = {
+        (source.name[:200], country)
+        for org, (source, country) in pending.items()
+        if org not in by_source
     }
-    new: dict[str, dict[str, Any]] = {}
-    creators: set[str] = set()  # the first identifier naming a new party creates it
-    for key, (source, host_country) in pending.items():
+    taken = party_names({name for name, _country in wanted})
+    new: dict[tuple[str, str], dict[str, Any]] = {}
+    creators: set[str] = set()  # the first organisation naming a new party creates it
+    for org, (source, country) in pending.items():
         name = source.name[:200]
-        if key not in by_source and name not in by_name and name not in new:
-            creators.add(key)
-            new[name] = {
-                "name": name,
-                "kind": source.kind,
-                "country": source.country or host_country,
-            }
+        if org in by_source or (name, country) in taken or (name, country) in new:
+            continue
+        creators.add(org)
+        new[name, country] = {
+            "name": _free_name(name, country, taken, {item["name"] for item in new.values()}),
+            "kind": source.kind,
+            "country": country,
+        }
     created = ps.party_create_many(actor=ctx.actor, items=list(new.values()))
-    made = {party.name: party for party in created}
+    made = dict(zip(new, created, strict=True))
     relink = []
     label = _("parties")
-    for key, (source, _country) in pending.items():
-        name = source.name[:200]
-        party = by_source.get(key) or by_name.get(name) or made[name]
-        if key not in by_source:
-            relink.append(("org", key, party))
-        # The first identifier naming a new party created it; later ones found it.
-        ctx.report.count(label, "created" if key in creators else "unchanged")
-        ctx.cache["party", key] = party
-        found[key] = party
+    for org, (source, country) in pending.items():
+        key = (source.name[:200], country)
+        party = by_source.get(org) or taken.get(key) or made[key]
+        if org not in by_source:
+            relink.append(("org", org, party))
+        ctx.report.count(label, "created" if org in creators else "unchanged")
+        ctx.cache["party", org] = party
+        found[org] = party
     _remember(relink)
     return found
+
+
+def _say_merged(
+    ctx: ImportContext, project: SourceProject | None, name: str, source: SourceParty
+) -> None:
+    """Say when an organisation named otherwise is one party with another by its valid
+    identifier (the party keeps its first name). IATI says it as it reads (``iati._org``)."""
+    if (
+        source.org.startswith("name:")
+        or source.name[:200] == name
+        or name == _with_country(source.name[:200], source.country or "")
+        or (project is not None and project.scheme == "iati")
+    ):
+        return
+    ctx.report.note(
+        _("“%(a)s” and “%(b)s” have the same identifier %(id)s: they are one party.")
+        % {"a": name, "b": source.name, "id": source.org},
+        column=project.place if project is not None else "",
+    )
+
+
+def _country_label(country: str) -> str:
+    from babel import Locale
+
+    return Locale("en").territories.get(country, country) if country != "ZZ" else country
+
+
+def _with_country(name: str, country: str) -> str:
+    """The name a party gets when another party already has its name in another country:
+    the name with its country ("Ministry of Finance (Ghana)"), at most 200 characters."""
+    suffix = f" ({_country_label(country)})"
+    return name[: 200 - len(suffix)] + suffix
+
+
+def party_names(names: set[str]) -> dict[tuple[str, str], pm.Party]:
+    """Existing parties by (source name, country): under the name itself or the name with
+    its country (given when the name was already taken in another country). Also keyed
+    ``(name, "*")`` for any party that holds the bare name, whatever its country."""
+    candidates: dict[str, str] = {name: name for name in names}
+    out: dict[tuple[str, str], pm.Party] = {}
+    for chunk in chunked(set(candidates)):
+        for party in pm.Party.objects.filter(name__in=chunk):
+            out[party.name, party.country] = party
+            out[party.name, "*"] = party
+    bare = {name for name in names if (name, "*") in out}
+    for name in bare:
+        for party in pm.Party.objects.filter(name__startswith=f"{name[:150]} ("):
+            if party.name == _with_country(name, party.country):
+                out.setdefault((name, party.country), party)
+    return out
+
+
+def _free_name(name: str, country: str, taken: dict[tuple[str, str], Any], new: set[str]) -> str:
+    """``name`` if no party has it yet, else the name with its country."""
+    return _with_country(name, country) if (name, "*") in taken or name in new else name
 
 
 def _report(ctx: ImportContext, exc: Exception, place: str) -> None:
@@ -523,24 +850,69 @@ def _agreement_fields(project: SourceProject) -> dict[str, Any]:
 def _agreement(ctx: ImportContext, project: SourceProject) -> pm.Agreement:
     fields = _agreement_fields(project)
     found = services.source_find(project.scheme, project.key, pm.Agreement)
-    if found is None and ctx.agreement is not None:
-        services.source_remember(project.scheme, project.key, ctx.agreement)
+    if found is None:
+        attached = _attached(ctx, project)
+        if attached is not None:
+            return attached
+    if found is not None and ctx.agreement is not None and found.pk != ctx.agreement.pk:
         ctx.report.note(
-            _("Attached to the chosen agreement; its own fields were left as they are."),
+            _(
+                "Imported before into the agreement “%(a)s”: it is updated there, the chosen"
+                " agreement is not used for it."
+            )
+            % {"a": found.title},
             column=project.place,
         )
-        ctx.report.count(_("agreements"), "unchanged")
-        return ctx.agreement
     if found is None:
         agreement = ps.agreement_create(actor=ctx.actor, **fields)
         services.source_remember(project.scheme, project.key, agreement)
+        _remember_processes(project, agreement)
         ctx.report.count(_("agreements"), "created")
         return agreement
     changes = {k: v for k, v in fields.items() if getattr(found, k) != v}
     if changes:
         ps.agreement_update(actor=ctx.actor, agreement=found, **changes)
+    _remember_processes(project, found)
     ctx.report.count(_("agreements"), "updated" if changes else "unchanged")
     return found
+
+
+ATTACHED = "attached"
+
+
+def _attached(ctx: ImportContext, project: SourceProject) -> pm.Agreement | None:
+    """The agreement a project goes into without being its own: the one chosen with
+    ``--agreement``, or the OC4IDS project whose contracting process it is (an OCDS ocid
+    the project lists). Its fields are left as they are; only parties, milestones and
+    commitments are added."""
+    key = f"{project.scheme}:{project.key}"
+    agreement = services.source_find(ATTACHED, key, pm.Agreement)
+    reason = _("Attached to the chosen agreement; its own fields were left as they are.")
+    if agreement is None and project.scheme == "ocds":
+        agreement = services.source_find(PROCESS, project.key, pm.Agreement)
+        reason = _(
+            "Contracting process of the project “%(p)s”: imported into its agreement, whose own"
+            " fields were left as they are."
+        )
+        reason = reason % {"p": agreement.title} if agreement is not None else reason
+    if agreement is None and ctx.agreement is not None:
+        agreement = ctx.agreement
+        reason = _("Attached to the chosen agreement; its own fields were left as they are.")
+    if agreement is None:
+        return None
+    services.source_remember(ATTACHED, key, agreement)
+    ctx.report.note(reason, column=project.place)
+    ctx.report.count(_("agreements"), "unchanged")
+    return agreement
+
+
+# An OCDS contracting process (its ocid) that an OC4IDS project lists → the project's agreement.
+PROCESS = "ocds-process"
+
+
+def _remember_processes(project: SourceProject, agreement: pm.Agreement) -> None:
+    for ocid in project.processes:
+        services.source_remember(PROCESS, ocid, agreement)
 
 
 def _parties(
@@ -549,7 +921,8 @@ def _parties(
     """The project's parties (found or created, each in a savepoint) and their new
     participations, added in one batch (see ``_add_participations``)."""
     parties: dict[str, pm.Party] = {}
-    taking_part = set(agreement.participations.values_list("party_id", flat=True))
+    participations = {p.party_id: p for p in agreement.participations.all()}
+    taking_part = set(participations)
     joining: list[tuple[str, dict[str, Any]]] = []
     for key, source in project.parties.items():
         try:
@@ -559,11 +932,33 @@ def _parties(
             _report(ctx, exc, f"{project.place}/parties/{key}")
             continue
         parties[key] = party
+        ended = participations.get(party.pk)
+        if source.role is not None and ended is not None and ended.ended_on is not None:
+            _resume(ctx, project, ended, f"{project.place}/parties/{key}")
         if source.role is not None and party.pk not in taking_part:
             taking_part.add(party.pk)
             joining.append((key, {"agreement": agreement, "party": party, "role": source.role}))
     _add_participations(ctx, project, joining)
     return parties
+
+
+def _resume(
+    ctx: ImportContext, project: SourceProject, participation: pm.Participation, place: str
+) -> None:
+    """A party a newer version names again takes part again (its participation had been
+    marked ended when an earlier version dropped it)."""
+    try:
+        with transaction.atomic():
+            ps.participation_resume(actor=ctx.actor, participation=participation)
+    except Exception as exc:
+        _report(ctx, exc, place)
+        return
+    ctx.report.count(_("participations"), "updated")
+    ctx.report.note(
+        _("The party %(p)s is in the source's version of %(v)s again: it takes part again.")
+        % {"p": participation.party.name, "v": project.version or ctx.today.isoformat()},
+        column=place,
+    )
 
 
 def _add_participations(
@@ -620,22 +1015,30 @@ def _together_or_alone(
 
 
 def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Party:
-    cache_key = ("party", source.key)
+    """The party an organisation is: by its source identifier (an earlier import), else
+    by name and country (same-name organisations of different countries stay two
+    parties, the later one named with its country), else created."""
+    cache_key = ("party", source.org)
     if cache_key in ctx.cache:
         return ctx.cache[cache_key]
-    party = services.source_find("org", source.key, pm.Party)
+    party = services.source_find("org", source.org, pm.Party)
     outcome = "unchanged"
+    country = source.country or host_country
+    if party is not None:
+        _say_merged(ctx, None, party.name, source)
     if party is None:
-        party = pm.Party.objects.filter(name=source.name[:200]).first()
-    if party is None:
-        party = ps.party_create(
-            actor=ctx.actor,
-            name=source.name[:200],
-            kind=source.kind,
-            country=source.country or host_country,
-        )
-        outcome = "created"
-    services.source_remember("org", source.key, party)
+        name = source.name[:200]
+        taken = party_names({name})
+        party = taken.get((name, country))
+        if party is None:
+            party = ps.party_create(
+                actor=ctx.actor,
+                name=_free_name(name, country, taken, set()),
+                kind=source.kind,
+                country=country,
+            )
+            outcome = "created"
+    services.source_remember("org", source.org, party)
     ctx.report.count(_("parties"), outcome)
     ctx.cache[cache_key] = party
     return party
@@ -685,7 +1088,14 @@ def _commitment(
     fields, owed_to = terms
     existing = known.get(f"{project.key}/{item.key}")
     if existing is None:
-        return _commitment_args(ctx, agreement, fields, owed_to, item)
+        existing = next(
+            (known[f"{project.key}/{a}"] for a in item.aliases if f"{project.key}/{a}" in known),
+            None,
+        )
+        if existing is None:
+            return _commitment_args(ctx, agreement, fields, owed_to, item)
+        scheme = f"{project.scheme}-commitment"
+        services.source_remember(scheme, f"{project.key}/{item.key}", existing)
     with transaction.atomic():
         changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
         if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
@@ -709,6 +1119,16 @@ def _commitment_terms(
     owed_to = [parties[k] for k in item.owed_to if k in parties] or [owed_by]
     if owed_by is None:
         ctx.report.note(_("Not imported: no known party owes it."), column=item.place)
+        ctx.report.count(_("commitments"), "skipped")
+        return None
+    if {p.pk for p in owed_to} == {owed_by.pk}:
+        # Two names in the source, one party here (found by name): no commitment is owed
+        # by a party to itself.
+        ctx.report.note(
+            _("Not imported: owed by %(p)s to itself (both sides are the same party).")
+            % {"p": owed_by.name},
+            column=item.place,
+        )
         ctx.report.count(_("commitments"), "skipped")
         return None
     if item.delivered_on and item.delivered_on > ctx.today:

@@ -5,6 +5,7 @@ one entity, named by ``--entity`` or by the file name."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alliance.interchange.entities import SPECS, EntitySpec, spec_for
@@ -30,7 +32,7 @@ from alliance.interchange.rows import (
     plan_batch,
     read_row,
 )
-from alliance.interchange.values import decode_text
+from alliance.interchange.values import _fold, decode_text
 from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed
 
 MAX_TABULAR_BYTES = getattr(settings, "INTERCHANGE_MAX_TABULAR_BYTES", 200 * 1024 * 1024)
@@ -98,37 +100,119 @@ def _cells(header: list[str], cells: list[Any], name: str, number: int) -> dict[
 BACKGROUND_READ_BYTES = getattr(settings, "INTERCHANGE_BACKGROUND_READ_BYTES", 1024 * 1024)
 
 
-def open_workbook(path: Path, name: str) -> Any:
-    """Open an XLSX file read-only (streamed), after checking it is a sane zip archive."""
-    from openpyxl import load_workbook
+def _limit(name: str, default: int) -> int:
+    """An interchange limit, read when used (so a test or a deployment can change it)."""
+    return int(getattr(settings, name, default))
 
+
+def check_archive(path: Path, name: str) -> int:
+    """Refuse a zip bomb before anything is inflated; return the bytes it unpacks to.
+
+    The archive's directory declares each member's inflated size, and ``zipfile`` never
+    inflates a member past it (a member that lies fails its CRC instead), so the declared
+    sizes bound the work of any parser reading through ``zipfile`` — openpyxl does. A member
+    may unpack to at most ``INTERCHANGE_MAX_MEMBER_BYTES``, the archive to at most
+    ``INTERCHANGE_MAX_UNZIPPED_BYTES``, and a member of more than a megabyte may not be
+    compressed more than ``INTERCHANGE_MAX_ZIP_RATIO`` times: spreadsheet XML compresses
+    about 5 to 20 times, a bomb about a thousand."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
             if "xl/workbook.xml" not in archive.namelist():
                 raise ImportRefused(_("This zip archive is not an XLSX workbook."), file=name)
     except zipfile.BadZipFile as exc:
         raise ImportRefused(
             _("Not an XLSX workbook (not a zip archive, or truncated)."), file=name
         ) from exc
-    if unzipped > MAX_UNZIPPED_BYTES:
+    max_member = _limit("INTERCHANGE_MAX_MEMBER_BYTES", 512 * 2**20)
+    max_ratio = _limit("INTERCHANGE_MAX_ZIP_RATIO", 100)
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > max_member or (member.file_size > 2**20 and ratio > max_ratio):
+            raise ImportRefused(
+                _(
+                    "The workbook's part %(part)s unpacks to %(mb)s MB, %(ratio)s times its "
+                    "packed size (limits: %(max)s MB, %(max_ratio)s times): it looks like a "
+                    "zip bomb and is not read."
+                )
+                % {
+                    "part": member.filename,
+                    "mb": member.file_size // 2**20,
+                    "ratio": int(ratio),
+                    "max": max_member // 2**20,
+                    "max_ratio": max_ratio,
+                },
+                file=name,
+            )
+    unzipped = sum(member.file_size for member in members)
+    max_total = _limit("INTERCHANGE_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES)
+    if unzipped > max_total:
         raise ImportRefused(
             _("The workbook unpacks to %(mb)s MB, over the %(max)s MB limit.")
-            % {"mb": unzipped // 2**20, "max": MAX_UNZIPPED_BYTES // 2**20},
+            % {"mb": unzipped // 2**20, "max": max_total // 2**20},
             file=name,
         )
+    return unzipped
+
+
+def too_large_for_a_request(path: Path) -> bool:
+    """Should the task worker rather than the web request parse this file, however small
+    it is packed? Yes for a workbook that passes ``check_archive`` but unpacks to more than
+    ``INTERCHANGE_REQUEST_UNZIPPED_BYTES``; a workbook that fails the checks is refused at
+    once in the request (the import reads nothing of it)."""
+    if not zipfile.is_zipfile(path):
+        return False
     try:
-        if path.stat().st_size >= BACKGROUND_READ_BYTES:
-            return BackgroundWorkbook(str(path))
+        unzipped = check_archive(path, path.name)
+    except ImportRefused:
+        return False
+    return unzipped > _limit("INTERCHANGE_REQUEST_UNZIPPED_BYTES", 64 * 2**20)
+
+
+def open_workbook(path: Path, name: str) -> Any:
+    """Open an XLSX file read-only (streamed), after checking it is a sane zip archive.
+
+    Small workbooks are parsed here; anything of ``INTERCHANGE_BACKGROUND_READ_BYTES`` or
+    more, or unpacking to more than ``INTERCHANGE_INLINE_UNZIPPED_BYTES``, is parsed by a
+    child process with its own memory and processor-time limits (``xlsx_reader``)."""
+    from openpyxl import load_workbook
+
+    unzipped = check_archive(path, name)
+    try:
+        if path.stat().st_size >= BACKGROUND_READ_BYTES or unzipped > _limit(
+            "INTERCHANGE_INLINE_UNZIPPED_BYTES", 16 * 2**20
+        ):
+            return BackgroundWorkbook(
+                str(path),
+                memory_bytes=_limit("INTERCHANGE_READER_MEMORY_MB", 1024) * 2**20,
+                cpu_seconds=_limit("INTERCHANGE_READER_CPU_SECONDS", 300),
+            )
         return load_workbook(path, read_only=True, data_only=True)
     except ReaderFailed as exc:
-        raise ImportRefused(
-            _("The workbook cannot be read: %(e)s") % {"e": exc.detail}, file=name
-        ) from exc
+        raise ImportRefused(reader_failure(exc), file=name) from exc
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise ImportRefused(
             _("The workbook cannot be read: %(e)s") % {"e": type(exc).__name__}, file=name
         ) from exc
+
+
+def _hit_limit(exc: Exception) -> bool:
+    """Did the reading process stop at its memory or processor-time limit?"""
+    return isinstance(exc, ReaderFailed) and exc.detail in ("MemoryError", "time")
+
+
+def reader_failure(exc: ReaderFailed) -> str:
+    """What went wrong in the reading process, in the reader's language."""
+    if exc.detail == "MemoryError":
+        return _(
+            "Reading the workbook needs more than %(mb)s MB of memory: split it into smaller files."
+        ) % {"mb": _limit("INTERCHANGE_READER_MEMORY_MB", 1024)}
+    if exc.detail == "time":
+        return _(
+            "Reading the workbook took more than %(s)s seconds of processor time: split it "
+            "into smaller files."
+        ) % {"s": _limit("INTERCHANGE_READER_CPU_SECONDS", 300)}
+    return _("The workbook cannot be read: %(e)s") % {"e": exc.detail}
 
 
 def sheet_rows(sheet: Any, name: str) -> tuple[list[str], Rows]:
@@ -138,7 +222,8 @@ def sheet_rows(sheet: Any, name: str) -> tuple[list[str], Rows]:
     except StopIteration:
         return [], iter(())
     except Exception as exc:
-        raise ImportRefused(_("The sheet cannot be read."), file=name, sheet=sheet.title) from exc
+        reason = reader_failure(exc) if _hit_limit(exc) else _("The sheet cannot be read.")
+        raise ImportRefused(reason, file=name, sheet=sheet.title) from exc
 
     def rows() -> Rows:
         try:
@@ -148,11 +233,12 @@ def sheet_rows(sheet: Any, name: str) -> tuple[list[str], Rows]:
         except ImportRefused:
             raise
         except Exception as exc:
-            raise ImportRefused(
-                _("The sheet is damaged and cannot be read to the end."),
-                file=name,
-                sheet=sheet.title,
-            ) from exc
+            reason = (
+                reader_failure(exc)
+                if _hit_limit(exc)
+                else _("The sheet is damaged and cannot be read to the end.")
+            )
+            raise ImportRefused(reason, file=name, sheet=sheet.title) from exc
 
     return header, rows()
 
@@ -160,12 +246,52 @@ def sheet_rows(sheet: Any, name: str) -> tuple[list[str], Rows]:
 # ----- importing -----
 
 
+def header_names(spec: EntitySpec) -> dict[str, str]:
+    """Every way a column may be headed → its name: the name, and the field's label in
+    English, French and German (whatever the interface's language), as typed or with
+    underscores (``due_on``, ``Due on``, ``Échéance``, ``Fällig am``)."""
+    return _header_names(spec.name)
+
+
+@functools.cache
+def _header_names(entity: str) -> dict[str, str]:
+    spec = spec_for(entity)
+    names: dict[str, str] = {}
+    for column in spec.columns:
+        names.setdefault(column.name, column.name)
+        try:
+            label = spec.model._meta.get_field(column.name).verbose_name
+        except Exception:  # a column that is not a model field (id, created_at …)
+            continue
+        for language in ("en", "fr", "de"):
+            with translation.override(language):
+                text = normalise_header(_fold(str(label)))
+            names.setdefault(text, column.name)
+    return names
+
+
 def check_header(ctx: ImportContext, spec: EntitySpec, header: list[str], sheet: str) -> bool:
+    # Headers in any of the three languages become the columns' names, in place: the rows
+    # are read with this very list.
+    aliases = header_names(spec)
+    header[:] = [aliases.get(normalise_header(_fold(h)), h) if h else h for h in header]
     known = {c.name for c in spec.columns}
     missing = [n for n in spec.required if n not in header and not _defaulted(ctx, n)]
     for column in missing:
         ctx.report.error(_("Required column is missing."), sheet=sheet, row=1, column=column)
     unknown = [h for h in header if h and h not in known]
+    where = sheet or spec.name
+    for column in header:
+        if column in known:
+            ctx.report.mapped(
+                _("%(sheet)s, column %(c)s") % {"sheet": where, "c": column},
+                _("field “%(c)s” of %(entity)s") % {"c": column, "entity": spec.name},
+            )
+    for column in unknown:
+        ctx.report.dropped(
+            _("%(sheet)s, column %(c)s") % {"sheet": where, "c": column},
+            _("no field of this name: not imported"),
+        )
     if unknown:
         ctx.report.note(
             _("Columns not imported (unknown): %(cols)s") % {"cols": ", ".join(unknown)},
@@ -346,6 +472,7 @@ def _ordered_sheets(ctx: ImportContext, workbook: Any) -> list[tuple[Any, Entity
         spec = forced if forced and len(workbook.worksheets) == 1 else spec_for(sheet.title)
         if spec is None:
             ctx.report.note(_("Sheet not imported: no entity has this name."), sheet=sheet.title)
+            ctx.report.dropped(_("sheet %(s)s") % {"s": sheet.title}, _("no entity has this name"))
             continue
         found.append((sheet, spec))
     if not found:

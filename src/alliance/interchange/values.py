@@ -143,7 +143,10 @@ def parse_date(value: object) -> date | None:
         return _iso_date(text)
     match = _NUMERIC_DATE.match(text)
     if match:
-        return _numeric_date(*match.groups())
+        try:
+            return _numeric_date(*match.groups())
+        except ValueError as exc:  # said with the value as typed, not rearranged
+            raise ValueError(_("“%(value)s” is not a valid date.") % {"value": text[:40]}) from exc
     match = _WORDS_DATE.match(text)
     if match:
         day, month, year = (
@@ -152,7 +155,10 @@ def parse_date(value: object) -> date | None:
         number = MONTHS.get(_fold(month).rstrip("."))
         if number is None:
             raise ValueError(_("“%(month)s” is not a month name.") % {"month": month})
-        return _make_date(int(year), number, int(day))
+        try:
+            return _make_date(int(year), number, int(day))
+        except ValueError as exc:
+            raise ValueError(_("“%(value)s” is not a valid date.") % {"value": text[:40]}) from exc
     raise ValueError(
         _("“%(value)s” is not a date (write it as 2025-03-31 or 31/03/2025).")
         % {"value": text[:40]}
@@ -311,16 +317,44 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(_country_names().values())
+
+
+@cache
+def _country_lookup() -> dict[str, str]:
+    """Country names and ISO alpha-3 codes → alpha-2: the standards' list, then every
+    country's name in English, French, German, Spanish and Portuguese and its alpha-3
+    code from Babel's CLDR data (as the rest of the project names countries)."""
+    from babel import Locale
+    from babel.core import get_global
+
+    names = dict(_country_names())
+    codes = set(names.values())
+    for lang in ("en", "fr", "de", "es", "pt"):
+        for code, name in Locale(lang).territories.items():
+            if code in codes:
+                names.setdefault(_fold(name), code)
+    for alias, replacement in get_global("territory_aliases").items():
+        if len(alias) == 3 and alias.isalpha() and replacement and replacement[0] in codes:
+            names.setdefault(alias.lower(), replacement[0])
+    return names
+
+
 def country_code(value: object) -> str | None:
-    """An ISO 3166 alpha-2 code from a code ("mx") or a name in English, French or Spanish
-    spelling ("México", "United Kingdom"); None when it cannot be told."""
+    """An ISO 3166 alpha-2 code from a code ("mx", "MEX") or a name in English, French,
+    German, Spanish or Portuguese ("México", "United Kingdom", "Allemagne"); None when
+    it cannot be told."""
     if not value:
         return None
     text = str(value).strip()
     if len(text) == 2 and text.isalpha():
         code = text.upper()
-        return code if code in set(_country_names().values()) else None
-    return _country_names().get(_fold(text))
+        return code if code in _country_codes() else None
+    folded = _fold(text)
+    # The standards' list first; Babel's names (slow to load) only for what it lacks.
+    return _country_names().get(folded) or _country_lookup().get(folded)
 
 
 def clean_text(value: object, limit: int | None = None) -> str:

@@ -4,26 +4,31 @@ may not see answers 404."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alliance.accounts import policy
-from alliance.interchange import exports, selectors, services
+from alliance.interchange import exports, publish, selectors, services
 from alliance.interchange.entities import BY_NAME, SPECS
 from alliance.interchange.forms import ImportForm
 from alliance.interchange.icalendar_feed import build_calendar
 from alliance.interchange.models import ImportStatus
 from alliance.interchange.report import ImportReport
+from alliance.interchange.tabular import too_large_for_a_request
 from alliance.partnerships.models import Agreement
 
 BACKGROUND_BYTES = getattr(settings, "INTERCHANGE_BACKGROUND_BYTES", 2 * 1024 * 1024)
@@ -36,14 +41,22 @@ def _download(content: str | bytes, content_type: str, filename: str) -> HttpRes
     return response
 
 
+def _entities() -> list[tuple[str, str]]:
+    """Each entity's file name (``trust_responses``) with its name for people, in the
+    reader's language (“Trust responses”)."""
+    return [(s.name, capfirst(s.model._meta.verbose_name_plural)) for s in SPECS]
+
+
 def _require_importer(request: HttpRequest) -> None:
     if not selectors.may_import(request.user):
         raise Http404
 
 
 def _run(batch: Any, *, commit: bool) -> None:
-    """Small files run now; large ones go to the task worker."""
-    if batch.file.size > BACKGROUND_BYTES:
+    """Small files run now; large ones go to the task worker, and so does a small workbook
+    that unpacks to more than a web request should parse (a zip bomb past the archive
+    checks, or merely a very repetitive sheet)."""
+    if batch.file.size > BACKGROUND_BYTES or too_large_for_a_request(Path(batch.file.path)):
         from alliance.interchange.tasks import import_batch_task
 
         batch.status = ImportStatus.IMPORTING if commit else ImportStatus.PREVIEWING
@@ -57,17 +70,25 @@ def _run(batch: Any, *, commit: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    # Opened from an agreement's page: that agreement is chosen (the field takes its UUID).
+    initial = {"agreement": request.GET["agreement"]} if "agreement" in request.GET else None
+    form = ImportForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        batch = services.import_batch_create(
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            fmt=form.cleaned_data["format"],
-            agreement=form.cleaned_data["agreement"],
-        )
-        _run(batch, commit=False)
-        return redirect("interchange:batch", batch_id=batch.uuid)
-    context = {"form": form, "entities": [s.name for s in SPECS]}
+        try:
+            batch = services.import_batch_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                fmt=form.cleaned_data["format"],
+                agreement=form.cleaned_data["agreement"],
+            )
+        except ValidationError as exc:  # the upload folder full or not writable
+            form.add_error("file", exc)
+        else:
+            _run(batch, commit=False)
+            return redirect("interchange:batch", batch_id=batch.uuid)
+    context = {"form": form, "entities": _entities()}
     return render(request, "interchange/import.html", context)
 
 
@@ -86,11 +107,26 @@ def import_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     done, total = services.import_batch_progress(batch)
     context = {
         "batch": batch,
-        "report": ImportReport.from_dict(batch.report) if batch.report else None,
+        "report": ImportReport.from_dict(batch.report) if batch.report.get("file") else None,
+        # Set when the task worker stopped mid-way (alliance.operations.leases).
+        "interrupted": batch.report.get("interrupted", ""),
         "done": done,
         "total": total,
+        "labels": dict(_entities()),
     }
     return render(request, "interchange/batch.html", context)
+
+
+@login_required
+def import_mapping_csv(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    """The mapping report of an import (or its preview) as CSV, for the uploader only."""
+    batch = selectors.batch_for(request.user, batch_id)
+    if batch is None or not batch.report:
+        raise Http404
+    report = ImportReport.from_dict(batch.report)
+    return _download(
+        exports.mapping_csv(report), "text/csv; charset=utf-8", f"mapping-{batch.uuid}.csv"
+    )
 
 
 @login_required
@@ -109,7 +145,7 @@ def _agreement(request: HttpRequest, agreement_id: UUID) -> Agreement:
 @login_required
 def export_page(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement = _agreement(request, agreement_id)
-    context = {"agreement": agreement, "entities": [s.name for s in SPECS]}
+    context = {"agreement": agreement, "entities": _entities()}
     return render(request, "interchange/export.html", context)
 
 
@@ -138,19 +174,44 @@ def export_oc4ids(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
 
 
 @login_required
+def export_ocds(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    """The agreement as an OCDS 1.1 release package (what the user may see)."""
+    agreement = _agreement(request, agreement_id)
+    package = publish.ocds_package(request.user, [agreement.pk])
+    content = json.dumps(package, ensure_ascii=False, indent=2)
+    return _download(content, "application/json", f"ocds-{agreement.uuid}.json")
+
+
+@login_required
+def export_iati(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+    """The agreement as an IATI 2.03 activity; 404 when the user sees no funding party
+    of it (IATI reports what a funder funds)."""
+    agreement = _agreement(request, agreement_id)
+    content = publish.iati_document(request.user, [agreement.pk])
+    if b"<iati-activity " not in content:
+        raise Http404
+    return _download(content, "application/xml", f"iati-{agreement.uuid}.xml")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def calendar_page(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement = _agreement(request, agreement_id)
     feed = selectors.active_feed(request.user, agreement)
+    # Only the token's hash is stored: a new address is shown once, on the page that follows
+    # its making (kept in the session until then).
+    fresh_key = f"calendar_feed_{agreement.uuid}"
     if request.method == "POST":
         if request.POST.get("action") == "revoke" and feed is not None:
             services.calendar_feed_revoke(actor=request.user, feed=feed)
             messages.success(request, _("The calendar address no longer works."))
         else:
-            services.calendar_feed_issue(actor=request.user, agreement=agreement)
+            feed = services.calendar_feed_issue(actor=request.user, agreement=agreement)
+            request.session[fresh_key] = feed.token
             messages.success(request, _("A new calendar address was made; the old one is off."))
         return redirect("interchange:calendar", agreement_id=agreement.uuid)
-    url = request.build_absolute_uri(reverse("interchange:feed", args=[feed.token])) if feed else ""
+    token = request.session.pop(fresh_key, None)
+    url = request.build_absolute_uri(reverse("interchange:feed", args=[token])) if token else ""
     return render(
         request, "interchange/calendar.html", {"agreement": agreement, "feed": feed, "url": url}
     )
@@ -164,6 +225,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed.last_read_at = timezone.now()
     feed.save(update_fields=["last_read_at"])
     content = build_calendar(feed.user, feed.agreement)
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")

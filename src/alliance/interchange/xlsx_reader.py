@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import resource
+import signal
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -32,12 +34,25 @@ class ReaderFailed(Exception):
         self.detail = detail
 
 
-def _serve(path: str, conn: Connection) -> None:
+def _limit_self(memory_bytes: int | None, cpu_seconds: int | None) -> None:
+    """Bound what parsing may cost: past ``memory_bytes`` of address space an allocation
+    fails (MemoryError), past ``cpu_seconds`` of processor time the kernel stops the
+    process (SIGXCPU). A workbook built to exhaust either fails alone, not the importer."""
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if cpu_seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+
+
+def _serve(
+    path: str, conn: Connection, memory_bytes: int | None = None, cpu_seconds: int | None = None
+) -> None:
     """The child: open the workbook, send the sheets' titles and sizes, then stream each
     sheet asked for until told to stop."""
     try:
         from openpyxl import load_workbook
 
+        _limit_self(memory_bytes, cpu_seconds)
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         conn.send(("error", "load", type(exc).__name__))
@@ -75,10 +90,14 @@ class BackgroundSheet:
 class BackgroundWorkbook:
     """openpyxl's read-only workbook, read by a child process (see the module)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(
+        self, path: str, *, memory_bytes: int | None = None, cpu_seconds: int | None = None
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child_conn = context.Pipe()
-        self._process = context.Process(target=_serve, args=(path, child_conn), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(path, child_conn, memory_bytes, cpu_seconds), daemon=True
+        )
         self._process.start()
         child_conn.close()
         kind, *payload = self._receive()
@@ -92,6 +111,11 @@ class BackgroundWorkbook:
         try:
             return self._conn.recv()
         except (EOFError, OSError) as exc:
+            self._process.join(timeout=5)
+            if self._process.exitcode == -signal.SIGXCPU:
+                raise ReaderFailed("sheet", "time") from exc
+            if self._process.exitcode == -signal.SIGKILL:
+                raise ReaderFailed("sheet", "MemoryError") from exc
             raise ReaderFailed("sheet", "the reading process stopped") from exc
 
     def _rows(self, title: str) -> Iterator[tuple[Any, ...]]:

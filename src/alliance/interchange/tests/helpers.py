@@ -11,7 +11,15 @@ from alliance.interchange.engine import run_import
 from alliance.interchange.report import ImportReport
 
 REPO = Path(__file__).resolve().parents[4]
-DATA = REPO / ".." / "shared" / "data"
+# ../shared/data beside the checkout (a worktree one level deeper finds it one level up).
+DATA = next(
+    (
+        p
+        for p in (REPO / ".." / "shared" / "data", REPO / ".." / ".." / "shared" / "data")
+        if p.is_dir()
+    ),
+    REPO / ".." / "shared" / "data",
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DOMAIN_APPS = ("partnerships", "engagement", "risks", "accounts", "interchange")
 

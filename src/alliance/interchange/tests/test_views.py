@@ -3,14 +3,18 @@ the import page goes upload → preview → confirm, calendar feeds are secret a
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from alliance.engagement.services import interaction_log
-from alliance.interchange.models import CalendarFeed, ImportBatch
+from alliance.interchange.models import CalendarFeed, ImportBatch, hash_feed_token
 from alliance.interchange.services import calendar_feed_issue
 from alliance.partnerships import services as ps
 from alliance.partnerships.models import Commitment
@@ -115,6 +119,8 @@ def test_import_page_previews_then_imports(world, client):
     batch = ImportBatch.objects.get()
     assert response.url == reverse("interchange:batch", args=[batch.uuid])
     assert batch.status == "previewed"
+    uploaded = Path(batch.file.path)
+    assert uploaded.exists()
     assert not Commitment.objects.filter(title="Road survey").exists()
     page = client.get(response.url).content.decode()
     assert "Import now" in page
@@ -122,6 +128,8 @@ def test_import_page_previews_then_imports(world, client):
     batch.refresh_from_db()
     assert batch.status == "done"
     assert Commitment.objects.filter(title="Road survey").exists()
+    # Imported, the upload (which may hold internal text in clear) is gone; the report stays.
+    assert not uploaded.exists() and not batch.file and batch.report
 
 
 def test_refused_upload_lists_row_column_and_reason(world, client):
@@ -132,6 +140,8 @@ def test_refused_upload_lists_row_column_and_reason(world, client):
     response = client.post(reverse("interchange:import"), {"file": upload})
     page = client.get(response.url).content.decode()
     assert ImportBatch.objects.get().status == "refused"
+    assert not ImportBatch.objects.get().file  # refused: nothing will read it again
+    assert not [p for p in Path(django_settings.MEDIA_ROOT).rglob("*") if p.is_file()]
     assert "owed_by" in page and "Unknown party" in page
     assert client.post(response.url).status_code == 302
     assert not Commitment.objects.filter(title="X").exists()
@@ -183,7 +193,95 @@ def test_calendar_page_issues_a_new_address(world, client):
     url = reverse("interchange:calendar", args=[world.agreement.uuid])
     client.post(url, {"action": "issue"})
     feed = CalendarFeed.objects.get(user=world.viewer, revoked_at=None)
-    assert feed.token in client.get(url).content.decode()
+    shown = re.search(r"/calendar/([\w-]+)\.ics", client.get(url).content.decode()).group(1)
+    assert hash_feed_token(shown) == feed.token_hash
+    assert shown not in client.get(url).content.decode()  # shown once
+    feed_url = reverse("interchange:feed", args=[shown])
+    assert client.get(feed_url).status_code == 200
     client.post(url, {"action": "issue"})
     assert CalendarFeed.objects.filter(user=world.viewer, revoked_at=None).count() == 1
-    assert client.get(reverse("interchange:feed", args=[feed.token])).status_code == 404
+    assert client.get(feed_url).status_code == 404
+
+
+def test_calendar_feed_tokens_are_stored_hashed(world):
+    feed = calendar_feed_issue(actor=world.viewer, agreement=world.agreement)
+    stored = CalendarFeed.objects.filter(pk=feed.pk).values()[0]
+    assert feed.token not in str(stored)
+    assert stored["token_hash"] == hashlib.sha256(feed.token.encode()).hexdigest()
+
+
+def _iati_upload(name="canada.xml"):
+    from alliance.interchange.tests.helpers import DATA
+
+    content = (DATA / "iati" / "canada-activity.xml").read_bytes()
+    return SimpleUploadedFile(name, content, content_type="application/xml")
+
+
+def test_the_mapping_report_is_on_the_page_and_downloadable(world, client):
+    client.force_login(world.owner)
+    response = client.post(reverse("interchange:import"), {"file": _iati_upload()})
+    batch = ImportBatch.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "Mapping report" in page and "no place for it in Alliance" in page
+    url = reverse("interchange:mapping", args=[batch.uuid])
+    assert url in page
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    text = download.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == 'Source element,Outcome,"Became, or why dropped",How many'
+    assert "sector,dropped,no place for it in Alliance,5" in text.splitlines()
+    client.force_login(world.counsellor)  # someone else's import
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code in (302, 404)
+
+
+def test_several_files_or_a_zip_are_imported_together(world, client):
+    import io
+    import json
+    import zipfile
+
+    from alliance.interchange.tests.test_defects import package, project, release
+
+    client.force_login(world.owner)
+    files = [
+        SimpleUploadedFile("project.json", json.dumps(project()).encode()),
+        SimpleUploadedFile("releases.json", package(release()).encode()),
+    ]
+    response = client.post(reverse("interchange:import"), {"file": files})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "previewed", batch.report
+    assert batch.report["files"] == ["project.json", "releases.json"]
+    page = client.get(response.url).content.decode()
+    assert "2 files imported together" in page
+    client.post(response.url)
+    contract = Commitment.objects.get(title="Contract: Deck")
+    assert contract.agreement.title == "River bridge"
+    # The same as one zip: nothing new (a re-import), one report.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data/project.json", json.dumps(project()))
+        archive.writestr("data/releases.json", package(release()))
+        archive.writestr("__MACOSX/._releases.json", "junk")
+    upload = SimpleUploadedFile("bundle.zip", buffer.getvalue(), content_type="application/zip")
+    response = client.post(reverse("interchange:import"), {"file": upload})
+    batch = ImportBatch.objects.latest("created_at")
+    assert batch.status == "previewed", batch.report
+    assert batch.report["files"] == ["data/project.json", "data/releases.json"]
+    assert all(row["created"] == 0 for row in batch.report["counts"].values())
+
+
+def test_a_zip_climbing_out_of_itself_is_refused(world, client):
+    import io
+    import zipfile
+
+    client.force_login(world.owner)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../evil.json", "{}")
+    upload = SimpleUploadedFile("evil.zip", buffer.getvalue(), content_type="application/zip")
+    client.post(reverse("interchange:import"), {"file": upload})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "refused"
+    assert "outside itself" in batch.report["errors"][0]["reason"]

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from alliance.interchange.engine import FORMATS, run_import
+from alliance.interchange.engine import FORMATS, files_in, run_import, run_import_many
 from alliance.interchange.entities import SPECS
 from alliance.interchange.management.commands._common import acting_user, agreement_named
 
@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Import a file (CSV, XLSX, OC4IDS, OCDS, IATI): nothing is written unless all is."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "file", type=Path, nargs="+", help="files, or a folder: all imported together"
+        )
         parser.add_argument("--format", choices=FORMATS, help="default: detected from the file")
         parser.add_argument("--agreement", help="UUID, reference or title of the agreement")
         parser.add_argument("--entity", choices=[s.name for s in SPECS], help="for CSV files")
@@ -29,26 +31,28 @@ class Command(BaseCommand):
         parser.add_argument("--validate", action="store_true", help="IATI: check the XSD first")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        paths: list[Path] = options["file"]
+        for path in paths:
+            if not path.exists():  # a file or a folder
+                raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = acting_user(options["user"])
         agreement = agreement_named(user, options["agreement"])
-        with tqdm(desc=path.name, unit=" rows", disable=options["verbosity"] < 1) as bar:
+        extra = {k: options[k] for k in ("entity", "country", "kind", "validate") if options[k]}
+        label = paths[0].name if len(paths) == 1 else _("%(n)s files") % {"n": len(paths)}
+        with tqdm(desc=label, unit=" rows", disable=options["verbosity"] < 1) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.total = total or None
                 bar.update(done - bar.n)
 
-            report = run_import(
-                path,
-                actor=user,
-                fmt=options["format"],
-                agreement=agreement,
-                dry_run=options["dry_run"],
-                progress=progress,
-                **{k: options[k] for k in ("entity", "country", "kind", "validate") if options[k]},
-            )
+            common = {"actor": user, "agreement": agreement, "progress": progress}
+            if len(paths) == 1:
+                report = run_import(
+                    paths[0], fmt=options["format"], dry_run=options["dry_run"], **common, **extra
+                )
+            else:
+                files = [f for p in paths for f in (files_in(p) if p.is_dir() else [p])]
+                report = run_import_many(files, dry_run=options["dry_run"], **common, **extra)
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
