@@ -1,0 +1,356 @@
+"""Who a sentence names: the agreement's registered parties (by name, short name, alias or
+country), the terms the text defines for them ("hereinafter referred to as the
+Concessionaire", "ci-après dénommé « le Concessionnaire »", "im Folgenden „Auftragnehmer"
+genannt"), "each Party" / "the Parties", and institutions named by their function
+("the Ministry", "the Union", "die Regierung")."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from alliance.extraction.engine.text import fold
+
+ALL = "*"  # "each Party", "the Parties": every registered party
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    """A registered party of the agreement, as the extractor may recognise it."""
+
+    id: str
+    name: str
+    short_name: str = ""
+    aliases: tuple[str, ...] = ()
+    kind: str = ""  # the domain's PartyKind (government, lender …)
+    country: str = ""  # ISO 3166 alpha-2
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # offsets in the whole text
+    end: int
+    written: str
+    party_id: str | None  # a registered party, ALL, or None (a new party to propose)
+    how: str  # name, alias, defined term, country, function, generic
+
+
+@dataclass
+class DefinedTerm:
+    term: str
+    start: int
+    end: int
+    party_id: str | None
+    refers_to: str  # the words the term stands for
+
+
+# "each Party", "the Parties", "beide Vertragsparteien" …
+_GENERIC = re.compile(
+    r"\b(?:each|either|neither|no|both|the two|the contracting|the|all|les deux|chacune des|chaque|"
+    r"aucune des|aucune|keine der|keine|"
+    r"l'une des|l'une ou l'autre des|les|des|aux|beide[nr]?|jede|die)\s+"
+    r"(?:contracting\s+|high contracting\s+|deux\s+)?"
+    r"(?:parties|party|partie|parties contractantes|partie contractante|vertragsparteien|"
+    r"vertragspartei|gouvernements|gouvernement|regierungen|etats|etat|staaten|signatories|"
+    r"pays|countries)\b"
+    r"(?:\s+contractantes?)?"
+)
+# Institutions named by their function, with the party kinds they usually are.
+_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "government": ("government",),
+    "gouvernement": ("government",),
+    "regierung": ("government",),
+    "bundesregierung": ("government",),
+    "ministry": ("government",),
+    "minister": ("government",),
+    "ministere": ("government",),
+    "ministre": ("government",),
+    "ministerium": ("government",),
+    "bundesministerium": ("government",),
+    "state": ("government",),
+    "etat": ("government",),
+    "authorities": ("government", "regulator"),
+    "authority": ("regulator", "government"),
+    "autorites": ("government", "regulator"),
+    "autorite": ("regulator", "government"),
+    "behorde": ("regulator", "government"),
+    "behorden": ("regulator", "government"),
+    "regulator": ("regulator",),
+    "union": ("multilateral",),
+    "community": ("multilateral",),
+    "communaute": ("multilateral",),
+    "commission": ("multilateral",),
+    "bank": ("lender",),
+    "banque": ("lender",),
+    "lender": ("lender",),
+    "lenders": ("lender",),
+    "preteur": ("lender",),
+    "bailleur": ("lender",),
+    "concessionaire": ("multinational", "local_firm", "state_enterprise"),
+    "concessionnaire": ("multinational", "local_firm", "state_enterprise"),
+    "contractor": ("multinational", "local_firm"),
+    "company": ("multinational", "local_firm", "state_enterprise"),
+    "societe": ("multinational", "local_firm", "state_enterprise"),
+    "gesellschaft": ("multinational", "local_firm", "state_enterprise"),
+}
+_FUNCTION_WORDS = "|".join(sorted(_FUNCTIONS, key=len, reverse=True))
+_FUNCTION = re.compile(
+    r"\b(?:the|le|la|les|l'|der|die|das|den|dem|des)\s*"
+    r"(?:competent\s+|relevant\s+|competentes?\s+|national(?:e|es)?\s+|zustandige[nr]?\s+)?"
+    # a qualifier that names whose institution it is: "the European Commission"
+    r"(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
+    rf"(?P<noun>{_FUNCTION_WORDS})\b"
+)
+
+_DEFINED = [
+    # hereinafter (referred to as / called) "the X" / the "X"
+    re.compile(
+        r"(?:hereinafter|herein|below)\s*(?:,\s*)?(?:referred to as|called|designated as|"
+        r"known as|defined as|the)?\s*(?:the\s+)?[\"']\s*(?:the\s+)?"
+        r"(?P<term>[^\"'\n]{2,60}?)\s*[\"']"
+    ),
+    re.compile(
+        r"ci[- ]?(?:apres|dessous)\s+(?:denomme(?:e|s|es)?|designe(?:e|s|es)?|appele(?:e|s|es)?|"
+        r"nomme(?:e|s|es)?)?\s*(?:\"\s*|<<\s*)(?:l['e]\s*|la\s+|les\s+)?(?P<term>[^\"<>\n]{2,60}?)"
+        r"\s*(?:\"|>>)"
+    ),
+    re.compile(
+        r"(?:im\s+folgenden|nachstehend|nachfolgend)\s+(?:als\s+)?(?:\"|,,|\")\s*"
+        r"(?:der\s+|die\s+|das\s+)?(?P<term>[^\"\n]{2,60}?)\s*(?:\"|'')\s*(?:genannt|bezeichnet)?"
+    ),
+    # (the "X") / ("X") right after a name
+    re.compile(r"\(\s*(?:the\s+|le\s+|la\s+|l')?[\"']\s*(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*\)"),
+]
+
+
+# A term defined right after "each Party" stands for each party.
+_GENERIC_END = re.compile(
+    r"\b(?:each|either|any|chaque|chacune des|jede)\s+(?:contracting\s+)?"
+    r"(?:party|partie|vertragspartei)\s*$"
+)
+# A role defined as any party: '"Recipient" shall mean each Party', '« Partie
+# divulgatrice » désigne chaque Partie', '„Empfänger" bezeichnet jede Vertragspartei'.
+_ROLE_TERM = re.compile(
+    r"[\"']\s*(?:the\s+|la\s+|le\s+|l')?(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*"
+    r"(?:shall\s+mean|means|has the meaning of|refers to|designe|s'entend de|bezeichnet|"
+    r"bedeutet|ist)\s+(?:each|either|any|a|chaque|toute|l'une des|jede|eine)\s+"
+    r"(?:contracting\s+)?(?:party|partie|vertragspartei)\b"
+)
+
+_CONNECTORS = {
+    "of",
+    "the",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l'",
+    "der",
+    "und",
+    "and",
+    "et",
+    "for",
+    "fur",
+    "für",
+    "d'",
+    "dem",
+    "chaque",
+    "chacun",
+    "deux",
+    "each",
+    "both",
+    "either",
+    "jede",
+    "jeder",
+    "beide",
+    "beiden",
+    "two",
+}
+
+
+def _proper_of(text: str, at: int) -> str:
+    """The name after a function ("Government *of the Kingdom of Morocco*"), as written:
+    capitalised words and their connectors, starting with 'of', 'de', 'der' …"""
+    match = re.match(r"\s+(?:(?:of|de la|des|der|du|de)\s+|d')", text[at : at + 12], re.I)
+    if not match:
+        return ""
+    out = match.group(0)
+    rest = text[at + len(out) : at + len(out) + 120]
+    words = re.findall(r"\S+\s*", rest)
+    taken = ""
+    for word in words:
+        bare = word.strip().strip(",.;:()")
+        if not bare:
+            break
+        if bare[0].isupper() or bare.lower() in _CONNECTORS:
+            taken += word
+            if word.strip() != bare:
+                break
+        else:
+            break
+    taken = re.sub(
+        r"(?:\s+(?:of|the|de|du|des|la|le|der|und|and|et|dem))+\s*$", "", taken.rstrip(" ,.;:()")
+    )
+    return (out + taken) if taken else ""
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str] | None:
+    folded = fold(alias).strip()
+    if len(folded) < 2:
+        return None
+    words = [re.escape(w) for w in re.split(r"\s+", folded) if w]
+    body = r"\s+".join(words)
+    return re.compile(rf"(?<![\w]){body}(?![\w])")
+
+
+@functools.lru_cache(maxsize=256)
+def _country_names(code: str) -> tuple[str, ...]:
+    """The country's name in English, French and German (from Babel's CLDR data)."""
+    from babel import Locale
+
+    names = []
+    for lang in ("en", "fr", "de"):
+        name = Locale(lang).territories.get(code.upper())
+        if name:
+            names.append(fold(name))
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass
+class Resolver:
+    """Finds and resolves the parties a span of text names."""
+
+    parties: list[PartyRef]
+    defined: list[DefinedTerm] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._patterns: list[tuple[re.Pattern[str], str, str]] = []
+        for party in self.parties:
+            for alias, how in (
+                (party.name, "name"),
+                (party.short_name, "short name"),
+                *((a, "alias") for a in party.aliases),
+            ):
+                pattern = _alias_pattern(alias) if alias else None
+                if pattern is not None:
+                    self._patterns.append((pattern, party.id, how))
+        self._by_id = {p.id: p for p in self.parties}
+
+    def add_defined_terms(self, folded: str, text: str) -> None:
+        """Read the terms the text defines and tie each to the party it names."""
+        for pattern in _DEFINED:
+            for match in pattern.finditer(folded):
+                term = match.group("term").strip(" ,.;:")
+                if not term or len(term.split()) > 6:
+                    continue
+                before = folded[max(0, match.start() - 200) : match.start()]
+                # The party a term stands for is named in the same line or clause.
+                before = re.split(r"[;\n]|\.\s", before)[-1]
+                party_id = self._resolve_phrase(before, nearest=True)
+                if party_id is None and _GENERIC_END.search(before):
+                    party_id = ALL  # 'each Party (the "Relevant Party")'
+                self._add_term(text, match, term, party_id, before)
+        for match in _ROLE_TERM.finditer(folded):
+            # '"Recipient" shall mean each Party …': a role any party may take.
+            self._add_term(text, match, match.group("term").strip(" ,.;:"), ALL, "")
+
+    def _add_term(
+        self, text: str, match: re.Match[str], term: str, party_id: str | None, before: str
+    ) -> None:
+        written = text[match.start("term") : match.start("term") + len(term)]
+        self.defined.append(
+            DefinedTerm(written, match.start(), match.end(), party_id, before[-80:])
+        )
+        pattern_term = _alias_pattern(term)
+        if pattern_term is not None and party_id is not None:
+            self._patterns.append((pattern_term, party_id, "defined term"))
+
+    def _resolve_phrase(self, phrase: str, nearest: bool = False) -> str | None:
+        """The registered party a phrase names (the last one named when ``nearest``)."""
+        found: list[tuple[int, str]] = []
+        for pattern, party_id, _how in self._patterns:
+            for match in pattern.finditer(phrase):
+                found.append((match.end(), party_id))
+        for party in self.parties:
+            for name in _country_names(party.country) if party.country else ():
+                at = phrase.rfind(name)
+                if at >= 0:
+                    found.append((at + len(name), party.id))
+        if not found:
+            return None
+        found.sort()
+        return found[-1][1] if nearest else found[0][1]
+
+    def mentions(self, folded: str, start: int, end: int, text: str) -> list[Mention]:
+        """Every party named between ``start`` and ``end`` (offsets in the text)."""
+        span = folded[start:end]
+        out: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(a: int, b: int, party_id: str | None, how: str) -> None:
+            if any(a < y and x < b for x, y in taken):
+                return
+            taken.append((a, b))
+            out.append(Mention(start + a, start + b, text[start + a : start + b], party_id, how))
+
+        for match in _GENERIC.finditer(span):
+            add(match.start(), match.end(), ALL, "generic")
+        for pattern, party_id, how in sorted(
+            self._patterns, key=lambda item: -len(item[0].pattern)
+        ):
+            for match in pattern.finditer(span):
+                add(match.start(), match.end(), party_id, how)
+        for match in _FUNCTION.finditer(span):
+            qualifier = match.group("qualifier")
+            if qualifier and not text[start + match.start("qualifier")].isupper():
+                continue  # "the annual commission": not a name
+            first = match.start("qualifier") if qualifier else match.start("noun")
+            of = _proper_of(text, start + match.end("noun"))
+            party_id, how = self._by_function(match.group("noun"), fold(of))
+            if party_id is None or qualifier:
+                party_id = self._by_qualifier(text, start + match.start("noun")) or party_id
+            add(first, match.end("noun") + len(of), party_id, how)
+        for party in self.parties:
+            for name in _country_names(party.country) if party.country else ():
+                for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", span):
+                    add(match.start(), match.end(), party.id, "country")
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _by_function(self, noun: str, of: str) -> tuple[str | None, str]:
+        """ "the Government of Morocco" → the party of Morocco; "the Ministry" → the one
+        government party; else a new party to propose."""
+        if of and _GENERIC.search(of):
+            return ALL, "generic"
+        if of:
+            named = self._resolve_phrase(of)
+            if named:
+                return named, "function"
+        named = [p for p in self.parties if re.search(rf"\b{noun}\b", fold(p.name))]
+        if len(named) == 1:
+            return named[0].id, "function"
+        kinds = _FUNCTIONS.get(noun, ())
+        for kind in kinds:
+            fitting = [p for p in self.parties if p.kind == kind]
+            if len(fitting) == 1:
+                return fitting[0].id, "function"
+        return None, "function"
+
+    def _by_qualifier(self, text: str, at: int) -> str | None:
+        """ "the European Commission", "the competent Guinea-Bissau authorities": the word
+        before the function names one registered party."""
+        words = re.findall(r"[\w-]+", text[max(0, at - 40) : at])
+        if not words or not words[-1][:1].isupper():
+            return None
+        word = fold(words[-1])
+        named = [
+            p.id
+            for p in self.parties
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", fold(f"{p.name} {p.short_name}"))
+        ]
+        return named[0] if len(named) == 1 else None
+
+    def party(self, party_id: str | None) -> PartyRef | None:
+        return self._by_id.get(party_id or "")

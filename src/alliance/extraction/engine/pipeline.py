@@ -1,0 +1,832 @@
+"""From the text of an agreement to candidate commitments, each with the words that made it
+and the rule that matched: clauses → sentences → obligation rules → parties → time.
+
+Pure Python, no Django: ``extract(document_or_text, parties=[…])`` returns an
+``Extraction`` whose ``candidates`` serialise to the JSON of ``alliance extract``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from alliance.extraction.engine import rules as R
+from alliance.extraction.engine import timeframes as T
+from alliance.extraction.engine.clauses import ARTICLE, ClauseIndex, ClauseMark, find_clauses
+from alliance.extraction.engine.documents import Document
+from alliance.extraction.engine.language import LANGUAGES, detect
+from alliance.extraction.engine.parties import ALL, Mention, PartyRef, Resolver
+from alliance.extraction.engine.text import fold, squash, strip_span
+
+ENGINE_VERSION = "1"
+MAX_ACTION = 400
+
+# A list item that starts with a verb is an obligation of its own under a lead-in
+# ("The Parties shall: (a) exchange …; (b) notify …"); one that starts with a noun is part
+# of the lead-in's duty ("accompanied by the following documents: (a) proof of payment").
+_ITEM_VERB = {
+    "en": re.compile(
+        r"^(?:to\s+|not\s+to\s+|not\s+)?(?:ensure|provide|pay|submit|notify|inform|maintain|keep|"
+        r"take|make|establish|carry|comply|communicate|send|transmit|report|give|grant|issue|"
+        r"promote|monitor|adopt|prepare|review|supply|deliver|allow|permit|facilitate|"
+        r"cooperate|co-operate|refrain|use|designate|appoint|set|develop|implement|undertake|"
+        r"assist|support|contribute|publish|register|record|return|bear|reimburse|indemnify|"
+        r"obtain|apply|respect|observe|follow|hold|meet|consult|exchange|assess|evaluate|"
+        r"approve|decide|define|identify|draw|conduct|perform|purchase|sell|market|"
+        r"distribute|license|disclose|protect|insure|cause|invest|fund|finance|train|hire|"
+        r"employ|procure|construct|build|operate|manage|coordinate|co-ordinate|arrange|"
+        r"seek|use|furnish|deposit|repay|collect|verify|certify|audit|test)\b"
+    ),
+    "fr": re.compile(r"^(?:de\s+|d'|a\s+)?(?:ne\s+pas\s+)?[a-z]+(?:er|ir|re|oir)\b"),
+    "de": re.compile(r"^(?!der |die |das |den |dem |des |ein|eine)[a-z]+\b.*\bzu\s+[a-z]+en\b"),
+}
+_STOP_SUBJECT = re.compile(
+    r"^(?:the|a|an|any|all|each|le|la|les|l'|un|une|der|die|das|ein|eine)\s+", re.I
+)
+_AGENT = {
+    "en": re.compile(r"\b(?:by|from)\s+$"),
+    "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*$"),
+    "de": re.compile(r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)?\s*$"),
+}
+_TO = {
+    "en": re.compile(
+        r"\b(?:to|towards|for|with|vis-a-vis|in favour of|on behalf of)\s+(?:the\s+)?$"
+    ),
+    "fr": re.compile(
+        r"\b(?:a|au|aux|a l'|a la|aupres d[eu]s?|aupres de la|envers|au profit d[eu]s?|"
+        r"au profit de la|en faveur d[eu]s?|pour)\s*$"
+    ),
+    "de": re.compile(
+        r"\b(?:an|gegenuber|fur|zugunsten)\s+(?:der|dem|den|des|die)?\s*$|"
+        r"\w\s+(?:dem|den)\s+$"
+    ),
+}
+_WEAK_NEEDS_SUBJECT = 0.7
+# Words that cannot open the name of a party: pronouns, prepositions, and the agreement
+# itself ("the Protocol shall apply", "un protocole d'application fixera …").
+_RECIPROCAL = re.compile(
+    r"\b(?:mutuellement|entre elles|entre eux|each other|one another|mutually|gegenseitig|"
+    r"einander|se communiquent|se communiqueront|s'informent|se consultent|se concertent|"
+    r"se concerteront)\b"
+)
+_DOCUMENT_SUBJECT = re.compile(
+    r"^(?:the |this |le |la |l'|un |une |der |die |das |ce |cet |cette |dieses? )?"
+    r"(?:agreement|protocol|annex|convention|accord|protocole|annexe|reglement|"
+    r"abkommen|vertrag|protokoll|anlage)\b"
+)
+# (Demonstratives open a subject like any determiner: "Ce Comité se réunit …".)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:it|il|es|dies|"
+    r"dans|pour|en|a|au|aux|sur|par|avec|sans|lors|apres|avant|in|for|to|on|at|with|by|"
+    r"within|during|under|after|before|bei|fur|mit|nach|zu|von|um|"
+    r"(?:the |this |le |la |l'|un |une |der |die |das |ce |cet |cette )?"
+    r"(?:agreement|protocol|annex|convention|accord|protocole|annexe|reglement|"
+    r"abkommen|vertrag|protokoll|anlage|present|presente))\b"
+)
+_PRONOUN = re.compile(
+    r"^(?:they|it|he|she|ils|elles|il|elle|celles?[ -]ci|ceux[ -]ci|sie|er|diese)\b"
+)
+# A long subject is named by its head: "Les navires autorisés à pêcher dans …" → up to
+# the first preposition or relative word after the noun.
+_SUBJECT_CUT = re.compile(
+    r"\s(?:of|in|for|from|under|which|who|that|whose|de|du|des|d'|dans|a|au|aux|pour|qui|"
+    r"que|dont|sur|en|appartenant|von|vom|im|in|fur|mit|der|die|das|des)\s",
+)
+# A modal verb followed by a passive ("doit être protégé", "muss … werden" aside): the
+# doer is named by "par / by", or known from the context.
+_MODAL_PASSIVE = {
+    "en": re.compile(
+        # ("he" is OCR's "be")
+        r"\s+(?:\w+ly\s+)?(?:be|he)\s+(?:\w+ly\s+)?\w+(?:ed|en|id|wn|ne|de|ld|lt|nt|ut|un)\b"
+    ),
+    "fr": re.compile(
+        r"\s+(?:\w+ment\s+)?etre\s+(?:\w+ment\s+)?\w+(?:e|es|s|is|ise|ises|it|ite|its|ites|u|ue|us|ues)\b"
+    ),
+    # "wird von der KfW … geleistet": the doer follows "von / durch / seitens"
+    "de": re.compile(r"(?:\s+[^\s.;,]+){0,6}?\s+(?:von|durch|seitens)\s+(?:der|dem|den)\s"),
+}
+# Things a duty is about, never the one who owes it: "All Notices shall be in writing",
+# "Les paiements doivent …" — the doer is named by "by / par / von", or known.
+_THING = re.compile(
+    r"^(?:all|any|each|every|the|such|this|these|le|la|les|l'|tout|toute|tous|toutes|"
+    r"chaque|ces|ce|cette|der|die|das|jede[rs]?|alle)?\s*[\"']?\s*"
+    r"(?:notices?|communications?|payments?|reports?|information|documents?|fees?|amounts?|"
+    r"sums?|invoices?|data|records?|accounts?|contributions?|licen[cs]es?|applications?|"
+    r"requests?|statements?|certificates?|goods|products?|deliver(?:y|ies)|proceeds|costs?|"
+    r"expenses?|taxes|price|decisions?|minutes|budgets?|works|"
+    r"notifications?|paiements?|versements?|rapports?|informations|redevances?|montants?|"
+    r"sommes?|factures?|donnees|comptes?|demandes?|declarations?|certificats?|frais|couts?|"
+    r"travaux|mitteilungen|mitteilung|zahlungen|zahlung|berichte?|unterlagen|gebuhren|"
+    r"gebuhr|betrage?|rechnungen|rechnung|daten|kosten|beitrage?|antrage?|entscheidungen)\b"
+)
+
+
+def _thing_is_subject(folded: str, sentence: _Sentence, trigger: _Trigger) -> bool:
+    subject = re.split(r"[,;:]", folded[sentence.start : trigger.start])[-1]
+    return bool(_THING.match(subject.strip(" -•*(")))
+
+
+# A lead-in whose items are the cases it applies in ("… without consent, unless:").
+_CONDITION_LEAD = re.compile(
+    r"\b(?:unless|if|where|when|provided that|in the event that|except(?: where| if)?|"
+    r"sauf si|sauf|si|lorsque|a moins que|falls|wenn|sofern|soweit|es sei denn)\s*:\s*$"
+)
+# "Neither party shall …", "Aucune des Parties ne …": a negative duty of each.
+_NEGATIVE_SUBJECT = re.compile(r"(?:neither|no|none of|aucune?|nul(?:le)?|keine?[rs]?)\b")
+# "X shall require / oblige the Party to …": the one required owes the duty.
+_REQUIRES = re.compile(
+    r"^\s*(?:also\s+)?(?:require|oblige|compel|direct|instruct)s?\s+(?:that\s+)?$"
+)
+# "Consultations shall take place / auront lieu between the Parties": those who meet.
+_BETWEEN = re.compile(r"\b(?:between|among|entre|zwischen)\s+(?:the\s+|les\s+|den\s+)?$")
+# "Les chalutiers paient …": a sentence that opens with its subject (a determiner, a few
+# words, then the verb) may propose a new party for a weak rule.
+_SUBJECT_FIRST = re.compile(
+    r"^(?:[a-z]\)\s*)?(?:the|each|all|le|la|les|l'|ce|cette|ces|tout|tous|chaque|der|die|das|"
+    r"jede|jeder|alle)\s*[a-z'\-]+(?:\s+[a-z'\-]+){0,4}\s+\S+"
+)
+
+
+@dataclass
+class PartyOut:
+    name: str  # as written (or the registered name when inferred)
+    id: str | None  # a registered party, "*" for every party, None for a party to propose
+    how: str  # name, alias, defined term, country, function, generic, inferred, new
+    start: int | None = None
+    end: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "id": self.id, "how": self.how}
+
+
+@dataclass
+class Candidate:
+    """One proposed commitment and the evidence for it."""
+
+    owed_by: PartyOut | None
+    owed_to: list[PartyOut]
+    action: str
+    clause: str
+    due: dict[str, Any] | None
+    recurrence: str | None
+    conditions: list[str]
+    span: tuple[int, int]
+    rule: str
+    rule_description: str
+    confidence: float
+    negative: bool = False
+    anchor_key: str = ""
+    # (start, end, what) of the words that made the candidate: trigger, party, time …
+    evidence: list[tuple[int, int, str]] = field(default_factory=list)
+    sentence: str = ""
+
+    def to_json(self, document: Document | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "owed_by": self.owed_by.to_json() if self.owed_by else None,
+            "owed_to": [p.to_json() for p in self.owed_to],
+            "action": self.action,
+            "clause": self.clause,
+            "due": self.due,
+            "recurrence": self.recurrence,
+            "conditions": self.conditions,
+            "span": {"start": self.span[0], "end": self.span[1]},
+            "rule": self.rule,
+            "confidence": round(self.confidence, 2),
+            "negative": self.negative,
+            "text": self.sentence,
+            "evidence": [{"start": a, "end": b, "what": w} for a, b, w in self.evidence],
+        }
+        if document is not None:
+            data["span"]["page"] = document.page_of(self.span[0])
+        return data
+
+
+@dataclass
+class Extraction:
+    language: str
+    text: str
+    candidates: list[Candidate]
+    clauses: list[ClauseMark]
+    defined_terms: list[dict[str, Any]]
+    proposed_parties: list[str]
+    proposed_milestones: list[str]
+    pages: int = 1
+    notes: list[str] = field(default_factory=list)
+    sentences: int = 0
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    mark: ClauseMark | None
+
+
+def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentence]:
+    """Sentences within each clause block (syntok), never across a clause heading."""
+    import syntok.segmenter as segmenter
+
+    out: list[_Sentence] = []
+    bounds = [(m.body, m) for m in marks]
+    starts = [0, *(_body_start(text, m) for _, m in bounds)]
+    ends = [m.start for _, m in bounds] + [len(text)]
+    owners: list[ClauseMark | None] = [None, *(m for _, m in bounds)]
+    for start, end, mark in zip(starts, ends, owners, strict=True):
+        if end <= start:
+            continue
+        block = text[start:end]
+        if not block.strip():
+            continue
+        for paragraph in segmenter.analyze(block):
+            for sentence in paragraph:
+                if not sentence:
+                    continue
+                a = start + sentence[0].offset
+                b = start + sentence[-1].offset + len(sentence[-1].value)
+                a, b = strip_span(text, a, b)
+                if b - a < 3:
+                    continue
+                if out and out[-1].mark is mark and _split_date(folded, out[-1].end, a):
+                    out[-1] = _Sentence(out[-1].start, b, mark)  # "bis zum 31." | "März 2008"
+                else:
+                    out.append(_Sentence(a, b, mark))
+    return out
+
+
+def _split_date(folded: str, end: int, start: int) -> bool:
+    """Did the segmenter cut a German date after its day ("15." | "März 2005")?"""
+    if not re.search(r"(?<![\d.])\d{1,2}\.$", folded[max(0, end - 4) : end]):
+        return False
+    word = re.match(r"[a-z]+", folded[start : start + 12])
+    return bool(word) and word.group(0) in T.month_names()
+
+
+def _body_start(text: str, mark: ClauseMark) -> int:
+    """Where a clause's own words start: after a short heading line ("Art. 2 - Mission")."""
+    if mark.level <= ARTICLE:
+        line_end = text.find("\n", mark.body)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - mark.start < 100 and not re.search(r"[.;:]\s+\S", text[mark.body : line_end]):
+            return line_end
+    return mark.body
+
+
+def _operative_start(folded: str, marks: list[ClauseMark]) -> int:
+    match = R.OPERATIVE_START.search(folded[:60_000])
+    if match:
+        return match.end()
+    articles = [m.start for m in marks if m.level <= ARTICLE and m.ref]
+    return articles[0] if articles else 0
+
+
+@dataclass
+class _Trigger:
+    rule: R.Rule
+    start: int
+    end: int
+
+
+def _classify(folded: str, a: int, b: int, lang: str) -> list[_Trigger]:
+    """The rules that may make the sentence an obligation, in the order they occur; empty
+    when it only grants a right, states how the agreement works, or has no binding verb."""
+    sentence = folded[a:b]
+    statements: list[tuple[int, int]] = []
+    found: list[_Trigger] = []
+    for rule in R.RULES[lang]:
+        for match in rule.pattern.finditer(sentence):
+            at, end = a + match.start(), a + match.end()
+            if rule.kind == "statement":
+                statements.append((at, end))
+            elif rule.kind == "right" or not any(s <= at < e for s, e in statements):
+                found.append(_Trigger(rule, at, end))
+    obligations = [t for t in found if t.rule.kind == "obligation"]
+    rights = [t for t in found if t.rule.kind == "right"]
+    # A right that covers the same words ("may not", "shall be entitled") wins.
+    obligations = [
+        t
+        for t in obligations
+        if t.rule.negative
+        or not any(r.start <= t.start < r.end or t.start <= r.start < t.end for r in rights)
+    ]
+    # A binding verb inside an "if …" clause only sets the condition of what follows.
+    obligations = [t for t in obligations if not _in_condition(sentence, t.start - a)]
+    # "The Parties agree that Lloyds shall act …", "… agree that each Party shall have the
+    # right …": what is agreed binds only through its own verb, found on its own.
+    obligations = [
+        t
+        for t in obligations
+        if not (t.rule.name == "en.undertakes" and folded[t.start : t.end].endswith("that"))
+    ]
+    # One trigger per position: the most specific rule.
+    best: dict[int, _Trigger] = {}
+    for t in obligations:
+        # The longer match is the more specific rule ("shall be paid" over "shall").
+        if t.start not in best or (t.end - t.start) > (best[t.start].end - best[t.start].start):
+            best[t.start] = t
+    return sorted(best.values(), key=lambda t: t.start)
+
+
+_IF = re.compile(
+    r"\b(?:if|unless|should|in the event|where|si|lorsque|en cas|falls|wenn|sofern|soweit)\b"
+)
+
+
+def _in_condition(sentence: str, at: int) -> bool:
+    head = sentence[:at]
+    last = list(_IF.finditer(head))
+    # (a comma that OCR read as a full stop still closes the condition)
+    return bool(last) and not re.search(r"[,;:]|\.\s+[a-z]", head[last[-1].end() :])
+
+
+def _german_wird_is_duty(folded: str, trigger: _Trigger, end: int) -> bool:
+    """'wird … garantieren' binds; 'wird … umgewandelt' (passive) and 'wird … in Kraft
+    treten' only state."""
+    previous = re.search(r"([a-z]+)\s*$", folded[max(0, trigger.start - 40) : trigger.start])
+    if (
+        previous
+        and previous.group(1) not in _GERMAN_FINITE
+        and (previous.group(1).endswith("t") or previous.group(1).startswith("ge"))
+    ):
+        return False  # "…, zu denen sie zur Verfügung gestellt werden": a passive
+    rest = folded[trigger.end : end]
+    clause = re.split(r"[,.;:]", rest, maxsplit=1)[0]
+    if _german_infinitive_last(clause):
+        return True
+    if _MODAL_PASSIVE["de"].match(clause) and not clause.rstrip().endswith(
+        ("festgelegt", "geregelt", "bestimmt", "vereinbart")
+    ):
+        return True  # a passive duty with its doer: "wird von der KfW … geleistet"
+    words = re.findall(r"[a-z]+", rest)
+    if not words:
+        return False
+    last = words[-1]
+    if " ".join(words[-3:]).endswith(("in kraft treten", "anwendung finden")):
+        return False
+    if last in ("sein", "werden", "haben"):
+        return False
+    infinitive_ge = {"gewahren", "gewahrleisten", "gestatten", "gelten", "geben", "genehmigen"}
+    if last.startswith("ge") and last not in infinitive_ge:
+        return False
+    return (last.endswith(("en", "ern", "eln")) and not last.endswith("ten")) or last.endswith(
+        ("ieren", "leisten", "richten", "arbeiten", "melden", "bieten", "halten", "treten")
+    )
+
+
+_GERMAN_FINITE = {"ist", "hat", "sind", "wird", "nicht", "selbst", "jedoch", "jetzt", "erst"}
+
+
+def _german_infinitive_last(clause: str) -> bool:
+    words = re.findall(r"[a-z]+", clause)
+    if not words:
+        return False
+    last = words[-1]
+    return last.endswith(
+        (
+            "ieren",
+            "leisten",
+            "zahlen",
+            "stellen",
+            "geben",
+            "tragen",
+            "ubernehmen",
+            "erteilen",
+            "gewahren",
+            "treffen",
+            "sorgen",
+        )
+    )
+
+
+@dataclass
+class _Context:
+    text: str
+    folded: str
+    lang: str
+    resolver: Resolver
+    index: ClauseIndex
+    registered: list[PartyRef]
+
+
+def _subject(
+    ctx: _Context, mentions: list[Mention], sentence: _Sentence, trigger: _Trigger, passive: bool
+) -> PartyOut | None:
+    before = [m for m in mentions if m.end <= trigger.start]
+    after = [m for m in mentions if m.start >= trigger.end]
+    if trigger.rule.name == "de.obliegt" and folded_is(ctx, trigger, "oblieg"):
+        dative = [m for m in before if m.end > trigger.start - 60] or after
+        if dative:
+            return _out(ctx, dative[-1] if dative is not after else dative[0])
+    if trigger.rule.name == "fr.incombe" and after:
+        return _out(ctx, after[0])  # "il incombe au Concédant de …": the one it falls on
+    if after and _REQUIRES.match(ctx.folded[trigger.end : after[0].start]):
+        return _out(ctx, after[0])  # "… shall require the interested Party to notify …"
+    for m in after:
+        # "Consultations auront lieu entre les Parties": the ones who meet.
+        if _BETWEEN.search(ctx.folded[max(sentence.start, m.start - 25) : m.start]):
+            if trigger.rule.name == "fr.aura-lieu" or re.match(
+                r"\s*(?:take place|be held)\b", ctx.folded[trigger.end : trigger.end + 20]
+            ):
+                return _out(ctx, m)
+            break
+    if passive:
+        # The doer of a passive duty: "… shall be paid by the Union", "the allocation by
+        # Guinea-Bissau … shall be communicated".
+        for m in after + before:
+            lead = ctx.folded[max(sentence.start, m.start - 25) : m.start]
+            if _AGENT[ctx.lang].search(lead):
+                return _out(ctx, m)
+        return None
+    if ctx.lang == "de":
+        # German puts the subject after the verb too ("Hierfür schließt das Ministerium …").
+        pool = [
+            m
+            for m in before + after
+            if not _TO["de"].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+        ]
+        if pool:
+            return _out(ctx, pool[0])
+    if (
+        len(before) >= 2
+        and before[-1].party_id
+        and before[-2].party_id
+        and (before[-1].party_id != before[-2].party_id)
+    ):
+        between = ctx.folded[before[-2].end : before[-1].start]
+        if re.fullmatch(
+            r"\s*(?:and|et|und|as well as|ainsi que)\s+"
+            r"(?:the\s+|la\s+|le\s+|l'|die\s+|der\s+|das\s+)?",
+            between,
+        ):
+            written = squash(ctx.text[before[-2].start : before[-1].end])
+            return PartyOut(written, ALL, "generic", before[-2].start, before[-1].end)
+    if before:
+        subject_zone = [
+            m
+            for m in before
+            if not _TO[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+        ]
+        if subject_zone:
+            return _out(ctx, subject_zone[-1])
+    return None
+
+
+def folded_is(ctx: _Context, trigger: _Trigger, prefix: str) -> bool:
+    return ctx.folded.startswith(prefix, trigger.start)
+
+
+def _new_party(ctx: _Context, sentence: _Sentence, trigger: _Trigger) -> PartyOut | None:
+    """No registered party fits: propose the subject's words as a new party."""
+    raw = ctx.text[sentence.start : trigger.start]
+    # A comma ends what comes before the subject; OCR often reads it as a full stop.
+    raw = re.split(r"[,;:]|\.\s+(?=[a-z])", raw)[-1]
+    words = raw.split()
+    if not words or len(words) > 14:
+        return None
+    folded = fold(" ".join(words))
+    if R.CONDITION.match(folded) or _NOT_A_SUBJECT.match(folded) or _PRONOUN.match(folded):
+        return None
+    if len(words) > 6:
+        # A long subject is named by its head ("Les navires autorisés à pêcher dans …").
+        cut = _SUBJECT_CUT.search(folded, len(words[0]) + 1)
+        if cut is None:
+            return None
+        words = " ".join(words)[: cut.start()].split()
+        if not words or len(words) > 6:
+            return None
+    name = _STOP_SUBJECT.sub("", " ".join(words)).strip(" -–")
+    if len(name) < 3 or not re.search(r"[A-Za-zÀ-ÿ]", name):
+        return None
+    return PartyOut(
+        name,
+        None,
+        "new",
+        sentence.start + ctx.text[sentence.start : trigger.start].find(words[0]),
+        trigger.start,
+    )
+
+
+def _out(ctx: _Context, m: Mention) -> PartyOut:
+    return PartyOut(squash(m.written), m.party_id, m.how, m.start, m.end)
+
+
+def _owed_to(
+    ctx: _Context,
+    mentions: list[Mention],
+    trigger: _Trigger,
+    owed_by: PartyOut | None,
+    sentence: _Sentence,
+) -> list[PartyOut]:
+    if owed_by is not None and owed_by.id == ALL:
+        return [PartyOut(owed_by.name, ALL, "generic")]
+    after = [
+        m
+        for m in mentions
+        if m.start >= trigger.end
+        and (owed_by is None or m.party_id != owed_by.id or m.party_id is None)
+        and not (owed_by and owed_by.start == m.start)
+    ]
+    marked = [
+        m
+        for m in after
+        if _TO[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+    ]
+    chosen = marked or [m for m in after if m.party_id not in (None, ALL)]
+    out: list[PartyOut] = []
+    for m in chosen:
+        if m.party_id is not None and any(o.id == m.party_id for o in out):
+            continue
+        out.append(_out(ctx, m))
+    if out:
+        return out
+    # Nothing written: owed to the other parties of the agreement.
+    return [PartyOut("", ALL, "inferred")]
+
+
+def _conditions(ctx: _Context, sentence: _Sentence) -> tuple[list[str], list[tuple[int, int]]]:
+    out, spans = [], []
+    part = ctx.folded[sentence.start : sentence.end]
+    for match in R.CONDITION.finditer(part):
+        start = sentence.start + match.start()
+        stop = re.search(r"[,;]|$", part[match.end() :])
+        end = sentence.start + match.end() + (stop.start() if stop else 0)
+        words = squash(ctx.text[start:end])
+        if len(words) > 6 and len(words) < 300:
+            out.append(words)
+            spans.append((start, end))
+    return out[:3], spans[:3]
+
+
+def _time(ctx: _Context, sentence: _Sentence, trigger: _Trigger):
+    part = ctx.folded[sentence.start : sentence.end]
+    relative = T.find_relative(part, sentence.start)
+    deadlines = T.find_deadlines(part, sentence.start)
+    recurrence = T.find_recurrence(part, sentence.start)
+    due: dict[str, Any] | None = None
+    anchor_key = ""
+    evidence: list[tuple[int, int, str]] = []
+    # An explicit date beats a timeframe that names no event ("within 9 months at most,
+    # that is, no later than 15 March 2012").
+    if deadlines and relative and all(not r.anchor for r in relative):
+        relative = []
+    if relative:
+        best = min(relative, key=lambda r: abs(r.start - trigger.end))
+        due = {"within": {"value": best.value, "unit": best.unit}}
+        key = "before" if best.direction == "before" else "after"
+        due[key] = (
+            squash(ctx.text[best.anchor_start : best.anchor_start + len(best.anchor)])
+            if best.anchor
+            else None
+        )
+        anchor_key = best.anchor_key
+        evidence.append((best.start, best.end, "time"))
+    elif deadlines:
+        best = min(deadlines, key=lambda d: abs(d.start - trigger.end))
+        due = {"date": best.on.isoformat()}
+        evidence.append((best.start, best.end, "time"))
+    if recurrence:
+        evidence.append((recurrence.start, recurrence.end, "recurrence"))
+    return due, (recurrence.keyword if recurrence else None), anchor_key, evidence
+
+
+def _action(ctx: _Context, sentence: _Sentence, trigger: _Trigger) -> str:
+    if trigger.rule.name.endswith(("present", "praesens", "futur")) or ctx.lang == "de":
+        start = sentence.start
+    else:
+        start = trigger.start
+    words = squash(ctx.text[start : sentence.end])
+    return words[:MAX_ACTION]
+
+
+def extract(
+    source: Document | str,
+    *,
+    language: str = "auto",
+    parties: list[PartyRef] | tuple[PartyRef, ...] = (),
+) -> Extraction:
+    """Candidate commitments of a document, with their evidence."""
+    document = source if isinstance(source, Document) else Document(source)
+    text = document.text
+    folded = fold(text)
+    lang = detect(folded) if language == "auto" else language
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be auto, en, fr or de, not {language!r}")
+    marks = find_clauses(text, folded, lang)
+    resolver = Resolver(list(parties))
+    resolver.add_defined_terms(folded, text)
+    ctx = _Context(text, folded, lang, resolver, ClauseIndex(marks), list(parties))
+    operative = _operative_start(folded, marks)
+    sentences = _sentences(text, folded, marks)
+    candidates: list[Candidate] = []
+    lead: tuple[_Sentence, _Trigger, PartyOut | None] | None = None
+    condition_lead: _Sentence | None = None
+    proposed_parties: dict[str, None] = {}
+    proposed_milestones: dict[str, None] = {}
+    for index, sentence in enumerate(sentences):
+        if sentence.end <= operative:
+            continue
+        part = folded[sentence.start : sentence.end]
+        if R.DEFINITION.search(part[:200]) and not re.search(r"\b(?:shall|doit|muss)\b", part[:40]):
+            continue
+        triggers = [
+            t
+            for t in _classify(folded, sentence.start, sentence.end, lang)
+            if t.rule.name != "de.wird" or _german_wird_is_duty(folded, t, sentence.end)
+        ]
+        if (
+            condition_lead is not None
+            and _is_item_of(condition_lead, sentence)
+            and sentence.mark is not None
+            and sentence.start - sentence.mark.body < 4
+        ):
+            continue  # an item of "… unless:" is a condition, not a duty
+        if _CONDITION_LEAD.search(part):
+            condition_lead = sentence
+        elif condition_lead is not None and not _is_item_of(condition_lead, sentence):
+            condition_lead = None
+        trigger = triggers[0] if triggers else None
+        inherited = False
+        if (
+            trigger is None
+            and lead is not None
+            and _is_item_of(lead[0], sentence)
+            and _ITEM_VERB[lang].match(_item_words(folded, sentence))
+        ):
+            trigger, inherited = lead[1], True
+        if trigger is None:
+            if not (lead and _is_item_of(lead[0], sentence)):
+                lead = None
+            continue
+        mentions = resolver.mentions(folded, sentence.start, sentence.end, text)
+        passive = (
+            "passive" in trigger.rule.name
+            or "passif" in trigger.rule.name
+            or bool(_MODAL_PASSIVE[lang].match(folded, trigger.end))
+            or _thing_is_subject(folded, sentence, trigger)
+        )
+        owed_by = (
+            lead[2]  # type: ignore[index]
+            if inherited
+            else _subject(ctx, mentions, sentence, trigger, passive)
+        )
+        if owed_by is None and not inherited and not passive:
+            owed_by = _new_party(ctx, sentence, trigger)
+        if passive and owed_by is None and candidates:
+            # No doer named: the party of the article's previous duty ("A detailed annual
+            # report shall be submitted …" after "Guinea-Bissau shall be responsible …").
+            previous = candidates[-1]
+            if previous.owed_by is not None and _article(previous.clause) == _article(
+                sentence.mark.ref if sentence.mark else ""
+            ):
+                owed_by = PartyOut(previous.owed_by.name, previous.owed_by.id, "context")
+        if passive and owed_by is None and not inherited and len(ctx.registered) > 1:
+            # Nobody named and nothing before in the article: a duty the agreement puts on
+            # its parties ("The decision shall be taken …", "L'habitat … doit être protégé").
+            owed_by = PartyOut("", ALL, "implied")
+        if (owed_by is None or owed_by.id is None) and _RECIPROCAL.search(part):
+            # "Les autorités … se communiquent mutuellement …": every party, to the others.
+            owed_by = PartyOut(owed_by.name if owed_by else "", ALL, "reciprocal")
+        if _PRONOUN.match(_subject_words(folded, sentence, trigger)) and (
+            owed_by is None or owed_by.how == "new"
+        ):
+            # "They shall inform …": the subject of the sentence before, in the same
+            # article (even when that sentence only granted a right), else the party of
+            # the article's previous duty.
+            owed_by = _antecedent(ctx, sentences, index)
+            if owed_by is None and candidates:
+                previous = candidates[-1]
+                if previous.owed_by is not None and _article(previous.clause) == _article(
+                    sentence.mark.ref if sentence.mark else ""
+                ):
+                    owed_by = PartyOut(
+                        previous.owed_by.name, previous.owed_by.id, "pronoun", None, None
+                    )
+        if _DOCUMENT_SUBJECT.match(_subject_words(folded, sentence, trigger)):
+            continue  # "Un protocole d'application fixera …": the agreement is no party
+        if trigger.rule.name == "fr.present-passif" and owed_by is None:
+            continue  # "est assurée par …" binds only when it names a party
+        weak = trigger.rule.confidence < _WEAK_NEEDS_SUBJECT and not passive
+        if (
+            weak
+            and not inherited
+            and (owed_by is None or (owed_by.how == "new" and not _SUBJECT_FIRST.match(part)))
+        ):
+            continue
+        if part.rstrip().endswith(":") and not inherited:
+            lead = (sentence, trigger, owed_by)
+            if _has_verb_items(folded, sentences, sentence, lang):
+                continue
+        elif not inherited:
+            lead = None
+        owed_to = _owed_to(ctx, mentions, trigger, owed_by, sentence)
+        conditions, condition_spans = _conditions(ctx, sentence)
+        due, recurrence, anchor_key, time_evidence = _time(ctx, sentence, trigger)
+        evidence = [] if inherited else [(trigger.start, trigger.end, "rule")]
+        if owed_by and owed_by.start is not None:
+            evidence.append((owed_by.start, owed_by.end or owed_by.start, "owed by"))
+        evidence += [(p.start, p.end, "owed to") for p in owed_to if p.start is not None]  # type: ignore[misc]
+        evidence += [(a, b, "condition") for a, b in condition_spans]
+        evidence += time_evidence
+        confidence = trigger.rule.confidence
+        if owed_by is None or owed_by.id is None:
+            confidence *= 0.8
+        if owed_by is not None and owed_by.id is None:
+            proposed_parties[owed_by.name] = None
+        if due and "within" in due and not anchor_key and (due.get("after") or due.get("before")):
+            proposed_milestones[due.get("after") or due.get("before")] = None
+        candidates.append(
+            Candidate(
+                owed_by=owed_by,
+                owed_to=owed_to,
+                action=_action(ctx, sentence, trigger),
+                clause=sentence.mark.ref if sentence.mark else "",
+                due=due,
+                recurrence=recurrence,
+                conditions=conditions,
+                span=(sentence.start, sentence.end),
+                rule=trigger.rule.name + ("+item" if inherited else ""),
+                rule_description=trigger.rule.description,
+                confidence=min(confidence, 0.99),
+                negative=trigger.rule.negative
+                or bool(_NEGATIVE_SUBJECT.match(_subject_words(folded, sentence, trigger))),
+                anchor_key=anchor_key,
+                evidence=sorted(evidence),
+                sentence=squash(text[sentence.start : sentence.end])[:1000],
+            )
+        )
+    return Extraction(
+        language=lang,
+        text=text,
+        candidates=candidates,
+        clauses=marks,
+        defined_terms=[
+            {"term": d.term, "party": d.party_id, "start": d.start, "end": d.end}
+            for d in resolver.defined
+        ],
+        proposed_parties=list(proposed_parties),
+        proposed_milestones=list(proposed_milestones),
+        pages=document.pages,
+        notes=list(document.notes),
+        sentences=len(sentences),
+    )
+
+
+def _antecedent(ctx: _Context, sentences: list[_Sentence], index: int) -> PartyOut | None:
+    """The subject of the sentence before ``index`` in the same article: who a pronoun
+    ("they", "ils", "sie") stands for."""
+    if index == 0:
+        return None
+    sentence, before = sentences[index], sentences[index - 1]
+    ref = sentence.mark.ref if sentence.mark else ""
+    if _article(before.mark.ref if before.mark else "") != _article(ref):
+        return None
+    part = ctx.folded[before.start : before.end]
+    verbs = [
+        m.start() for rule in R.RULES[ctx.lang] if (m := rule.pattern.search(part)) is not None
+    ]
+    if not verbs:
+        return None
+    verb = _Trigger(R.RULES[ctx.lang][0], before.start + min(verbs), before.start + min(verbs))
+    mentions = ctx.resolver.mentions(ctx.folded, before.start, before.end, ctx.text)
+    found = _subject(ctx, mentions, before, verb, passive=False) or _new_party(ctx, before, verb)
+    if found is None:
+        return None
+    return PartyOut(found.name, found.id, "pronoun", None, None)
+
+
+def _article(ref: str) -> str:
+    return ref.split("(")[0]
+
+
+def _subject_words(folded: str, sentence: _Sentence, trigger: _Trigger) -> str:
+    return re.split(r"[,;:]", folded[sentence.start : trigger.start])[-1].strip()
+
+
+def _is_item_of(lead: _Sentence, sentence: _Sentence) -> bool:
+    """Is ``sentence`` a list item under the lead-in ``lead`` (a deeper clause that follows
+    it)?"""
+    if sentence.mark is None or sentence.start < lead.end:
+        return False
+    if lead.mark is None:
+        return sentence.mark.level > ARTICLE
+    return sentence.mark.level > lead.mark.level or (
+        sentence.mark.level == lead.mark.level
+        and sentence.mark is not lead.mark
+        and lead.mark.level > ARTICLE
+        and False
+    )
+
+
+def _item_words(folded: str, sentence: _Sentence) -> str:
+    return folded[sentence.start : sentence.start + 120].lstrip(" -–•*")
+
+
+def _has_verb_items(folded: str, sentences: list[_Sentence], lead: _Sentence, lang: str) -> bool:
+    """Do the items under a lead-in start with verbs (each its own obligation)?"""
+    following = [s for s in sentences if s.start >= lead.end][:3]
+    items = [s for s in following if _is_item_of(lead, s)]
+    return bool(items) and all(_ITEM_VERB[lang].match(_item_words(folded, s)) for s in items)
+
+
+def to_json(extraction: Extraction, document: Document | None = None) -> list[dict[str, Any]]:
+    return [c.to_json(document) for c in extraction.candidates]

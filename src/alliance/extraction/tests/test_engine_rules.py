@@ -1,0 +1,252 @@
+"""One test per class of rule, on sentences written for these tests the way agreements are
+drafted (not taken from the labelled set): statements that look like duties, the French
+negated future, passive duties with and without their doer, who a pronoun or an institution
+stands for, caps that are not recurrences, and the marks OCR leaves."""
+
+from __future__ import annotations
+
+from alliance.extraction.engine.parties import ALL, PartyRef
+from alliance.extraction.engine.pipeline import extract
+from alliance.extraction.engine.text import fold
+from alliance.extraction.engine.timeframes import find_recurrence
+
+TREATY = [
+    PartyRef("X", "Government of the Republic of Arcadia", "Arcadia", kind="government"),
+    PartyRef("Y", "European Union", "EU", kind="multilateral"),
+]
+CONTRACT = [
+    PartyRef("A", "Northwind Logistics Ltd", "Northwind", kind="local_firm"),
+    PartyRef("B", "Harbour Authority of Eastport", "HAE", kind="regulator"),
+]
+
+
+def found(text: str, lang: str = "en", parties=TREATY):
+    return extract(text, language=lang, parties=parties).candidates
+
+
+def only(text: str, lang: str = "en", parties=TREATY):
+    candidates = found(text, lang, parties)
+    assert len(candidates) == 1, [c.sentence for c in candidates]
+    return candidates[0]
+
+
+def test_resuming_is_how_the_agreement_works_not_a_duty():
+    assert (
+        found("Article 4\nApplication of this Agreement shall resume once the sum is paid.") == []
+    )
+    assert found("Article 4\nThe licences shall be resumed after the consultations.") == []
+
+
+def test_the_french_future_negated_is_no_duty():
+    assert found("Article 4\nAucune indemnité n'aura lieu si la demande est tardive.", "fr") == []
+    assert found("Article 4\nCette règle ne s'appliquera pas aux navires de recherche.", "fr") == []
+    # … while the affirmative future of a party still binds it.
+    duty = only("Article 4\nL'Union ne prélèvera aucune taxe sur les navires.", "fr")
+    assert duty.owed_by.id == "Y"
+
+
+def test_the_french_present_passive_binds_the_party_it_names():
+    duty = only(
+        "Article 4\nLa présidence du Comité est assurée à tour de rôle par chaque Partie.", "fr"
+    )
+    assert duty.rule == "fr.present-passif"
+    assert duty.owed_by.id == ALL
+    # Without a party as its doer, a present passive only describes.
+    assert found("Article 4\nLe montant est fixé par voie d'accord.", "fr") == []
+
+
+def test_the_party_a_duty_requires_owes_it():
+    duty = only(
+        "Article 4\nThe Joint Committee shall require each Party to report within 2 months."
+    )
+    assert duty.owed_by.id == ALL
+    duty = only(
+        "Article 4\nThe Authority shall require Northwind to insure the cranes.", parties=CONTRACT
+    )
+    assert duty.owed_by.id == "A"
+
+
+def test_meetings_that_must_take_place_are_owed_by_those_who_meet():
+    duty = only(
+        "Article 4\nDes consultations auront lieu entre les Parties dans les 30 jours.", "fr"
+    )
+    assert duty.owed_by.id == ALL
+    assert duty.due["within"] == {"value": 30, "unit": "days"}
+    duty = only("Article 4\nConsultations shall take place between the Parties every year.")
+    assert duty.owed_by.id == ALL
+    assert duty.recurrence == "annual"
+
+
+def test_a_sum_per_year_under_a_cap_is_not_a_recurrence():
+    assert find_recurrence(fold("up to a maximum of EUR 2 million per year")) is None
+    assert find_recurrence(fold("d'un montant maximal de 3 millions d'euros par an")) is None
+    assert find_recurrence(fold("bis zu 5 Millionen Euro jährlich")) is None
+    assert find_recurrence(fold("a fee of EUR 20 per tonne per year")).keyword == "annual"
+    duty = only(
+        "Article 4\nThe sum shall not exceed EUR 2 million per year, and the Union shall "
+        "pay it annually."
+    )
+    assert (duty.owed_by.id, duty.recurrence) == ("Y", "annual")
+
+
+def test_a_pronoun_stands_for_the_subject_of_the_sentence_before_even_a_right():
+    duty = only(
+        "Section 7\nNorthwind may suspend the service on notice. It shall then return all "
+        "keys to the Authority.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, duty.owed_by.how) == ("A", "pronoun")
+    # A pronoun is never proposed as a new party.
+    duty = only(
+        "Article 4\nThe port wardens may board a vessel. They shall notify the Union at once."
+    )
+    assert duty.owed_by.name != "They"
+
+
+def test_an_institution_named_with_its_qualifier_resolves_to_its_party():
+    duty = only("Article 4\nThe European Commission shall inform Arcadia of the results.")
+    assert duty.owed_by.id == "Y"
+    duty = only("Article 4\nThe Arcadian Government shall designate a contact point.")
+    assert duty.owed_by.id == "X"  # the only government party
+
+
+def test_neither_party_is_a_negative_duty_of_each():
+    duty = only(
+        "Section 9\nNeither party shall assign this Agreement without the other's consent.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == ALL
+    assert duty.negative
+
+
+def test_a_subject_that_is_not_registered_is_proposed_by_its_head():
+    duty = only("Article 4\nAssociation of Boat Owners shall keep a register of catches.")
+    assert duty.owed_by.id is None and duty.owed_by.name.startswith("Association")
+    duty = only("Article 4\nCe Comité se réunit deux fois par an.", "fr")
+    assert duty.owed_by.name == "Ce Comité"
+    assert duty.recurrence == "semiannual"
+    duty = only(
+        "Article 4\nLes navires autorisés à pêcher dans la zone définie à l'annexe doivent "
+        "embarquer un observateur.",
+        "fr",
+    )
+    assert duty.owed_by.name == "navires autorisés"
+
+
+def test_a_passive_duty_with_nobody_named_falls_on_the_parties():
+    duty = only("Article 4\nThe decision shall be taken within two months of the request.")
+    assert (duty.owed_by.id, duty.owed_by.how) == (ALL, "implied")
+    duty = only("Article 4\nLe littoral doit être protégé de toute pollution.", "fr")
+    assert (duty.owed_by.id, duty.owed_by.how) == (ALL, "implied")
+    # The doer, when written, wins.
+    duty = only("Article 4\nThe fee shall be paid by Arcadia within 30 days of the invoice.")
+    assert duty.owed_by.id == "X"
+
+
+def test_ocr_marks_do_not_hide_the_binding_verb():
+    # "~" for a lost accent, in a text that is otherwise plain ASCII.
+    duty = only("Article 4\nLes autorit~s de l'Arcadie doiv~nt transmettre la liste.", "fr")
+    assert duty.rule == "fr.doit"
+    # "rout" for "ront": OCR reads "n" as "u".
+    duty = only("Article 4\nLes deux Parties se communiquerout les résultats.", "fr")
+    assert duty.owed_by.id == ALL
+    # A comma read as a full stop still closes the condition before the duty.
+    duty = only(
+        "Article 4\nEn cas de litige. la Commission se réunit à la demande d'une Partie.", "fr"
+    )
+    assert duty.owed_by.id == "Y"
+
+
+def test_a_role_defined_as_any_party_stands_for_each_party():
+    text = (
+        'Section 1\n"Disclosing Party" shall mean each Party when it gives information.\n'
+        "Section 2\nThe Disclosing Party shall mark its information as confidential.\n"
+        'Section 3\nEach Party (the "Indemnifying Party") shall indemnify the other.\n'
+        "Section 4\nThe Indemnifying Party shall also pay the costs of defence."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [c.owed_by.id for c in duties] == [ALL, ALL, ALL]
+
+
+def test_what_the_parties_agree_binds_through_its_own_verb():
+    duty = only(
+        "Section 2\nThe Parties agree that Northwind shall act as lead carrier on every route.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    # What is agreed may only be a right, or a fact: then nothing binds.
+    assert found("Section 2\nThe Parties agree that each Party shall have the right to quit.") == []
+    assert found("Section 2\nNorthwind acknowledges and agrees that it is a carrier.") == []
+
+
+def test_the_cases_listed_after_unless_are_conditions_not_duties():
+    text = (
+        "Section 5\nThe Recipient shall not disclose the information, unless:\n"
+        "(a) the Recipient is required to disclose it by law; or\n"
+        "(b) the information is public.\n"
+        "In each case, the Recipient must notify the other Party before it discloses."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [c.rule for c in duties] == ["en.shall-not", "en.must"]
+
+
+def test_may_not_and_no_party_may_are_prohibitions():
+    duty = only("Section 8\nNo Party may assign this Agreement without consent.", parties=CONTRACT)
+    assert (duty.rule, duty.owed_by.id, duty.negative) == ("en.may-not", ALL, True)
+    duty = only("Section 8\nNorthwind may not subcontract the haulage.", parties=CONTRACT)
+    assert (duty.owed_by.id, duty.negative) == ("A", True)
+    assert found("Section 8\nNorthwind may subcontract the haulage.", parties=CONTRACT) == []
+
+
+def test_things_are_never_the_party_that_owes():
+    duty = only(
+        "Section 6\nAll notices under this Agreement shall be in writing.", parties=CONTRACT
+    )
+    assert (duty.owed_by.id, duty.owed_by.how) == (ALL, "implied")
+    duty = only(
+        "Section 6\nAll invoices shall be sent by Northwind to the Authority.", parties=CONTRACT
+    )
+    assert duty.owed_by.id == "A"
+    # OCR reads "be" as "he": still a passive duty.
+    duty = only("Section 6\nThe reports shall he delivered by HAE.", parties=CONTRACT)
+    assert duty.owed_by.id == "B"
+
+
+def test_ability_and_release_are_statements():
+    assert found("Section 9\nNo Party shall be able to terminate while in default.") == []
+    assert found("Section 9\nExpiry shall not relieve either Party of accrued duties.") == []
+    assert found("Section 9\nNeither Party shall have any obligation to pursue a Project.") == []
+
+
+GERMAN = [
+    PartyRef("AR", "Regierung der Republik Arkadien", "Arkadien", kind="government"),
+    PartyRef("KFW", "KfW Bankengruppe", "KfW", kind="lender"),
+]
+
+
+def test_german_passive_with_its_doer_binds_the_doer():
+    duty = only(
+        "Artikel 3\nDie Zahlung wird von der KfW innerhalb von 60 Tagen geleistet.", "de", GERMAN
+    )
+    assert (duty.owed_by.id, duty.due["within"]) == ("KFW", {"value": 60, "unit": "days"})
+    # Without a doer, "wird … festgelegt" only states.
+    assert found("Artikel 3\nDie Einzelheiten werden in Verträgen festgelegt.", "de", GERMAN) == []
+
+
+def test_german_obliegt_and_zustaendig_bind_the_party_named():
+    duty = only("Artikel 3\nDer Regierung der Republik Arkadien obliegt die Wartung.", "de", GERMAN)
+    assert (duty.rule, duty.owed_by.id) == ("de.obliegt", "AR")
+    duty = only("Artikel 3\nDie KfW ist für die Prüfung der Rechnungen zuständig.", "de", GERMAN)
+    assert duty.owed_by.id == "KFW"
+
+
+def test_german_separable_zu_infinitive_and_a_date_the_segmenter_cut():
+    duty = only(
+        "Artikel 3\nDie Regierung der Republik Arkadien hat der KfW bis zum 31. März 2008 "
+        "einen Bericht vorzulegen.",
+        "de",
+        GERMAN,
+    )
+    assert (duty.rule, duty.owed_by.id, duty.due) == ("de.hat-zu", "AR", {"date": "2008-03-31"})
+    duty = only("Artikel 3\nDie Berichte sind der KfW jährlich vorzulegen.", "de", GERMAN)
+    assert (duty.owed_by.how, duty.recurrence) == ("implied", "annual")
