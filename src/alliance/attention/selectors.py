@@ -1,0 +1,541 @@
+"""The inbox ("My week"): one list, across every agreement the user may see, of what needs
+action — overdue commitments and commitments at risk, grievances past their response date,
+open early warnings, trust pulses to answer, and whatever other sources register
+(:func:`register_source`; deliveries to confirm plug in there) — ranked by severity, then
+by date, each with its owner, one line of evidence and its action one click away.
+
+A party representative sees only what their party owes, is owed or is asked; a viewer reads
+what the team reads minus anything internal (the access policy) and acts on nothing. Every
+read starts from the access policy, in a fixed number of queries whatever the portfolio.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from alliance.accounts import policy
+from alliance.accounts.choices import TEAM_ROLES, Role
+from alliance.accounts.models import Membership
+from alliance.analytics.selectors import latest_snapshots_for
+from alliance.attention import counts
+from alliance.attention.choices import (
+    AT_RISK_BELOW,
+    AT_RISK_MEDIUM_BELOW,
+    PULSE_CLOSING_DAYS,
+    Concern,
+    ItemKind,
+)
+from alliance.engagement import pulse_links
+from alliance.engagement.models import PulseRespondent
+from alliance.insights.early_warnings import warning_key
+from alliance.partnerships.models import Agreement, Commitment, Party
+from alliance.risks.choices import Severity
+
+SEVERITY_RANK = {s.value: i for i, s in enumerate(counts.SEVERITY_ORDER)}
+# Rules whose warnings are said by the item of their subject (the overdue commitment, the
+# grievance, the commitment at risk) rather than as items of their own.
+FOLDED_RULES = ("overdue_commitment", "grievance_response_overdue", "schedule_p80_late")
+
+
+@dataclass
+class Item:
+    """One thing that needs action, as the reader sees it."""
+
+    kind: str
+    subject: str  # the UUID of what it is about
+    agreement: Agreement
+    severity: str  # a Severity value
+    due: date | None  # the day that makes it urgent (None: no date)
+    title: str
+    evidence: str  # one line: why it is here
+    action_url: str
+    action_label: str
+    party: str = ""  # the party that must act, when there is one
+    owner: Any = None  # the person who should act (a warning's owner, the assignee)
+    concern: str = ""  # a representative's: what their party owes, is owed, or is asked
+    assignee: Any = None
+    snoozed_until: date | None = None
+    team: list[Any] = field(default_factory=list)  # whom the reader may assign it to
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.subject}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(ItemKind(self.kind).label)
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
+    @property
+    def concern_label(self) -> str:
+        return str(Concern(self.concern).label) if self.concern else ""
+
+    @property
+    def who(self) -> Any:
+        """Who should act: the assignee, else the owner."""
+        return self.assignee or self.owner
+
+    @property
+    def rank(self) -> tuple[int, date, str]:
+        return (SEVERITY_RANK[self.severity], self.due or date.max, self.title.casefold())
+
+
+@dataclass
+class Reader:
+    """Who reads the inbox, on which day, and their place in each agreement."""
+
+    user: Any
+    today: date
+    agreements: dict[int, Agreement]
+    memberships: dict[int, Membership]
+
+    @property
+    def admin(self) -> bool:
+        return bool(self.user.is_superuser)
+
+    def is_team(self, agreement_id: int) -> bool:
+        m = self.memberships.get(agreement_id)
+        return self.admin or (m is not None and m.role in TEAM_ROLES)
+
+    def is_viewer(self, agreement_id: int) -> bool:
+        m = self.memberships.get(agreement_id)
+        return not self.admin and m is not None and m.role == Role.VIEWER
+
+    def rep_party(self, agreement_id: int) -> int | None:
+        """The party a representative speaks for in the agreement (None for anyone else)."""
+        m = self.memberships.get(agreement_id)
+        if self.admin or m is None or m.role != Role.PARTY_REPRESENTATIVE:
+            return None
+        return m.party_id
+
+    def ids(self, *, team: bool | None = None, reps: bool | None = None) -> list[int]:
+        out = []
+        for pk in self.agreements:
+            if team is not None and self.is_team(pk) != team:
+                continue
+            if reps is not None and (self.rep_party(pk) is not None) != reps:
+                continue
+            out.append(pk)
+        return out
+
+
+Source = Callable[[Reader], Iterable[Item]]
+_SOURCES: list[Source] = []
+
+
+def register_source(source: Source) -> Source:
+    """Add a source of inbox items (a function of the :class:`Reader`, returning
+    :class:`Item` s it builds through the access policy, with a ``kind`` of
+    :class:`~alliance.attention.choices.ItemKind`). Usable as a decorator."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def _day(value: date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def reader_for(user: Any, today: date) -> Reader:
+    agreements = {a.pk: a for a in policy.agreements_visible_to(user).order_by("title")}
+    memberships = {
+        m.agreement_id: m
+        for m in Membership.objects.filter(user_id=user.pk, agreement__in=agreements)
+    }
+    return Reader(user, today, agreements, memberships)
+
+
+# ----- the sources ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Warnings:
+    """The open warnings the reader may see: by commitment, by key, and the rest."""
+
+    by_commitment: dict[int, list[Any]]
+    by_key: dict[str, Any]
+    rows: list[Any]
+
+
+def _warnings(reader: Reader) -> _Warnings:
+    rows = list(
+        policy.early_warnings_visible_to(reader.user)
+        .filter(counts.open_warning_q(), agreement_id__in=list(reader.agreements))
+        .select_related("owner", "commitment__owed_by")
+        .prefetch_related(Prefetch("commitment__owed_to", queryset=Party.objects.order_by("name")))
+    )
+    by_commitment: dict[int, list[Any]] = defaultdict(list)
+    for w in rows:
+        if w.commitment_id:
+            by_commitment[w.commitment_id].append(w)
+    return _Warnings(by_commitment, {(w.agreement_id, w.key): w for w in rows}, rows)
+
+
+def _most_severe(warnings: Iterable[Any], default: str) -> str:
+    severities = [w.severity for w in warnings] + [default]
+    return min(severities, key=lambda s: SEVERITY_RANK[s])
+
+
+def _owner(warnings: Iterable[Any]) -> Any:
+    return next((w.owner for w in warnings if w.owner_id), None)
+
+
+def _concern(reader: Reader, c: Commitment) -> str | None:
+    """For a representative: how the commitment concerns their party (None: it does not).
+    For everyone else: "" (every commitment of their agreements concerns them)."""
+    party = reader.rep_party(c.agreement_id)
+    if party is None:
+        return ""
+    if c.owed_by_id == party:
+        return Concern.OWES
+    if any(p.pk == party for p in c.owed_to.all()):
+        return Concern.OWED
+    return None
+
+
+def _commitment_item(
+    reader: Reader, c: Commitment, kind: str, severity: str, evidence: str, warnings: list[Any]
+) -> Item | None:
+    concern = _concern(reader, c)
+    if concern is None:
+        return None
+    url = reverse("commitment", args=[c.agreement.uuid, c.uuid])
+    if concern == Concern.OWES or reader.is_team(c.agreement_id):
+        label = _("Update the commitment")
+    else:
+        label = _("See the commitment")
+    return Item(
+        kind=kind,
+        subject=str(c.uuid),
+        agreement=reader.agreements[c.agreement_id],
+        severity=severity,
+        due=c.due_on,
+        title=c.localized("title"),
+        evidence=evidence,
+        action_url=url,
+        action_label=label,
+        party=str(c.owed_by),
+        owner=_owner(warnings),
+        concern=concern,
+    )
+
+
+def _commitments(reader: Reader, warnings: _Warnings) -> list[Item]:
+    """Overdue commitments, and those still ahead that the forecast says are likely late."""
+    visible = (
+        policy.commitments_visible_to(reader.user)
+        .filter(agreement_id__in=list(reader.agreements))
+        .select_related("owed_by", "agreement")
+        .prefetch_related(Prefetch("owed_to", queryset=Party.objects.order_by("name")))
+    )
+    items = []
+    for c in visible.filter(counts.overdue_commitment_q(reader.today)):
+        mine = warnings.by_commitment.get(c.pk, [])
+        days = (reader.today - c.due_on).days
+        evidence = ngettext(
+            "Due %(due)s, %(n)d day overdue; owed by %(party)s",
+            "Due %(due)s, %(n)d days overdue; owed by %(party)s",
+            days,
+        ) % {"due": _day(c.due_on), "n": days, "party": c.owed_by}
+        item = _commitment_item(
+            reader, c, ItemKind.OVERDUE, _most_severe(mine, Severity.WARNING), evidence, mine
+        )
+        if item is not None:
+            items.append(item)
+    items += _at_risk(reader, visible, warnings)
+    return items
+
+
+def _at_risk(reader: Reader, visible: Any, warnings: _Warnings) -> list[Item]:
+    """Open commitments still ahead whose chance of being on time, in the newest schedule
+    forecast, is below ``AT_RISK_BELOW``."""
+    forecasts = latest_snapshots_for(
+        list(reader.agreements.values()), ["schedule"], keys=("commitments",)
+    )
+    chance: dict[str, tuple[float, str]] = {}
+    for kinds in forecasts.values():
+        snapshot = kinds.get("schedule") or {}
+        for row in snapshot.get("commitments") or ():
+            p = row.get("probability_on_time")
+            uuid = (row.get("commitment") or {}).get("uuid")
+            if uuid and p is not None and p < AT_RISK_BELOW:
+                chance[uuid] = (p, snapshot.get("as_of"))
+    if not chance:
+        return []
+    ahead = visible.filter(
+        counts.open_commitment_q(), due_on__gte=reader.today, uuid__in=list(chance)
+    )
+    items = []
+    for c in ahead:
+        p, as_of = chance[str(c.uuid)]
+        mine = warnings.by_commitment.get(c.pk, [])
+        severity = Severity.WARNING if p < AT_RISK_MEDIUM_BELOW else Severity.INFO
+        as_of_day = date.fromisoformat(str(as_of)) if as_of else reader.today
+        evidence = _(
+            "Due %(due)s; %(p)d %% likely to be delivered on time (forecast of %(as_of)s)"
+        ) % {"due": _day(c.due_on), "p": round(100 * p), "as_of": _day(as_of_day)}
+        item = _commitment_item(
+            reader, c, ItemKind.AT_RISK, _most_severe(mine, severity), evidence, mine
+        )
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _grievances(reader: Reader, warnings: _Warnings) -> list[Item]:
+    """Grievances unanswered past their response date (not a party's to answer: the team's
+    and the viewers' inboxes only)."""
+    ids = reader.ids(reps=False)
+    rows = (
+        policy.grievances_visible_to(reader.user)
+        .filter(counts.unanswered_grievance_q(reader.today), agreement_id__in=ids)
+        .order_by("response_due_on")
+    )
+    items = []
+    for g in rows:
+        agreement = reader.agreements[g.agreement_id]
+        key = warning_key("grievance_response_overdue", str(agreement.uuid), str(g.uuid))
+        warning = warnings.by_key.get((g.agreement_id, key))
+        days = (reader.today - g.response_due_on).days
+        team = reader.is_team(g.agreement_id)
+        items.append(
+            Item(
+                kind=ItemKind.GRIEVANCE,
+                subject=str(g.uuid),
+                agreement=agreement,
+                severity=_most_severe([warning] if warning else [], Severity.WARNING),
+                due=g.response_due_on,
+                title=_("Grievance %(reference)s (%(category)s)")
+                % {"reference": g.reference, "category": g.get_category_display()},
+                evidence=ngettext(
+                    "Answer was due %(due)s, %(n)d day ago; received %(received)s",
+                    "Answer was due %(due)s, %(n)d days ago; received %(received)s",
+                    days,
+                )
+                % {"due": _day(g.response_due_on), "n": days, "received": _day(g.received_on)},
+                action_url=reverse("grievance_respond", args=[agreement.uuid, g.uuid])
+                if team
+                else reverse("agreement_grievances", args=[agreement.uuid]) + "?overdue=on",
+                action_label=_("Answer the grievance") if team else _("See the register"),
+                owner=warning.owner if warning else None,
+            )
+        )
+    return items
+
+
+def _warning_items(reader: Reader, warnings: _Warnings, taken: set[int]) -> list[Item]:
+    """Open warnings not already said by the item of their subject."""
+    items = []
+    for w in warnings.rows:
+        if w.rule in FOLDED_RULES and (w.commitment_id is None or w.commitment_id in taken):
+            continue
+        if w.commitment_id in taken:
+            continue
+        agreement = reader.agreements[w.agreement_id]
+        concern = ""
+        if reader.rep_party(w.agreement_id) is not None:
+            if w.commitment is None:
+                continue  # about the partnership, not about what their party owes or is owed
+            concern = _concern(reader, w.commitment)
+            if concern is None:
+                continue
+        labels = [
+            str(line.get("label") if isinstance(line, dict) else line or "")
+            for line in w.evidence_lines
+        ]
+        # The first line that says more than the title (a rule's lone fact often repeats it).
+        said = [t for t in labels if t and t != w.headline]
+        evidence = (said[0] if said else "") or w.next_action or w.explanation
+        if w.commitment is not None:
+            url = reverse("commitment", args=[agreement.uuid, w.commitment.uuid])
+        else:
+            url = reverse("agreement", args=[agreement.uuid]) + "#warnings-title"
+        items.append(
+            Item(
+                kind=ItemKind.WARNING,
+                subject=str(w.uuid),
+                agreement=agreement,
+                severity=w.severity,
+                due=w.raised_on,
+                title=w.headline,
+                evidence=str(evidence),
+                action_url=url,
+                action_label=_("See the warning"),
+                party=str(w.commitment.owed_by) if w.commitment is not None else "",
+                owner=w.owner,
+                concern=concern,
+            )
+        )
+    return items
+
+
+def _pulses(reader: Reader) -> list[Item]:
+    """Open trust pulses: a representative's party is asked to answer until it has; the team
+    sees those closing within ``PULSE_CLOSING_DAYS`` with the answers so far."""
+    ids = [pk for pk in reader.agreements if not reader.is_viewer(pk)]
+    pulses = list(
+        policy.trust_pulses_visible_to(reader.user)
+        .filter(agreement_id__in=ids, opens_on__lte=reader.today, closes_on__gte=reader.today)
+        .annotate(answers=Count("responses"))
+        .order_by("closes_on")
+    )
+    if not pulses:
+        return []
+    answered = defaultdict(set)  # pulse id -> parties that answered
+    for pulse_id, party_id in (
+        policy.trust_responses_visible_to(reader.user)
+        .filter(pulse__in=pulses)
+        .values_list("pulse_id", "respondent_party_id")
+        .distinct()
+    ):
+        answered[pulse_id].add(party_id)
+    represented = [reader.rep_party(pk) for pk in ids]
+    parties = Party.objects.in_bulk([pk for pk in represented if pk is not None])
+    # A representative asked in person answers through their own link (no typing for others).
+    own_links = {
+        sheet.pulse_id: reverse("pulse_answer", args=[pulse_links.current_token(sheet)])
+        for sheet in PulseRespondent.objects.filter(
+            pulse__in=pulses, person__user_id=reader.user.pk, submitted_at=None
+        )
+    }
+    items = []
+    for pulse in pulses:
+        agreement = reader.agreements[pulse.agreement_id]
+        answer_url = reverse("entity_create", args=[agreement.uuid, "responses"])
+        party = reader.rep_party(pulse.agreement_id)
+        closing = pulse.closes_on - reader.today < timedelta(days=PULSE_CLOSING_DAYS)
+        if party is not None:
+            answer_url = own_links.get(pulse.pk, answer_url)
+            if party in answered[pulse.pk] and pulse.pk not in own_links:
+                continue
+            items.append(
+                Item(
+                    kind=ItemKind.PULSE,
+                    subject=str(pulse.uuid),
+                    agreement=agreement,
+                    severity=Severity.WARNING if closing else Severity.INFO,
+                    due=pulse.closes_on,
+                    title=str(pulse),
+                    evidence=_("Open until %(closes)s; no answer from %(party)s yet")
+                    % {"closes": _day(pulse.closes_on), "party": parties[party]},
+                    action_url=answer_url,
+                    action_label=_("Answer the pulse"),
+                    party=str(parties[party]),
+                    concern=Concern.ASKED,
+                )
+            )
+        elif closing:
+            items.append(
+                Item(
+                    kind=ItemKind.PULSE,
+                    subject=str(pulse.uuid),
+                    agreement=agreement,
+                    severity=Severity.INFO,
+                    due=pulse.closes_on,
+                    title=str(pulse),
+                    evidence=ngettext(
+                        "Closes %(closes)s; %(n)d answer so far",
+                        "Closes %(closes)s; %(n)d answers so far",
+                        pulse.answers,
+                    )
+                    % {"closes": _day(pulse.closes_on), "n": pulse.answers},
+                    action_url=answer_url,
+                    action_label=_("Record answers"),
+                )
+            )
+    return items
+
+
+# ----- the inbox ------------------------------------------------------------------------------
+
+
+@dataclass
+class Inbox:
+    reader: Reader
+    items: list[Item]  # what needs action now, most urgent first
+    snoozed: list[Item]  # hidden until their day, soonest back first
+
+    def find(self, key: str) -> Item | None:
+        return next((i for i in self.items + self.snoozed if i.key == key), None)
+
+    @property
+    def by_severity(self) -> list[tuple[str, Any, int]]:
+        n = defaultdict(int)
+        for item in self.items:
+            n[item.severity] += 1
+        return [(s.value, s.label, n[s.value]) for s in counts.SEVERITY_ORDER]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for i in self.items if i.kind == kind)
+
+
+def inbox(user: Any, today: date, *, mine: bool = False) -> Inbox:
+    """Everything that needs ``user``'s attention on ``today``, across their agreements.
+    ``mine``: only what is assigned to them or owned by them."""
+    reader = reader_for(user, today)
+    if not reader.agreements:
+        return Inbox(reader, [], [])
+    warnings = _warnings(reader)
+    items = _commitments(reader, warnings)
+    items += _grievances(reader, warnings)
+    taken = {pk for pk, ws in warnings.by_commitment.items() if _taken(ws, items)}
+    items += _warning_items(reader, warnings, taken)
+    items += _pulses(reader)
+    for source in _SOURCES:
+        items += list(source(reader))
+    _mark(reader, items)
+    if mine:
+        items = [i for i in items if i.who is not None and i.who.pk == user.pk]
+    active = sorted((i for i in items if i.snoozed_until is None), key=lambda i: i.rank)
+    snoozed = sorted(
+        (i for i in items if i.snoozed_until is not None), key=lambda i: i.snoozed_until
+    )
+    return Inbox(reader, active, snoozed)
+
+
+def _taken(warnings: list[Any], items: list[Item]) -> bool:
+    """Whether the commitment of these warnings already has an item (overdue or at risk)."""
+    subjects = {i.subject for i in items if i.kind in (ItemKind.OVERDUE, ItemKind.AT_RISK)}
+    return any(str(w.commitment.uuid) in subjects for w in warnings if w.commitment is not None)
+
+
+def _mark(reader: Reader, items: list[Item]) -> None:
+    """Snoozes (the reader's own, still running) and assignments (the team's) on the items,
+    and whom the reader may assign each item to."""
+    snoozes = {
+        s.item: s.until
+        for s in policy.inbox_snoozes_visible_to(reader.user).filter(until__gte=reader.today)
+    }
+    team_ids = reader.ids(team=True)
+    assignments = {
+        (a.agreement_id, a.item): a.assignee
+        for a in policy.inbox_assignments_visible_to(reader.user)
+        .filter(agreement_id__in=team_ids)
+        .select_related("assignee")
+    }
+    teams: dict[int, list[Any]] = defaultdict(list)
+    for m in (
+        Membership.objects.filter(
+            agreement_id__in=team_ids, role__in=TEAM_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    ):
+        teams[m.agreement_id].append(m.user)
+    for item in items:
+        item.snoozed_until = snoozes.get(item.key)
+        item.assignee = assignments.get((item.agreement.pk, item.key))
+        item.team = teams.get(item.agreement.pk, [])

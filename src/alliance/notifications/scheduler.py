@@ -1,0 +1,124 @@
+"""Periodic jobs on the task worker, with no extra server.
+
+Django's tasks framework (and its database backend) queues tasks but has no periodic
+scheduling, so a small scheduler runs on the same queue: ``scheduler_tick`` is a task that
+starts the jobs due, sends what the outbox has waiting (and runs ``SCHEDULER_TICK_HOOKS``:
+the webhooks' outbox), then queues itself again
+``NOTIFICATION_TICK_SECONDS`` later (``run_after``). ``alliance worker`` queues the first tick
+when none is waiting (``ensure_scheduler``), so the schedule survives restarts.
+
+Each job runs once per period — a day, or an ISO week for the digest — because its
+``ScheduledRun`` row (unique per job and period) is created in the same transaction that
+queues it. A run left unfinished by a killed worker is queued again after
+``NOTIFICATION_RUN_TIMEOUT_SECONDS``; the jobs write through keyed rows, so running one
+again writes nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.tasks.base import TaskResultStatus
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
+
+from alliance.core import clock
+from alliance.notifications import jobs
+from alliance.notifications.choices import Job
+from alliance.notifications.models import ScheduledRun
+from alliance.notifications.outbox import deliver_due
+
+TICK_TASK = "alliance.notifications.scheduler.scheduler_tick"
+
+
+def periods(today: date) -> dict[str, str]:
+    """The period each job is due for on ``today``."""
+    year, week, _day = today.isocalendar()
+    return {
+        Job.INSIGHTS: today.isoformat(),
+        Job.REMINDERS: today.isoformat(),
+        Job.CONFIRMATIONS: today.isoformat(),
+        Job.DIGEST: f"{year}-W{week:02d}",
+        Job.PULSES: today.isoformat(),
+    }
+
+
+def _seconds(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def tick(now: datetime | None = None) -> dict[str, Any]:
+    """Start every job due and not started for its period, start again the runs a killed
+    worker left unfinished, and send what the outbox has waiting."""
+    now = now or timezone.now()
+    started = []
+    for job, period in periods(clock.today()).items():
+        with transaction.atomic():
+            _run, created = ScheduledRun.objects.get_or_create(job=job, period=period)
+            if created:
+                run_job.enqueue(job, period)
+                started.append(f"{job} {period}")
+    stale = now - timedelta(seconds=_seconds("NOTIFICATION_RUN_TIMEOUT_SECONDS", 1800))
+    for run in ScheduledRun.objects.filter(finished_at=None, started_at__lt=stale):
+        with transaction.atomic():
+            updated = ScheduledRun.objects.filter(pk=run.pk, started_at=run.started_at).update(
+                started_at=now
+            )
+            if updated:
+                run_job.enqueue(run.job, run.period)
+                started.append(f"{run.job} {run.period} (again)")
+    result: dict[str, Any] = {"started": started, "outbox": deliver_due(now=now)}
+    for hook in getattr(settings, "SCHEDULER_TICK_HOOKS", ()):
+        result[hook] = import_string(hook)(now)
+    return result
+
+
+@task()
+def run_job(job: str, period: str) -> dict[str, Any]:
+    """Run one periodic job for its period, then send what it wrote."""
+    today = clock.today()
+    if job == Job.INSIGHTS:
+        from alliance.analytics.services import insights_recompute_all
+
+        report = insights_recompute_all(as_of=today)
+        result: dict[str, Any] = {"agreements": report.agreements, "failed": report.failed}
+    elif job == Job.REMINDERS:
+        result = {"written": jobs.reminders(today)}
+    elif job == Job.CONFIRMATIONS:
+        result = {"written": jobs.confirmations(today)}
+    elif job == Job.DIGEST:
+        result = {"written": jobs.digests(today, period)}
+    elif job == Job.PULSES:
+        result = {"written": jobs.pulse_mail(today)}
+    else:
+        raise ValueError(f"unknown job {job!r}")
+    result["outbox"] = deliver_due()
+    ScheduledRun.objects.filter(job=job, period=period).update(
+        finished_at=timezone.now(), result=result
+    )
+    return result
+
+
+@task()
+def scheduler_tick() -> dict[str, Any]:
+    result = tick()
+    _queue_next_tick()
+    return result
+
+
+def _queue_next_tick() -> None:
+    if DBTaskResult.objects.filter(task_path=TICK_TASK, status=TaskResultStatus.READY).exists():
+        return
+    delay = timedelta(seconds=_seconds("NOTIFICATION_TICK_SECONDS", 60))
+    scheduler_tick.using(run_after=timezone.now() + delay).enqueue()
+
+
+def ensure_scheduler() -> None:
+    """Queue a tick now unless one is already waiting (``alliance worker`` calls it)."""
+    if not DBTaskResult.objects.filter(task_path=TICK_TASK, status=TaskResultStatus.READY).exists():
+        scheduler_tick.enqueue()
