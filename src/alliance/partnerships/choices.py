@@ -56,6 +56,15 @@ class CommitmentCategory(models.TextChoices):
     GOVERNANCE = "governance", _("Governance")
 
 
+class Importance(models.TextChoices):
+    """How much a commitment matters to trust, when the team says so (else derived)."""
+
+    MINOR = "minor", _("Minor")
+    NORMAL = "normal", _("Normal")
+    MAJOR = "major", _("Major")
+    CRITICAL = "critical", _("Critical")
+
+
 class CommitmentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -93,3 +102,35 @@ class ObjectiveSource(models.TextChoices):
     NATIONAL_PLAN = "national_plan", _("National development plan")
     SECTOR_STRATEGY = "sector_strategy", _("Sector strategy")
     SDG = "sdg", _("Sustainable Development Goal target")
+
+
+class ConfirmationStatus(models.TextChoices):
+    """What a party owed a delivery said about it."""
+
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CONTESTED = "contested", _("Contested")
+    # The delivery was taken back (the commitment reopened) before this party answered.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a proposed new due date stands."""
+
+    OPEN = "open", _("Waiting for the other parties")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProposalAnswer(models.TextChoices):
+    PENDING = "pending", _("Not answered yet")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class CommentVisibility(models.TextChoices):
+    """Who reads a comment on a commitment (the confidentiality tiers that apply to it)."""
+
+    SHARED = "shared", _("Shared with the parties of the commitment")
+    INTERNAL = "internal", _("Internal to the counsellor team")

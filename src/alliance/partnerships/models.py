@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -9,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core.encryption import EncryptedTextField
 from alliance.core.models import PublicModel, Translatable, choice_label
 from alliance.partnerships import choices
 
@@ -128,6 +131,11 @@ class Person(PublicModel):
         related_name="people",
         verbose_name=_("user account"),
     )
+    # Agreements this person was taken out of by someone who could not delete them (they
+    # still belong to other agreements): hidden there, kept everywhere else.
+    archived_from = models.ManyToManyField(
+        "Agreement", blank=True, related_name="archived_people", verbose_name=_("archived from")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -238,6 +246,10 @@ class Participation(PublicModel):
     interest = models.PositiveSmallIntegerField(
         _("interest"), default=3, validators=SALIENCE_VALIDATORS
     )
+    # A party that no longer takes part (dropped from a newer version of the published
+    # source, or left): the participation and its history stay, marked ended, with why.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_note = models.CharField(_("why it ended"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["agreement", "party__name"]
@@ -257,6 +269,10 @@ class Participation(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.party} – {choice_label(choices.ParticipationRole, self.role)}"
+
+    def clean(self) -> None:
+        if self.end_note and not self.ended_on:
+            raise ValidationError({"ended_on": _("Say when the participation ended.")})
 
 
 class Milestone(PublicModel, Translatable):
@@ -342,6 +358,16 @@ class Commitment(PublicModel, Translatable):
         db_index=True,
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    importance = models.CharField(
+        _("importance"),
+        max_length=10,
+        choices=choices.Importance.choices,
+        blank=True,
+        help_text=_(
+            "How much keeping it matters to trust. Leave empty to derive it from the category "
+            "and the commitments that depend on it."
+        ),
+    )
     evidence = models.TextField(_("evidence"), blank=True)
     source_interaction = models.ForeignKey(
         "engagement.Interaction",
@@ -468,6 +494,278 @@ class CommitmentStatusChange(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} ({self.happened_on})"
+
+
+class DeliveryConfirmation(PublicModel):
+    """A party owed a commitment is asked whether it got what was declared delivered: it
+    confirms, or contests with its reason (the commitment then reopens). One per party owed
+    and per delivery (``delivery`` is the status change that declared it)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("commitment"),
+    )
+    delivery = models.ForeignKey(
+        CommitmentStatusChange,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("delivery"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party owed")
+    )
+    status = models.CharField(
+        _("answer"),
+        max_length=12,
+        choices=choices.ConfirmationStatus.choices,
+        default=choices.ConfirmationStatus.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "created_at", "party__name"]
+        verbose_name = _("delivery confirmation")
+        verbose_name_plural = _("delivery confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "party"], name="one_confirmation_per_party_and_delivery"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(answered_on__isnull=False),
+                name="confirmation_answer_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="contested") | ~Q(reason=""),
+                name="contested_delivery_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} – {self.party} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if self.status == choices.ConfirmationStatus.CONTESTED and not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the delivery is contested.")})
+
+
+class DueDateProposal(PublicModel):
+    """A party asks to move a commitment's due date, with its reason; the other parties
+    concerned (the owing party and the parties owed) accept or refuse. Accepted by all, the
+    new date is in force from the day of the last acceptance (``CommitmentDueChange``)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="due_date_proposals",
+        verbose_name=_("commitment"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    from_due_on = models.DateField(_("due date in force"))
+    to_due_on = models.DateField(_("proposed due date"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=choices.ProposalStatus.choices,
+        default=choices.ProposalStatus.OPEN,
+        db_index=True,
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "proposed_on", "created_at"]
+        verbose_name = _("due date proposal")
+        verbose_name_plural = _("due date proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment"],
+                condition=Q(status="open"),
+                name="one_open_due_date_proposal",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_due_on=F("from_due_on")), name="proposal_changes_the_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.from_due_on} → {self.to_due_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = _("Say why the due date should move.")
+        if self.to_due_on and self.to_due_on == self.from_due_on:
+            errors["to_due_on"] = _("This is already the due date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DueDateAnswer(PublicModel):
+    """One party's answer to a proposed due date."""
+
+    proposal = models.ForeignKey(
+        DueDateProposal,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("proposal"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    status = models.CharField(
+        _("answer"),
+        max_length=12,
+        choices=choices.ProposalAnswer.choices,
+        default=choices.ProposalAnswer.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "party__name"]
+        verbose_name = _("answer to a due date proposal")
+        verbose_name_plural = _("answers to due date proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "party"], name="one_answer_per_party"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(answered_on__isnull=False),
+                name="due_date_answer_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.get_status_display()}"
+
+
+class CommitmentDueChange(PublicModel):
+    """The dated history of a commitment's due date: from ``in_force_from`` on, the due date
+    was ``to_due_on`` (before the first change, ``from_due_on`` of that change). Written when
+    a renegotiation is accepted, or when the team changes the terms."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="due_changes",
+        verbose_name=_("commitment"),
+    )
+    from_due_on = models.DateField(_("previous due date"))
+    to_due_on = models.DateField(_("new due date"))
+    in_force_from = models.DateField(_("in force from"))
+    proposal = models.OneToOneField(
+        DueDateProposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change",
+        verbose_name=_("agreed through"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+
+    class Meta:
+        ordering = ["commitment", "in_force_from", "created_at"]
+        verbose_name = _("due date change")
+        verbose_name_plural = _("due date changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_due_on} → {self.to_due_on} ({self.in_force_from})"
+
+
+class CommitmentComment(PublicModel):
+    """A comment on a commitment. A shared comment is read by the team and the
+    representatives of the commitment's parties (the owing party and the parties owed); an
+    internal one by the counsellor team only. The text is encrypted at rest."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="comments", verbose_name=_("commitment")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # The party the author wrote for (a representative's own); empty for the counsellor team.
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("party"),
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=12,
+        choices=choices.CommentVisibility.choices,
+        default=choices.CommentVisibility.SHARED,
+        db_index=True,
+    )
+    text = EncryptedTextField(_("comment"))
+
+    class Meta:
+        ordering = ["commitment", "created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return _("Comment on %(commitment)s") % {"commitment": self.commitment}
+
+    def clean(self) -> None:
+        if not (self.text or "").strip():
+            raise ValidationError({"text": _("Write the comment.")})
+
+
+def due_in_force(
+    current: date_type, changes: list[tuple[date_type, date_type, date_type]], on: date_type
+) -> date_type:
+    """The due date in force on ``on``: ``changes`` are (in force from, from, to), in order;
+    without any, the current due date."""
+    if not changes:
+        return current
+    due = changes[0][1]
+    for in_force_from, _from, to in changes:
+        if in_force_from > on:
+            break
+        due = to
+    return due
 
 
 class StrategicObjective(PublicModel, Translatable):

@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
 
 from alliance.accounts import policy
-from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
-from alliance.partnerships.models import Agreement, Commitment, Participation
-
-
-def portfolio(user: Any, *, today: date | None = None, search: str = "") -> QuerySet[Agreement]:
-    """The agreements ``user`` may see, each annotated with its open, due-soon and overdue
-    commitment counts (one query whatever the number of agreements)."""
-    today = today or timezone.localdate()
-    open_q = Q(commitments__status__in=OPEN_COMMITMENT_STATUSES)
-    qs = policy.agreements_visible_to(user).annotate(
-        open_commitments=Count("commitments", filter=open_q),
-        overdue_commitments=Count("commitments", filter=open_q & Q(commitments__due_on__lt=today)),
-        due_soon_commitments=Count(
-            "commitments",
-            filter=open_q
-            & Q(
-                commitments__due_on__gte=today, commitments__due_on__lte=today + timedelta(days=30)
-            ),
-        ),
-    )
-    if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search))
-    return qs.order_by("-signed_on", "title")
+from alliance.accounts.choices import Role
+from alliance.accounts.models import Membership
+from alliance.partnerships.choices import (
+    OPEN_COMMITMENT_STATUSES,
+    ConfirmationStatus,
+    ProposalAnswer,
+    ProposalStatus,
+)
+from alliance.partnerships.models import (
+    Agreement,
+    Commitment,
+    DeliveryConfirmation,
+    DueDateAnswer,
+    DueDateProposal,
+    Participation,
+)
 
 
 def agreement_parties(agreement: Agreement) -> QuerySet[Participation]:
@@ -56,3 +47,93 @@ def recent_interactions(user: Any, agreement: Agreement, *, limit: int = 20) -> 
         .prefetch_related("parties")
         .order_by("-occurred_on", "-created_at")[:limit]
     )
+
+
+# ----- deliveries to confirm (for the inbox, the commitment page and the reminders) -----
+
+
+def _pending_confirmations(user: Any) -> QuerySet[DeliveryConfirmation]:
+    return (
+        policy.delivery_confirmations_visible_to(user)
+        .filter(status=ConfirmationStatus.PENDING)
+        .select_related("commitment__agreement", "commitment__owed_by", "party", "delivery")
+        .order_by("delivery__happened_on", "commitment__due_on", "pk")
+    )
+
+
+def _represented(user: Any, agreement_path: str) -> Q:
+    """Rows whose ``party`` is one ``user`` represents, in the agreement where they do."""
+    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
+    condition = Q(pk__in=[])
+    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
+        condition |= Q(**{agreement_path: agreement_id, "party_id": party_id})
+    return condition
+
+
+def deliveries_to_confirm(user: Any) -> QuerySet[DeliveryConfirmation]:
+    """Deliveries ``user`` is asked to confirm or contest: those declared to a party they
+    represent (in the agreement where they represent it), oldest declaration first."""
+    return _pending_confirmations(user).filter(_represented(user, "commitment__agreement_id"))
+
+
+def deliveries_awaiting_confirmation(user: Any) -> QuerySet[DeliveryConfirmation]:
+    """Every delivery still waiting for its party's answer that ``user`` may see: the team
+    chases them, the owing party's representatives see theirs waiting."""
+    return _pending_confirmations(user)
+
+
+def commitment_confirmations(user: Any, commitment: Commitment) -> list[DeliveryConfirmation]:
+    """The answers asked about a commitment's deliveries, newest delivery first."""
+    return list(
+        policy.delivery_confirmations_visible_to(user)
+        .filter(commitment=commitment)
+        .select_related("party", "answered_by", "delivery")
+        .order_by("-delivery__happened_on", "-delivery__created_at", "party__name")
+    )
+
+
+# ----- renegotiations (for the inbox and the commitment page) -----
+
+
+def due_dates_to_answer(user: Any) -> QuerySet[DueDateAnswer]:
+    """New due dates ``user`` is asked to accept or refuse: open proposals waiting for the
+    answer of a party they represent, oldest proposal first."""
+    return (
+        policy.due_date_answers_visible_to(user)
+        .filter(status=ProposalAnswer.PENDING, proposal__status=ProposalStatus.OPEN)
+        .filter(_represented(user, "proposal__commitment__agreement_id"))
+        .select_related(
+            "proposal__commitment__agreement", "proposal__commitment__owed_by", "proposal__party"
+        )
+        .order_by("proposal__proposed_on", "pk")
+    )
+
+
+def open_due_date_proposals(user: Any) -> QuerySet[DueDateProposal]:
+    """Every proposal still waiting for answers that ``user`` may see (the team follows
+    them; the proposing party sees its own waiting)."""
+    return (
+        policy.due_date_proposals_visible_to(user)
+        .filter(status=ProposalStatus.OPEN)
+        .select_related("commitment__agreement", "commitment__owed_by", "party")
+        .order_by("proposed_on", "pk")
+    )
+
+
+def commitment_renegotiations(user: Any, commitment: Commitment) -> dict[str, Any]:
+    """A commitment's proposals (newest first, with their answers) and the dated history of
+    its due date."""
+    proposals = list(
+        policy.due_date_proposals_visible_to(user)
+        .filter(commitment=commitment)
+        .select_related("party", "proposed_by")
+        .prefetch_related("answers__party", "answers__answered_by")
+        .order_by("-proposed_on", "-created_at")
+    )
+    changes = list(
+        policy.commitment_due_changes_visible_to(user)
+        .filter(commitment=commitment)
+        .select_related("actor", "proposal__party")
+        .order_by("in_force_from", "created_at")
+    )
+    return {"proposals": proposals, "due_changes": changes}

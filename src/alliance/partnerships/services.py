@@ -8,30 +8,52 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.accounts.choices import AuditAction, Role
+from alliance.accounts.choices import TEAM_ROLES, AuditAction, Role
 from alliance.accounts.models import Membership
-from alliance.accounts.policy import can_manage_members, is_team_member
+from alliance.accounts.policy import (
+    can_manage_members,
+    interactions_visible_to,
+    is_team_member,
+    person_notes_visible_to,
+    role_on,
+)
+from alliance.core import clock
 from alliance.core.bulk import insert_values
 from alliance.core.services import (
+    DeletionPlan,
     audit,
     delete_audited,
+    plan_deletion,
     require_change,
     save_changes,
     save_new,
     save_new_many,
+    snapshot,
 )
-from alliance.partnerships.choices import CommitmentStatus, DueTrigger
+from alliance.partnerships.choices import (
+    CommitmentStatus,
+    ConfirmationStatus,
+    DueTrigger,
+    ProposalAnswer,
+    ProposalStatus,
+)
 from alliance.partnerships.models import (
     Agreement,
+    AgreementDocument,
     BlackoutPeriod,
     Commitment,
+    CommitmentComment,
     CommitmentDependency,
+    CommitmentDueChange,
     CommitmentStatusChange,
+    DeliveryConfirmation,
+    DueDateAnswer,
+    DueDateProposal,
     Milestone,
     Participation,
     Party,
@@ -132,6 +154,23 @@ def participation_update(
 
 
 @transaction.atomic
+def participation_end(
+    *, actor: Any, participation: Participation, on: date, note: str
+) -> Participation:
+    """Mark a party's participation ended (it left, or a newer version of the published
+    source no longer names it), saying why; the participation and its history stay."""
+    return save_changes(
+        actor=actor, obj=participation, changes={"ended_on": on, "end_note": note[:500]}
+    )
+
+
+@transaction.atomic
+def participation_resume(*, actor: Any, participation: Participation) -> Participation:
+    """A party that had left takes part again (a newer version names it again)."""
+    return save_changes(actor=actor, obj=participation, changes={"ended_on": None, "end_note": ""})
+
+
+@transaction.atomic
 def milestone_create(*, actor: Any, agreement: Agreement, **fields: Any) -> Milestone:
     return save_new(actor=actor, obj=Milestone(agreement=agreement, **fields))
 
@@ -145,6 +184,21 @@ def milestone_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> lis
 @transaction.atomic
 def milestone_update(*, actor: Any, milestone: Milestone, **changes: Any) -> Milestone:
     return save_changes(actor=actor, obj=milestone, changes=changes)
+
+
+@transaction.atomic
+def agreement_document_add(
+    *, actor: Any, agreement: Agreement, title: str, name: str, content: bytes, **fields: Any
+) -> AgreementDocument:
+    """Keep a document (the signed text, an annex) with its agreement. The file is written
+    to storage first; if the document is refused, the file is removed again."""
+    document = AgreementDocument(agreement=agreement, title=title[:300], **fields)
+    document.file.save(name, ContentFile(content), save=False)
+    try:
+        return save_new(actor=actor, obj=document)
+    except Exception:
+        document.file.delete(save=False)
+        raise
 
 
 def resolve_due_date(agreement: Agreement, trigger: str, offset_days: int | None) -> date | None:
@@ -167,12 +221,26 @@ def members_of(agreement: Agreement, known: dict[int, set[int]]) -> set[int]:
     return known[agreement.pk]
 
 
+def _check_not_owed_to_itself(owed_by: Party, owed_to: Iterable[Party]) -> None:
+    """A commitment binds one party towards another: one owed only to the party that owes
+    it is no commitment (an import that mixed up both sides, say)."""
+    if {p.pk for p in owed_to} == {owed_by.pk}:
+        raise ValidationError(
+            {
+                "owed_to": _(
+                    "A party cannot owe a commitment only to itself: name who it is owed to."
+                )
+            }
+        )
+
+
 def _check_parties_take_part(
     agreement: Agreement,
     owed_by: Party,
     owed_to: Iterable[Party],
     members: set[int] | None = None,
 ) -> None:
+    _check_not_owed_to_itself(owed_by, owed_to)
     if members is None:
         members = set(agreement.participations.values_list("party_id", flat=True))
     if owed_by.pk not in members:
@@ -288,8 +356,19 @@ def commitment_update(*, actor: Any, commitment: Commitment, **changes: Any) -> 
     if "status" in changes or "delivered_on" in changes:
         raise ValidationError({"status": _("Use the status change to move a commitment.")})
     owed_to = changes.pop("owed_to", None)
+    if owed_to is not None:
+        owed_to = list(owed_to)
+        _check_not_owed_to_itself(changes.get("owed_by", commitment.owed_by), owed_to)
+    elif "owed_by" in changes:
+        _check_not_owed_to_itself(changes["owed_by"], commitment.owed_to.all())
     m2m = {"owed_to": owed_to} if owed_to is not None else None
-    return save_changes(actor=actor, obj=commitment, changes=changes, m2m=m2m)
+    previous = commitment.due_on
+    save_changes(actor=actor, obj=commitment, changes=changes, m2m=m2m)
+    if commitment.due_on != previous:
+        # No silent slippage: a due date changed by the team is in the dated history too,
+        # in force from today (past figures keep the date that was in force then).
+        _record_due_change(actor, commitment, previous, clock.today())
+    return commitment
 
 
 def _would_cycle(commitment: Commitment, prerequisite: Commitment) -> list[int] | None:
@@ -385,7 +464,7 @@ def commitment_change_status(
     Delivering records ``on`` as the delivery date; reopening clears it.
     """
     require_change(actor, commitment)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     old = commitment.status
     if status == old:
         raise ValidationError({"status": _("The commitment already has this status.")})
@@ -396,7 +475,7 @@ def commitment_change_status(
                 % {"old": CommitmentStatus(old).label, "new": CommitmentStatus(status).label}
             }
         )
-    if on > timezone.localdate():
+    if on > clock.today():
         raise ValidationError({"status": _("A status change cannot be dated in the future.")})
     previous = commitment.status_changes.order_by("-happened_on").values_list(
         "happened_on", flat=True
@@ -415,7 +494,7 @@ def commitment_change_status(
     elif old == CommitmentStatus.DELIVERED:
         changes["delivered_on"] = None
     save_changes(actor=actor, obj=commitment, changes=changes, action=AuditAction.STATUS)
-    CommitmentStatusChange.objects.create(
+    step = CommitmentStatusChange.objects.create(
         commitment=commitment,
         actor=actor if getattr(actor, "pk", None) else None,
         from_status=old,
@@ -423,7 +502,32 @@ def commitment_change_status(
         happened_on=on,
         evidence=evidence,
     )
+    if status == CommitmentStatus.DELIVERED:
+        _ask_confirmation(actor, commitment, step)
+    elif old == CommitmentStatus.DELIVERED:
+        _withdraw_confirmations(actor, commitment, on)
+    if not commitment.is_open:
+        _close_proposals(actor, commitment, on)
     return commitment
+
+
+def _ask_confirmation(actor: Any, commitment: Commitment, step: CommitmentStatusChange) -> None:
+    """Ask every party the commitment is owed to (but the owing party) to confirm it."""
+    for party in commitment.owed_to.exclude(pk=commitment.owed_by_id).order_by("name"):
+        confirmation = DeliveryConfirmation.objects.create(
+            commitment=commitment, delivery=step, party=party, created_at=step.created_at
+        )
+        audit(actor=actor, obj=confirmation, action=AuditAction.CREATE)
+
+
+def _withdraw_confirmations(actor: Any, commitment: Commitment, on: date) -> None:
+    """The delivery was taken back: nobody is asked about it any longer (the reopening was
+    allowed by the policy; the parties owed do not have to agree to stop being asked)."""
+    for confirmation in commitment.confirmations.filter(status=ConfirmationStatus.PENDING):
+        before = snapshot(confirmation)
+        confirmation.status, confirmation.answered_on = ConfirmationStatus.WITHDRAWN, on
+        confirmation.save(update_fields=["status", "answered_on"])
+        audit(actor=actor, obj=confirmation, action=AuditAction.STATUS, before=before)
 
 
 def commitment_deliver(
@@ -437,6 +541,249 @@ def commitment_deliver(
         on=on,
         evidence=evidence,
     )
+
+
+def _check_answerable(actor: Any, confirmation: DeliveryConfirmation, on: date) -> None:
+    require_change(actor, confirmation)
+    if confirmation.status != ConfirmationStatus.PENDING:
+        raise ValidationError(
+            {"status": _("This delivery was already answered: %(answer)s.")
+             % {"answer": confirmation.get_status_display()}}
+        )  # fmt: skip
+    if on > clock.today():
+        raise ValidationError({"answered_on": _("An answer cannot be dated in the future.")})
+    if on < confirmation.delivery.happened_on:
+        raise ValidationError(
+            {"answered_on": _("An answer cannot precede the delivery it is about.")}
+        )
+
+
+@transaction.atomic
+def delivery_confirm(
+    *, actor: Any, confirmation: DeliveryConfirmation, on: date | None = None
+) -> DeliveryConfirmation:
+    """The party owed confirms it got what was declared delivered: the strongest evidence
+    of promise keeping (docs/insights.md, "Confirmed deliveries")."""
+    confirmation = DeliveryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    on = on or clock.today()
+    _check_answerable(actor, confirmation, on)
+    return save_changes(
+        actor=actor,
+        obj=confirmation,
+        changes={
+            "status": ConfirmationStatus.CONFIRMED,
+            "answered_by": actor if getattr(actor, "pk", None) else None,
+            "answered_on": on,
+        },
+        action=AuditAction.STATUS,
+    )
+
+
+@transaction.atomic
+def delivery_contest(
+    *, actor: Any, confirmation: DeliveryConfirmation, reason: str, on: date | None = None
+) -> DeliveryConfirmation:
+    """The party owed says it did not get what was declared delivered, and why. The
+    commitment reopens (late if its due date has passed, else in progress) with the reason
+    in its history, so both sides see it open; the owing party may deliver again."""
+    confirmation = DeliveryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    on = on or clock.today()
+    _check_answerable(actor, confirmation, on)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the delivery is contested.")})
+    save_changes(
+        actor=actor,
+        obj=confirmation,
+        changes={
+            "status": ConfirmationStatus.CONTESTED,
+            "reason": reason.strip(),
+            "answered_by": actor if getattr(actor, "pk", None) else None,
+            "answered_on": on,
+        },
+        action=AuditAction.STATUS,
+    )
+    commitment = Commitment.objects.select_for_update().get(pk=confirmation.commitment_id)
+    if commitment.status == CommitmentStatus.DELIVERED:
+        reopened = CommitmentStatus.LATE if commitment.due_on < on else CommitmentStatus.IN_PROGRESS
+        before = snapshot(commitment)
+        commitment.status, commitment.delivered_on = reopened, None
+        commitment.full_clean()
+        commitment.save(update_fields=["status", "delivered_on"])
+        audit(actor=actor, obj=commitment, action=AuditAction.STATUS, before=before)
+        CommitmentStatusChange.objects.create(
+            commitment=commitment,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_status=CommitmentStatus.DELIVERED,
+            to_status=reopened,
+            happened_on=on,
+            evidence=_("Delivery contested by %(party)s: %(reason)s")
+            % {"party": confirmation.party, "reason": reason.strip()},
+        )
+        _withdraw_confirmations(actor, commitment, on)
+    return confirmation
+
+
+# ----- renegotiation: a new due date proposed, accepted or refused by the parties -----
+
+
+def parties_concerned(commitment: Commitment) -> set[int]:
+    """The parties a commitment's due date concerns: the owing party and the parties owed."""
+    return {commitment.owed_by_id, *commitment.owed_to.values_list("pk", flat=True)}
+
+
+@transaction.atomic
+def due_date_propose(
+    *,
+    actor: Any,
+    commitment: Commitment,
+    to_due_on: date,
+    reason: str,
+    party: Party | None = None,
+    on: date | None = None,
+) -> DueDateProposal:
+    """``party`` (the actor's own for a representative; for the team, the party it writes
+    for, by default the owing party) asks to move an open commitment's due date. The other
+    parties concerned are asked; with none, the new date is in force at once."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    on = on or clock.today()
+    if party is None:
+        membership = role_on(actor, commitment.agreement_id)
+        rep = membership is not None and membership.role == Role.PARTY_REPRESENTATIVE
+        party = membership.party if rep else commitment.owed_by
+    concerned = parties_concerned(commitment)
+    errors: dict[str, Any] = {}
+    if party.pk not in concerned:
+        errors["party"] = _("Only the owing party or a party owed may propose a new due date.")
+    if not commitment.is_open:
+        errors["to_due_on"] = _("Only an open commitment's due date can be renegotiated.")
+    elif commitment.due_date_proposals.filter(status=ProposalStatus.OPEN).exists():
+        errors["to_due_on"] = _("A new due date is already proposed: answer or withdraw it first.")
+    elif to_due_on < on:
+        errors["to_due_on"] = _("The new due date cannot be before the day it is proposed.")
+    if on > clock.today():
+        errors["proposed_on"] = _("A proposal cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    proposal = DueDateProposal(
+        commitment=commitment,
+        party=party,
+        proposed_by=actor if getattr(actor, "pk", None) else None,
+        proposed_on=on,
+        from_due_on=commitment.due_on,
+        to_due_on=to_due_on,
+        reason=reason.strip(),
+    )
+    save_new(actor=actor, obj=proposal)
+    others = Party.objects.filter(pk__in=concerned - {party.pk}).order_by("name")
+    for other in others:
+        answer = DueDateAnswer.objects.create(proposal=proposal, party=other)
+        audit(actor=actor, obj=answer, action=AuditAction.CREATE)
+    if not others:
+        _put_in_force(actor, proposal, on)
+    return proposal
+
+
+@transaction.atomic
+def due_date_answer(
+    *,
+    actor: Any,
+    answer: DueDateAnswer,
+    accept: bool,
+    reason: str = "",
+    on: date | None = None,
+) -> DueDateAnswer:
+    """A party concerned accepts or refuses (with its reason) a proposed due date. One
+    refusal refuses the proposal; the last acceptance puts the new date in force that day."""
+    answer = DueDateAnswer.objects.select_for_update().get(pk=answer.pk)
+    proposal = DueDateProposal.objects.select_for_update().get(pk=answer.proposal_id)
+    on = on or clock.today()
+    require_change(actor, answer)
+    if proposal.status != ProposalStatus.OPEN or answer.status != ProposalAnswer.PENDING:
+        raise ValidationError(
+            {"status": _("This proposal is no longer waiting for this party's answer.")}
+        )
+    if on > clock.today():
+        raise ValidationError({"answered_on": _("An answer cannot be dated in the future.")})
+    if on < proposal.proposed_on:
+        raise ValidationError(
+            {"answered_on": _("An answer cannot precede the proposal it is about.")}
+        )
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("Say why the new due date is refused.")})
+    save_changes(
+        actor=actor,
+        obj=answer,
+        changes={
+            "status": ProposalAnswer.ACCEPTED if accept else ProposalAnswer.REFUSED,
+            "reason": reason.strip(),
+            "answered_by": actor if getattr(actor, "pk", None) else None,
+            "answered_on": on,
+        },
+        action=AuditAction.STATUS,
+    )
+    if not accept:
+        _decide(actor, proposal, ProposalStatus.REFUSED, on)
+    elif not proposal.answers.exclude(status=ProposalAnswer.ACCEPTED).exists():
+        _put_in_force(actor, proposal, on)
+    return answer
+
+
+@transaction.atomic
+def due_date_withdraw(
+    *, actor: Any, proposal: DueDateProposal, on: date | None = None
+) -> DueDateProposal:
+    """The proposing party (or the team) takes its proposal back while it is open."""
+    proposal = DueDateProposal.objects.select_for_update().get(pk=proposal.pk)
+    require_change(actor, proposal)
+    if proposal.status != ProposalStatus.OPEN:
+        raise ValidationError({"status": _("This proposal was already decided.")})
+    _decide(actor, proposal, ProposalStatus.WITHDRAWN, on or clock.today())
+    return proposal
+
+
+def _decide(actor: Any, proposal: DueDateProposal, status: str, on: date) -> None:
+    before = snapshot(proposal)
+    proposal.status, proposal.decided_on = status, on
+    proposal.save(update_fields=["status", "decided_on"])
+    audit(actor=actor, obj=proposal, action=AuditAction.STATUS, before=before)
+
+
+def _put_in_force(actor: Any, proposal: DueDateProposal, on: date) -> None:
+    """Every party concerned agreed: the new due date is in force from ``on``."""
+    _decide(actor, proposal, ProposalStatus.ACCEPTED, on)
+    commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
+    before = snapshot(commitment)
+    # A renegotiated date is a date: it no longer follows the trigger it was counted from.
+    commitment.due_on = proposal.to_due_on
+    commitment.due_trigger, commitment.due_offset_days = DueTrigger.FIXED, None
+    commitment.full_clean()
+    commitment.save(update_fields=["due_on", "due_trigger", "due_offset_days"])
+    audit(actor=actor, obj=commitment, action=AuditAction.UPDATE, before=before)
+    _record_due_change(actor, commitment, proposal.from_due_on, on, proposal)
+
+
+def _record_due_change(
+    actor: Any,
+    commitment: Commitment,
+    previous: date,
+    on: date,
+    proposal: DueDateProposal | None = None,
+) -> None:
+    change = CommitmentDueChange.objects.create(
+        commitment=commitment,
+        from_due_on=previous,
+        to_due_on=commitment.due_on,
+        in_force_from=on,
+        proposal=proposal,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    audit(actor=actor, obj=change, action=AuditAction.CREATE)
+
+
+def _close_proposals(actor: Any, commitment: Commitment, on: date) -> None:
+    """A commitment that is no longer open has no due date left to renegotiate."""
+    for proposal in commitment.due_date_proposals.filter(status=ProposalStatus.OPEN):
+        _decide(actor, proposal, ProposalStatus.WITHDRAWN, on)
 
 
 @transaction.atomic
@@ -454,6 +801,39 @@ def strategic_objective_create(
     )
 
 
+# ----- comments on a commitment -----
+
+
+# What the audit trail keeps of an encrypted text: that there was one (accounts.audit
+# shows it as "changed").
+SEALED = "[encrypted]"
+
+
+@transaction.atomic
+def commitment_comment_add(
+    *, actor: Any, commitment: Commitment, text: str, confidentiality: str = "shared"
+) -> CommitmentComment:
+    """Comment on a commitment: shared with its parties, or internal to the counsellor team
+    (a party representative writes shared comments only, for their own party)."""
+    membership = role_on(actor, commitment.agreement_id)
+    rep = membership is not None and membership.role == Role.PARTY_REPRESENTATIVE
+    comment = CommitmentComment(
+        commitment=commitment,
+        author=actor if getattr(actor, "pk", None) else None,
+        party=membership.party if rep else None,
+        confidentiality=confidentiality,
+        text=text.strip(),
+    )
+    require_change(actor, comment)
+    comment.full_clean()
+    comment.save()
+    # The trail says a comment was written and for whom, never what it says: the text is
+    # kept encrypted in one place only.
+    after = {**snapshot(comment), "text": SEALED}
+    audit(actor=actor, obj=comment, action=AuditAction.CREATE, after=after)
+    return comment
+
+
 # ----- corrections and deletions (each audited with the values it removes) -----
 
 
@@ -464,14 +844,109 @@ def _delete(actor: Any, obj: Any) -> None:
         with transaction.atomic():
             delete_audited(actor=actor, obj=obj)
     except ProtectedError as exc:
-        raise ValidationError(
-            _("“%(obj)s” is still referred to elsewhere and cannot be deleted.") % {"obj": obj}
-        ) from exc
+        raise _still_referred_to(obj) from exc
+
+
+def _still_referred_to(obj: Any) -> ValidationError:
+    return ValidationError(
+        _("“%(obj)s” is still referred to elsewhere and cannot be deleted.") % {"obj": obj}
+    )
+
+
+def _team_agreement_ids(actor: Any) -> set[int]:
+    """The agreements where ``actor`` is on the counsellor team (every one for an administrator)."""
+    if actor.is_superuser:
+        return set(Agreement.objects.values_list("pk", flat=True))
+    memberships = Membership.objects.filter(user_id=actor.pk, role__in=TEAM_ROLES)
+    return set(memberships.values_list("agreement_id", flat=True))
+
+
+def party_delete_plan(*, actor: Any, party: Party) -> DeletionPlan:
+    """A party that takes part in an agreement ``actor`` does not run is only taken out of the
+    actor's agreements (their participations go); otherwise it is deleted, with what
+    cascades from it."""
+    require_change(actor, party)
+    own = _team_agreement_ids(actor)
+    participations = list(Participation.objects.filter(party=party).select_related("agreement"))
+    if all(p.agreement_id in own for p in participations):
+        return plan_deletion(actor, party)
+    mine = [p for p in participations if p.agreement_id in own]
+    return DeletionPlan(
+        obj=party,
+        rows={Participation: mine},
+        archive=True,
+        detach_from=[p.agreement for p in mine],
+    )
 
 
 @transaction.atomic
 def party_delete(*, actor: Any, party: Party) -> None:
-    _delete(actor, party)
+    """Delete a party, or take it out of the actor's agreements when it takes part in others
+    (``party_delete_plan``)."""
+    try:
+        plan = party_delete_plan(actor=actor, party=party)
+    except ProtectedError as exc:
+        raise _still_referred_to(party) from exc
+    if not plan.archive:
+        _delete(actor, party)
+        return
+    for participation in plan.rows[Participation]:
+        participation_delete(actor=actor, participation=participation)
+
+
+def person_delete_plan(*, actor: Any, person: Person) -> DeletionPlan:
+    """Deleting a person takes with it their notes and their place in interactions in every
+    agreement. When that reaches anything ``actor`` may not see or change, or the person's
+    party takes part in agreements the actor does not run, the person is only archived from
+    the actor's agreements: their notes there (those the actor sees) and their place in those
+    agreements' interactions go; everything elsewhere stays."""
+    require_change(actor, person)
+    own = _team_agreement_ids(actor)
+    elsewhere = Participation.objects.filter(party_id=person.party_id).exclude(agreement_id__in=own)
+    try:
+        plan = plan_deletion(actor, person)
+        if not plan.hidden and not elsewhere.exists():
+            return plan
+    except ProtectedError:
+        if not elsewhere.exists():
+            raise
+    agreements = list(
+        Agreement.objects.filter(pk__in=own, participations__party_id=person.party_id)
+        .exclude(archived_people=person)
+        .distinct()
+    )
+    ids = [a.pk for a in agreements]
+    notes = list(person_notes_visible_to(actor).filter(person=person, agreement_id__in=ids))
+    interactions = interactions_visible_to(actor).filter(people=person, agreement_id__in=ids)
+    return DeletionPlan(
+        obj=person,
+        rows={person.notes.model: notes} if notes else {},
+        links=[(interaction, "people", person) for interaction in interactions],
+        archive=True,
+        detach_from=agreements,
+    )
+
+
+@transaction.atomic
+def person_delete(*, actor: Any, person: Person) -> None:
+    """Delete a person, or archive them from the actor's agreements (``person_delete_plan``);
+    every note and link that goes is audited."""
+    try:
+        plan = person_delete_plan(actor=actor, person=person)
+    except ProtectedError as exc:
+        raise _still_referred_to(person) from exc
+    if not plan.archive:
+        _delete(actor, person)
+        return
+    for note in [row for rows in plan.rows.values() for row in rows]:
+        delete_audited(actor=actor, obj=note)
+    for interaction, _name, _person in plan.links:
+        before = snapshot(interaction)
+        interaction.people.remove(person)
+        audit(actor=actor, obj=interaction, action=AuditAction.UPDATE, before=before)
+    before = snapshot(person)
+    person.archived_from.add(*plan.detach_from)
+    audit(actor=actor, obj=person, action=AuditAction.UPDATE, before=before)
 
 
 @transaction.atomic
@@ -482,11 +957,6 @@ def blackout_period_update(*, actor: Any, period: BlackoutPeriod, **changes: Any
 @transaction.atomic
 def blackout_period_delete(*, actor: Any, period: BlackoutPeriod) -> None:
     _delete(actor, period)
-
-
-@transaction.atomic
-def person_delete(*, actor: Any, person: Person) -> None:
-    _delete(actor, person)
 
 
 @transaction.atomic
@@ -537,3 +1007,36 @@ def strategic_objective_update(
 @transaction.atomic
 def strategic_objective_delete(*, actor: Any, objective: StrategicObjective) -> None:
     _delete(actor, objective)
+
+
+@transaction.atomic
+def commitment_renegotiate(
+    *, actor: Any, commitment: Commitment, due_on: date, reason: str
+) -> Commitment:
+    """Move an open commitment's due date because the parties agreed a new one, saying why.
+
+    The counsellor team records it (a party representative proposes, the team agrees); the
+    date becomes a fixed one, and the audit event keeps the old date, the new one and the
+    reason. Status changes stay with ``commitment_change_status``.
+    """
+    if not is_team_member(actor, commitment.agreement):
+        raise PermissionDenied(_("Only the counsellor team may record a new due date."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the due date moves.")})
+    if not commitment.is_open:
+        raise ValidationError({"due_on": _("A delivered or waived commitment keeps its date.")})
+    if due_on == commitment.due_on:
+        raise ValidationError({"due_on": _("This is already the due date.")})
+    before = snapshot(commitment, many_to_many=False)
+    previous = commitment.due_on
+    commitment.due_on = due_on
+    commitment.due_trigger = DueTrigger.FIXED
+    commitment.due_offset_days = None
+    commitment.full_clean()
+    commitment.save(update_fields=["due_on", "due_trigger", "due_offset_days"])
+    after = {**snapshot(commitment, many_to_many=False), "renegotiation_reason": reason}
+    audit(actor=actor, obj=commitment, action=AuditAction.UPDATE, before=before, after=after)
+    # The dated history, so past figures keep the date in force then (as a renegotiation
+    # agreed between the parties through ``due_date_propose`` does).
+    _record_due_change(actor, commitment, previous, clock.today())
+    return commitment

@@ -6,21 +6,27 @@ community groups) signs a concession in November 2024. The first year is distrus
 the second, after a candid retreat in Kribi, is recovery. :func:`load_demo` writes the whole
 story through the services — so every object is validated and audited, by the demo user who
 would have written it — with a seeded random generator and fixed dates: the same data on
-every machine. The story's "today" is :data:`TODAY`.
+every machine. The story is written as it was told, with :data:`TODAY` its "today"; loaded on
+another day it is moved as a whole (``timeshift.shift_story``) so that its today is the day it
+is loaded (``clock.today()``): what the story has due next week is due next week.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.services import membership_grant
+from alliance.core import clock
 from alliance.partnerships import services as ps
 from alliance.partnerships.choices import CommitmentStatus, DueTrigger
 from alliance.partnerships.models import Agreement, Commitment, Milestone, Party, Person
@@ -28,8 +34,10 @@ from alliance.scenarios import demo_agreements as agreements_data
 from alliance.scenarios import demo_parties as cast
 from alliance.scenarios.demo_agreements import TODAY, YEAR_TWO_STARTS, CommitmentSpec
 from alliance.scenarios.demo_texts import EVIDENCE
+from alliance.scenarios.timeshift import shift_story
 
 SEED = 20241114
+DOCUMENTS_DIR = Path(__file__).resolve().parent / "fixtures"
 S = CommitmentStatus
 # Typical most-likely duration (working days) of a commitment, by category.
 LIKELY_DAYS = {
@@ -124,8 +132,11 @@ class Plan:
 class DemoBuilder:
     """Writes the scenario step by step; each step reads the specs of one data module."""
 
-    def __init__(self, seed: int = SEED) -> None:
+    def __init__(self, seed: int = SEED, shift: timedelta = timedelta(0)) -> None:
         self.rng = random.Random(seed)
+        # How far the story moves once written (see ``shift_story``): texts that quote a
+        # date quote the moved one.
+        self.shift = shift
         self.users: dict[str, Any] = {}
         self.parties: dict[str, Party] = {}
         self.people: dict[str, Person] = {}
@@ -246,6 +257,19 @@ class DemoBuilder:
                     party=self.parties[party_key] if party_key else None,
                 )
 
+    def build_documents(self) -> None:
+        """The signed text of the concession (extracts), for the counsellor to read into
+        candidate commitments (a text written for the demo, consistent with its story)."""
+        text = DOCUMENTS_DIR / "concession_kribi_edea.txt"
+        ps.agreement_document_add(
+            actor=self.users["claire"],
+            agreement=self.agreements["concession"],
+            title="Convention de concession – texte signé (extraits)",
+            name=text.name,
+            content=text.read_bytes(),
+            created_at=at(date(2024, 11, 14), 18),
+        )
+
     def build_milestones(self) -> None:
         for spec in agreements_data.MILESTONES:
             agreement = self.agreements[spec.agreement]
@@ -358,6 +382,38 @@ class DemoBuilder:
                     evidence=step.evidence,
                 )
 
+    def answer_deliveries(self) -> None:
+        """The parties owed answer the deliveries declared to them: a representative of the
+        party where it has one, else the counsellor who heard it, within days in year two and
+        a little slower in year one; the last week's deliveries still wait for their answer.
+        Own draws (the story's other random choices stay as they were)."""
+        from alliance.partnerships.models import DeliveryConfirmation
+
+        rng = random.Random(f"{SEED}-confirmations")
+        reps = self._representatives()
+        pending = DeliveryConfirmation.objects.filter(status="pending").select_related(
+            "commitment__agreement", "delivery"
+        )
+        for confirmation in pending.order_by("delivery__happened_on", "pk"):
+            delivered_on = confirmation.delivery.happened_on
+            slow = delivered_on < YEAR_TWO_STARTS
+            on = delivered_on + timedelta(days=rng.randint(2, 21 if slow else 8))
+            if on > TODAY - timedelta(days=3):
+                continue
+            key = (confirmation.commitment.agreement_id, confirmation.party_id)
+            ps.delivery_confirm(
+                actor=reps.get(key, self.users["samuel"]), confirmation=confirmation, on=on
+            )
+
+    def _representatives(self) -> dict[tuple[int, int], Any]:
+        found = {}
+        for spec in cast.USERS:
+            for agreement_key, role, party_key in spec.memberships:
+                if role == "party_rep" and party_key:
+                    agreement = self.agreements[agreement_key]
+                    found[(agreement.pk, self.parties[party_key].pk)] = self.users[spec.username]
+        return found
+
     def _steps(self, plan: Plan, delivered: dict[int, date]) -> list[Step]:
         kind, _sep, arg = plan.outcome.partition(":")
         n = int(arg) if arg else 0
@@ -413,28 +469,39 @@ class DemoBuilder:
             return self.users["ines"]
         return self.users["samuel"]
 
+    def shifted(self, day: date | None) -> date | None:
+        """``day`` as the loaded story will show it."""
+        return day + self.shift if day is not None else None
+
     def _evidence(self, category: str, on: date) -> str:
         template = self.rng.choice(EVIDENCE[category])
-        return template.format(n=self.rng.randint(12, 980), y=on.year, d=f"{on:%d/%m/%Y}")
+        shown = on + self.shift
+        return template.format(n=self.rng.randint(12, 980), y=shown.year, d=f"{shown:%d/%m/%Y}")
 
     # ----- everything -------------------------------------------------------------------
 
-    def run(self) -> dict[str, int]:
-        from alliance.scenarios import demo_engagement
+    def run(self, progress: Callable[[str], None] = lambda step: None) -> dict[str, int]:
+        """Every step in story order; ``progress`` hears the name of each as it starts."""
+        from alliance.scenarios import demo_engagement as de
 
-        self.build_users()
-        self.build_parties()
-        self.build_agreements()
-        self.build_milestones()
-        self.build_commitments()
-        demo_engagement.build_interactions(self)
-        self.apply_histories()
-        demo_engagement.build_expectations(self)
-        demo_engagement.build_pulses(self)
-        demo_engagement.build_risks_and_regulation(self)
-        demo_engagement.build_local_integration(self)
-        demo_engagement.build_grievances(self)
-        demo_engagement.build_notes(self)
+        steps = (
+            (_("parties and people"), (self.build_users, self.build_parties)),
+            (_("agreements and commitments"),
+             (self.build_agreements, self.build_milestones, self.build_documents,
+              self.build_commitments)),
+            (_("two years of interactions"), (lambda: de.build_interactions(self),)),
+            (_("deliveries and delays"), (self.apply_histories, self.answer_deliveries)),
+            (_("expectations and trust pulses"),
+             (lambda: de.build_expectations(self), lambda: de.build_pulses(self))),
+            (_("risks, regulation, local integration, grievances"),
+             (lambda: de.build_risks_and_regulation(self),
+              lambda: de.build_local_integration(self), lambda: de.build_grievances(self),
+              lambda: de.build_notes(self))),
+        )  # fmt: skip
+        for name, calls in steps:
+            progress(str(name))
+            for call in calls:
+                call()
         return counts()
 
 
@@ -461,9 +528,27 @@ def _email(name: str, party: Party) -> str:
 
 
 @transaction.atomic
-def load_demo(*, seed: int = SEED) -> dict[str, int]:
-    """Write the whole scenario in one transaction and return what it created, by model."""
-    return DemoBuilder(seed).run()
+def load_demo(
+    *, seed: int = SEED, today: date | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Write the whole scenario in one transaction so that its "today" is ``today`` (default
+    the clock's), and return what it created, by model.
+
+    The story is written on its own day (the clock frozen at :data:`TODAY`, so the random
+    draws and every service's "not in the future" check are those of the story), then moved
+    by whole days: the same story on every machine, dated relative to the day it is loaded.
+    """
+    today = today or clock.today()
+    shift = today - TODAY
+    started = clock.now()
+    with clock.frozen(TODAY):
+        created = DemoBuilder(seed, shift).run(progress or (lambda step: None))
+    shift_story(shift.days, before=started)
+    from alliance.scenarios.demo_engagement import build_open_pulse
+
+    with clock.frozen(today):
+        build_open_pulse(today)
+    return created
 
 
 def counts() -> dict[str, int]:
@@ -517,8 +602,11 @@ def scenario_digest() -> str:
         *CommitmentStatusChange.objects.order_by(
             "commitment__title", "commitment__due_on", "happened_on", "to_status"
         ).values_list("commitment__title", "from_status", "to_status", "happened_on"),
-        *Interaction.objects.order_by("occurred_on", "summary").values_list(
-            "occurred_on", "kind", "tone", "language", "confidentiality", "summary"
+        # Summaries are encrypted: sorted here, the database cannot.
+        *sorted(
+            Interaction.objects.values_list(
+                "occurred_on", "kind", "tone", "language", "confidentiality", "summary"
+            )
         ),
         *Expectation.objects.order_by("topic__name", "party__name", "recorded_on").values_list(
             "topic__name", "party__name", "recorded_on", "target_date", "target_value"

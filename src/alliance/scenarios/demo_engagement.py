@@ -274,10 +274,11 @@ def build_interactions(b: DemoBuilder) -> None:
         created = at(plan.on, 17, number % 60)
         follow_ups = []
         for fr, en, category, owed_by, owed_to, due in plan.follow_ups:
-            title = _follow_up_title(fr if plan.language == "fr" else en, plan.kind, plan.on,
+            shown = plan.on + b.shift  # text says the day the data will say
+            title = _follow_up_title(fr if plan.language == "fr" else en, plan.kind, shown,
                                      plan.language)  # fmt: skip
             translated = _follow_up_title(en if plan.language == "fr" else fr, plan.kind,
-                                          plan.on, other[plan.language])  # fmt: skip
+                                          shown, other[plan.language])  # fmt: skip
             follow_ups.append(
                 {
                     "title": title,
@@ -346,12 +347,14 @@ def build_expectations(b: DemoBuilder) -> None:
                 actor=samuel,
                 topic=topic,
                 party=b.parties[party],
-                statement=_statement(spec, value, target, language),
+                statement=_statement(spec, value, b.shifted(target), language),
                 target_date=target,
                 priority=priority,
                 target_value=Decimal(value) if value is not None else None,
                 recorded_on=recorded_on,
-                translations={other: {"statement": _statement(spec, value, target, other)}},
+                translations={
+                    other: {"statement": _statement(spec, value, b.shifted(target), other)}
+                },
                 created_at=at(recorded_on, 18),
             )
 
@@ -550,3 +553,80 @@ def build_notes(b: DemoBuilder) -> None:
             confidentiality=confidentiality,
             restricted_to=[b.users["claire"]] if confidentiality == "restricted" else [],
         )
+
+
+# The open round of the concession: who answered already (before the demo's today) and who
+# still holds a pending personal link (the demo's representatives among them).
+OPEN_PULSE = (
+    "Baromètre de confiance n° 4 – décembre 2026",
+    "Trust pulse no. 4 – December 2026",
+)
+OPEN_PULSE_ANSWERED = ("Olivier Durand", "Isabelle Garnier", "Roger Nkoulou", "Rosine Ewodo")
+OPEN_PULSE_PENDING = (
+    "Paul Mbarga",
+    "Julien Moreau",
+    "Anna Weber",
+    "Kwame Mensah",
+    "Jean-Baptiste Onana",
+    "Sylvie Ngo Nyemb",
+    "Jacques Mbida",
+)
+# Who rates whom in the open round, where it differs from the earlier rounds: the riverside
+# association also rates the ministry whose delivery it is asked to confirm.
+OPEN_PULSE_PAIRS = {"Jacques Mbida": ("arcke", "minepat", "valmont_cm", "mint")}
+
+
+def build_open_pulse(today: date) -> Any:
+    """A fourth pulse round on the concession, open on the day the demo is loaded: some
+    respondents answered through their links, the others (Paul among them) have a link
+    waiting. Written after the story is moved to its day, dated from ``today``."""
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from alliance.core import clock
+    from alliance.engagement.choices import TRUST_DIMENSIONS
+    from alliance.partnerships.models import Agreement, Party, Person
+
+    agreement = Agreement.objects.get(reference="CONC-CM-2024-017")
+    samuel = get_user_model().objects.get(username="samuel")
+    people = {p.name: p for p in Person.objects.filter(party__participations__agreement=agreement)}
+    parties = {p.key: p for p in _keyed_parties(Party)}
+    respondents = []
+    for name in OPEN_PULSE_ANSWERED + OPEN_PULSE_PENDING:
+        keys = OPEN_PULSE_PAIRS.get(name, rel.PULSE_RESPONDENTS[name])
+        about = [parties[k] for k in keys if k in parties]
+        respondents.append({"person": people[name], "about_parties": about})
+    pulse = es.pulse_round_open(
+        actor=samuel,
+        agreement=agreement,
+        title=OPEN_PULSE[0],
+        opens_on=today - timedelta(days=4),
+        closes_on=today + timedelta(days=10),
+        remind_before_days=3,
+        respondents=respondents,
+        translations={"en": {"title": OPEN_PULSE[1]}},
+    )
+    rng = random.Random("demo-open-pulse")
+    for sheet in pulse.respondents.filter(person__name__in=OPEN_PULSE_ANSWERED):
+        ratings = {
+            str(p.uuid): {d: rng.randint(4, 6) for d in TRUST_DIMENSIONS}
+            for p in sheet.about_parties.all()
+        }
+        with clock.frozen(today - timedelta(days=rng.randint(1, 3))):
+            es.pulse_answers_submit(sheet=sheet, ratings=ratings)
+    return pulse
+
+
+def _keyed_parties(party_model: Any) -> list[Any]:
+    """The demo's parties with their cast key (``Party.key`` is not a field: read it from
+    the cast by name)."""
+    from alliance.scenarios import demo_parties as cast
+
+    by_name = {spec.name: spec.key for spec in cast.PARTIES}
+    found = []
+    for party in party_model.objects.all():
+        if party.name in by_name:
+            party.key = by_name[party.name]
+            found.append(party)
+    return found

@@ -148,6 +148,11 @@ class Users:
     editor: int
     viewer: int
     reps: list[int]
+    # The staff of a firm (``--counsellors`` / ``--representatives``): each agreement gets one
+    # counsellor and two representatives drawn in turn, so each user's portfolio is a small
+    # slice of the whole (the access policy's case at scale).
+    counsellors: list[int] = field(default_factory=list)
+    representatives: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -180,11 +185,21 @@ def _seed_prefix(seed: int) -> str:
     return f"gen{seed}-"
 
 
-def _users() -> Users:
+def _users(counsellors: int = 0, representatives: int = 0) -> Users:
     """The ``gen-*`` users, shared by every run so ``gen-owner`` sees every generated agreement.
     One password hash for all: Argon2 is deliberately slow and these are throw-away accounts."""
     user_model = get_user_model()
     password = make_password(GENERATED_PASSWORD)
+    staff = [f"gen-counsellor-{k}" for k in range(1, counsellors + 1)]
+    staff += [f"gen-representative-{k}" for k in range(1, representatives + 1)]
+    user_model.objects.bulk_create(
+        [user_model(username=name, password=password, email="") for name in staff],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    staff_ids = dict(
+        user_model.objects.filter(username__startswith="gen-").values_list("username", "pk")
+    )
     ids: dict[str, int] = {}
     names = ["gen-owner", "gen-counsellor", "gen-editor", "gen-viewer"]
     names += [f"gen-rep-{k}" for k in range(1, V.REP_USERS + 1)]
@@ -196,7 +211,13 @@ def _users() -> Users:
         ids[name] = user.pk
     reps = [ids[f"gen-rep-{k}"] for k in range(1, V.REP_USERS + 1)]
     return Users(
-        ids["gen-owner"], ids["gen-counsellor"], ids["gen-editor"], ids["gen-viewer"], reps
+        ids["gen-owner"],
+        ids["gen-counsellor"],
+        ids["gen-editor"],
+        ids["gen-viewer"],
+        reps,
+        [staff_ids[f"gen-counsellor-{k}"] for k in range(1, counsellors + 1)],
+        [staff_ids[f"gen-representative-{k}"] for k in range(1, representatives + 1)],
     )
 
 
@@ -371,6 +392,25 @@ class _AgreementBuilder:
         if k < len(self.parties):
             party = self.pool.ids[self.parties[k]]
             add((users.reps[k], self.agreement_id, "party_rep", party))
+        self._staff_memberships()
+
+    def _staff_memberships(self) -> None:
+        """One of the firm's counsellors and two representatives (of two different parties)
+        in turn: with 200 counsellors and 3,000 representatives over 10,000 agreements, a
+        counsellor runs 50 agreements and a representative sits on about 7."""
+        users, add = self.users, self.rows[MEMBERSHIP].append
+        if users.counsellors:
+            counsellor = users.counsellors[self.index % len(users.counsellors)]
+            add((counsellor, self.agreement_id, "counsellor", None))
+        count = len(users.representatives)
+        chosen = (
+            {users.representatives[(2 * self.index + j) % count] for j in range(2)}
+            if count
+            else set()
+        )
+        for j, rep in enumerate(sorted(chosen)):
+            party = self.pool.ids[self.parties[1 + j]]
+            add((rep, self.agreement_id, "party_rep", party))
 
     def _milestones(self) -> list[tuple[int, date]]:
         r = self.r
@@ -502,7 +542,7 @@ class _AgreementBuilder:
             (commitment_id, _uuid(r), d["created_at"], V.NO_TRANSLATIONS, self.agreement_id)
             + (milestone, title, "", clause, d["category"], pool.ids[owed_by], d["start"])
             + (d["due"], trigger, offset, recurrence, *d["durations"], d["status"])
-            + (d["delivered"], evidence, d["source"])
+            + (d["delivered"], evidence, d["source"], "")  # importance: derived
         )
         others = [p for p in self.parties if p != owed_by]
         for p in r.sample(others, 1 if r.random() < 0.6 else 2):
@@ -592,7 +632,7 @@ class _AgreementBuilder:
             self.rows[RISK].append(
                 (risk_id, _uuid(r), _at(self.day(r.randint(0, self.span)), r), V.NO_TRANSLATIONS)
                 + (self.agreement_id, title, category, rating, likelihood, impact, owner)
-                + (V.MITIGATION, status)
+                + (V.MITIGATION, status, "shared")
             )
             for c in r.sample(commitment_ids, r.randint(1, 3)):
                 self.rows[RISK_COMMITMENT].append((risk_id, c))
@@ -613,7 +653,8 @@ class _AgreementBuilder:
             self.rows[WARNING].append(
                 (_uuid(r), _at(raised, r), r.choice(("shared", "internal")), self.agreement_id)
                 + (f"overdue_commitment:{commitment_id}", "overdue_commitment")
-                + ("Commitment overdue", V.WARNING_EXPLANATION, [{"commitment_due": str(due)}])
+                + ("Commitment overdue", V.WARNING_EXPLANATION, {})  # a person's words, no message
+                + ([{"commitment_due": str(due)}],)
                 + (r.choice(("warning", "critical")), "open", self.users.counsellor, raised)
                 + (commitment_id,)
             )
@@ -703,10 +744,15 @@ def generate(
     method: str = "auto",
     as_of: date = DEFAULT_AS_OF,
     progress: Callable[[str], None] | None = None,
+    counsellors: int = 0,
+    representatives: int = 0,
 ) -> GenerationResult:
     """Write ``agreements`` synthetic agreements (see the module docstring) and return the
-    rows written per table. Raises ``GeneratorError`` before writing anything on bad input."""
+    rows written per table. Raises ``GeneratorError`` before writing anything on bad input.
+    ``counsellors`` and ``representatives`` add the staff of a firm (see ``Users``)."""
     method = _check_arguments(agreements, seed, chunk_size, method)
+    if counsellors < 0 or representatives < 0:
+        raise GeneratorError("--counsellors and --representatives must be zero or more.")
     say = progress or (lambda message: None)
     writer = copy_rows if method == "copy" else bulk_create_rows
     ids = SequenceIds() if connection.vendor == "postgresql" else CountingIds()
@@ -714,7 +760,7 @@ def generate(
     started = time.perf_counter()
 
     with transaction.atomic():
-        users = _users()
+        users = _users(counsellors, representatives)
         pool, rows = build_pool(seed, _pool_size(agreements), ids, as_of)
         written = write_rows(rows, POOL_TABLES, writer)
     _count(counts, rows)

@@ -17,6 +17,7 @@ from typing import Protocol
 from django.db import connection, models
 
 from alliance.accounts.models import Membership
+from alliance.core.encryption import EncryptedTextField
 from alliance.engagement.models import (
     Expectation,
     Grievance,
@@ -69,6 +70,17 @@ class Table:
             i for i, f in enumerate(self.fields) if isinstance(meta.get_field(f), models.JSONField)
         )
 
+    @property
+    def encrypted_fields(self) -> tuple[tuple[int, models.Field], ...]:
+        """Positions and fields of the encrypted columns (``core.encryption``): COPY writes
+        what it is given, so these are encrypted first."""
+        meta = self.model._meta
+        return tuple(
+            (i, meta.get_field(f))
+            for i, f in enumerate(self.fields)
+            if isinstance(meta.get_field(f), EncryptedTextField)
+        )
+
 
 PARTY = Table(
     Party,
@@ -101,7 +113,7 @@ COMMITMENT = Table(
     "id uuid created_at translations agreement_id milestone_id title description clause "
     "category owed_by_id start_on due_on due_trigger due_offset_days recurrence "
     "duration_optimistic duration_likely duration_pessimistic status delivered_on evidence "
-    "source_interaction_id",
+    "source_interaction_id importance",
 )
 OWED_TO = Table(Commitment.owed_to.through, "commitment_id party_id")
 DEPENDENCY = Table(CommitmentDependency, "commitment_id prerequisite_id")
@@ -124,7 +136,7 @@ RESPONSE = Table(
 RISK = Table(
     Risk,
     "id uuid created_at translations agreement_id title category rating likelihood impact "
-    "owner_id mitigation status",
+    "owner_id mitigation status confidentiality",
 )
 RISK_COMMITMENT = Table(Risk.commitments.through, "risk_id commitment_id")
 REQUIREMENT = Table(
@@ -156,7 +168,7 @@ GRIEVANCE = Table(
 )
 WARNING = Table(
     EarlyWarning,
-    "uuid created_at confidentiality agreement_id key rule title explanation evidence "
+    "uuid created_at confidentiality agreement_id key rule title explanation message evidence "
     "severity status owner_id raised_on commitment_id",
 )
 
@@ -233,12 +245,13 @@ def copy_rows(table: Table, rows: list[tuple]) -> None:
     meta = table.model._meta
     columns = ", ".join(quote(meta.get_field(f).column) for f in table.fields)
     json_positions = table.json_positions
+    encrypted = table.encrypted_fields
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy,
     ):
         write = copy.write_row
-        if not json_positions:
+        if not json_positions and not encrypted:
             for row in rows:
                 write(row)
             return
@@ -246,6 +259,8 @@ def copy_rows(table: Table, rows: list[tuple]) -> None:
             values = list(row)
             for i in json_positions:
                 values[i] = json.dumps(values[i])
+            for i, field in encrypted:
+                values[i] = field.get_db_prep_save(values[i], connection)
             write(values)
 
 

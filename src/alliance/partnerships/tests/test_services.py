@@ -164,11 +164,14 @@ def test_dependency_cycle_is_refused_naming_the_cycle(world):
 
 def test_dependency_across_agreements_is_refused(world):
     a = make_commitment(world)
+    ps.participation_add(
+        actor=world.other_owner, agreement=world.other_agreement, party=world.party_y, role="lender"
+    )
     foreign = ps.commitment_create(
         actor=world.other_owner,
         agreement=world.other_agreement,
         owed_by=world.party_z,
-        owed_to=[world.party_z],
+        owed_to=[world.party_y],
         title="Foreign",
         category="technical",
         due_on=date(2025, 6, 1),
@@ -231,3 +234,34 @@ def test_party_representative_moves_status_but_cannot_rewrite_terms(world):
         ps.commitment_update(actor=world.rep_x, commitment=commitment, title="Easier promise")
     commitment.refresh_from_db()
     assert commitment.title == "Issue permit"
+
+
+def test_a_commitment_owed_by_a_party_only_to_itself_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        ps.commitment_create(
+            actor=world.owner,
+            agreement=world.agreement,
+            owed_by=world.party_x,
+            owed_to=[world.party_x],
+            title="Pay itself",
+            category="financial",
+            due_on=date(2025, 6, 1),
+            duration_optimistic=1,
+            duration_likely=2,
+            duration_pessimistic=4,
+        )
+    assert "itself" in refused.value.message_dict["owed_to"][0]
+    with pytest.raises(ValidationError):
+        ps.commitment_create_many(
+            actor=world.owner,
+            items=[
+                {"agreement": world.agreement, "owed_by": world.party_y,
+                 "owed_to": [world.party_y], "title": "Lend to itself", "category": "financial",
+                 "due_on": date(2025, 6, 1), "duration_optimistic": 1, "duration_likely": 2,
+                 "duration_pessimistic": 4}
+            ],
+        )  # fmt: skip
+    commitment = make_commitment(world)
+    with pytest.raises(ValidationError):
+        ps.commitment_update(actor=world.owner, commitment=commitment, owed_to=[world.party_x])
+    assert list(commitment.owed_to.all()) == [world.party_y]

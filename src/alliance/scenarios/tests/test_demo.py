@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from statistics import mean
 from typing import Any
@@ -26,6 +26,7 @@ from django.test import Client
 
 from alliance.accounts import policy
 from alliance.accounts.models import AuditEvent
+from alliance.core import clock
 from alliance.engagement.models import (
     Expectation,
     Grievance,
@@ -63,7 +64,8 @@ class Loaded:
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Loaded]:
     """Load the scenario once for the whole module, then roll it back."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The story's own day: its figures are the ones these tests know.
+    with django_db_blocker.unblock(), transaction.atomic(), clock.frozen(TODAY):
         out = io.StringIO()
         call_command("demo_load", stdout=out)
         yield Loaded(digest=scenario_digest(), output=out.getvalue())
@@ -119,7 +121,8 @@ def test_expectations_on_ten_shared_topics(demo: Loaded) -> None:
 
 def test_pulses_answered_from_both_sides(demo: Loaded) -> None:
     pulses = TrustPulse.objects.order_by("opens_on")
-    assert pulses.count() == 3
+    assert pulses.filter(closes_on__lt=TODAY).count() == 3
+    assert pulses.filter(opens_on__lte=TODAY, closes_on__gte=TODAY).count() == 1
     for pulse in pulses:
         responses = pulse.responses.select_related("respondent_party", "about_party")
         assert any(not _foreign(r.respondent_party) and _foreign(r.about_party) for r in responses)
@@ -238,7 +241,13 @@ def test_nothing_happens_after_the_story_today(demo: Loaded) -> None:
 def test_every_write_is_audited_by_a_demo_user(demo: Loaded) -> None:
     created = AuditEvent.objects.filter(action="create", object_type="partnerships.commitment")
     assert created.count() == Commitment.objects.count()
-    assert not AuditEvent.objects.filter(actor__isnull=True).exists()
+    # Only answers given through a personal pulse link by someone without an account have no
+    # user behind them (the link is the authority).
+    anonymous = AuditEvent.objects.filter(actor__isnull=True)
+    assert not anonymous.exclude(
+        object_type__in=("engagement.trustresponse", "engagement.pulserespondent")
+    ).exists()
+    assert anonymous.exists()
     delivered_by_reps = AuditEvent.objects.filter(action="status", actor__username="paul")
     assert delivered_by_reps.exists()
 
@@ -261,9 +270,23 @@ def test_first_year_is_late_and_tense_second_year_recovers(demo: Loaded) -> None
     assert tone_one < 0 < tone_two
 
 
+def test_an_open_round_waits_for_paul_through_his_link(demo: Loaded) -> None:
+    from alliance.engagement import pulse_links
+
+    pulse = TrustPulse.objects.get(opens_on__lte=TODAY, closes_on__gte=TODAY)
+    sheets = pulse.respondents.select_related("person")
+    pending = {s.person.name for s in sheets if s.submitted_at is None}
+    assert {"Paul Mbarga", "Julien Moreau", "Anna Weber"} <= pending
+    assert sheets.exclude(submitted_at=None).count() >= 3
+    paul = sheets.get(person__name="Paul Mbarga")
+    assert pulse_links.state_of(paul) == "open"
+    assert pulse_links.sheet_by_token(pulse_links.token_for(paul)) == paul
+    assert "/pulse/" + pulse_links.token_for(paul) in demo.output
+
+
 def test_pulse_scores_rise(demo: Loaded) -> None:
     means = []
-    for pulse in TrustPulse.objects.order_by("opens_on"):
+    for pulse in TrustPulse.objects.filter(closes_on__lt=TODAY).order_by("opens_on"):
         others = pulse.responses.exclude(respondent_party=F("about_party"))
         means.append(mean(_score(r) for r in others))
     assert means == sorted(means) and means[-1] - means[0] > 1
@@ -309,8 +332,8 @@ def test_expectations_diverge_then_converge(demo: Loaded) -> None:
 
 
 def _wipe() -> None:
+    # The audit trail stays: it is append-only (PostgreSQL refuses to delete its rows).
     Agreement.objects.all().delete()
-    AuditEvent.objects.all().delete()
     Person.objects.all().delete()
     BlackoutPeriod.objects.all().delete()
     Party.objects.filter(parent__isnull=False).delete()
@@ -325,13 +348,70 @@ def test_loading_again_into_an_empty_database_tells_the_same_story(demo: Loaded)
     assert scenario_digest() == demo.digest
 
 
+def _dated() -> dict[str, list[tuple]]:
+    """Every date of the main tables (comparable across two loads once sorted)."""
+    users = get_user_model().objects.exclude(username="alliance-insights")
+    return {
+        "commitments": list(
+            Commitment.objects.values_list("due_on", "delivered_on", "start_on", "created_at")
+        ),
+        "interactions": list(Interaction.objects.values_list("occurred_on", "created_at")),
+        "expectations": list(Expectation.objects.values_list("recorded_on", "target_date")),
+        "observations": list(IndicatorObservation.objects.values_list("observed_on", "value")),
+        "grievances": list(Grievance.objects.values_list("received_on", "response_due_on")),
+        "changes": list(CommitmentStatusChange.objects.values_list("happened_on", "to_status")),
+        "users": list(users.values_list("date_joined", "username")),
+    }
+
+
+def _sorted(rows: list[tuple]) -> list[tuple]:
+    return sorted(rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
+
+
+def _moved(rows: list[tuple], days: int) -> list[tuple]:
+    delta = timedelta(days=days)
+    return [tuple(v + delta if isinstance(v, date) else v for v in row) for row in rows]
+
+
+def test_loaded_on_another_day_the_same_story_moves_by_whole_days(demo: Loaded) -> None:
+    before = _dated()
+    due = Commitment.objects.get(title__startswith="Inscrire la contrepartie nationale 2026")
+    audit_after = AuditEvent.objects.filter(object_id=str(due.uuid), action="create").get().after
+    _wipe()
+    later = TODAY + timedelta(days=17)
+    with clock.frozen(later):
+        load_demo()
+    for name, rows in _dated().items():
+        assert _sorted(rows) == _sorted(_moved(before[name], 17)), name
+    assert not Interaction.objects.filter(occurred_on__gt=later).exists()
+    assert Interaction.objects.filter(occurred_on__gt=later - timedelta(days=7)).exists()
+    moved = Commitment.objects.get(title__startswith="Inscrire la contrepartie nationale 2026")
+    assert moved.due_on == due.due_on + timedelta(days=17)
+    # The audit trail quotes the moved dates; its own stamps are the real moment of loading.
+    event = AuditEvent.objects.filter(object_id=str(moved.uuid), action="create").get()
+    assert event.after["due_on"] == moved.due_on.isoformat() != audit_after["due_on"]
+    assert event.at.date() >= date.today() - timedelta(days=1)
+
+
 def test_demo_load_twice_creates_nothing(demo: Loaded) -> None:
     before = (Commitment.objects.count(), Interaction.objects.count(), AuditEvent.objects.count())
     out = io.StringIO()
     call_command("demo_load", stdout=out)
     assert "already loaded" in out.getvalue()
+    assert "queued" not in out.getvalue()  # the insights are of the day
     after = (Commitment.objects.count(), Interaction.objects.count(), AuditEvent.objects.count())
     assert after == before
+
+
+def test_a_demo_loaded_days_ago_queues_the_insights_of_the_day(demo: Loaded) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    with clock.frozen(TODAY + timedelta(days=3)):
+        call_command("demo_load", stdout=out)
+    assert "queued for the task worker (3 agreements)" in out.getvalue()
+    queued = DBTaskResult.objects.filter(task_path__endswith="recompute_agreement")
+    assert queued.count() == 3
 
 
 def test_demo_load_prints_the_accounts(demo: Loaded) -> None:

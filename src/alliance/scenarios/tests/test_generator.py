@@ -61,6 +61,29 @@ def _digest(seed: int) -> list[tuple]:
     )
 
 
+def _encrypted_digest(seed: int) -> list[tuple]:
+    """The encrypted texts as the product reads them, and a check that COPY stored tokens."""
+    from alliance.engagement.models import Grievance, Interaction
+    from alliance.risks.models import EarlyWarning
+
+    mine = {"agreement__reference__startswith": f"GEN{seed}-"}
+    rows = [
+        *(
+            (str(i.uuid), i.summary, repr(i.translations))
+            for i in Interaction.objects.filter(**mine)
+        ),
+        *((str(g.uuid), g.complainant) for g in Grievance.objects.filter(**mine)),
+        *(
+            (str(w.uuid), w.explanation, repr(w.evidence))
+            for w in EarlyWarning.objects.filter(**mine)
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT summary FROM engagement_interaction")
+        assert all(value.startswith("fernet:") for (value,) in cursor.fetchall())
+    return sorted(rows)
+
+
 def _has_cycle(edges: list[tuple[int, int]]) -> bool:
     graph: dict[int, list[int]] = defaultdict(list)
     for commitment, prerequisite in edges:
@@ -177,14 +200,37 @@ def test_generated_owner_sees_every_generated_agreement():
     assert roles["gen-counsellor"] == AGREEMENTS + 2
 
 
+def test_a_firms_staff_each_see_their_slice_of_the_portfolio():
+    _generate(seed=7, agreements=12, counsellors=4, representatives=6)
+    users = get_user_model().objects
+    for k in range(1, 5):
+        counsellor = users.get(username=f"gen-counsellor-{k}")
+        assert agreements_visible_to(counsellor).count() == 3  # 12 agreements, 4 in turn
+    for k in range(1, 7):
+        rep = users.get(username=f"gen-representative-{k}")
+        assert agreements_visible_to(rep).count() == 4  # 2 per agreement, 24 over 6
+        for m in rep.memberships.all():
+            assert m.role == "party_rep"
+            assert Participation.objects.filter(agreement=m.agreement, party=m.party).exists()
+    # A second run reuses the same people rather than adding more.
+    _generate(seed=8, agreements=1, counsellors=4, representatives=6)
+    assert users.filter(username__startswith="gen-representative-").count() == 6
+
+
+def test_negative_staff_is_refused_before_writing():
+    with pytest.raises(generator.GeneratorError, match="--counsellors"):
+        _generate(seed=7, counsellors=-1)
+    assert not Party.objects.exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_copy_and_orm_write_the_same_data():
     with transaction.atomic():
         _generate(seed=7, method="orm")
-        by_orm = _digest(7)
+        by_orm = _digest(7), _encrypted_digest(7)
         transaction.set_rollback(True)
     _generate(seed=7, method="copy")
-    assert _digest(7) == by_orm
+    assert (_digest(7), _encrypted_digest(7)) == by_orm
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,18 @@ class Command(BaseCommand):
             help="copy (PostgreSQL only) or orm (bulk_create); auto picks copy on PostgreSQL",
         )
         parser.add_argument(
+            "--counsellors",
+            type=int,
+            default=0,
+            help="a firm's counsellors gen-counsellor-1…N, one per agreement in turn",
+        )
+        parser.add_argument(
+            "--representatives",
+            type=int,
+            default=0,
+            help="party representatives gen-representative-1…N, two per agreement in turn",
+        )
+        parser.add_argument(
             "--as-of",
             default=generator.DEFAULT_AS_OF.isoformat(),
             help="the generated history ends on this date (default %(default)s)",
@@ -62,6 +74,8 @@ class Command(BaseCommand):
                 method=options["method"],
                 as_of=_date(options["as_of"]),
                 progress=progress,
+                counsellors=options["counsellors"],
+                representatives=options["representatives"],
             )
         except generator.GeneratorError as error:
             raise CommandError(str(error)) from error
