@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from django.db.models import Model
 
+from alliance.core.services import DeletionPlan, plan_deletion
 from alliance.engagement import services as es
 from alliance.engagement.models import (
     Expectation,
@@ -60,6 +61,8 @@ class Entity:
     delete: Callable[[Any, Model], None]  # (actor, object)
     back: str  # the URL name of the page to return to (a cockpit tab or the party page)
     rep_may_create: bool = False  # party representatives may create it (pulse answers)
+    # What a deletion would take with it, shown before confirming (actor, object) -> plan.
+    plan: Callable[[Any, Model], DeletionPlan] = plan_deletion
 
     @property
     def has_agreement_field(self) -> bool:
@@ -231,7 +234,7 @@ AGREEMENT_ENTITIES: dict[str, Entity] = {
             RegulatoryRequirement,
             rf.RegulatoryRequirementForm,
             _in_agreement(rs.regulatory_requirement_create),
-            _update(rs.regulatory_requirement_update, "requirement"),
+            _update(rs.regulatory_requirement_update, "regulatory_requirement"),
             _delete(rs.regulatory_requirement_delete, "requirement"),
             "agreement_risks",
         ),
@@ -277,6 +280,7 @@ PARTY_ENTITIES: dict[str, Entity] = {
             _update(ps.person_update, "person"),
             _delete(ps.person_delete, "person"),
             "party",
+            plan=lambda actor, person: ps.person_delete_plan(actor=actor, person=person),
         ),
         Entity(
             "blackouts",
@@ -298,6 +302,7 @@ PARTY = Entity(
     _update(ps.party_update, "party"),
     _delete(ps.party_delete, "party"),
     "party",
+    plan=lambda actor, party: ps.party_delete_plan(actor=actor, party=party),
 )
 
 AGREEMENT = Entity(

@@ -6,18 +6,19 @@ limited to the agreement being shown.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import django_filters as df
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import pretty_name
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alliance.attention import counts as attention
+from alliance.core import clock
 from alliance.core.models import Confidentiality
+from alliance.core.search import text_search
 from alliance.engagement.choices import (
     GrievanceCategory,
     GrievanceStatus,
@@ -53,19 +54,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
-    """Case-insensitive search over ``fields`` (and their translation in the active language)."""
+    """Case-insensitive search over ``fields`` (and their translation in the active language);
+    encrypted fields are decrypted and matched within the queryset (``core.search``)."""
     from django.utils.translation import get_language
 
-    value = value.strip()
-    if not value:
-        return queryset
     lang = (get_language() or "en")[:2]
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": value})
-        if hasattr(queryset.model, "translations"):
-            condition |= Q(**{f"translations__{lang}__{name}__icontains": value})
-    return queryset.filter(condition)
+    return text_search(queryset, fields, value, language=lang)
 
 
 class PortfolioFilter(df.FilterSet):
@@ -73,8 +67,10 @@ class PortfolioFilter(df.FilterSet):
 
     ATTENTION = (
         ("overdue", _("Overdue commitments")),
+        ("week", _("Due this week")),
         ("due_soon", _("Due in the next 30 days")),
         ("warnings", _("Open early warnings")),
+        ("critical", _("Critical warnings")),
     )
 
     q = df.CharFilter(label=_("Search"), method="filter_q")
@@ -83,13 +79,15 @@ class PortfolioFilter(df.FilterSet):
     attention = df.ChoiceFilter(
         label=_("Needs attention"), choices=ATTENTION, method="filter_attention", empty_label=ANY
     )
+    # Without a choice the portfolio is sorted by need (``attention.NEED_ORDER``).
     sort = OrderingFilter(
         label=_("Sort by"),
-        empty_label=_("Default order"),
+        empty_label=_("Need (most urgent first)"),
         fields=(
             ("title", "title"),
             ("signed_on", "signed"),
             ("overdue_commitments", "overdue"),
+            ("due_this_week", "week"),
             ("due_soon_commitments", "due_soon"),
             ("open_warnings", "warnings"),
         ),
@@ -97,6 +95,7 @@ class PortfolioFilter(df.FilterSet):
             "title": _("Title"),
             "signed_on": _("Signature date"),
             "overdue_commitments": _("Overdue"),
+            "due_this_week": _("Due this week"),
             "due_soon_commitments": _("Due in 30 days"),
             "open_warnings": _("Warnings"),
         },
@@ -110,9 +109,12 @@ class PortfolioFilter(df.FilterSet):
         return _search(queryset, ("title", "reference"), value)
 
     def filter_attention(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        field = {"overdue": "overdue_commitments", "due_soon": "due_soon_commitments"}.get(
-            value, "open_warnings"
-        )
+        field = {
+            "overdue": "overdue_commitments",
+            "week": "due_this_week",
+            "due_soon": "due_soon_commitments",
+            "critical": "warnings_critical",
+        }.get(value, "open_warnings")
         return queryset.filter(**{f"{field}__gt": 0})
 
 
@@ -136,11 +138,15 @@ class CommitmentFilter(AgreementScopedFilter):
 
     DUE_WINDOWS = (
         ("overdue", _("Overdue")),
+        ("week", _("Due this week")),
         ("30", _("Due in the next 30 days")),
         ("90", _("Due in the next 90 days")),
-        ("open", _("All open")),
+        ("open", _("Open, late first")),
         ("closed", _("Delivered or waived")),
+        ("all", _("All, delivered too")),
     )
+    # What the page shows without a choice (the view sets it): not an active filter.
+    defaults = {"due": "open"}
 
     q = df.CharFilter(label=_("Search"), method="filter_q")
     owed_by = df.ModelChoiceFilter(
@@ -165,7 +171,9 @@ class CommitmentFilter(AgreementScopedFilter):
         queryset=Milestone.objects.none(),
         empty_label=ANY,
     )
-    due = df.ChoiceFilter(label=_("Due"), choices=DUE_WINDOWS, method="filter_due", empty_label=ANY)
+    due = df.ChoiceFilter(
+        label=_("Show"), choices=DUE_WINDOWS, method="filter_due", empty_label=None
+    )
     sort = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
@@ -195,14 +203,18 @@ class CommitmentFilter(AgreementScopedFilter):
         return _search(queryset, ("title", "clause", "description"), value)
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        today = timezone.localdate()
+        today = clock.today()
+        if value == "all":
+            return queryset
         if value == "closed":
             return queryset.exclude(status__in=OPEN_COMMITMENT_STATUSES)
         queryset = queryset.filter(status__in=OPEN_COMMITMENT_STATUSES)
         if value == "overdue":
-            return queryset.filter(due_on__lt=today)
+            return queryset.filter(attention.overdue_commitment_q(today))
+        if value == "week":
+            return queryset.filter(attention.due_this_week_q(today))
         if value in {"30", "90"}:
-            return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(int(value)))
+            return queryset.filter(attention.due_within_q(today, int(value)))
         return queryset
 
 
@@ -276,4 +288,4 @@ class GrievanceFilter(df.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(responded_on__isnull=True, response_due_on__lt=timezone.localdate())
+        return queryset.filter(attention.unanswered_grievance_q(clock.today()))

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def _day(value: str | None) -> date | None:
@@ -109,7 +110,13 @@ def forecast_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["probability_on_time"] is None, r["probability_on_time"]))
 
 
-def milestone_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+def milestone_rows(
+    data: dict[str, Any], risks: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Milestones by due date, each with what confidence costs (the plan's date, P50, P80 and
+    the contingency) and its risk tornado. ``risks`` are the risks the reader may see (title
+    in the reader's language by UUID): a risk outside it is left out of the tornado (the
+    policy decides, not the snapshot); ``None`` shows none."""
     rows = []
     for m in data.get("milestones") or ():
         q = m.get("quantiles") or {}
@@ -119,9 +126,93 @@ def milestone_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "due_date": _day(m.get("due")),
                 "p50": _day(q.get("P50")),
                 "p80": _day(q.get("P80")),
+                "plan_date": _day(m.get("deterministic")),
+                "contingency": m.get("contingency_working_days"),
+                "tornado": risk_tornado(m, risks or {}),
             }
         )
-    return rows
+        rows[-1]["contingency_says"] = contingency_words(rows[-1])
+        for r in rows[-1]["tornado"]:
+            r["says"] = ngettext(
+                "The P80 of %(milestone)s moves %(days)d working day because of the risk "
+                "“%(risk)s”.",
+                "The P80 of %(milestone)s moves %(days)d working days because of the risk "
+                "“%(risk)s”.",
+                r["working_days"],
+            ) % {
+                "milestone": m["milestone"]["title"],
+                "days": r["working_days"],
+                "risk": r["risk"]["title"],
+            }
+    return sorted(rows, key=lambda r: (r["due_date"] is None, r["due_date"] or date.min))
+
+
+def contingency_words(row: dict[str, Any]) -> str:
+    """What confidence costs, in words: how far the P80 lies beyond the plan on most-likely
+    durations and why ("P80 is 12 working days later than the plan: the merge of 4 paths")."""
+    days = row.get("contingency")
+    if days is None or row.get("plan_date") is None:
+        return ""
+    if days == 0:
+        return _("P80 is the plan's date: no contingency is needed beyond it.")
+    if days < 0:
+        return ngettext(
+            "P80 is %(days)d working day earlier than the plan.",
+            "P80 is %(days)d working days earlier than the plan.",
+            -days,
+        ) % {"days": -days}
+    causes = []
+    paths = row.get("paths") or 0
+    if paths >= 2:
+        causes.append(
+            ngettext("the merge of %(n)d path", "the merge of %(n)d paths", paths) % {"n": paths}
+        )
+    if row.get("tornado"):
+        top = row["tornado"][0]
+        causes.append(
+            ngettext(
+                "the risk “%(risk)s” (%(days)d working day)",
+                "the risk “%(risk)s” (%(days)d working days)",
+                top["working_days"],
+            )
+            % {"risk": top["risk"]["title"], "days": top["working_days"]}
+        )
+    if not causes:
+        causes.append(_("the spread of the estimates and each party's record of slipping"))
+    said = (
+        causes[0]
+        if len(causes) == 1
+        else _("%(first)s and %(second)s")
+        % {
+            "first": causes[0],
+            "second": causes[1],
+        }
+    )
+    return ngettext(
+        "P80 is %(days)d working day later than the plan: %(causes)s.",
+        "P80 is %(days)d working days later than the plan: %(causes)s.",
+        days,
+    ) % {"days": days, "causes": said}
+
+
+def risk_tornado(milestone: dict[str, Any], risks: dict[str, str]) -> list[dict[str, Any]]:
+    """A milestone's risks the reader may see, largest move of its P80 first, each with the
+    width of its bar (percent of the largest)."""
+    shown = [
+        {**r, "risk": {**r["risk"], "title": risks[r["risk"]["uuid"]]}}
+        for r in milestone.get("risks") or ()
+        if r.get("risk", {}).get("uuid") in risks and (r.get("working_days") or 0) > 0
+    ]
+    shown.sort(key=lambda r: (-r["working_days"], r["risk"]["title"]))
+    largest = max((r["working_days"] for r in shown), default=0)
+    for r in shown:
+        r["bar"] = round(100 * r["working_days"] / largest, 1)
+    return shown
+
+
+def commitment_milestone(rows: list[dict[str, Any]], milestone_uuid: str) -> dict | None:
+    """The forecast row of one milestone (the commitment page shows its own)."""
+    return next((r for r in rows if r["milestone"].get("uuid") == milestone_uuid), None)
 
 
 def cascade_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -152,7 +243,19 @@ def alignment_matrix(data: dict[str, Any]) -> dict[str, Any]:
 
 # ----- network -----
 
-COMMUNITY_COLOURS = ("#1f4e79", "#c05a00", "#2e7d32", "#8e244d", "#5e4fa2", "#00796b")
+# Okabe–Ito: told apart by readers with any common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+COMMUNITY_COLOURS = OKABE_ITO
+
+
+def _label_position(x: float, y: float) -> str:
+    """Where a node's name goes so that it points away from the circle's centre."""
+    side = "right" if x > 0 else "left"
+    if abs(x) < 0.15:
+        return "top center" if y > 0 else "bottom center"
+    if abs(y) > 0.75:
+        return f"{'top' if y > 0 else 'bottom'} {side}"
+    return f"middle {side}"
 
 
 def network_figure(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -210,7 +313,8 @@ def network_figure(data: dict[str, Any]) -> dict[str, Any] | None:
                 "x": [position[p["party"]["uuid"]][0] for p in members],
                 "y": [position[p["party"]["uuid"]][1] for p in members],
                 "text": [p["party"]["name"] for p in members],
-                "textposition": "top center",
+                "textposition": [_label_position(*position[p["party"]["uuid"]]) for p in members],
+                "hovertemplate": "%{text}<extra></extra>",
                 "marker": {
                     "size": [10 + 20 * (p.get("strength") or 0) / strongest for p in members],
                     "color": COMMUNITY_COLOURS[community % len(COMMUNITY_COLOURS)],
@@ -220,12 +324,27 @@ def network_figure(data: dict[str, Any]) -> dict[str, Any] | None:
                 "name": _("Community %(n)s") % {"n": community + 1},
             }
         )
+    # The shapes have their own legend entries: a diamond is a broker, a dot's size its strength.
+    for symbol, name in (
+        ("circle", _("Party (the larger, the more it engages)")),
+        ("diamond", _("Broker: links parties that would otherwise not meet")),
+    ):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [None],
+                "y": [None],
+                "name": name,
+                "marker": {"symbol": symbol, "size": 12, "color": "#6b7685"},
+            }
+        )
     return {
         "data": traces,
         "layout": {
             "title": {"text": _("Who talks to whom"), "x": 0, "xanchor": "left"},
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False, "scaleanchor": "x"},
+            "xaxis": {"visible": False, "range": [-1.9, 1.9]},
+            "yaxis": {"visible": False, "scaleanchor": "x", "range": [-1.3, 1.3]},
             "legend": {"orientation": "h", "x": 0, "y": -0.05},
             "height": 600,
             "showlegend": True,
@@ -252,3 +371,126 @@ def localize_references(data: Any, names: dict[str, str]) -> Any:
         for value in data:
             localize_references(value, names)
     return data
+
+
+# ----- calibration (the engine checked against what happened) -----
+
+
+def _pct(value: float) -> str:
+    from django.utils.formats import number_format
+
+    return f"{number_format(100 * value, 0)} %"
+
+
+def _score(value: float) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(value, 2)
+
+
+def schedule_calibration_lines(data: dict[str, Any]) -> list[str]:
+    """The schedule back-test in words ("of the last 40 commitments forecast 80 % likely on
+    time, 31 were"); empty when the snapshot predates it."""
+    c = data.get("calibration")
+    if not c:
+        return []
+    if not c["n_due"] and not c["n_p80"]:
+        return [
+            _(
+                "No forecast can be checked yet: once commitments forecast in earlier "
+                "snapshots fall due, the forecasts are scored against what happened."
+            )
+        ]
+    lines = []
+    if c["n_due"]:
+        lines.append(
+            ngettext(
+                "%(k)d of the last %(n)d commitments forecast before their due date was "
+                "delivered on time.",
+                "%(k)d of the last %(n)d commitments forecast before their due date were "
+                "delivered on time.",
+                c["on_time"],
+            )
+            % {"n": c["n_due"], "k": c["on_time"]}
+        )
+        if c["confident"]:
+            lines.append(
+                ngettext(
+                    "Of those forecast at least %(p)s likely on time, %(k)d of %(n)d was.",
+                    "Of those forecast at least %(p)s likely on time, %(k)d of %(n)d were.",
+                    c["confident_on_time"],
+                )
+                % {
+                    "n": c["confident"],
+                    "p": _pct(c["confident_probability"]),
+                    "k": c["confident_on_time"],
+                }
+            )
+        lines.append(
+            _(
+                "Brier score of the chance of being on time: %(brier)s (0 is perfect; always "
+                "forecasting the share on time scores %(ref)s)."
+            )
+            % {"brier": _score(c["brier"]), "ref": _score(c["brier_base_rate"])}
+        )
+    if c["n_p80"]:
+        lines.append(
+            _("P80 dates met: %(k)d of %(n)d (%(rate)s; a calibrated forecast meets about 80 %%).")
+            % {"k": c["p80_hits"], "n": c["n_p80"], "rate": _pct(c["p80_hit_rate"])}
+        )
+    if not c.get("established"):
+        lines.append(_("Few forecasts to check yet: read these figures as provisional."))
+    return lines
+
+
+def trust_calibration_lines(data: dict[str, Any]) -> list[str]:
+    """The trust back-test in words: does the index foresee the next delivery on time?"""
+    c = data.get("calibration")
+    if not c:
+        return []
+    if not c["n"]:
+        return [
+            _(
+                "The trust index cannot be checked yet: no delivery has fallen due since an "
+                "index was first computed."
+            )
+        ]
+    lines = []
+    if c["auc"] is None:
+        lines.append(
+            ngettext(
+                "The %(n)d delivery fallen due since had one outcome only: whether the index "
+                "tells on-time from late deliveries cannot be judged yet.",
+                "The %(n)d deliveries fallen due since all had the same outcome: whether the "
+                "index tells on-time from late deliveries cannot be judged yet.",
+                c["n"],
+            )
+            % {"n": c["n"]}
+        )
+    else:
+        lines.append(
+            ngettext(
+                "Over %(n)d delivery fallen due, the index computed before it ranked an "
+                "on-time delivery above a late one %(auc)s of the time (AUC; 50 %% is chance).",
+                "Over %(n)d deliveries fallen due, the index computed before each ranked an "
+                "on-time delivery above a late one %(auc)s of the time (AUC; 50 %% is chance).",
+                c["n"],
+            )
+            % {"n": c["n"], "auc": _pct(c["auc"])}
+        )
+    lines.append(
+        _(
+            "Brier score of the index read as the chance of the next delivery on time: "
+            "%(brier)s, against %(ref)s for always forecasting the share on time (%(k)d of "
+            "%(n)d)."
+        )
+        % {
+            "brier": _score(c["brier"]),
+            "ref": _score(c["brier_base_rate"]),
+            "k": c["on_time"],
+            "n": c["n"],
+        }
+    )
+    if not c.get("established"):
+        lines.append(_("Few deliveries to check yet: read these figures as provisional."))
+    return lines

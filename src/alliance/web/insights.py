@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from alliance.analytics.selectors import latest_snapshots_for
+from alliance.analytics.selectors import agreements_updating, latest_snapshots_for
 
 # Every insight panel of the cockpit: kind -> title.
 PANELS: dict[str, Any] = {
@@ -36,6 +36,7 @@ class Panel:
     title: str
     snapshot: Any  # the stored snapshot, or None when nothing is computed yet
     template: str
+    updating: bool = False  # a recomputation of the agreement is queued or running
 
     @property
     def computed(self) -> bool:
@@ -57,12 +58,14 @@ def latest_snapshots(agreement: Any, kinds: Iterable[str]) -> dict[str, Any]:
 def panels(agreement: Any, *kinds: str) -> dict[str, Panel]:
     """The panels named ``kinds`` for one agreement, ready for ``{% include panel.template %}``."""
     found = latest_snapshots(agreement, kinds)
+    updating = bool(agreements_updating([agreement]))
     return {
         kind: Panel(
             kind=kind,
             title=str(PANELS[kind]),
             snapshot=found.get(kind),
             template=f"web/insights/{kind}.html",
+            updating=updating,
         )
         for kind in kinds
     }

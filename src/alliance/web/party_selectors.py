@@ -1,24 +1,24 @@
-"""Reads for the party page, the "Before you meet…" brief and the global search.
+"""Reads for the party page and the global search (the party brief, "before you meet…", is
+built in ``alliance.briefings.party_selectors``).
 
 All of them start from the access policy and issue a fixed number of queries.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import holidays as holidays_package
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
 from alliance.accounts import policy
-from alliance.engagement.models import Expectation
+from alliance.core import fulltext
+from alliance.core.search import text_search
 from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
-from alliance.partnerships.models import Agreement, Party
-from alliance.risks.choices import RiskRating
+from alliance.partnerships.models import Party
 
 # ----- party page -----
 
@@ -27,24 +27,40 @@ from alliance.risks.choices import RiskRating
 class Holiday:
     day: date
     name: str
+    language: str = ""  # the language the name is in, when it is not the reader's
+
+
+def holiday_language(supported: tuple[str, ...], default: str | None, reader: str) -> str | None:
+    """The holidays package's language closest to the reader's: theirs exactly, a regional
+    variant of it (``fr_SN``, ``en_US``), else None (the calendar's own language)."""
+    if reader in supported:
+        return reader
+    variants = sorted(code for code in supported if code.split("_")[0] == reader)
+    return variants[0] if variants else None
 
 
 def next_holidays(party: Party, today: date, *, days: int = 120, limit: int = 8) -> list[Holiday]:
-    """The party's next public holidays (from its holiday calendar, else its country)."""
+    """The party's next public holidays (from its holiday calendar, else its country), named
+    in the reader's language where the calendar has it, else in its own (and marked so)."""
     country = party.holiday_country or party.country
     if not country:
         return []
-    language = (get_language() or "en")[:2]
+    reader = (get_language() or "en")[:2]
     years = sorted({today.year, (today + timedelta(days=days)).year})
     try:
+        kind = holidays_package.country_holidays(country, years=())
+        default = getattr(kind, "default_language", None)
+        language = holiday_language(tuple(getattr(kind, "supported_languages", ())), default,
+                                    reader)  # fmt: skip
         calendar = holidays_package.country_holidays(
             country, subdiv=party.holiday_subdivision or None, years=years, language=language
         )
     except (NotImplementedError, KeyError, ValueError):
         return []
+    shown = (language or default or "en").split("_")[0]
     end = today + timedelta(days=days)
     found = sorted((d, n) for d, n in calendar.items() if today <= d <= end)
-    return [Holiday(d, n) for d, n in found[:limit]]
+    return [Holiday(d, n, "" if shown == reader else shown) for d, n in found[:limit]]
 
 
 def commitments_of_party(user: Any, party: Party, *, limit: int = 50) -> dict[str, list[Any]]:
@@ -94,106 +110,16 @@ def party_page(user: Any, party: Party, today: date) -> dict[str, Any]:
     }
 
 
-# ----- before you meet… -----
-
-
-@dataclass
-class Divergence:
-    topic: Any
-    theirs: Expectation
-    others: list[Expectation]
-
-
-def _differences(theirs: Expectation, other: Expectation) -> list[tuple[str, Any]]:
-    """Factual differences between two statements on one topic (no score: the alignment
-    index comes from the insights snapshot)."""
-    found: list[tuple[str, Any]] = []
-    if theirs.target_date and other.target_date and theirs.target_date != other.target_date:
-        found.append(("date", (other.target_date - theirs.target_date).days))
-    if theirs.priority != other.priority:
-        found.append(("priority", other.priority - theirs.priority))
-    values = (theirs.target_value, other.target_value)
-    if None not in values and values[0] != values[1]:
-        found.append(("value", other.target_value - theirs.target_value))
-    return found
-
-
-def expectations_compared(user: Any, agreement: Agreement, party: Party) -> list[Divergence]:
-    """The party's latest expectation per topic, next to the other parties' latest ones."""
-    latest: dict[tuple[int, int], Expectation] = {}
-    rows = (
-        policy.expectations_visible_to(user)
-        .filter(topic__agreement=agreement)
-        .select_related("topic", "party")
-        .order_by("topic__name", "party__name", "-recorded_on")
-    )
-    for e in rows:
-        latest.setdefault((e.topic_id, e.party_id), e)
-    by_topic: dict[int, list[Expectation]] = defaultdict(list)
-    for e in latest.values():
-        by_topic[e.topic_id].append(e)
-    result = []
-    for expectations in by_topic.values():
-        theirs = next((e for e in expectations if e.party_id == party.pk), None)
-        if theirs is None:
-            continue
-        others = [e for e in expectations if e.party_id != party.pk]
-        for other in others:
-            other.differences = _differences(theirs, other)  # type: ignore[attr-defined]
-        result.append(Divergence(theirs.topic, theirs, others))
-    return sorted(result, key=lambda d: -sum(bool(o.differences) for o in d.others))
-
-
-def meeting_brief(user: Any, agreement: Agreement, party: Party, today: date) -> dict[str, Any]:
-    commitments = (
-        policy.commitments_visible_to(user)
-        .filter(agreement=agreement, status__in=OPEN_COMMITMENT_STATUSES)
-        .select_related("agreement", "owed_by")
-        .prefetch_related("owed_to")
-        .order_by("due_on")
-    )
-    risks = (
-        policy.risks_visible_to(user)
-        .filter(agreement=agreement)
-        .exclude(status="closed")
-        .filter(Q(owner=party) | Q(rating__in=(RiskRating.HIGH, RiskRating.SUBSTANTIAL)))
-        .select_related("owner")
-    )
-    grievances = (
-        policy.grievances_visible_to(user)
-        .filter(agreement=agreement, status__in=("received", "answered"))
-        .order_by("response_due_on")
-    )
-    return {
-        "owed_by_them": list(commitments.filter(owed_by=party)[:40]),
-        "owed_to_them": list(commitments.filter(owed_to=party)[:40]),
-        "interactions": policy.interactions_visible_to(user)
-        .filter(agreement=agreement, parties=party)
-        .prefetch_related("parties", "people")
-        .order_by("-occurred_on", "-created_at")[:6],
-        "expectations": expectations_compared(user, agreement, party),
-        "grievances": grievances[:20],
-        "risks": risks[:20],
-        "people": policy.people_visible_to(user).filter(party=party),
-        "blackouts": policy.blackout_periods_visible_to(user)
-        .filter(party=party, ends_on__gte=today)
-        .order_by("starts_on")[:3],
-    }
-
-
 # ----- global search -----
 
 SEARCH_LIMIT = 20
-
-
-def _text(fields: tuple[str, ...], q: str, *, translated: bool = False) -> Q:
-    lang = (get_language() or "en")[:2]
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": q})
-        if translated:
-            condition |= Q(**{f"translations__{lang}__{name}__icontains": q})
-    return condition
+# The clear fields searched per model (agreements and commitments with their translations).
+SEARCH_FIELDS = {
+    "agreement": ("title", "reference"),
+    "party": ("name", "short_name"),
+    "person": ("name", "role_title", "email"),
+    "commitment": ("title", "clause"),
+}
 
 
 def search(user: Any, q: str) -> dict[str, QuerySet]:
@@ -203,19 +129,26 @@ def search(user: Any, q: str) -> dict[str, QuerySet]:
     if len(q) < 2:
         return {}
     n = SEARCH_LIMIT
+    # Clear text: full-text search on PostgreSQL, best first (``core.fulltext``); the
+    # fields are those its indexes are built on (``alliance.web`` migration 0001).
     return {
-        "agreements": policy.agreements_visible_to(user).filter(
-            _text(("title", "reference"), q, translated=True)
+        "agreements": fulltext.search(
+            policy.agreements_visible_to(user), SEARCH_FIELDS["agreement"], q, translated=True
         )[:n],
-        "parties": policy.parties_visible_to(user).filter(_text(("name", "short_name"), q))[:n],
-        "people": policy.people_visible_to(user)
-        .filter(_text(("name", "role_title", "email"), q))
-        .select_related("party")[:n],
-        "commitments": policy.commitments_visible_to(user)
-        .filter(_text(("title", "clause"), q, translated=True))
-        .select_related("agreement", "owed_by")[:n],
-        "interactions": policy.interactions_visible_to(user)
-        .filter(_text(("summary",), q, translated=True))
-        .select_related("agreement")
-        .order_by("-occurred_on")[:n],
+        "parties": fulltext.search(policy.parties_visible_to(user), SEARCH_FIELDS["party"], q)[:n],
+        "people": fulltext.search(
+            policy.people_visible_to(user), SEARCH_FIELDS["person"], q
+        ).select_related("party")[:n],
+        "commitments": fulltext.search(
+            policy.commitments_visible_to(user), SEARCH_FIELDS["commitment"], q, translated=True
+        ).select_related("agreement", "owed_by")[:n],
+        # Summaries are encrypted: decrypted and matched among the user's own interactions,
+        # newest first, stopping at the limit (``core.search``).
+        "interactions": text_search(
+            policy.interactions_visible_to(user).order_by("-occurred_on", "-created_at"),
+            ("summary",),
+            q,
+            language=(get_language() or "en")[:2],
+            limit=n,
+        ).select_related("agreement")[:n],
     }

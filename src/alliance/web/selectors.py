@@ -15,25 +15,23 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from alliance.accounts import policy
-from alliance.accounts.choices import Role
+from alliance.accounts.choices import TEAM_ROLES
+from alliance.analytics.choices import StageChangeStatus
+from alliance.attention import counts as attention
+from alliance.core import clock
+from alliance.engagement import pulse_links
 from alliance.engagement.choices import TRUST_DIMENSIONS
 from alliance.engagement.models import Expectation, Grievance, Interaction, TrustResponse
 from alliance.insights import inputs as insight_inputs
 from alliance.insights import salience
 from alliance.partnerships import selectors as partnership_selectors
-from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
 from alliance.partnerships.models import Agreement, Commitment, Participation, Party
 from alliance.risks.choices import Severity, WarningStatus
 
@@ -41,19 +39,11 @@ from alliance.risks.choices import Severity, WarningStatus
 
 
 def portfolio_rows(user: Any, *, today: date | None = None) -> QuerySet[Agreement]:
-    """The portfolio (counts of open, due-soon and overdue commitments) plus the number of
-    open early warnings the user may see, in one query."""
-    warnings = (
-        policy.early_warnings_visible_to(user)
-        .filter(agreement=OuterRef("pk"))
-        .exclude(status=WarningStatus.RESOLVED)
-        .order_by()
-        .values("agreement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return partnership_selectors.portfolio(user, today=today).annotate(
-        open_warnings=Coalesce(Subquery(warnings, output_field=IntegerField()), Value(0))
+    """The agreements the user may see with every attention count (``alliance.attention``),
+    in one query, sorted by need."""
+    today = today or clock.today()
+    return attention.with_attention(policy.agreements_visible_to(user), user, today).order_by(
+        *attention.NEED_ORDER
     )
 
 
@@ -65,46 +55,35 @@ class AgreementCounts:
     open_commitments: int
     overdue: int
     due_soon: int
+    due_this_week: int
     interactions_30_days: int
     open_grievances: int
     overdue_grievances: int
 
 
 def agreement_counts(user: Any, agreement: Agreement, today: date) -> AgreementCounts:
-    """The key numbers of the overview (three queries)."""
-    open_q = Q(status__in=OPEN_COMMITMENT_STATUSES)
-    commitments = policy.commitments_visible_to(user).filter(agreement=agreement)
-    c = commitments.aggregate(
-        open=Count("pk", filter=open_q),
-        overdue=Count("pk", filter=open_q & Q(due_on__lt=today)),
-        soon=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=today + timedelta(30))),
-    )
+    """The key numbers of the overview (two queries), counted as everywhere else
+    (``alliance.attention.counts``)."""
+    counts = attention.attention_counts(user, agreement, today)
     recent = (
         policy.interactions_visible_to(user)
         .filter(agreement=agreement, occurred_on__gte=today - timedelta(30))
         .count()
     )
-    unanswered = Q(responded_on__isnull=True, resolved_on__isnull=True)
-    g = (
-        policy.grievances_visible_to(user)
-        .filter(agreement=agreement)
-        .aggregate(
-            open=Count("pk", filter=Q(status__in=("received", "answered"))),
-            overdue=Count("pk", filter=unanswered & Q(response_due_on__lt=today)),
-        )
-    )
     return AgreementCounts(
-        open_commitments=c["open"],
-        overdue=c["overdue"],
-        due_soon=c["soon"],
+        open_commitments=counts.open_commitments,
+        overdue=counts.overdue,
+        due_soon=counts.due_soon,
+        due_this_week=counts.due_this_week,
         interactions_30_days=recent,
-        open_grievances=g["open"],
-        overdue_grievances=g["overdue"],
+        open_grievances=counts.open_grievances,
+        overdue_grievances=counts.overdue_grievances,
     )
 
 
 def open_warnings(user: Any, agreement: Agreement, *, limit: int = 50) -> list[Any]:
-    """Open and acknowledged warnings, critical first, then the newest."""
+    """Open and acknowledged warnings, critical first, then the newest (then by key: a
+    person's title is encrypted, the database cannot sort it)."""
     rank = Case(
         When(severity=Severity.CRITICAL, then=Value(0)),
         When(severity=Severity.WARNING, then=Value(1)),
@@ -115,14 +94,14 @@ def open_warnings(user: Any, agreement: Agreement, *, limit: int = 50) -> list[A
         .filter(agreement=agreement)
         .exclude(status=WarningStatus.RESOLVED)
         .select_related("commitment")
-        .order_by(rank, "-raised_on", "title")[:limit]
+        .order_by(rank, "-raised_on", "key")[:limit]
     )
 
 
 @dataclass(frozen=True)
 class Change:
     at: datetime
-    kind: str  # "status" or "interaction"
+    kind: str  # "status", "interaction" or "stage"
     obj: Any
 
 
@@ -145,9 +124,25 @@ def changes_since(
         .filter(agreement=agreement, created_at__gt=since)
         .order_by("-created_at")[:limit]
     )
+    stages = (
+        policy.stage_changes_visible_to(user)
+        .filter(agreement=agreement, updated_at__gt=since)
+        .exclude(status=StageChangeStatus.WITHDRAWN)
+        .order_by("-updated_at")[:limit]
+    )
     rows = [Change(c.created_at, "status", c) for c in changes]
     rows += [Change(i.created_at, "interaction", i) for i in interactions]
+    rows += [Change(c.updated_at, "stage", c) for c in stages]
     return sorted(rows, key=lambda r: r.at, reverse=True)[:limit]
+
+
+def pending_stage_change(user: Any, agreement: Agreement) -> Any:
+    """The proposed lower stage waiting for the team's decision, if any."""
+    return (
+        policy.stage_changes_visible_to(user)
+        .filter(agreement=agreement, status=StageChangeStatus.PENDING)
+        .first()
+    )
 
 
 def upcoming_milestones(user: Any, agreement: Agreement, *, limit: int = 6) -> QuerySet:
@@ -237,6 +232,36 @@ def commitments_for_table(user: Any, agreement: Agreement) -> QuerySet[Commitmen
     )
 
 
+def late_first(commitments: QuerySet[Commitment], today: date) -> QuerySet[Commitment]:
+    """Open commitments past their due date first, then the other open ones, then the
+    delivered and waived; each group by due date."""
+    urgency = Case(
+        When(attention.overdue_commitment_q(today), then=Value(0)),
+        When(attention.open_commitment_q(), then=Value(1)),
+        default=Value(2),
+    )
+    return commitments.order_by(urgency, "due_on", "title")
+
+
+@dataclass(frozen=True)
+class CommitmentTally:
+    open: int
+    overdue: int
+    closed: int
+
+
+def commitment_tally(commitments: QuerySet[Commitment], today: date) -> CommitmentTally:
+    """How many of the commitments are open, overdue, delivered or waived (one query;
+    overdue as everywhere: ``alliance.attention.counts``)."""
+    is_open = attention.open_commitment_q()
+    counts = commitments.order_by().aggregate(
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=attention.overdue_commitment_q(today)),
+        closed=Count("pk", filter=~is_open),
+    )
+    return CommitmentTally(**counts)
+
+
 @dataclass(frozen=True)
 class GanttBar:
     commitment: Commitment
@@ -306,6 +331,29 @@ def localized_titles(user: Any, agreement: Agreement) -> dict[str, str]:
     return titles
 
 
+def risk_titles(user: Any, agreement: Agreement) -> dict[str, str]:
+    """The agreement's risks ``user`` may see, their title in the current language by UUID
+    (a snapshot's risk tornado shows only these; one query)."""
+    risks = policy.risks_visible_to(user).filter(agreement=agreement)
+    return {str(r.uuid): r.localized("title") for r in risks.only("uuid", "title", "translations")}
+
+
+def _answerable(user: Any, confirmations: list[Any]) -> list[Any]:
+    """Mark the pending confirmations ``user`` may answer (the policy's own rule)."""
+    for c in confirmations:
+        c.may_answer = c.status == "pending" and policy.can_change(user, c)
+    return confirmations
+
+
+def _renegotiations(user: Any, commitment: Commitment) -> dict[str, Any]:
+    found = partnership_selectors.commitment_renegotiations(user, commitment)
+    for p in found["proposals"]:
+        p.may_answer = p.status == "open" and any(
+            a.status == "pending" and policy.can_change(user, a) for a in p.answers.all()
+        )
+    return found
+
+
 def commitment_detail(user: Any, commitment: Commitment) -> dict[str, Any]:
     """Everything the commitment page shows (a fixed handful of queries)."""
     return {
@@ -324,6 +372,14 @@ def commitment_detail(user: Any, commitment: Commitment) -> dict[str, Any]:
             commitments=commitment
         ),
         "objectives": policy.strategic_objectives_visible_to(user).filter(commitments=commitment),
+        "confirmations": _answerable(
+            user, partnership_selectors.commitment_confirmations(user, commitment)
+        ),
+        **_renegotiations(user, commitment),
+        "comments": policy.commitment_comments_visible_to(user)
+        .filter(commitment=commitment)
+        .select_related("author", "party")
+        .order_by("created_at"),
         "source": policy.interactions_visible_to(user)
         .filter(pk=commitment.source_interaction_id)
         .first()
@@ -409,9 +465,10 @@ def expectation_statements(user: Any, topic: Any, party: Party) -> dict[str, Any
 
 # ----- trust (pulse averages until the trust index snapshot exists) -----
 
-# Below this many respondents a pair's average is not shown to a viewer: the average of one
-# answer would be that person's answer, which the policy keeps from viewers.
-MIN_RESPONDENTS_FOR_VIEWERS = 2
+# Outside the counsellor team, a cell of pulse aggregates (a directed pair, a party as the
+# others see it, a self-view) is shown only with at least this many respondents: the mean of
+# one or two answers would give away who said what.
+MIN_RESPONDENTS_FOR_OTHERS = policy.MIN_ANSWERS_PER_CELL
 
 
 @dataclass
@@ -429,23 +486,31 @@ def trust_responses_for_aggregates(
     """The answers a user's trust figures may be computed from (the caller has checked that
     the user sees the agreement).
 
-    The team and party representatives read the answers the policy lets them see (a
-    representative: only their own party's answers). Viewers see no single answer but, as the
-    policy says, read aggregates: theirs are computed over all answers of the agreement and
-    shown only for pairs with enough respondents.
+    The team reads every answer one by one. Party representatives and viewers see no other
+    party's single answer but, as the policy says, read aggregates: theirs are computed over
+    all answers of the agreement and shown only for cells with at least
+    ``MIN_RESPONDENTS_FOR_OTHERS`` respondents (``trust_pulse_averages``).
     """
-    if role == Role.VIEWER:
-        return TrustResponse.objects.filter(pulse__agreement=agreement)
-    return policy.trust_responses_visible_to(user).filter(pulse__agreement=agreement)
+    if role in TEAM_ROLES or (role is None and policy.is_team_member(user, agreement)):
+        return policy.trust_responses_visible_to(user).filter(pulse__agreement=agreement)
+    return TrustResponse.objects.filter(pulse__agreement=agreement)
+
+
+def pulse_threshold(user: Any, agreement: Agreement, *, role: str | None) -> int:
+    """Respondents a cell needs before ``user`` sees its mean: 1 for the team, else 3."""
+    if role in TEAM_ROLES or (role is None and policy.is_team_member(user, agreement)):
+        return 1
+    return MIN_RESPONDENTS_FOR_OTHERS
 
 
 def trust_pulse_averages(user: Any, agreement: Agreement, *, role: str | None) -> dict[str, Any]:
-    """Mean Likert score (1–7) per directed pair for each pulse, and the 360° gap of the
-    latest pulse (how others rate a party vs how it rates itself)."""
+    """Mean Likert score (1–7) per directed pair for each pulse, how the other parties see
+    each party (pooled over their respondents), and the 360° gap of the latest pulse (how
+    others rate a party vs how it rates itself). Outside the team a cell with fewer than
+    three respondents keeps its count but not its mean."""
     pulses = list(policy.trust_pulses_visible_to(user).filter(agreement=agreement))
     responses = trust_responses_for_aggregates(user, agreement, role=role)
-    # A representative may read their own party's answers one by one; a viewer may not.
-    threshold = MIN_RESPONDENTS_FOR_VIEWERS if role == Role.VIEWER else 1
+    threshold = pulse_threshold(user, agreement, role=role)
     sums: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     dims: dict[tuple[int, int, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     respondents: dict[tuple[int, int, int], set[int]] = defaultdict(set)
@@ -493,27 +558,42 @@ def trust_pulse_averages(user: Any, agreement: Agreement, *, role: str | None) -
             ]
             if any(avg is not None for _p, avg in points):
                 trend.append((a, b, points))
+
+    def pooled(pulse_id: int, b: int) -> tuple[float | None, int]:
+        """How the other parties' respondents rate ``b``: the mean of their answers, pooled
+        (a cell of its own for the three-answer rule), and how many people answered."""
+        means: list[float] = []
+        people: set[int] = set()
+        for (p, a, about), values in sums.items():
+            if p == pulse_id and about == b and a != b:
+                means.extend(values)
+                people |= respondents[(p, a, about)]
+        if not people or len(people) < threshold:
+            return None, len(people)
+        return round(sum(means) / len(means), 2), len(people)
+
     seen_by_others = []
+    suppressed = 0
     for b in ordered:
         points = []
         for p in reversed(pulses):
-            means = [
-                avg.mean
-                for a in ordered
-                if a.pk != b.pk and (avg := pair(p.pk, a.pk, b.pk)) and avg.mean is not None
-            ]
-            points.append((p, round(sum(means) / len(means), 2) if means else None))
+            mean, n = pooled(p.pk, b.pk)
+            suppressed += 1 if (n and mean is None) else 0
+            points.append((p, mean))
         if any(mean is not None for _p, mean in points):
             seen_by_others.append((b, points))
     gaps = []
     if latest is not None:
         for b in ordered:
             own = pair(latest.pk, b.pk, b.pk)
-            others = [pair(latest.pk, a.pk, b.pk) for a in ordered if a.pk != b.pk]
-            others = [o for o in others if o is not None and o.mean is not None]
-            if own is not None and own.mean is not None and others:
-                seen = round(sum(o.mean for o in others) / len(others), 2)
+            seen, _n = pooled(latest.pk, b.pk)
+            if own is not None and own.mean is not None and seen is not None:
                 gaps.append((b, own.mean, seen, round(seen - own.mean, 2)))
+    hidden_pairs = sum(
+        1
+        for key, people in respondents.items()
+        if latest is not None and key[0] == latest.pk and len(people) < threshold
+    )
     return {
         "pulses": pulses,
         "latest": latest,
@@ -523,7 +603,65 @@ def trust_pulse_averages(user: Any, agreement: Agreement, *, role: str | None) -
         "seen_by_others": seen_by_others,
         "gaps": gaps,
         "threshold": threshold,
+        "hidden_pairs": hidden_pairs,
     }
+
+
+def pulse_round(user: Any, pulse: Any) -> dict[str, Any]:
+    """A round as the team follows it: each respondent, whether they answered, and their
+    answers one by one (``PulseRespondent`` and answers are the team's, by the policy)."""
+    sheets = list(
+        policy.pulse_respondents_visible_to(user)
+        .filter(pulse=pulse)
+        .select_related("person__party")
+        .prefetch_related("about_parties")
+        .order_by("person__party__name", "person__name")
+    )
+    answers: dict[int, list[TrustResponse]] = defaultdict(list)
+    for r in (
+        policy.trust_responses_visible_to(user)
+        .filter(pulse=pulse)
+        .select_related("about_party")
+        .order_by("about_party__name")
+    ):
+        answers[r.respondent_id].append(r)
+    rows = []
+    for sheet in sheets:
+        given = answers.get(sheet.person_id, [])
+        rows.append(
+            {
+                "sheet": sheet,
+                "state": pulse_links.state_of(sheet),
+                "answers": [
+                    (r, round(sum(getattr(r, d) for d in TRUST_DIMENSIONS) / 5, 1)) for r in given
+                ],
+            }
+        )
+    answered = sum(1 for s in sheets if s.submitted_at is not None)
+    return {"rows": rows, "asked": len(sheets), "answered": answered}
+
+
+def pulse_rounds(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
+    """The agreement's rounds with how many were asked and answered (the team's list)."""
+    asked = defaultdict(int)
+    answered = defaultdict(int)
+    for pulse_id, submitted in (
+        policy.pulse_respondents_visible_to(user)
+        .filter(pulse__agreement=agreement)
+        .values_list("pulse_id", "submitted_at")
+    ):
+        asked[pulse_id] += 1
+        answered[pulse_id] += submitted is not None
+    today = clock.today()
+    return [
+        {
+            "pulse": p,
+            "asked": asked[p.pk],
+            "answered": answered[p.pk],
+            "open": p.opens_on <= today <= p.closes_on,
+        }
+        for p in policy.trust_pulses_visible_to(user).filter(agreement=agreement)
+    ]
 
 
 # ----- risks and regulation -----

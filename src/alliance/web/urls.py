@@ -1,14 +1,21 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from alliance.web.views import cockpit, edit, parties, portfolio, search, work
+from alliance.web.views import (
+    cockpit,
+    counterparts,
+    edit,
+    parties,
+    portfolio,
+    pulses,
+    search,
+    stages,
+    work,
+)
 
 A = "agreements/<uuid:agreement_id>/"
 P = "parties/<uuid:party_id>/"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", portfolio.portfolio, name="portfolio"),
     path("search/", search.search, name="search"),
     # The agreement cockpit: one URL per tab.
@@ -20,12 +27,17 @@ urlpatterns = [
     path(A + "expectations/", cockpit.expectations, name="agreement_expectations"),
     path(A + "trust/", cockpit.trust, name="agreement_trust"),
     path(A + "trust/why/", cockpit.trust_why, name="trust_why"),
+    path(A + "trust/rounds/new/", pulses.round_open, name="pulse_round_open"),
+    path(A + "trust/rounds/<uuid:pulse_id>/", pulses.round_detail, name="pulse_round"),
+    # A respondent's personal link (no account needed).
+    path("pulse/<str:token>/", pulses.answer, name="pulse_answer"),
     path(A + "risks/", work.risks, name="agreement_risks"),
     path(A + "local-integration/", work.local_integration, name="agreement_local"),
     path(A + "grievances/", work.grievances, name="agreement_grievances"),
     # Drill-downs and actions.
     path(A + "edit/", edit.agreement_edit, name="agreement_edit"),
     path(A + "recompute/", cockpit.recompute, name="agreement_recompute"),
+    path(A + "stage/<uuid:change_id>/", stages.stage_change, name="stage_change"),
     path(A + "delete/", edit.agreement_delete, name="agreement_delete"),
     path(A + "before-you-meet/", parties.before_you_meet, name="before_you_meet"),
     path(
@@ -35,6 +47,26 @@ urlpatterns = [
     ),
     path(A + "commitments/status/", work.commitments_bulk_status, name="commitments_bulk_status"),
     path(A + "commitments/<uuid:commitment_id>/", work.commitment_detail, name="commitment"),
+    path(
+        A + "commitments/<uuid:commitment_id>/deliveries/<uuid:confirmation_id>/",
+        counterparts.delivery_answer,
+        name="delivery_answer",
+    ),
+    path(
+        A + "commitments/<uuid:commitment_id>/due-date/",
+        counterparts.due_date_propose,
+        name="due_date_propose",
+    ),
+    path(
+        A + "commitments/<uuid:commitment_id>/due-date/<uuid:proposal_id>/",
+        counterparts.due_date_proposal,
+        name="due_date_proposal",
+    ),
+    path(
+        A + "commitments/<uuid:commitment_id>/comments/",
+        counterparts.commitment_comment,
+        name="commitment_comment",
+    ),
     path(A + "interactions/log/", work.interaction_quick_log, name="interaction_quick_log"),
     path(
         A + "grievances/<uuid:grievance_id>/respond/",

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from alliance.core.models import Confidentiality
 from alliance.partnerships.models import Agreement, Party, Person
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -78,6 +80,18 @@ class ServiceForm(forms.ModelForm):
 
     def limit_choices(self) -> None:
         """Limit related-object choices to the agreement (override per form)."""
+
+    def internal_by_default(self) -> None:
+        """What a counsellor writes starts internal to the counsellor team: sharing it with
+        every member (party representatives included) is a deliberate, visible choice."""
+        if "confidentiality" not in self.fields:
+            return
+        self.fields["confidentiality"].help_text = _(
+            "Internal unless you choose otherwise: only the counsellor team reads it. Choose "
+            "“Shared with all members” only if party representatives and viewers may read it."
+        )
+        if not self.instance.pk:
+            self.initial["confidentiality"] = Confidentiality.INTERNAL
 
     def default(self, name: str, value: Any) -> None:
         """Start a new object's field at ``value`` unless the form already has one."""

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.models import Confidentiality
+from alliance.core import clock
 from alliance.engagement.choices import InteractionKind
 from alliance.engagement.models import (
     Expectation,
@@ -24,6 +24,18 @@ from alliance.engagement.models import (
 )
 from alliance.partnerships.models import Party
 from alliance.web.forms.base import DateInput, ServiceForm, parties_of, people_of
+
+
+class PeopleByParty(forms.CheckboxSelectMultiple):
+    """Each person's box names their party (``data-party``: the value of that party's box in
+    ``parties``), so the quick log shows only the people of the parties ticked above it."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        person = getattr(value, "instance", None)
+        if person is not None:
+            option["attrs"]["data-party"] = str(person.party_id)
+        return option
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -60,12 +72,13 @@ class InteractionForm(ServiceForm):
             label=capfirst(_("people present")),
             queryset=people_of(self.agreement),
             required=False,
-            widget=forms.CheckboxSelectMultiple,
+            widget=PeopleByParty,
+            help_text=_("Once you tick parties, only their people are listed."),
         )
         if not self.instance.pk:
             self.default("kind", InteractionKind.MEETING)
-            self.default("occurred_on", timezone.localdate())
-            self.default("confidentiality", Confidentiality.SHARED)
+            self.default("occurred_on", clock.today())
+        self.internal_by_default()
 
 
 class FollowUpForm(forms.Form):
@@ -112,7 +125,7 @@ class PersonNoteForm(ServiceForm):
     def limit_choices(self) -> None:
         self.limit("person", people_of(self.agreement))
         if not self.instance.pk:
-            self.initial["confidentiality"] = Confidentiality.INTERNAL  # notes start internal
+            self.internal_by_default()
 
 
 class TopicForm(ServiceForm):
@@ -141,7 +154,7 @@ class ExpectationForm(ServiceForm):
             self.fields["topic"].disabled = True
             self.fields["party"].disabled = True
         else:
-            self.default("recorded_on", timezone.localdate())
+            self.default("recorded_on", clock.today())
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
@@ -179,7 +192,19 @@ class TrustResponseForm(ServiceForm):
         super().__init__(*args, **kwargs)
 
     def limit_choices(self) -> None:
-        self.limit("pulse", TrustPulse.objects.filter(agreement=self.agreement))
+        pulses = TrustPulse.objects.filter(agreement=self.agreement)
+        if not self.instance.pk:
+            # Offer only what can be answered: pulses open on the clock's day.
+            today = clock.today()
+            pulses = pulses.filter(opens_on__lte=today, closes_on__gte=today)
+            open_now = list(pulses.order_by("closes_on")[:2])
+            if len(open_now) == 1:
+                self.default("pulse", open_now[0].pk)
+            elif not open_now:
+                self.fields["pulse"].help_text = _(
+                    "No pulse is open on %(day)s: answers are taken only while a pulse is open."
+                ) % {"day": formats.date_format(today, "DATE_FORMAT")}
+        self.limit("pulse", pulses)
         respondents = people_of(self.agreement)
         if self.rep_party_id is not None:
             respondents = respondents.filter(party_id=self.rep_party_id)
@@ -192,7 +217,34 @@ class TrustResponseForm(ServiceForm):
             for name in ("pulse", "respondent"):
                 self.fields[name].disabled = True
         else:
-            self.default("submitted_on", timezone.localdate())
+            self.default("submitted_on", clock.today())
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse here, with every answer kept on the form, what the service would refuse
+        after the answers were typed: a day outside the pulse, a second answer."""
+        data = super().clean()
+        pulse, submitted_on = data.get("pulse"), data.get("submitted_on")
+        if pulse and submitted_on and not pulse.opens_on <= submitted_on <= pulse.closes_on:
+            self.add_error(
+                "submitted_on",
+                _("This pulse takes answers from %(opens)s to %(closes)s.")
+                % {
+                    "opens": formats.date_format(pulse.opens_on, "DATE_FORMAT"),
+                    "closes": formats.date_format(pulse.closes_on, "DATE_FORMAT"),
+                },
+            )
+        respondent, about = data.get("respondent"), data.get("about_party")
+        if not self.instance.pk and pulse and respondent and about:
+            answered = TrustResponse.objects.filter(
+                pulse=pulse, respondent=respondent, about_party=about
+            )
+            if answered.exists():
+                self.add_error(
+                    "about_party",
+                    _("%(person)s already answered this pulse about %(party)s.")
+                    % {"person": respondent.name, "party": about},
+                )
+        return data
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
@@ -218,7 +270,7 @@ class GrievanceForm(ServiceForm):
 
 
 class GrievanceRespondForm(forms.Form):
-    on = forms.DateField(label=_("Answered on"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(label=_("Answered on"), widget=DateInput(), initial=clock.today)
     resolution = forms.CharField(
         label=_("Answer or resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

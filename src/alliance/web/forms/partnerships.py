@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
+from alliance.core import clock
 from alliance.partnerships.choices import CommitmentStatus, DueTrigger
 from alliance.partnerships.models import (
     Agreement,
@@ -115,7 +115,9 @@ class AgreementForm(ServiceForm):
 class ParticipationForm(ServiceForm):
     class Meta:
         model = Participation
-        fields = ["party", "role", "power", "legitimacy", "urgency", "interest"]
+        fields = [
+            "party", "role", "power", "legitimacy", "urgency", "interest", "ended_on", "end_note",
+        ]  # fmt: skip
 
     def limit_choices(self) -> None:
         if self.instance.pk:
@@ -157,6 +159,7 @@ class CommitmentForm(ServiceForm):
             "clause",
             "description",
             "category",
+            "importance",
             "owed_by",
             "owed_to",
             "milestone",
@@ -204,7 +207,7 @@ class CommitmentStatusForm(forms.Form):
     """Move one commitment to a new status, dated, with evidence for a delivery."""
 
     status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
-    on = forms.DateField(label=_("On"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(label=_("On"), widget=DateInput(), initial=clock.today)
     evidence = forms.CharField(
         label=_("Evidence"),
         required=False,

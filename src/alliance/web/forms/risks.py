@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from alliance.core import clock
 from alliance.partnerships.models import Commitment
 from alliance.risks.models import (
     EarlyWarning,
@@ -35,7 +35,12 @@ class RiskForm(ServiceForm):
             "mitigation",
             "status",
             "commitments",
+            "probability",
+            "delay_working_days",
+            "confidentiality",
+            "restricted_to",
         ]
+        widgets = {"confidentiality": forms.RadioSelect}
 
     def limit_choices(self) -> None:
         self.limit("owner", parties_of(self.agreement))
@@ -76,7 +81,7 @@ class IndicatorObservationForm(ServiceForm):
         if self.instance.pk:
             self.fields["indicator"].disabled = True
         else:
-            self.default("observed_on", timezone.localdate())
+            self.default("observed_on", clock.today())
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -104,5 +109,6 @@ class EarlyWarningForm(ServiceForm):
 
     def limit_choices(self) -> None:
         self.limit("commitment", Commitment.objects.filter(agreement=self.agreement))
+        self.internal_by_default()
         if not self.instance.pk:
-            self.default("raised_on", timezone.localdate())
+            self.default("raised_on", clock.today())

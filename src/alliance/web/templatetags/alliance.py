@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from django import template
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core import messages
+
 register = template.Library()
+
+
+@register.filter
+def country_name(code: str | None) -> str:
+    """An ISO 3166 code as the country's name in the reader's language (Babel's CLDR data):
+    ``"CM"|country_name`` is Cameroon, Cameroun, Kamerun."""
+    if not code:
+        return ""
+    try:
+        locale = Locale.parse((get_language() or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return locale.territories.get(code.upper(), code)
+
+
+@register.filter
+def say(value: Any) -> str:
+    """Generated text stored as a message, in the reader's language (plain text unchanged)."""
+    return messages.render(value)
+
 
 # The insights engine speaks English identifiers; these are their translated labels.
 QUADRANTS = {
@@ -28,6 +52,53 @@ SALIENCE_CLASSES = {
     "demanding": pgettext_lazy("salience class", "Demanding"),
     "non-stakeholder": pgettext_lazy("salience class", "Not salient"),
 }
+
+# One line each, for the legend under the salience table (Mitchell, Agle & Wood 1997).
+SALIENCE_EXPLAINED = {
+    "definitive": _("has power, legitimacy and urgency: act on its claims first"),
+    "dominant": _("has power and legitimacy: its expectations count"),
+    "dangerous": _("has power and urgency without legitimacy: may force its way"),
+    "dependent": _("has legitimacy and urgency but needs others' power to act"),
+    "dormant": _("has power only: could become salient if it gains a claim"),
+    "discretionary": _("has legitimacy only: engage out of goodwill"),
+    "demanding": _("has urgency only: loud, without power or legitimacy"),
+    "non-stakeholder": _("none of the three: no claim to manage now"),
+}
+
+# How each maturity criterion is measured: a share, a 0–100 score, or a count.
+CRITERION_UNITS = {
+    "signatories": "count",
+    "alignment": "score",
+    "key_pairs_trust": "trust",
+}
+
+
+@register.filter
+def salience_explained(name: str) -> str:
+    return str(SALIENCE_EXPLAINED.get(name, ""))
+
+
+@register.filter
+def criterion_figure(criterion: dict[str, Any]) -> str:
+    """A criterion's measure and threshold in words with their unit: "71 % (needs 70 %)"."""
+    measured, threshold = criterion.get("measured"), criterion.get("threshold")
+    if measured is None:
+        return str(gettext("not measured yet"))
+    unit = CRITERION_UNITS.get(criterion.get("key", ""), "share")
+    if unit == "share":
+        return gettext("%(value)s (needs %(threshold)s)") % {
+            "value": percent(measured),
+            "threshold": percent(threshold),
+        }
+    values = {
+        "value": number_format(round(float(measured))),
+        "threshold": number_format(round(float(threshold or 0))),
+    }
+    if unit == "trust":
+        return gettext("%(value)s points on the 0–100 trust index (needs %(threshold)s)") % values
+    if unit == "score":
+        return gettext("%(value)s on the 0–100 alignment scale (needs %(threshold)s)") % values
+    return gettext("%(value)s recorded (needs %(threshold)s)") % values
 
 
 @register.filter
@@ -251,3 +322,25 @@ def _criterion_labels() -> dict[str, str]:
 def criterion_label(criterion: dict[str, Any]) -> str:
     """A maturity criterion's name in the current language (the engine writes English)."""
     return _criterion_labels().get(criterion.get("key", ""), criterion.get("label", ""))
+
+
+# Fields of a filter form that choose an order or a page, not which rows: never "active".
+NOT_FILTERS = frozenset({"sort", "page"})
+
+
+@register.simple_tag
+def active_filters(filterset: Any) -> int:
+    """How many fields of ``filterset``'s form narrow the rows: a value was given and it is not
+    the field's default (the filterset's ``defaults``, e.g. the commitments' "open")."""
+    if filterset is None or not getattr(filterset, "is_bound", False):
+        return 0
+    data = filterset.data
+    defaults = getattr(filterset, "defaults", {})
+    active = 0
+    for name in filterset.form.fields:
+        if name in NOT_FILTERS:
+            continue
+        values = [v for v in data.getlist(name) if v not in ("", None)]
+        if values and values != [defaults.get(name)]:
+            active += 1
+    return active

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from alliance.briefings import services as bs
 from alliance.engagement import services as es
 from alliance.partnerships import services as ps
 from alliance.risks import services as rs
@@ -46,6 +47,7 @@ class CockpitData:
     warning: Any
     internal_warning: Any
     blackout: Any
+    brief_note: Any = None  # the team's own point before meeting party X (internal)
 
 
 def add_cockpit_data(w: Any) -> CockpitData:
@@ -257,6 +259,14 @@ def add_cockpit_data(w: Any) -> CockpitData:
         ends_on=today + timedelta(days=40),
         reason="Legislative elections",
     )
+    brief_note = bs.party_brief_note_add(
+        actor=w.counsellor,
+        agreement=a,
+        party=w.party_x,
+        kind="ask",
+        text=f"{INTERNAL_TEXT} will they raise the elections?",
+        answer="Say the permit is independent of the calendar.",
+    )
     return CockpitData(
         milestone,
         commitment_x,
@@ -279,6 +289,7 @@ def add_cockpit_data(w: Any) -> CockpitData:
         warning,
         internal_warning,
         blackout,
+        brief_note,
     )
 
 
@@ -394,4 +405,70 @@ def add_volume(w: Any, n: int, *, start: int = 0) -> None:
             integrity=4,
             predictability=4,
             communication=4,
+        )
+
+
+def add_agreements(w: Any, n: int, *, start: int = 0) -> None:
+    """``n`` more agreements between X and Y where the counsellor, both representatives and
+    the viewer are members, each with an overdue commitment of each party, a shared and an
+    internal interaction and an open warning: what the portfolio, the inbox and search list
+    across agreements."""
+    from datetime import date
+
+    from alliance.accounts.services import membership_grant
+
+    today = timezone.localdate()
+    owner = w.owner
+    for k in range(start, start + n):
+        a = ps.agreement_create(
+            actor=owner,
+            title=f"Volume agreement {k}",
+            kind="loan",
+            signed_on=date(2025, 1, 1),
+            host_country="SN",
+        )
+        ps.participation_add(actor=owner, agreement=a, party=w.party_x, role="signatory")
+        ps.participation_add(actor=owner, agreement=a, party=w.party_y, role="lender")
+        for user, role, party in (
+            (w.counsellor, "counsellor", None),
+            (w.rep_x, "party_rep", w.party_x),
+            (w.rep_y, "party_rep", w.party_y),
+            (w.viewer, "viewer", None),
+        ):
+            membership_grant(actor=owner, agreement=a, user=user, role=role, party=party)
+        commitments = [
+            ps.commitment_create(
+                actor=owner,
+                agreement=a,
+                owed_by=by,
+                owed_to=[to],
+                title=f"Volume commitment {k} {by.name}",
+                category="financial",
+                due_on=today - timedelta(days=3 + k),
+                duration_optimistic=1,
+                duration_likely=2,
+                duration_pessimistic=3,
+            )
+            for by, to in ((w.party_x, w.party_y), (w.party_y, w.party_x))
+        ]
+        for confidentiality in ("shared", "internal"):
+            es.interaction_log(
+                actor=owner,
+                agreement=a,
+                parties=[w.party_x, w.party_y],
+                people=[w.person_x],
+                kind="meeting",
+                occurred_on=today - timedelta(days=k % 30),
+                summary=f"Volume meeting {k} on the permit",
+                confidentiality=confidentiality,
+            )
+        rs.early_warning_raise(
+            actor=owner,
+            agreement=a,
+            key=f"volume-agreement:{k}",
+            rule="overdue",
+            title=f"Volume warning {k}",
+            severity="warning",
+            raised_on=today,
+            commitment=commitments[0],
         )

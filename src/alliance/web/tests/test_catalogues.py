@@ -186,7 +186,7 @@ PORTFOLIO_WORDS = {
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_login_page_speaks_the_browser_language(db, language):
-    response = Client().get(reverse("login"), headers={"accept-language": language})
+    response = Client().get(reverse("account_login"), headers={"accept-language": language})
     html = response.content.decode()
     assert response.status_code == 200
     assert f'lang="{language}"' in html

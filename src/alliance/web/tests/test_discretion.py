@@ -19,7 +19,7 @@ def _pages(world, data, actor):
     client = Client()
     client.force_login(getattr(world, actor))
     for route in routes:
-        yield route.name, client.get(route.url)
+        yield route.name, client.get(route.url, follow=route.status != 200)
         if route.htmx:
             yield f"{route.name} (htmx)", client.get(route.url, headers={"HX-Request": "true"})
     # Words of the internal and restricted texts (not the markers: the page echoes the query).
@@ -75,17 +75,24 @@ def test_portfolio_counts_only_the_warnings_the_user_may_see(world, data):
     assert warnings_cell("viewer") == 1
 
 
-def test_representative_sees_only_own_party_pulse_answers(world, data):
+def test_representative_reads_pulses_as_aggregates_of_three(world, data):
+    """A representative reads every pair's cell, but no mean of fewer than three answers:
+    not the other party's one answer, nor their own party's (the rule is per cell)."""
     client = Client()
     client.force_login(world.rep_x)
     trust = client.get(reverse("agreement_trust", args=[world.agreement.uuid])).context["trust"]
-    rows = {
-        (cell.respondent_party.pk, cell.about_party.pk)
-        for _party, cells in trust["matrix"]
-        for cell in cells
+    cells = {
+        (cell.respondent_party.pk, cell.about_party.pk): cell
+        for _party, row in trust["matrix"]
+        for cell in row
         if cell is not None
     }
-    assert rows == {(world.party_x.pk, world.party_y.pk)}
+    assert set(cells) == {
+        (world.party_x.pk, world.party_y.pk),
+        (world.party_y.pk, world.party_x.pk),
+    }
+    assert all(cell.mean is None and cell.respondents == 1 for cell in cells.values())
+    assert trust["threshold"] == 3
 
 
 def test_viewer_reads_aggregates_only_above_the_respondent_threshold(world, data):

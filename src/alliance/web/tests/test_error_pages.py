@@ -4,7 +4,8 @@ import re
 
 from django.urls import reverse
 
-CSRF = re.compile(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+')
+# What differs per response by design: the CSRF token and the Content-Security-Policy nonce.
+CSRF = re.compile(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="| nonce=")[^"]+')
 
 
 def test_hidden_and_missing_agreements_give_the_same_page(world, client, settings):

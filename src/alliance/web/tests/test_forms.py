@@ -179,7 +179,9 @@ def test_quick_log_creates_the_interaction_and_its_follow_up_commitments(world, 
     html = response.content.decode()
     assert "<html" not in html and "Send the permit file" in html
     assert "Logged Call" in html and "1 follow-up commitment" in html
-    interaction = Interaction.objects.get(summary="Agreed to share the permit file.")
+    [interaction] = [
+        i for i in Interaction.objects.all() if i.summary == "Agreed to share the permit file."
+    ]
     follow_up = Commitment.objects.get(title="Send the permit file")
     assert follow_up.source_interaction == interaction
     assert follow_up.owed_by == world.party_x

@@ -4,11 +4,13 @@ them)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from alliance.analytics.models import InsightSnapshot
 from alliance.web import insights
@@ -149,7 +151,8 @@ def test_stored_figures_and_their_evidence_reach_every_member(world, data, snaps
     a = world.agreement.uuid
     trust = client.get(reverse("agreement_trust", args=[a]))
     html = trust.content.decode()
-    assert "62" in html and "/ 100" in html  # 61.5 shown without decimals
+    assert "62 <span" in html  # 61.5 shown without decimals, with its scale
+    assert "points on the 0–100 trust index" in html
     assert "delivered 12 working days late" in html
     assert trust.context["index_plot"]["data"][1]["y"] == [63.0, 61.5]
     overview = client.get(reverse("agreement", args=[a])).content.decode()
@@ -189,8 +192,26 @@ def test_schedule_forecast_shows_dates_probability_cascade_and_gantt_markers(
     assert bars[data.commitment_x.pk].p80_at is not None
     assert bars[data.commitment_y.pk].p80_at is None
     html = response.content.decode()
-    assert "pushes 1 commitment by about 23 working days" in html
     assert "0 %" in html  # chance of meeting the due date
+    # The critical chain: the late permit pushes the tranche, drawn and as a table.
+    tree = lxml_html.fromstring(html)
+    (chain,) = tree.xpath('//figure[@class="chain"]')
+    caption = " ".join(chain.xpath("./figcaption")[0].text_content().split())
+    assert caption == "Issue the environmental permit pushes 1 commitment, by up to 23 working days"
+    (svg,) = chain.xpath('.//*[local-name()="svg"]')
+    texts = [" ".join(t.text_content().split()) for t in svg.xpath('.//*[local-name()="text"]')]
+    assert texts[0] == "Issue the environmental permit"
+    assert re.fullmatch(r"\d+ days? late · 80 % likely done by .+", texts[1]), texts[1]
+    assert texts[2:] == ["Disburse the first tranche", "+23 working days"]
+    # The tranche waits for the permit directly: a solid line, no dash.
+    (edge,) = svg.xpath('.//*[@class="chain-edge"]')
+    assert edge.get("stroke-dasharray") is None
+    rows = chain.xpath(".//table/tbody/tr")
+    assert [r.xpath("./th")[0].text_content() for r in rows] == [
+        "Issue the environmental permit",
+        "Disburse the first tranche",
+    ]
+    assert "Issue the environmental permit" in rows[1].text_content()  # waits for
 
 
 def test_portfolio_shows_trust_with_its_trend(world, data):
@@ -241,7 +262,7 @@ def test_real_snapshots_render_on_every_page_for_every_actor(world, data):
             if actor not in route.allowed:
                 continue
             response = client.get(route.url)
-            assert response.status_code == 200, (actor, route.name)
+            assert response.status_code == route.status, (actor, route.name)
             if actor != "owner":
                 html = response.content.decode()
                 assert INTERNAL_TEXT not in html, (actor, route.name)
@@ -261,3 +282,26 @@ def test_recompute_now_is_for_the_team(world, data):
     response = owner.post(url)
     assert response.status_code == 302
     assert insights.panels(world.agreement, "trust")["trust"].computed
+
+
+def test_the_critical_chain_leaves_out_what_the_reader_cannot_see(world, data, snapshots):
+    """A commitment the snapshot names but the reader does not see (here: gone since) is not
+    drawn; a late one that pushes nothing visible has no chain."""
+    schedule = snapshots["schedule"].data
+    gone = {"uuid": "00000000-0000-0000-0000-000000000000", "title": "Gone"}
+    (row,) = schedule["cascade"]
+    row["affected"].append({"commitment": gone, "working_days": 40})
+    schedule["cascade"].append(
+        {"commitment": gone, "reason": "overdue", "days_added": 50, "affected": row["affected"]}
+    )
+    snapshots["schedule"].save(update_fields=["data"])
+    client = Client()
+    client.force_login(world.counsellor)
+    response = client.get(reverse("agreement_commitments", args=[world.agreement.uuid]))
+    (chain,) = response.context["chains"]
+    assert [n.title for n in chain.nodes] == [
+        "Issue the environmental permit",
+        "Disburse the first tranche",
+    ]
+    assert chain.days_added == 23
+    assert "Gone" not in response.content.decode()

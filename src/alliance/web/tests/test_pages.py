@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -185,19 +187,20 @@ def test_party_page_shows_rhythm_holidays_people_and_commitments_both_ways(world
     assert "Awa Diop" in html and "Legislative elections" in html
 
 
-def test_before_you_meet_gathers_one_page_for_the_chosen_party(world, data):
+def test_before_you_meet_moved_to_the_party_brief_and_the_old_address_follows(world, data):
     url = reverse("before_you_meet", args=[world.agreement.uuid])
     client = _client(world.counsellor)
-    assert "Choose the party you are about to meet" in client.get(url).content.decode()
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("party_briefs", args=[world.agreement.uuid])
     response = client.get(url, {"party": str(world.party_x.uuid)})
-    ctx = response.context
-    assert [c.pk for c in ctx["owed_by_them"]] == [data.commitment_x.pk]
-    assert [c.pk for c in ctx["owed_to_them"]] == [data.commitment_y.pk]
-    (divergence,) = ctx["expectations"]
-    (other,) = divergence.others
-    assert {kind for kind, _delta in other.differences} == {"date", "priority", "value"}
-    assert "Print" in response.content.decode()
-    assert client.get(url, {"party": str(world.party_z.uuid)}).status_code == 302
+    assert response["Location"] == reverse(
+        "party_brief", args=[world.agreement.uuid, world.party_x.uuid]
+    )
+    # A party of another agreement, or no party at all: the choice of party.
+    for party in (str(world.party_z.uuid), "not-a-uuid"):
+        response = client.get(url, {"party": party})
+        assert response["Location"] == reverse("party_briefs", args=[world.agreement.uuid])
 
 
 def test_search_finds_only_what_the_user_may_see(world, data):
@@ -218,7 +221,8 @@ def test_dates_and_language_follow_the_chosen_language(world, data):
     response = client.get(reverse("agreement_commitments", args=[world.agreement.uuid]))
     html = response.content.decode()
     assert '<html lang="fr">' in html
-    assert data.commitment_x.due_on.strftime("%d/%m/%Y") in html
+    assert "27 nov. 2026" in html  # one date format per language (web/formats/fr)
+    assert data.commitment_x.due_on == date(2026, 11, 27)
 
 
 def test_translated_text_is_shown_in_the_current_language(world, data):
@@ -228,3 +232,15 @@ def test_translated_text_is_shown_in_the_current_language(world, data):
     assert "Corridor agreement" in client.get(reverse("portfolio")).content.decode()
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert "Accord du corridor" in client.get(reverse("portfolio")).content.decode()
+
+
+def test_every_page_says_once_which_day_its_figures_are_taken_on(world):
+    from alliance.core import clock
+
+    client = _client(world.owner)
+    shown = {"en": "As of 1 Dec. 2026", "fr": "1 déc. 2026", "de": "1. Dez. 2026"}
+    with clock.frozen(date(2026, 12, 1)):
+        for language, text in shown.items():
+            html = client.get(reverse("portfolio"), headers={"accept-language": language})
+            assert html.content.decode().count('class="as-of') == 1
+            assert text in html.content.decode(), language

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from alliance.web.tests.routes import agreement_routes, other_agreement_routes, walk
+from alliance.web.tests.routes import (
+    agreement_routes,
+    generated_routes,
+    other_agreement_routes,
+    unwalked_patterns,
+    walk,
+)
 
 
 def test_every_route_answers_each_actor_as_the_policy_says(world, data):
@@ -21,4 +27,19 @@ def test_anonymous_users_are_sent_to_log_in(client, world, data):
     for route in agreement_routes(world, data):
         response = client.get(route.url)
         assert response.status_code == 302, route.name
-        assert response["Location"].startswith("/login/"), route.name
+        assert response["Location"].startswith("/account/login/"), route.name
+
+
+def test_every_export_of_every_format_answers_each_actor(world, data):
+    routes = generated_routes(world)
+    names = {r.name.split("[")[0] for r in routes}
+    # CSV of every entity, the workbook, the standard's package, the pages around them.
+    assert {"interchange:export_csv", "interchange:export_xlsx", "interchange:export_oc4ids"} <= (
+        names
+    )
+    assert sum(r.name.startswith("interchange:export_csv[") for r in routes) >= 15
+    assert walk(world, routes) == []
+
+
+def test_every_route_with_an_agreement_is_walked(world, data):
+    assert unwalked_patterns(world, data) == []

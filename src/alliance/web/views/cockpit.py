@@ -5,6 +5,7 @@ Each tab has its own URL; a direct load gets the full page, an HTMX request only
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from uuid import UUID
 
@@ -19,16 +20,20 @@ from django.views.decorators.http import require_POST
 
 from alliance.accounts import policy
 from alliance.analytics.services import insights_recompute
+from alliance.core import clock
 from alliance.engagement.models import Topic
+from alliance.insights.parameters import SALIENCE
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Party
 from alliance.web import insight_figures, insights, selectors
+from alliance.web.templatetags.alliance import SALIENCE_CLASSES
 from alliance.web.views.common import (
     agreement_for,
     cockpit_context,
     render_page,
     report_refusal,
 )
+from alliance.web.views.stages import pending_context
 
 TAB_PARTIAL = "tab"
 
@@ -44,7 +49,7 @@ def _last_seen(request: HttpRequest, agreement_uuid: UUID) -> datetime | None:
 @login_required
 def overview(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
-    today = timezone.localdate()
+    today = clock.today()
     stages = list(MaturityStage)
     reached = stages.index(MaturityStage(agreement.stage))
     last_seen = _last_seen(request, agreement.uuid)
@@ -61,6 +66,7 @@ def overview(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         objectives=selectors.strategic_objectives(request.user, agreement),
         stage_path=[(stage, i <= reached, i == reached) for i, stage in enumerate(stages)],
         panels=insights.panels(agreement, "maturity", "trust", "warnings"),
+        **pending_context(selectors.pending_stage_change(request.user, agreement)),
     )
     return render_page(request, "web/cockpit/overview.html", context, partial=TAB_PARTIAL)
 
@@ -79,9 +85,11 @@ def parties(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         salience=rows,
         grid=selectors.mendelow_grid(rows),
         people=selectors.agreement_people(request.user, agreement),
-        blackouts=selectors.next_blackouts(request.user, party_list, timezone.localdate()),
+        blackouts=selectors.next_blackouts(request.user, party_list, clock.today()),
         panels=found,
         network_plot=insight_figures.network_figure(found["network"].data),
+        salience_classes=list(SALIENCE_CLASSES.items()),
+        salience_params=SALIENCE,
     )
     return render_page(request, "web/cockpit/parties.html", context, partial=TAB_PARTIAL)
 
@@ -141,10 +149,12 @@ def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         access,
         "trust",
         trust=averages,
+        rounds=selectors.pulse_rounds(request.user, agreement) if access.is_team else [],
         trend_plot=_trust_trend_plot(averages),
         panels=found,
         index_plot=insight_figures.trust_trend_figure(data),
         pairs=insight_figures.trust_pair_matrix(data),
+        calibration=insight_figures.trust_calibration_lines(data),
     )
     return render_page(request, "web/cockpit/trust.html", context, partial=TAB_PARTIAL)
 
@@ -164,27 +174,78 @@ def trust_why(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     return render_page(request, "web/cockpit/trust_why.html", context, partial="why")
 
 
+HIGHLIGHTED = 4  # lines in colour on the pulse trend; the others stay grey behind them
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+
+
 def _trust_trend_plot(averages: dict) -> dict | None:
     """Plotly figure: how the other parties rate each party, round after round (the mean of
-    the directed pairs' means; the pairs themselves are in the table under the chart)."""
+    the directed pairs' means; the pairs themselves are in the table under the chart). The
+    parties rated lowest in the latest round are drawn in colour and named at the end of
+    their line; the others are grey, so fourteen lines do not become a tangle."""
     if len(averages["pulses"]) < 2 or not averages["seen_by_others"]:
         return None  # one round is a point, not a trend: the tables say it
-    traces = [
-        {
+    series = []
+    for party, points in averages["seen_by_others"]:
+        kept = [(pulse.closes_on.isoformat(), mean) for pulse, mean in points if mean is not None]
+        if kept:
+            series.append((str(party), kept))
+    lowest = sorted(series, key=lambda s: s[1][-1][1])[:HIGHLIGHTED]
+    colours = {name: OKABE_ITO[i] for i, (name, _points) in enumerate(lowest)}
+    traces, labels, others_named = [], [], False
+    for name, kept in series:
+        colour = colours.get(name)
+        trace = {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": str(party),
-            "x": [pulse.closes_on.isoformat() for pulse, mean in points if mean is not None],
-            "y": [mean for _pulse, mean in points if mean is not None],
+            "name": name,
+            "x": [x for x, _y in kept],
+            "y": [y for _x, y in kept],
+            "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
         }
-        for party, points in averages["seen_by_others"]
-    ]
+        if colour:
+            trace["line"] = {"color": colour, "width": 3}
+            trace["marker"] = {"color": colour, "size": 7}
+            labels.append(
+                {
+                    "x": kept[-1][0],
+                    "y": kept[-1][1],
+                    "text": name,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "xshift": 8,
+                    "font": {"color": colour, "size": 12},
+                }
+            )
+        else:
+            trace.update(
+                line={"color": "#c3cad3", "width": 1.5},
+                marker={"color": "#c3cad3", "size": 4},
+                legendgroup="others",
+                showlegend=not others_named,
+                name=_("Other parties") if not others_named else name,
+            )
+            others_named = True
+        traces.append(trace)
+    traces.sort(key=lambda t: t.get("legendgroup") != "others")  # grey lines drawn first
+    labels.sort(key=lambda a: a["y"])
+    for below, above in itertools.pairwise(labels):
+        above["y"] = max(above["y"], below["y"] + 0.3)  # names at the line ends never overlap
     layout = {
-        "title": {"text": _("How the other parties rate each party"), "x": 0, "xanchor": "left"},
+        "title": {
+            "text": _("How the other parties rate each party — the lowest rated in colour"),
+            "x": 0,
+            "xanchor": "left",
+        },
         "xaxis": {"title": {"text": _("Pulse closing date")}, "type": "date"},
-        "yaxis": {"title": {"text": _("Mean score (1–7 Likert)")}, "range": [1, 7]},
-        "legend": {"title": {"text": _("Party rated")}},
-        "height": 420,
+        "yaxis": {
+            "title": {"text": _("Mean score (1 = very low, 7 = very high)")},
+            "range": [1, 7],
+        },
+        "legend": {"orientation": "h", "x": 0, "y": -0.25},
+        "annotations": labels,
+        "margin": {"l": 60, "r": 150, "t": 50, "b": 80},
+        "height": 440,
     }
     return {"data": traces, "layout": layout}
 

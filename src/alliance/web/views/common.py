@@ -14,13 +14,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
-from alliance.analytics.tasks import enqueue_recompute
-from alliance.partnerships.models import Agreement, Party
+from alliance.analytics.tasks import insights_outdated  # noqa: F401 (the views' import)
+from alliance.core import clock
+from alliance.partnerships.models import Agreement
 from alliance.web.access import Access, access_for
 
 
@@ -81,7 +81,7 @@ def cockpit_context(
         "tab": tab,
         "tabs": tabs,
         "current_tab": next(t for t in TABS if t.slug == tab),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         **extra,
     }
 
@@ -125,16 +125,3 @@ def _field_label(form: forms.Form | None, field: str) -> str:
         return str(model._meta.get_field(field).verbose_name).capitalize()  # type: ignore[union-attr]
     except Exception:
         return field.replace("_", " ").capitalize()
-
-
-def insights_outdated(changed: Any) -> None:
-    """A write changed the data behind the insights: queue the recomputation of the
-    agreement(s) concerned (after the commit; a party concerns every agreement it is in)."""
-    if isinstance(changed, Agreement):
-        agreements = [changed]
-    elif isinstance(changed, Party):
-        agreements = list(Agreement.objects.filter(participations__party=changed))
-    else:
-        return
-    for agreement in agreements:
-        enqueue_recompute(agreement)

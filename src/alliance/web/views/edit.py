@@ -13,7 +13,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -160,7 +160,16 @@ def _delete_page(
             messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
             insights_outdated(concerns)
             return redirect(done)
-    context = {"obj": obj, "what": spec.model._meta.verbose_name, "cancel_url": cancel}
+    try:
+        plan = spec.plan(request.user, obj)
+    except ProtectedError:
+        plan = None  # the confirmation page says it cannot go; posting says why
+    context = {
+        "obj": obj,
+        "what": spec.model._meta.verbose_name,
+        "cancel_url": cancel,
+        "plan": plan,
+    }
     return render_page(request, DELETE_TEMPLATE, context)
 
 

@@ -14,21 +14,24 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alliance.accounts import policy
+from alliance.attention import counts as attention
+from alliance.core import clock
 from alliance.engagement import services as engagement_services
 from alliance.engagement.models import Grievance
 from alliance.partnerships import services as partnership_services
 from alliance.partnerships.models import Commitment
-from alliance.web import insight_figures, insights, selectors
+from alliance.web import cascade, insight_figures, insights, selectors
 from alliance.web.filters import CommitmentFilter, GrievanceFilter, InteractionFilter
 from alliance.web.forms.base import parties_of
+from alliance.web.forms.counterparts import CommentForm
 from alliance.web.forms.engagement import FollowUpFormSet, GrievanceRespondForm, InteractionForm
 from alliance.web.forms.partnerships import BulkStatusForm, CommitmentStatusForm
+from alliance.web.views import counterparts
 from alliance.web.views.common import (
     agreement_for,
     cockpit_context,
@@ -40,7 +43,7 @@ from alliance.web.views.common import (
 )
 
 TAB_PARTIAL = "tab"
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # a page a person reads; the filters find the rest
 
 
 # ----- commitments -----
@@ -58,20 +61,27 @@ def _changeable(access: Any, commitments: Any) -> Any:
 @login_required
 def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
-    today = timezone.localdate()
+    today = clock.today()
     base = selectors.commitments_for_table(request.user, agreement)
-    filterset = CommitmentFilter(request.GET or None, queryset=base, agreement=agreement)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    if not query.get("due"):
+        query["due"] = "open"  # what needs doing first; delivered ones are one choice away
+    filterset = CommitmentFilter(query, queryset=base, agreement=agreement)
+    listed = filterset.qs
+    if not query.get("sort"):
+        listed = selectors.late_first(listed, today)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     found = insights.panels(agreement, "schedule")
     schedule = insight_figures.localize_references(
         found["schedule"].data, selectors.localized_titles(request.user, agreement)
     )
+    forecast_rows = insight_figures.forecast_rows(schedule)
+    cascade_rows = insight_figures.cascade_rows(schedule)
+    chains = cascade.chains_for(request.user, agreement, cascade_rows, forecast_rows, today)
     forecast = {
         uuid: (row["p50"], row["p80"])
-        for uuid, row in (
-            (r["commitment"]["uuid"], r) for r in insight_figures.forecast_rows(schedule)
-        )
+        for uuid, row in ((r["commitment"]["uuid"], r) for r in forecast_rows)
     }
     context = cockpit_context(
         request,
@@ -81,13 +91,21 @@ def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         filter=filterset,
         page=page,
         commitments=rows,
+        tally=selectors.commitment_tally(base, today),
+        due=query["due"],
         changeable={c.pk for c in rows if access.may_change_commitment(c)},
+        overdue={c.pk for c in rows if attention.is_overdue(c, today)},
         bulk_form=BulkStatusForm(commitments=Commitment.objects.none()),
-        gantt=selectors.gantt(rows, today, forecast),
+        gantt=selectors.gantt([c for c in rows if c.is_open], today, forecast),
         panels=found,
-        forecast=insight_figures.forecast_rows(schedule),
-        milestone_forecast=insight_figures.milestone_rows(schedule),
-        cascade=insight_figures.cascade_rows(schedule),
+        forecast=forecast_rows,
+        milestone_forecast=insight_figures.milestone_rows(
+            schedule, _risk_titles(request, agreement, schedule)
+        ),
+        cascade=cascade_rows,
+        chains=chains[: cascade.MAX_CHAINS],
+        more_chains=chains[cascade.MAX_CHAINS :],
+        calibration=insight_figures.schedule_calibration_lines(schedule),
     )
     return render_page(request, "web/cockpit/commitments.html", context, partial=TAB_PARTIAL)
 
@@ -211,11 +229,42 @@ def commitment_detail(
         access,
         "commitments",
         commitment=commitment,
+        **_commitment_forecast(request, agreement, commitment),
         status_form=form,
         may_change=may_change,
+        may_propose=counterparts.may_propose(access, commitment),
+        comment_form=CommentForm(team=access.is_team)
+        if counterparts.may_comment(request.user, access, commitment)
+        else None,
         **selectors.commitment_detail(request.user, commitment),
     )
     return render_page(request, "web/cockpit/commitment_detail.html", context)
+
+
+def _risk_titles(request: HttpRequest, agreement: Any, schedule: dict) -> dict[str, str]:
+    """The risks this reader may see, asked only when the forecast has a tornado to show."""
+    if not any(m.get("risks") for m in schedule.get("milestones") or ()):
+        return {}
+    return selectors.risk_titles(request.user, agreement)
+
+
+def _commitment_forecast(request: HttpRequest, agreement: Any, commitment: Any) -> dict:
+    """The commitment's own forecast and its milestone's (plan, P50, P80, contingency, risk
+    tornado), from the newest schedule snapshot (one query, three more with a milestone)."""
+    snapshot = insights.latest_snapshots(agreement, ["schedule"]).get("schedule")
+    schedule = snapshot.data if snapshot is not None else {}
+    uuid = str(commitment.uuid)
+    rows = insight_figures.forecast_rows(schedule)
+    own = next((r for r in rows if r["commitment"]["uuid"] == uuid), None)
+    milestone = None
+    if commitment.milestone_id and schedule.get("milestones"):
+        titles = selectors.localized_titles(request.user, agreement)
+        insight_figures.localize_references(schedule, titles)
+        milestone = insight_figures.commitment_milestone(
+            insight_figures.milestone_rows(schedule, _risk_titles(request, agreement, schedule)),
+            str(commitment.milestone.uuid),
+        )
+    return {"own_forecast": own, "milestone_forecast": milestone, "schedule": snapshot}
 
 
 # ----- interactions -----

@@ -4,7 +4,8 @@
   document.documentElement.classList.add("js");
 
   var SEPARATORS = { fr: ", ", de: ",." };
-  var PALETTE = ["#1f4e79", "#c05a00", "#2e7d32", "#8e244d", "#5e4fa2", "#00796b", "#6d4c41", "#455a64"];
+  // Okabe–Ito: distinct for readers with any common colour-vision deficiency.
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"];
   var plotlyLoading = null;
 
   function loadPlotly() {
@@ -80,6 +81,32 @@
       };
       radios.forEach(function (radio) { radio.addEventListener("change", sync); });
       sync();
+    });
+    // The quick log: only the people of the parties ticked (all of them while none is),
+    // and a person already ticked stays in sight.
+    root.querySelectorAll("form").forEach(function (form) {
+      var people = form.querySelectorAll("input[data-party]");
+      var parties = form.querySelectorAll('input[name="parties"]');
+      if (!people.length || !parties.length || form.dataset.peopleByParty) return;
+      form.dataset.peopleByParty = "1";
+      var filter = function () {
+        var chosen = {};
+        var any = false;
+        parties.forEach(function (box) { if (box.checked) { chosen[box.value] = true; any = true; } });
+        people.forEach(function (box) {
+          var row = box.closest("div") || box.parentElement;
+          row.hidden = any && !chosen[box.dataset.party] && !box.checked;
+        });
+      };
+      parties.forEach(function (box) { box.addEventListener("change", filter); });
+      filter();
+    });
+    // A tab bar wider than the screen scrolls sideways: bring the current tab into sight.
+    root.querySelectorAll(".tabs ul").forEach(function (list) {
+      var current = list.querySelector('[aria-current="page"]');
+      if (!current || list.scrollWidth <= list.clientWidth) return;
+      var item = current.parentElement;
+      list.scrollLeft = item.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
     });
     renderPlots(root);
   }

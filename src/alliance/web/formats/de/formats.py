@@ -1,0 +1,7 @@
+"""German dates: one format everywhere (``12. März 2027``, ``1. Dez. 2026``)."""
+
+DATE_FORMAT = "j. N Y"
+SHORT_DATE_FORMAT = "j. N Y"
+DATETIME_FORMAT = "j. N Y, H:i"
+SHORT_DATETIME_FORMAT = "j. N Y, H:i"
+MONTH_DAY_FORMAT = "j. N"

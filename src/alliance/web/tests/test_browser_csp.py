@@ -1,0 +1,44 @@
+"""The Content-Security-Policy in a real browser: the pages with charts, the Gantt and the
+HTMX forms work under it, and Chromium reports no violation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from alliance.testing import CHROMIUM
+from alliance.web.tests.data import add_cockpit_data
+from alliance.web.tests.test_browser import log_in
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Chromium is not installed"),
+]
+
+
+def test_no_page_breaks_the_content_security_policy(page, live_server, transactional_db, world):
+    from alliance.analytics.services import insights_recompute
+
+    add_cockpit_data(world)
+    insights_recompute(actor=None, agreement=world.agreement)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    log_in(page, live_server, world.counsellor)
+    for name in ("agreement", "agreement_trust", "agreement_parties", "agreement_commitments"):
+        page.goto(live_server.url + reverse(name, args=[world.agreement.uuid]))
+        page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + reverse("agreement_trust", args=[world.agreement.uuid]))
+    page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
+    assert page.evaluate("typeof htmx") == "object"
+    assert violations == []
