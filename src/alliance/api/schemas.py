@@ -79,6 +79,9 @@ Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 alph
 Days = Annotated[int, Field(ge=0, le=36500)]
 Working = Annotated[int, Field(ge=1, le=36500)]
 Title = text(300, min_length=1)
+# A member named by username (at most 150 characters, as Django's usernames): like any text,
+# without NUL, which PostgreSQL cannot even compare with (a filter by it was a 500).
+Username = text(150)
 
 
 # ----- agreements ---------------------------------------------------------------------------
@@ -378,7 +381,7 @@ class InteractionIn(Schema):
         description="Internal to the counsellor team unless you choose to share it, as on "
         "the pages.",
     )
-    restricted_to: list[str] = Field(
+    restricted_to: list[Username] = Field(
         [], description="Usernames of members who may read a restricted interaction."
     )
 
@@ -392,7 +395,7 @@ class InteractionPatch(Schema):
     tone: choice(Tone) = None
     language: Literal[tuple(code for code, _label in LANGUAGE_CHOICES)] = None  # type: ignore[valid-type]
     confidentiality: choice(Confidentiality) = None
-    restricted_to: list[str] = None
+    restricted_to: list[Username] = None
 
 
 # ----- insights -----------------------------------------------------------------------------

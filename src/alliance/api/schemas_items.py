@@ -13,7 +13,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from alliance.api.choices import DeliveryStatus, WebhookEvent
-from alliance.api.schemas import Title, choice, text
+from alliance.api.schemas import Title, Username, choice, text
 from alliance.core.models import Confidentiality
 from alliance.partnerships.choices import ObjectiveSource
 
@@ -76,7 +76,7 @@ class NoteIn(Schema):
         Confidentiality.INTERNAL,
         description="Internal to the counsellor team unless shared on purpose, as on the pages.",
     )
-    restricted_to: list[str] = Field(
+    restricted_to: list[Username] = Field(
         [], description="Usernames of members who may read a restricted note."
     )
 
@@ -86,7 +86,7 @@ class NotePatch(Schema):
 
     text: NoteText = None
     confidentiality: choice(Confidentiality) = None
-    restricted_to: list[str] = None
+    restricted_to: list[Username] = None
 
 
 # ----- trust pulses and their answers ---------------------------------------------------------

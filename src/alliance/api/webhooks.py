@@ -243,13 +243,16 @@ def check_address(url: str) -> None:
     """Refuse an address the server should not post to: not HTTPS (plain HTTP to this
     machine only in tests and DEBUG), or one that resolves to a loopback, private,
     link-local or reserved network (unless ``WEBHOOK_ALLOW_PRIVATE_NETWORKS``)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError as exc:  # an unclosed "[" (IPv6), a port that is not a number 0-65535
+        raise ValidationError({"url": _("Enter a valid URL.")}) from exc
     local = host in ("127.0.0.1", "localhost", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local and _local_allowed()):
         raise ValidationError({"url": _("A webhook address must start with https://.")})
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port or 443)}
     except (socket.gaierror, UnicodeError) as exc:
         raise ValidationError({"url": _("This address's host name does not resolve.")}) from exc
     for address in addresses:

@@ -118,3 +118,24 @@ def test_a_requirements_text_changes_through_the_api(world, data, api_as):
     assert response.status_code == 200, response.content
     data.requirement.refresh_from_db()
     assert data.requirement.requirement == "Impact study published"
+
+
+def test_a_username_with_a_nul_is_refused_naming_the_field(world, data, api_as):
+    # PostgreSQL cannot compare text with a NUL: looking the member up was a 500 there
+    # (found by schemathesis on PostgreSQL).
+    api = api_as("owner")
+    note = f"/api/v1/agreements/{world.agreement.uuid}/notes/{data.note.uuid}"
+    response = api.patch(note, {"confidentiality": "restricted", "restricted_to": ["a\x00b"]})
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"].startswith("restricted_to")
+    interactions = f"/api/v1/agreements/{world.agreement.uuid}/interactions"
+    body = {
+        "occurred_on": clock.today().isoformat(),
+        "parties": [str(world.party_x.uuid)],
+        "summary": "Minister open to a new calendar",
+        "confidentiality": "restricted",
+        "restricted_to": ["editor\x00"],
+    }
+    response = api.post(interactions, body)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"].startswith("restricted_to")

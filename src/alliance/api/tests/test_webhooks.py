@@ -220,6 +220,10 @@ def test_a_subscription_to_one_agreement_ends_with_the_membership(world):
         "https://10.1.2.3/hook",  # a private network
         "https://169.254.169.254/latest",  # link-local (cloud metadata)
         "ftp://127.0.0.1/hook",
+        # Not addresses at all (found by schemathesis: they were a 500).
+        "https://example.com[/hook",
+        "https://example.com:port/hook",
+        "https://example.com:99999/hook",
     ],
 )
 def test_an_address_the_server_should_not_post_to_is_refused(world, url):
