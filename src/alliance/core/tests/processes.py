@@ -20,7 +20,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 PASSWORD = "Quiet harbour lanterns 1987"
+
+
+def _suite_on_sqlite() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+# For tests whose processes always run on a SQLite file of their own, whatever the suite's
+# database: they run once, in the SQLite suite, not again in the PostgreSQL one.
+own_sqlite_file = pytest.mark.skipif(
+    not _suite_on_sqlite(), reason="runs on a SQLite file of its own: the SQLite suite runs it"
+)
 
 
 def free_port() -> int:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from alliance.core.tests.processes import own_sqlite_file
+
 ALLIANCE = Path(sys.executable).parent / "alliance"
 
 
@@ -42,6 +44,7 @@ def test_help_needs_no_database_and_no_key(tmp_path: Path, args: tuple[str, ...]
     assert not (tmp_path / "var" / "secret_key").exists(), "help must not create a key"
 
 
+@own_sqlite_file
 def test_every_command_runs_where_the_demo_ran(tmp_path: Path) -> None:
     (tmp_path / "var").mkdir()
     (tmp_path / "var" / "secret_key").write_text("k" * 50, encoding="utf-8")

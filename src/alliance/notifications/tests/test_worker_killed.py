@@ -22,7 +22,10 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from alliance.core.tests.processes import own_sqlite_file
 from alliance.notifications.tests.conftest import Inbox, free_port
+
+pytestmark = own_sqlite_file
 
 N_COMMITMENTS = 15  # each overdue: a notice to the representative, an escalation to the owner
 

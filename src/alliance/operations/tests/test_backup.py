@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from alliance.core.tests.processes import alliance, alliance_env, migrated_sqlite, shell_json
+from alliance.core.tests.processes import (
+    alliance,
+    alliance_env,
+    migrated_sqlite,
+    own_sqlite_file,
+    shell_json,
+)
 
 FIELD_KEY = Fernet.generate_key().decode()
 BACKUP_KEY = Fernet.generate_key().decode()
@@ -87,6 +93,7 @@ def _site(tmp_path: Path, name: str, **extra: str) -> dict:
     return alliance_env(folder, **{**keys, **extra})
 
 
+@own_sqlite_file
 def test_backup_and_restore_give_the_same_rows_files_and_readable_secrets(tmp_path):
     source = _site(tmp_path, "source")
     migrated_sqlite(source)
@@ -122,6 +129,7 @@ def test_backup_and_restore_give_the_same_rows_files_and_readable_secrets(tmp_pa
     assert "not empty" in _refused(target, "restore", str(plain))
 
 
+@own_sqlite_file
 def test_a_wrong_key_or_an_altered_backup_is_refused_and_writes_nothing(tmp_path):
     source = _site(tmp_path, "source")
     migrated_sqlite(source)

@@ -13,11 +13,14 @@ from pathlib import Path
 from alliance.core.tests.processes import (
     alliance_env,
     migrated_sqlite,
+    own_sqlite_file,
     shell_json,
     start_worker,
     stop,
     wait_for,
 )
+
+pytestmark = own_sqlite_file
 
 SEED = """
 import json

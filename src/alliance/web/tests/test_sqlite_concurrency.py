@@ -19,23 +19,19 @@ import time
 from collections import Counter
 
 import httpx
-import pytest
-from django.conf import settings
 
 from alliance.core.tests.processes import (
     PASSWORD,
     alliance_env,
     migrated_sqlite,
+    own_sqlite_file,
     served,
     shell_json,
     start_worker,
     stop,
 )
 
-pytestmark = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="the embedded default's test (its own SQLite file); runs in the SQLite suite",
-)
+pytestmark = own_sqlite_file
 
 USERS = 20
 ROUNDS = 3
