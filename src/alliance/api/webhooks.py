@@ -51,6 +51,7 @@ from alliance.api.choices import (
     WebhookEvent,
 )
 from alliance.api.models import WebhookDelivery, WebhookScan, WebhookSubscription
+from alliance.core.claims import claim_next
 from alliance.partnerships.models import (
     Agreement,
     Commitment,
@@ -300,19 +301,9 @@ def deliver_due(now: datetime | None = None, limit: int = 200) -> dict[str, int]
 
 
 def _claim(now: datetime) -> WebhookDelivery | None:
-    with transaction.atomic():
-        row = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .first()
-        )
-        if row is None:
-            return None
-        row.status, row.claimed_at = DeliveryStatus.SENDING, timezone.now()
-        row.attempts += 1
-        row.save(update_fields=["status", "claimed_at", "attempts"])
-    return row
+    return claim_next(
+        WebhookDelivery, pending=DeliveryStatus.PENDING, sending=DeliveryStatus.SENDING, now=now
+    )
 
 
 def _send(row: WebhookDelivery) -> str:

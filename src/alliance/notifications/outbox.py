@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.accounts.mail import language_of, render_message
+from alliance.core.claims import claim_next
 from alliance.notifications.choices import OutboxStatus
 from alliance.notifications.models import MailPreference, Notification
 
@@ -126,19 +127,9 @@ def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, i
 
 
 def _claim(now: datetime) -> Notification | None:
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .first()
-        )
-        if row is None:
-            return None
-        row.status, row.claimed_at = OutboxStatus.SENDING, timezone.now()
-        row.attempts += 1
-        row.save(update_fields=["status", "claimed_at", "attempts"])
-    return row
+    return claim_next(
+        Notification, pending=OutboxStatus.PENDING, sending=OutboxStatus.SENDING, now=now
+    )
 
 
 def _send(row: Notification) -> str:
