@@ -92,3 +92,17 @@ def test_writes_are_audited_like_the_pages(world, api_as):
     event = AuditEvent.objects.order_by("-pk").first()
     assert AuditEvent.objects.count() == before + 1
     assert event.actor_id == world.owner.pk and event.after == {"summary": "Through the API"}
+
+
+def test_a_patch_without_depends_on_keeps_the_prerequisites(world, data, api_as):
+    """PATCH changes what it names: a commitment's prerequisites stay unless the body gives
+    ``depends_on`` (then the list replaces them)."""
+    api = api_as("owner")
+    url = f"/api/v1/agreements/{world.agreement.uuid}/commitments/{data.commitment_y.uuid}"
+    before = api.get(url).json()["depends_on"]
+    assert before == [str(data.commitment_x.uuid)]
+    answer = api.patch(url, {"clause": "7.1"})
+    assert answer.status_code == 200 and answer.json()["depends_on"] == before
+    assert list(data.commitment_y.depends_on.all()) == [data.commitment_x]
+    emptied = api.patch(url, {"depends_on": []})
+    assert emptied.status_code == 200 and emptied.json()["depends_on"] == []
