@@ -225,6 +225,12 @@ class ParticipationPatch(Schema):
     legitimacy: Salience = None
     urgency: Salience = None
     interest: Salience = None
+    ended_on: date | None = Field(
+        None,
+        description="When the party stopped taking part (null: it takes part again). The "
+        "participation and its history stay.",
+    )
+    end_note: text(500) = Field(None, description="Why it ended (needs ended_on).")
 
 
 # ----- commitments --------------------------------------------------------------------------

@@ -106,3 +106,25 @@ def test_a_patch_without_depends_on_keeps_the_prerequisites(world, data, api_as)
     assert list(data.commitment_y.depends_on.all()) == [data.commitment_x]
     emptied = api.patch(url, {"depends_on": []})
     assert emptied.status_code == 200 and emptied.json()["depends_on"] == []
+
+
+def test_a_participation_ends_and_resumes_through_the_api(world, api_as):
+    """A party that leaves keeps its participation and history: PATCH ``ended_on`` with a
+    reason; ``ended_on: null`` brings it back (the reason goes with the end); a reason
+    without a date is refused (422)."""
+    api = api_as("owner")
+    base = f"/api/v1/agreements/{world.agreement.uuid}/participations"
+    item = next(p for p in api.get(base).json()["items"] if p["party"] == str(world.party_y.uuid))
+    url = f"{base}/{item['id']}"
+    ended = api.patch(url, {"ended_on": "2026-03-31", "end_note": "Loan repaid early"})
+    assert ended.status_code == 200, ended.json()
+    assert (ended.json()["ended_on"], ended.json()["end_note"]) == (
+        "2026-03-31",
+        "Loan repaid early",
+    )
+    resumed = api.patch(url, {"ended_on": None})
+    assert resumed.status_code == 200
+    assert (resumed.json()["ended_on"], resumed.json()["end_note"]) == (None, "")
+    assert api.patch(url, {"end_note": "A reason without a date"}).status_code == 422
+    listed = api.get(base).json()["items"]
+    assert next(p for p in listed if p["id"] == item["id"])["end_note"] == ""
