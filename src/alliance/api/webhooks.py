@@ -25,11 +25,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -240,10 +240,13 @@ def _local_allowed() -> bool:
     return bool(getattr(settings, "WEBHOOK_ALLOW_LOCAL_HTTP", False))
 
 
-def check_address(url: str) -> None:
+def check_address(url: str) -> list[str]:
     """Refuse an address the server should not post to: not HTTPS (plain HTTP to this
     machine only in tests and DEBUG), or one that resolves to a loopback, private,
-    link-local or reserved network (unless ``WEBHOOK_ALLOW_PRIVATE_NETWORKS``)."""
+    link-local or reserved network (unless ``WEBHOOK_ALLOW_PRIVATE_NETWORKS``). Returns the
+    addresses it vetted: the delivery connects to one of those, without asking the name
+    again (a name that answers a public address to the check and a private one to the
+    connection — DNS rebinding — reaches nothing it should not)."""
     try:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port
@@ -266,23 +269,52 @@ def check_address(url: str) -> None:
             raise ValidationError(
                 {"url": _("A webhook may not be sent to a private or local network address.")}
             )
+    return sorted(addresses)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect is an answer like any other non-2xx: retried, never followed
+class _Pinned(http.client.HTTPConnection):
+    """Plain HTTP (tests, DEBUG) to an address already vetted."""
+
+    def __init__(self, host: str, port: int | None, address: str, **kwargs: Any) -> None:
+        super().__init__(host, port, **kwargs)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _PinnedTLS(http.client.HTTPSConnection):
+    """HTTPS to an address already vetted; the certificate is checked against the host
+    name of the subscription's address (SNI and verification as usual)."""
+
+    def __init__(self, host: str, port: int | None, address: str, **kwargs: Any) -> None:
+        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+def _post(url: str, body: bytes, headers: dict[str, str], addresses: list[str]) -> int:
+    """POST ``body`` to ``url`` through the first of ``addresses`` that answers. A redirect
+    is an answer like any other non-2xx: retried later, never followed."""
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    kind = _PinnedTLS if parts.scheme == "https" else _Pinned
+    error: OSError | None = None
+    for address in addresses:
+        connection = kind(
+            parts.hostname or "", parts.port, address, timeout=WEBHOOK_TIMEOUT_SECONDS
+        )
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            return int(connection.getresponse().status)
+        except OSError as exc:  # refused or unreachable there: the next address
+            error = exc
+        finally:
+            connection.close()
+    raise error or OSError("no address to connect to")
 
 
 def deliver_due(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
@@ -324,8 +356,8 @@ def _send(row: WebhookDelivery) -> str:
     }
     status, error = None, ""
     try:
-        check_address(row.subscription.url)
-        status = _post(row.subscription.url, body, headers)
+        addresses = check_address(row.subscription.url)
+        status = _post(row.subscription.url, body, headers, addresses)
     except ValidationError as exc:
         error = "; ".join(exc.messages)
     except (OSError, ValueError) as exc:  # refused, timed out, unreachable

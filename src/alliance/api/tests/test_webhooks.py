@@ -315,3 +315,34 @@ def test_the_page_refuses_plain_http_naming_the_field(client, world):
     assert response.status_code == 400
     assert "https://" in response.content.decode()
     assert not WebhookSubscription.objects.exists()
+
+
+def test_a_delivery_connects_to_the_address_it_checked(world, data, receiver, monkeypatch):
+    """DNS rebinding: a name that answers a vetted address to the check and something else
+    afterwards. The delivery connects to the address it checked and never asks the name
+    again (here every later answer fails, as a rebinding name's private answer would be
+    refused)."""
+    import socket as socket_module
+
+    real = socket_module.getaddrinfo
+    asked: list[str] = []
+
+    def resolver(host, *args, **kwargs):
+        if host == "localhost":
+            asked.append(host)
+            if len(asked) > 1:
+                raise socket_module.gaierror("the name now points elsewhere")
+            return real("127.0.0.1", *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    services.webhook_subscribe(
+        actor=world.owner,
+        url=receiver.url.replace("127.0.0.1", "localhost"),
+        events=["commitment.status_changed"],
+        agreement=world.agreement,
+    )
+    _deliver(world, data.commitment_x)
+    monkeypatch.setattr(socket_module, "getaddrinfo", resolver)
+    assert webhooks.run()["delivered"] == 1, WebhookDelivery.objects.get().last_error
+    assert asked == ["localhost"] and len(receiver.requests) == 1
+    assert receiver.requests[0]["headers"]["host"].startswith("localhost:")
