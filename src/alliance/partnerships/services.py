@@ -150,6 +150,10 @@ def participation_add_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
 def participation_update(
     *, actor: Any, participation: Participation, **changes: Any
 ) -> Participation:
+    """Change a participation's terms; setting ``ended_on`` to None takes the party back, and
+    the reason of the end goes with it (as ``participation_resume``)."""
+    if "ended_on" in changes and changes["ended_on"] is None:
+        changes["end_note"] = ""
     return save_changes(actor=actor, obj=participation, changes=changes)
 
 

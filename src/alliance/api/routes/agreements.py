@@ -268,10 +268,6 @@ def participation_update(
     participation = _participation(request, agreement, participation_id)
     require_write(request, participation)
     changes = payload.dict(exclude_unset=True)
-    if "ended_on" in changes and changes["ended_on"] is None:
-        changes["end_note"] = ""  # taking part again: no reason for an end that is gone
-    elif changes.get("end_note", "") is None:
-        changes["end_note"] = ""
     return changed(
         request,
         response,
