@@ -47,13 +47,15 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.tasks.base import TaskResultStatus
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
+from alliance.analytics import snapshot_cache
 from alliance.analytics.models import InsightSnapshot
 from alliance.core import messages
 from alliance.core.models import Confidentiality
@@ -812,6 +814,36 @@ def snapshot_history(agreement: Agreement, kind: str) -> QuerySet[InsightSnapsho
     return InsightSnapshot.objects.filter(agreement=agreement, kind=kind).order_by("as_of")
 
 
+def with_localized_data(snapshots: Sequence[InsightSnapshot]) -> list[InsightSnapshot]:
+    """``snapshots`` (rows read without their data, through the caller's access policy) with
+    their data in the reader's language, in the same order.
+
+    Generated text is stored as messages: the reader gets them in their language (in memory
+    only; the stored snapshot keeps its keys). A snapshot's data in a language is the same for
+    every reader, so it is read, decoded and rendered once per process
+    (``analytics.snapshot_cache``): only the snapshots not yet there are read, in one query
+    for all of them. One replaced by a recomputation between the two reads is left out (shown
+    as not computed for this one view rather than read again half-way)."""
+    shared = snapshot_cache.cache()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    missing: dict[int, tuple[InsightSnapshot, tuple[str, datetime, str]]] = {}
+    for snapshot in snapshots:
+        key = (str(snapshot.uuid), snapshot.computed_at, language)
+        data = shared.get(key)
+        if data is None:
+            missing[snapshot.pk] = (snapshot, key)
+        else:
+            snapshot.data = data
+    if missing:
+        rows = InsightSnapshot.objects.filter(pk__in=list(missing)).values_list("pk", "data")
+        for pk, data in rows:
+            snapshot, key = missing.pop(pk)
+            snapshot.data = messages.localized(data)
+            shared.put(key, snapshot.data)
+    gone = {snapshot.pk for snapshot, _key in missing.values()}
+    return [snapshot for snapshot in snapshots if snapshot.pk not in gone]
+
+
 def latest_snapshots_for(
     agreements: Iterable[Agreement] | QuerySet[Agreement],
     kinds: Sequence[str],
@@ -842,10 +874,9 @@ def latest_snapshots_for(
     latest = ranked.filter(newest=1)
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     if keys is None:
-        for snapshot in latest:
-            # Generated text is stored as messages: the reader gets them in their language
-            # (in memory only; the stored snapshot keeps its keys).
-            snapshot.data = messages.localized(snapshot.data)
+        # The rows without their data: ``with_localized_data`` reads it, or finds it already
+        # in the reader's language.
+        for snapshot in with_localized_data(list(latest.defer("data"))):
             found[snapshot.agreement_id][snapshot.kind] = snapshot
         return dict(found)
     extracted = {f"data__{key}": KeyTransform(key, "data") for key in keys}

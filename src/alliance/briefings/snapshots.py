@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from alliance.accounts import policy
+from alliance.analytics.selectors import with_localized_data
 from alliance.briefings import ratings
 from alliance.briefings.choices import MARKING_ORDER, Marking
-from alliance.core import messages
 from alliance.partnerships.models import Agreement
 
 
@@ -27,7 +27,7 @@ def latest_and_previous(
     rows = (
         policy.insight_snapshots_visible_to(user)
         .filter(agreement=agreement, kind__in=tuple(kinds))
-        .only("kind", "as_of", "computed_at", "data")
+        .only("uuid", "kind", "as_of", "computed_at")
         .order_by("kind", "-as_of")
     )
     current: dict[str, Any] = {}
@@ -39,13 +39,20 @@ def latest_and_previous(
             current[snapshot.kind] = snapshot
         elif snapshot.kind not in previous and snapshot.as_of <= newest.as_of - gap:
             previous[snapshot.kind] = snapshot
-    return current, previous
+    # Only the chosen rows' data is read (one query at most), already in the reader's
+    # language when this process has rendered it before.
+    read = {s.pk for s in with_localized_data([*current.values(), *previous.values()])}
+    return (
+        {k: s for k, s in current.items() if s.pk in read},
+        {k: s for k, s in previous.items() if s.pk in read},
+    )
 
 
 def data(found: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
+    """The data of the ``kind`` snapshot read by :func:`latest_and_previous`, in the reader's
+    language (shared with other readers: not to be changed)."""
     snapshot = found.get(kind)
-    # Generated text in snapshots is stored as messages: said in the reader's language.
-    return messages.localized(snapshot.data) if snapshot is not None else None
+    return snapshot.data if snapshot is not None else None
 
 
 def as_of(snapshot: Any) -> date | None:

@@ -415,3 +415,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Insight snapshots already rendered in a reader's language, kept per process (MB of JSON);
+# in the tests every hit is checked against what was stored, so a caller that changes shared
+# data fails (alliance.analytics.snapshot_cache).
+SNAPSHOT_CACHE_MB = env_int("SNAPSHOT_CACHE_MB", 64)
+SNAPSHOT_CACHE_CHECK = TESTING

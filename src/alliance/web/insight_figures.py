@@ -357,19 +357,20 @@ def network_figure(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def localize_references(data: Any, names: dict[str, str]) -> Any:
-    """Replace the stored ``name``/``title`` of every referenced object whose UUID is in
-    ``names`` (the object's text in the current language), throughout ``data`` (in place)."""
+    """``data`` with the stored ``name``/``title`` of every referenced object whose UUID is in
+    ``names`` replaced by the object's text in the current language (a copy: snapshot data is
+    shared between readers, see ``analytics.snapshot_cache``, and ``names`` depends on the
+    reader)."""
     if isinstance(data, dict):
+        out = {key: localize_references(value, names) for key, value in data.items()}
         uuid = data.get("uuid")
         if uuid in names:
             for key in ("name", "title"):
-                if key in data:
-                    data[key] = names[uuid]
-        for value in data.values():
-            localize_references(value, names)
-    elif isinstance(data, list):
-        for value in data:
-            localize_references(value, names)
+                if key in out:
+                    out[key] = names[uuid]
+        return out
+    if isinstance(data, list):
+        return [localize_references(value, names) for value in data]
     return data
 
 

@@ -3,19 +3,22 @@ the background task, the command and the command line."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import management
 from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from alliance import cli
 from alliance.accounts import policy
+from alliance.analytics import snapshot_cache
 from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.selectors import latest_snapshots_for
 from alliance.analytics.services import insights_recompute
 from alliance.analytics.tasks import enqueue_recompute, recompute_agreement
+from alliance.core import messages
 from alliance.partnerships.models import Agreement
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +33,89 @@ def two_dates(world):
 
 
 def test_the_newest_snapshot_of_each_kind_in_one_query(two_dates, django_assert_num_queries):
+    """One query for the rows, one more for the data of those not yet in the process's cache
+    of localized snapshots; the next reader in the same language needs only the first."""
     world = two_dates
-    with django_assert_num_queries(1):
+    snapshot_cache.cache().clear()
+    with django_assert_num_queries(2):
         found = latest_snapshots_for(Agreement.objects.all(), ["trust", "maturity"])
     assert set(found) == {world.agreement.pk, world.other_agreement.pk}
     for kinds in found.values():
         assert set(kinds) == {"trust", "maturity"}
         assert {s.as_of for s in kinds.values()} == {date(2026, 6, 30)}
+    with django_assert_num_queries(1):
+        again = latest_snapshots_for(Agreement.objects.all(), ["trust", "maturity"])
+    for pk, kinds in found.items():
+        for kind, snapshot in kinds.items():
+            assert again[pk][kind].uuid == snapshot.uuid
+            assert again[pk][kind].data == snapshot.data
+
+
+def test_each_language_reads_its_own_text_and_a_recompute_is_read_afresh(two_dates):
+    world = two_dates
+    snapshot_cache.cache().clear()
+    stored = InsightSnapshot.objects.filter(agreement=world.agreement, kind="trust")
+    stored = stored.latest("as_of")
+    with translation.override("en"):
+        english = latest_snapshots_for([world.agreement], ["trust"])[world.agreement.pk]["trust"]
+    with translation.override("fr"):
+        french = latest_snapshots_for([world.agreement], ["trust"])[world.agreement.pk]["trust"]
+    with translation.override("en"):
+        assert english.data == messages.localized(stored.data)
+    with translation.override("fr"):
+        assert french.data == messages.localized(stored.data)
+    assert english.data != french.data  # generated text in each reader's language
+    # A recompute of the same date writes new data under a new ``computed_at``: read afresh.
+    InsightSnapshot.objects.filter(pk=stored.pk).update(
+        data={**stored.data, "index": 12.5}, computed_at=stored.computed_at + timedelta(minutes=1)
+    )
+    with translation.override("en"):
+        fresh = latest_snapshots_for([world.agreement], ["trust"])[world.agreement.pk]["trust"]
+    assert fresh.data["index"] == 12.5
+
+
+def test_a_snapshot_written_again_at_the_same_instant_is_read_afresh(two_dates):
+    """Under a frozen clock a rewrite keeps its ``computed_at``: the save itself tells this
+    process's cache to forget the row."""
+    world = two_dates
+    stored = InsightSnapshot.objects.filter(agreement=world.agreement, kind="trust")
+    stored = stored.latest("as_of")
+    latest_snapshots_for([world.agreement], ["trust"])  # now in the cache
+    stored.data = {**stored.data, "index": 33.0}
+    stored.save(update_fields=["data"])
+    found = latest_snapshots_for([world.agreement], ["trust"])[world.agreement.pk]["trust"]
+    assert found.data["index"] == 33.0
+    stored.delete()
+    found = latest_snapshots_for([world.agreement], ["trust"])[world.agreement.pk]["trust"]
+    assert found.uuid != stored.uuid and found.as_of < stored.as_of
+
+
+def test_a_reader_that_changes_shared_snapshot_data_fails_loudly(two_dates, settings):
+    """Data handed out by the cache is shared by every reader of the process: a page that
+    changed it (say, put one reader's titles in) would show them to the next reader. The
+    tests run with the check on, so such a caller fails here rather than leaking."""
+    world = two_dates
+    shared = snapshot_cache.LocalizedSnapshots(2**20, check=True)
+    key = ("u", timezone.now(), "en")
+    shared.put(key, {"pairs": [{"title": "shared"}]})
+    shared.get(key)["pairs"][0]["title"] = "one reader's own"
+    with pytest.raises(snapshot_cache.SharedSnapshotChanged):
+        shared.get(key)
+    assert world.agreement  # the fixture's data is left as it is
+
+
+def test_the_cache_keeps_within_its_budget_dropping_the_least_recently_read():
+    shared = snapshot_cache.LocalizedSnapshots(100)
+    now = timezone.now()
+    a, b, c = (("a", now, "en"), ("b", now, "en"), ("c", now, "en"))
+    shared.put(a, {"x": "a" * 30})
+    shared.put(b, {"x": "b" * 30})
+    assert shared.get(a) is not None  # a is now the most recently read
+    shared.put(c, {"x": "c" * 30})
+    assert shared.size <= 100
+    assert shared.get(b) is None and shared.get(a) is not None and shared.get(c) is not None
+    shared.put(("huge", now, "en"), {"x": "z" * 500})  # larger than the whole budget: not kept
+    assert shared.get(("huge", now, "en")) is None and len(shared) == 2
 
 
 def test_the_portfolio_reads_only_the_keys_it_shows(two_dates, django_assert_num_queries):

@@ -99,9 +99,11 @@ def expectations(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
     found = insights.panels(agreement, "alignment")
     matrix = selectors.expectation_matrix(request.user, agreement)
-    insight_figures.localize_references(
-        found["alignment"].data, {str(t.uuid): str(t) for t in matrix["topics"]}
-    )
+    snapshot = found["alignment"].snapshot
+    if snapshot is not None:  # topics in the reader's language (a copy: the data is shared)
+        snapshot.data = insight_figures.localize_references(
+            snapshot.data, {str(t.uuid): str(t) for t in matrix["topics"]}
+        )
     context = cockpit_context(
         request,
         agreement,

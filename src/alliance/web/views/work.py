@@ -76,6 +76,8 @@ def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     schedule = insight_figures.localize_references(
         found["schedule"].data, selectors.localized_titles(request.user, agreement)
     )
+    if found["schedule"].snapshot is not None:  # the panel shows the titles in this language
+        found["schedule"].snapshot.data = schedule
     forecast_rows = insight_figures.forecast_rows(schedule)
     cascade_rows = insight_figures.cascade_rows(schedule)
     chains = cascade.chains_for(request.user, agreement, cascade_rows, forecast_rows, today)
@@ -259,7 +261,7 @@ def _commitment_forecast(request: HttpRequest, agreement: Any, commitment: Any) 
     milestone = None
     if commitment.milestone_id and schedule.get("milestones"):
         titles = selectors.localized_titles(request.user, agreement)
-        insight_figures.localize_references(schedule, titles)
+        schedule = insight_figures.localize_references(schedule, titles)
         milestone = insight_figures.commitment_milestone(
             insight_figures.milestone_rows(schedule, _risk_titles(request, agreement, schedule)),
             str(commitment.milestone.uuid),
