@@ -22,18 +22,18 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
 from alliance.engagement.choices import GrievanceStatus
-from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES, CommitmentStatus
+from alliance.partnerships.choices import (
+    OPEN_COMMITMENT_STATUSES,
+    RUNNING_COMMITMENT_STATUSES,
+    CommitmentStatus,
+)
 from alliance.partnerships.models import Agreement
 from alliance.risks.choices import Severity, WarningStatus
 
 # A commitment runs late only while it is planned, in progress or already late: a disputed
 # one has its own status (the dispute stops the clock, as in the trust model), a delivered or
 # waived one is closed.
-RUNNING_STATUSES = (
-    CommitmentStatus.PLANNED,
-    CommitmentStatus.IN_PROGRESS,
-    CommitmentStatus.LATE,
-)
+RUNNING_STATUSES = RUNNING_COMMITMENT_STATUSES
 DUE_THIS_WEEK_DAYS = 7  # today and the six days after it
 DUE_SOON_DAYS = 30
 OPEN_GRIEVANCE_STATUSES = (GrievanceStatus.RECEIVED, GrievanceStatus.ANSWERED)
@@ -49,6 +49,12 @@ def overdue_commitment_q(today: date, prefix: str = "") -> Q:
 def is_overdue(commitment: Any, today: date) -> bool:
     """The same test as :func:`overdue_commitment_q`, on a commitment already read."""
     return commitment.status in RUNNING_STATUSES and commitment.due_on < today
+
+
+def is_past_due_in_dispute(commitment: Any, today: date) -> bool:
+    """A disputed commitment whose due date has passed: not counted overdue (the dispute stops
+    the clock), but shown as past due so that nobody reads it as on time."""
+    return commitment.status == CommitmentStatus.DISPUTED and commitment.due_on < today
 
 
 def open_commitment_q(prefix: str = "") -> Q:

@@ -76,6 +76,23 @@ def test_commitments_filter_by_party_status_due_window_and_sort(world, data):
     assert titles(q="permit") == [data.commitment_x.title]
 
 
+def test_a_disputed_commitment_past_its_due_date_is_marked_but_not_counted_overdue(world, data):
+    """The dispute stops the clock (as in the trust model and every count), yet a reader must
+    not take a commitment five days past due for one on time."""
+    ps.commitment_change_status(actor=world.owner, commitment=data.commitment_x, status="disputed")
+    client = _client(world.counsellor)
+    url = reverse("agreement_commitments", args=[world.agreement.uuid])
+    response = client.get(url, {"due": "open"})
+    assert response.context["past_due_in_dispute"] == {data.commitment_x.pk}
+    assert response.context["overdue"] == set()
+    assert response.context["tally"].overdue == 0
+    html = response.content.decode()
+    assert html.count("past due, in dispute") == 1
+    french = Client(headers={"accept-language": "fr"})
+    french.force_login(world.counsellor)
+    assert "échue, en litige" in french.get(url, {"due": "open"}).content.decode()
+
+
 def test_commitments_tab_offers_bulk_change_only_on_what_the_user_may_change(world, data):
     rep = _client(world.rep_x).get(reverse("agreement_commitments", args=[world.agreement.uuid]))
     assert rep.context["changeable"] == {data.commitment_x.pk}

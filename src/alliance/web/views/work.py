@@ -97,6 +97,7 @@ def commitments(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         due=query["due"],
         changeable={c.pk for c in rows if access.may_change_commitment(c)},
         overdue={c.pk for c in rows if attention.is_overdue(c, today)},
+        past_due_in_dispute={c.pk for c in rows if attention.is_past_due_in_dispute(c, today)},
         bulk_form=BulkStatusForm(commitments=Commitment.objects.none()),
         gantt=selectors.gantt([c for c in rows if c.is_open], today, forecast),
         panels=found,
