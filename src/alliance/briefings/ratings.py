@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from alliance.partnerships.choices import RUNNING_COMMITMENT_STATUSES, CommitmentStatus
+
 # The six-point scale, best first; and the four-point risk scale, lowest first.
 SIX_POINT = (
     "highly_satisfactory",
@@ -134,11 +136,20 @@ def progress(maturity: Mapping[str, Any] | None, params: RatingParameters = RATI
 
 
 def _overdue(schedule: Mapping[str, Any], as_of: date | None) -> tuple[int, int]:
-    """(overdue, open with a due date) among the schedule snapshot's open commitments."""
+    """(overdue, open with a due date) among the schedule snapshot's open commitments, counted
+    as the pages count them today (``alliance.attention.counts``): a disputed commitment is
+    open but not overdue, the dispute stopping the clock. So an earlier rating and today's
+    compare like with like (the brief's arrow between them). Rows stored before snapshots
+    kept a status count as running."""
     rows = [c for c in schedule.get("commitments") or () if c.get("due")]
     if as_of is None:
         return 0, len(rows)
-    late = sum(1 for c in rows if date.fromisoformat(c["due"]) < as_of)
+    late = sum(
+        1
+        for c in rows
+        if date.fromisoformat(c["due"]) < as_of
+        and c.get("status", CommitmentStatus.PLANNED) in RUNNING_COMMITMENT_STATUSES
+    )
     return late, len(rows)
 
 

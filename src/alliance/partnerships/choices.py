@@ -80,6 +80,13 @@ OPEN_COMMITMENT_STATUSES = (
     CommitmentStatus.LATE,
     CommitmentStatus.DISPUTED,
 )
+# Open and running late when past due: a disputed commitment is open, but the dispute stops the
+# clock (alliance.attention.counts, the briefs' ratings and the trust model agree on this).
+RUNNING_COMMITMENT_STATUSES = (
+    CommitmentStatus.PLANNED,
+    CommitmentStatus.IN_PROGRESS,
+    CommitmentStatus.LATE,
+)
 
 
 class DueTrigger(models.TextChoices):

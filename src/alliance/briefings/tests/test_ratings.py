@@ -78,6 +78,23 @@ def test_implementation_is_the_mean_of_promise_keeping_and_not_overdue():
     assert rating.state == ratings.ESTABLISHED
 
 
+def test_an_earlier_rating_counts_overdue_as_the_pages_do_today():
+    """The brief's arrow compares today's rating (overdue as every page counts it) with the
+    previous snapshot's: both must count the same way, so a disputed commitment past its due
+    date is open but not overdue in the snapshot too."""
+    rows = [
+        {"due": "2026-11-01", "status": "disputed", "probability_on_time": 0.0},
+        {"due": "2026-11-02", "status": "late", "probability_on_time": 0.0},
+        {"due": "2026-11-03", "status": "in_progress", "probability_on_time": 0.0},
+        {"due": "2027-01-01", "status": "planned", "probability_on_time": 1.0},
+    ]
+    plan = {"as_of": "2026-11-20", "error": None, "figure": None, "commitments": rows}
+    from_snapshot = ratings.implementation(None, plan)
+    as_the_pages_count = ratings.implementation(None, plan, overdue=(2, 4))
+    assert from_snapshot.facts == as_the_pages_count.facts == {"overdue": 2, "open_dated": 4}
+    assert from_snapshot.level == as_the_pages_count.level
+
+
 def test_implementation_on_little_evidence_is_provisional():
     trust = {"as_of": "2026-11-20", "components": {"promise": {"mean": 90.0, "n_events": 2}}}
     rating = ratings.implementation(trust, None)
