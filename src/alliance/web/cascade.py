@@ -209,9 +209,28 @@ def chains(
         chain.children = children
         found.append(chain)
     found.sort(key=lambda ch: (-ch.days_added, ch.root.title))
+    found = _without_nested(found)
     for chain in found[:MAX_CHAINS]:
         chain.svg = draw(chain, chain.children)
     return found
+
+
+def _without_nested(found: list[Chain]) -> list[Chain]:
+    """The chains without those already drawn inside a larger one: a late commitment pushed
+    by an earlier chain, which itself pushes only commitments of that chain, adds nothing
+    but the same boxes again (the demo showed the test train's chain twice: once under the
+    signalling certificate, once on its own). Chains come most days added first."""
+    kept: list[Chain] = []
+    for chain in found:
+        mine = {n.uuid for n in chain.affected}
+        if any(
+            chain.root.uuid in {n.uuid for n in other.affected}
+            and mine <= {n.uuid for n in other.nodes}
+            for other in kept
+        ):
+            continue
+        kept.append(chain)
+    return kept
 
 
 def chains_for(

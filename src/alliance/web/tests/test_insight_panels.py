@@ -13,6 +13,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from alliance.analytics.models import InsightSnapshot
+from alliance.partnerships import services as ps
 from alliance.web import insights
 
 TODAY = date(2026, 4, 1)
@@ -305,3 +306,65 @@ def test_the_critical_chain_leaves_out_what_the_reader_cannot_see(world, data, s
     ]
     assert chain.days_added == 23
     assert "Gone" not in response.content.decode()
+
+
+def test_a_chain_already_drawn_inside_a_larger_one_is_not_drawn_again(world, data, snapshots):
+    """The permit pushes the tranche, which pushes the report: the tranche's own chain (it
+    pushes only the report) is part of the permit's and is not shown twice; a late
+    commitment that pushes something outside every larger chain keeps its own."""
+    report = ps.commitment_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        owed_by=world.party_x,
+        owed_to=[world.party_y],
+        depends_on=[data.commitment_y],
+        title="Report on the first tranche",
+        category="reporting",
+        due_on=data.commitment_y.due_on + timedelta(days=10),
+        duration_optimistic=3,
+        duration_likely=5,
+        duration_pessimistic=10,
+    )
+    audit = ps.commitment_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        owed_by=world.party_y,
+        owed_to=[world.party_x],
+        depends_on=[data.commitment_y],
+        title="Audit the first tranche",
+        category="financial",
+        due_on=data.commitment_y.due_on + timedelta(days=30),
+        duration_optimistic=3,
+        duration_likely=5,
+        duration_pessimistic=10,
+    )
+
+    def pushed(commitment, days):
+        return {"commitment": _ref(commitment, "title"), "working_days": days}
+
+    schedule = snapshots["schedule"].data
+    (permit_row,) = schedule["cascade"]
+    permit_row["affected"] = [pushed(data.commitment_y, 23), pushed(report, 23)]
+    permit_row["days_added"] = 23
+    tranche_row = {
+        "commitment": _ref(data.commitment_y, "title"),
+        "reason": "at_risk",
+        "days_added": 9,
+        "affected": [pushed(report, 9)],
+    }
+    schedule["cascade"].append(tranche_row)
+    snapshots["schedule"].save(update_fields=["data"])
+    client = Client()
+    client.force_login(world.counsellor)
+    url = reverse("agreement_commitments", args=[world.agreement.uuid])
+    chains = client.get(url).context["chains"]
+    assert [c.root.title for c in chains] == ["Issue the environmental permit"]
+
+    tranche_row["affected"].append(pushed(audit, 12))  # now it pushes one more of its own
+    tranche_row["days_added"] = 12
+    snapshots["schedule"].save(update_fields=["data"])
+    chains = client.get(url).context["chains"]
+    assert [c.root.title for c in chains] == [
+        "Issue the environmental permit",
+        "Disburse the first tranche",
+    ]
