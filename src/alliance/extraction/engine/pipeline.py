@@ -7,6 +7,7 @@ Pure Python, no Django: ``extract(document_or_text, parties=[…])`` returns an
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -221,6 +222,9 @@ class _Sentence:
     start: int
     end: int
     mark: ClauseMark | None
+    # The level of the list a lead-in ("Northwind will:") opens right after itself, even
+    # when its items are numbered at its own level ("1) … 2) …" under "Section 4(3)").
+    opens: int | None = None
 
 
 def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentence]:
@@ -251,6 +255,14 @@ def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentenc
                     out[-1] = _Sentence(out[-1].start, b, mark)  # "bis zum 31." | "März 2008"
                 else:
                     out.append(_Sentence(a, b, mark))
+    for sentence, following in itertools.pairwise(out):
+        if (
+            following.mark is not None
+            and following.mark is not sentence.mark
+            and folded[sentence.start : sentence.end].rstrip().endswith(":")
+            and not folded[sentence.end : following.mark.start].strip()
+        ):
+            sentence.opens = following.mark.level
     return out
 
 
@@ -650,7 +662,7 @@ def extract(
             trigger is None
             and lead is not None
             and _is_item_of(lead[0], sentence)
-            and _ITEM_VERB[lang].match(_item_words(folded, sentence))
+            and _is_verb_item(folded, lead[0], sentence, lang)
         ):
             trigger, inherited = lead[1], True
         if trigger is None:
@@ -807,6 +819,8 @@ def _is_item_of(lead: _Sentence, sentence: _Sentence) -> bool:
     it)?"""
     if sentence.mark is None or sentence.start < lead.end:
         return False
+    if lead.opens is not None and sentence.mark is not lead.mark:
+        return sentence.mark.level >= lead.opens
     if lead.mark is None:
         return sentence.mark.level > ARTICLE
     return sentence.mark.level > lead.mark.level or (
@@ -825,7 +839,26 @@ def _has_verb_items(folded: str, sentences: list[_Sentence], lead: _Sentence, la
     """Do the items under a lead-in start with verbs (each its own obligation)?"""
     following = [s for s in sentences if s.start >= lead.end][:3]
     items = [s for s in following if _is_item_of(lead, s)]
-    return bool(items) and all(_ITEM_VERB[lang].match(_item_words(folded, s)) for s in items)
+    return bool(items) and all(_is_verb_item(folded, lead, s, lang) for s in items)
+
+
+# A lead-in that stops on its modal ("Northwind will:", "The Parties shall:", "s'engage
+# à :") leaves the verb to each item: whatever word an item starts with, it is a verb.
+_MODAL_LEAD = re.compile(
+    r"\b(?:shall|will|must|undertakes? to|agrees? to|covenants? to|s'engagen?t? a|doi(?:t|vent)|"
+    r"devra|devront|verpflichte[nt]? sich(?:,)?(?: zu)?)\s*:\s*$"
+)
+# An item may open with a phrase of manner before its verb ("3) In concert with the
+# Authority, appoint …", "b) à cet effet, de désigner …").
+_ITEM_OPENING = re.compile(r"^(?:in [^,;]{2,60}|where [^,;]{2,60}|a cet effet|to that end),\s*")
+
+
+def _is_verb_item(folded: str, lead: _Sentence, item: _Sentence, lang: str) -> bool:
+    if _MODAL_LEAD.search(folded[lead.start : lead.end]):
+        return True
+    words = _item_words(folded, item)
+    words = _ITEM_OPENING.sub("", words, count=1)
+    return bool(_ITEM_VERB[lang].match(words))
 
 
 def to_json(extraction: Extraction, document: Document | None = None) -> list[dict[str, Any]]:

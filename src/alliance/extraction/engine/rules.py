@@ -143,7 +143,9 @@ RULES: dict[str, list[Rule]] = {
             "obligation",
             _r(
                 r"\bwill\s+(?!be\s+(?:entitled|deemed|governed|effective|valid|exempt|"
-                r"free|able|eligible))(?:not\s+)?\w+"
+                r"free|able|eligible))(?:not\s+)?\w+|"
+                # a lead-in whose items carry the verbs: "Northwind will: 1) …"
+                r"\bwill\s*:"
             ),
             0.6,
             description="'will' with a party as subject",

@@ -250,3 +250,42 @@ def test_german_separable_zu_infinitive_and_a_date_the_segmenter_cut():
     assert (duty.rule, duty.owed_by.id, duty.due) == ("de.hat-zu", "AR", {"date": "2008-03-31"})
     duty = only("Artikel 3\nDie Berichte sind der KfW jährlich vorzulegen.", "de", GERMAN)
     assert (duty.owed_by.how, duty.recurrence) == ("implied", "annual")
+
+
+def test_terms_defined_for_the_parties_together_or_singly_stand_for_any_party():
+    text = (
+        'Northwind Logistics Ltd and Harbour Authority of Eastport (the "Partners" when '
+        'referred to collectively, or a "Partner" singly) agree as follows:\n'
+        "Section 2\nNo Partner shall assign its share without consent. "
+        "The Partners shall keep joint accounts."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [d.owed_by.id for d in duties] == [ALL, ALL]
+    # '("Acme" and, together with X, the "Parties")': the first term is one party's own.
+    text = (
+        'Harbour Authority of Eastport and Northwind Logistics Ltd ("Carrier" and, together '
+        'with the Authority, the "Parties") agree as follows:\nSection 2\nCarrier shall '
+        "insure the cranes."
+    )
+    assert only(text, parties=CONTRACT).owed_by.id == "A"
+
+
+def test_a_party_named_by_its_role_in_the_clause_is_any_party():
+    duty = only(
+        "Article 9\nTermination shall require the requesting Party to give notice in writing."
+    )
+    assert duty.owed_by.id == ALL
+    duty = only("Article 9\nL'autre Partie communique sa réponse dans les 30 jours.", "fr")
+    assert duty.owed_by.id == ALL
+
+
+def test_a_company_is_recognised_without_its_legal_form_and_its_listed_duties_found():
+    text = (
+        "Schedule 1\nDUTIES OF THE PARTIES\n\nNorthwind Logistics will:\n\n"
+        "     1)   Operate the container terminal      2)   In concert with HAE, dredge the "
+        "berths      3)   Furnish monthly traffic figures\n"
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [d.owed_by.id for d in duties] == ["A", "A", "A"]
+    assert [d.sentence.split()[0] for d in duties] == ["Operate", "In", "Furnish"]
+    assert duties[2].recurrence == "monthly"
