@@ -45,9 +45,11 @@ _ITEM_VERB = {
 _STOP_SUBJECT = re.compile(
     r"^(?:the|a|an|any|all|each|le|la|les|l'|un|une|der|die|das|ein|eine)\s+", re.I
 )
+# (with the article when the party's name or defined term does not take it: "paid by the
+# Joint Venture", "versée par l'Emprunteur")
 _AGENT = {
-    "en": re.compile(r"\b(?:by|from)\s+$"),
-    "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*$"),
+    "en": re.compile(r"\b(?:by|from)\s+(?:the\s+|each\s+)?$"),
+    "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*(?:le\s+|la\s+|les\s+|l')?$"),
     "de": re.compile(r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)?\s*$"),
 }
 _TO = {
@@ -253,6 +255,8 @@ def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentenc
                     continue
                 if out and out[-1].mark is mark and _split_date(folded, out[-1].end, a):
                     out[-1] = _Sentence(out[-1].start, b, mark)  # "bis zum 31." | "März 2008"
+                elif out and out[-1].mark is mark and _broken_by_page(text, out[-1].end, a):
+                    out[-1] = _Sentence(out[-1].start, b, mark)  # "such item shall be" | "paid"
                 else:
                     out.append(_Sentence(a, b, mark))
     for sentence, following in itertools.pairwise(out):
@@ -264,6 +268,15 @@ def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentenc
         ):
             sentence.opens = following.mark.level
     return out
+
+
+def _broken_by_page(text: str, end: int, start: int) -> bool:
+    """Did a page break (blank lines, a page number) cut the sentence in two: the first
+    part ends without punctuation and the second goes on in lower case?"""
+    if text[end - 1] in ".;:!?)" or not text[start : start + 1].islower():
+        return False
+    gap = text[end:start]
+    return "\n" in gap and not re.sub(r"\s+|\b\d{1,4}\b|-", "", gap)
 
 
 def _split_date(folded: str, end: int, start: int) -> bool:
@@ -443,7 +456,11 @@ def _subject(
             break
     if passive:
         # The doer of a passive duty: "… shall be paid by the Union", "the allocation by
-        # Guinea-Bissau … shall be communicated".
+        # Guinea-Bissau … shall be communicated" — in the duty's own clause, not in the
+        # next one ("… into an account, the references of which shall be notified by …").
+        next_verb = _NEXT_MODAL.search(ctx.folded, trigger.end, sentence.end)
+        if next_verb is not None:
+            after = [m for m in after if m.start < next_verb.start()]
         for m in after + before:
             lead = ctx.folded[max(sentence.start, m.start - 25) : m.start]
             if _AGENT[ctx.lang].search(lead):
@@ -481,6 +498,11 @@ def _subject(
         if subject_zone:
             return _out(ctx, subject_zone[-1])
     return None
+
+
+_NEXT_MODAL = re.compile(
+    r"\b(?:shall|must|will|doit|doivent|devra|devront|sera|seront|muss|mussen|wird|werden)\b"
+)
 
 
 def folded_is(ctx: _Context, trigger: _Trigger, prefix: str) -> bool:
@@ -698,13 +720,29 @@ def extract(
         if (owed_by is None or owed_by.id is None) and _RECIPROCAL.search(part):
             # "Les autorités … se communiquent mutuellement …": every party, to the others.
             owed_by = PartyOut(owed_by.name if owed_by else "", ALL, "reciprocal")
-        if _PRONOUN.match(_subject_words(folded, sentence, trigger)) and (
-            owed_by is None or owed_by.how == "new"
+        subject_words = _subject_words(folded, sentence, trigger)
+        relative = _RELATIVE.search(subject_words)
+        if relative and not inherited:
+            # "… soumis aux Ministres des deux pays, qui prendront les mesures": the one
+            # the relative pronoun stands for, named just before it.
+            at = trigger.start - len(subject_words) + relative.start()
+            named = [m for m in mentions if sentence.start <= m.end <= at and at - m.end < 60]
+            if named:
+                owed_by = _out(ctx, named[-1])
+        if _PRONOUN.match(subject_words) and (
+            owed_by is None
+            or owed_by.how == "new"
+            # "Il est le chef de l'administration de l'EPIM, à ce titre, il recrute …":
+            # the pronoun right before the verb is the subject, not a name before it.
+            or (owed_by.start is not None and owed_by.start < trigger.start - len(subject_words))
         ):
             # "They shall inform …": the subject of the sentence before, in the same
             # article (even when that sentence only granted a right), else the party of
             # the article's previous duty.
-            owed_by = _antecedent(ctx, sentences, index)
+            named = owed_by
+            owed_by = _subject_of_first_clause(
+                ctx, sentence, trigger.start - len(subject_words)
+            ) or _antecedent(ctx, sentences, index)
             if owed_by is None and candidates:
                 previous = candidates[-1]
                 if previous.owed_by is not None and _article(previous.clause) == _article(
@@ -713,6 +751,7 @@ def extract(
                     owed_by = PartyOut(
                         previous.owed_by.name, previous.owed_by.id, "pronoun", None, None
                     )
+            owed_by = owed_by or named
         if _DOCUMENT_SUBJECT.match(_subject_words(folded, sentence, trigger)):
             continue  # "Un protocole d'application fixera …": the agreement is no party
         if trigger.rule.name == "fr.present-passif" and owed_by is None:
@@ -788,22 +827,60 @@ def _antecedent(ctx: _Context, sentences: list[_Sentence], index: int) -> PartyO
     ("they", "ils", "sie") stands for."""
     if index == 0:
         return None
-    sentence, before = sentences[index], sentences[index - 1]
+    sentence = sentences[index]
     ref = sentence.mark.ref if sentence.mark else ""
-    if _article(before.mark.ref if before.mark else "") != _article(ref):
-        return None
-    part = ctx.folded[before.start : before.end]
+    # A chain of pronouns ("Le directeur général est … Il exécute … Il négocie …") goes
+    # back to the sentence that names its subject, within the article.
+    for before in sentences[max(0, index - 4) : index][::-1]:
+        if _article(before.mark.ref if before.mark else "") != _article(ref):
+            return None
+        verb = _first_verb(ctx, before, before.end)
+        if verb is None:
+            return None
+        if _PRONOUN.match(_subject_words(ctx.folded, before, verb)):
+            continue
+        return _named_subject(ctx, before, verb)
+    return None
+
+
+def _first_verb(ctx: _Context, sentence: _Sentence, upto: int) -> _Trigger | None:
+    """The sentence's first binding, permitting or (failing those) describing verb."""
+    part = ctx.folded[sentence.start : upto]
     verbs = [
         m.start() for rule in R.RULES[ctx.lang] if (m := rule.pattern.search(part)) is not None
     ]
+    if not verbs and (first := _FINITE.search(part)) is not None:
+        verbs.append(first.start())
     if not verbs:
         return None
-    verb = _Trigger(R.RULES[ctx.lang][0], before.start + min(verbs), before.start + min(verbs))
-    mentions = ctx.resolver.mentions(ctx.folded, before.start, before.end, ctx.text)
-    found = _subject(ctx, mentions, before, verb, passive=False) or _new_party(ctx, before, verb)
+    at = sentence.start + min(verbs)
+    return _Trigger(R.RULES[ctx.lang][0], at, at)
+
+
+def _named_subject(ctx: _Context, sentence: _Sentence, verb: _Trigger) -> PartyOut | None:
+    mentions = ctx.resolver.mentions(ctx.folded, sentence.start, sentence.end, ctx.text)
+    found = _subject(ctx, mentions, sentence, verb, passive=False) or _new_party(
+        ctx, sentence, verb
+    )
     if found is None:
         return None
     return PartyOut(found.name, found.id, "pronoun", None, None)
+
+
+def _subject_of_first_clause(ctx: _Context, sentence: _Sentence, upto: int) -> PartyOut | None:
+    """ "The Recipient agrees that, before any disclosure, it will inform …": a pronoun
+    stands for the subject of the sentence's first clause, when that is not a pronoun."""
+    verb = _first_verb(ctx, sentence, upto)
+    if verb is None or _PRONOUN.match(_subject_words(ctx.folded, sentence, verb)):
+        return None
+    return _named_subject(ctx, sentence, verb)
+
+
+# The verb "to be" / "to have", which opens a sentence that only describes its subject
+# ("Le directeur général est l'exécutif de l'EPIM.") — still the antecedent of "il".
+_FINITE = re.compile(r"\b(?:is|are|has|have|was|est|sont|a|ont|ist|sind|hat|haben)\b(?=\s)")
+# A relative pronoun as the subject of the verb ("… the Committee, which shall meet").
+_RELATIVE = re.compile(r"(?:^|\s)(?:qui|who|which|that|welche[rs]?)$")
 
 
 def _article(ref: str) -> str:

@@ -289,3 +289,59 @@ def test_a_company_is_recognised_without_its_legal_form_and_its_listed_duties_fo
     assert [d.owed_by.id for d in duties] == ["A", "A", "A"]
     assert [d.sentence.split()[0] for d in duties] == ["Operate", "In", "Furnish"]
     assert duties[2].recurrence == "monthly"
+
+
+ORGANS = [
+    PartyRef("X", "République d'Arcadie", "Arcadie", kind="government", country=""),
+    PartyRef("Z", "Office binational du fleuve", "OBF", kind="state_enterprise"),
+]
+
+
+def test_a_pronoun_right_before_the_verb_stands_for_the_subject_it_continues():
+    text = (
+        "Article 6\nLe secrétaire permanent est l'agent comptable de l'OBF. Il tient les "
+        "registres de l'OBF et, à ce titre, il transmet les comptes au Conseil. "
+        "Il négocie les marchés."
+    )
+    duties = found(text, "fr", ORGANS)
+    assert [d.owed_by.name for d in duties] == ["secrétaire permanent"] * 2
+    # Within one sentence: "The Operator agrees that, before any transfer, it will …"
+    duty = only(
+        "Section 3\nThe Carrier agrees that, before any transfer of cargo, it will notify HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.name == "Carrier"
+
+
+def test_a_relative_pronoun_as_subject_stands_for_the_party_before_it():
+    duty = only(
+        "Article 8\nLe différend est soumis aux ministres des deux Parties, qui prendront "
+        "les mesures appropriées.",
+        "fr",
+    )
+    assert duty.owed_by.id == ALL
+
+
+def test_the_doer_of_a_passive_is_read_in_its_own_clause_with_its_article():
+    duty = only(
+        'Section 4\nHAE and Northwind Logistics Ltd (the "Operator") agree as follows:\n'
+        "Section 5\nThe dues shall be paid by the Operator into an account, the number of "
+        "which shall be notified by HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    duty = only(
+        "Section 5\nThe dues shall be paid into an account, the number of which shall be "
+        "notified each year by HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id != "B"
+
+
+def test_a_sentence_cut_by_a_page_break_is_read_whole():
+    duty = only(
+        "Section 5\nAll harbour dues, including any pilotage fees incurred by the Operator, "
+        "shall be\n\n\n\n     paid by Northwind within 30 days of invoice.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, duty.due["within"]["value"]) == ("A", 30)
