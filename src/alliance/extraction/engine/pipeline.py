@@ -324,7 +324,10 @@ def _classify(folded: str, a: int, b: int, lang: str) -> list[_Trigger]:
             if rule.kind == "statement":
                 statements.append((at, end))
             elif rule.kind == "right" or not any(s <= at < e for s, e in statements):
-                found.append(_Trigger(rule, at, end))
+                # A rule that reads the subject too ("No Partner shall be authorised")
+                # marks its verb as the trigger, so the subject stays the subject.
+                verb = a + match.start("verb") if "verb" in rule.pattern.groupindex else at
+                found.append(_Trigger(rule, verb, end))
     obligations = [t for t in found if t.rule.kind == "obligation"]
     rights = [t for t in found if t.rule.kind == "right"]
     # A right that covers the same words ("may not", "shall be entitled") wins.
@@ -497,6 +500,52 @@ def _subject(
         ]
         if subject_zone:
             return _out(ctx, subject_zone[-1])
+    return None
+
+
+# What a party owns and so pays or hands over: "its debts shall be paid", "the Union's
+# contribution shall be paid", "any balance of the Partnership funds shall be distributed".
+# (Not fees, dues or payments: "the fees of the Authority" are paid *to* it.)
+_OWNED = (
+    r"(?:debts?|funds?|assets?|contributions?|obligations?|liabilities|costs?|expenses?|"
+    r"share|dettes?|fonds|contributions?|obligations?|frais|"
+    r"schulden|mittel|beitrag|beitrage|verbindlichkeiten|kosten)\b"
+)
+_POSSESSIVE = re.compile(rf"\b(?:its|their|sa|ses|leurs?|seine[nrs]?|ihre[nrs]?)\s+{_OWNED}")
+
+
+def _possessor(
+    ctx: _Context, mentions: list[Mention], sentence: _Sentence, trigger: _Trigger
+) -> PartyOut | None:
+    """The owner named in a passive duty's subject pays or hands over what it owns."""
+    head = ctx.folded[sentence.start : trigger.start]
+    zone_start = sentence.start + max(head.rfind(c) for c in ",;:") + 1
+    zone = ctx.folded[zone_start : trigger.start]
+    owned = re.search(_OWNED, zone)
+    if owned is None:
+        return None
+    owned_at = zone_start + owned.start()
+    for m in mentions:
+        if not (zone_start <= m.start and m.end <= owned_at) or m.party_id is None:
+            continue
+        # "Joint Venture funds", "the Union's contribution", "the funds of the Union"
+        between = ctx.folded[m.end : owned_at]
+        if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z]+\s+)?", between):
+            return _out(ctx, m)
+    of = re.match(
+        r"\s+(?:of|de|du|des|de la|de l'|der|des)\s+", ctx.folded[zone_start + owned.end() :]
+    )
+    if of is not None:
+        at = zone_start + owned.end() + of.end()
+        named = [m for m in mentions if m.start - at in (0, 4) and m.party_id is not None]
+        if named:
+            return _out(ctx, named[0])
+    if _POSSESSIVE.search(zone):
+        # "On any termination of the Partnership, its debts shall be paid": the party named
+        # before the possessive in the sentence.
+        named = [m for m in mentions if sentence.start <= m.end <= zone_start + owned.start()]
+        if named and named[-1].party_id is not None:
+            return _out(ctx, named[-1])
     return None
 
 
@@ -703,6 +752,8 @@ def extract(
             if inherited
             else _subject(ctx, mentions, sentence, trigger, passive)
         )
+        if owed_by is None and not inherited and passive:
+            owed_by = _possessor(ctx, mentions, sentence, trigger)
         if owed_by is None and not inherited and not passive:
             owed_by = _new_party(ctx, sentence, trigger)
         if passive and owed_by is None and candidates:

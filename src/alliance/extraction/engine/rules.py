@@ -76,6 +76,43 @@ RULES: dict[str, list[Rule]] = {
             description="'shall be fixed / managed / increased' with nobody to do it: a statement",
         ),
         Rule(
+            "en.shall-aside-right",
+            "right",
+            # "either Party shall, except as provided below, have authority to …": the
+            # words set aside by commas do not hide that a power is granted
+            _r(
+                r"\bshall,[^,;]{2,80},\s*(?:have|be)\s+(?:the\s+|full\s+|sole\s+)?"
+                r"(?:right|authority|power|option|discretion|entitled|authori[sz]ed|free)\b"
+            ),
+            0.0,
+            description="'shall, except …, have the authority to': a right",
+        ),
+        Rule(
+            "en.liability",
+            "statement",
+            # Who bears a loss is allocated, not a duty to act: "Neither Party shall be
+            # liable for …", "The Operator shall be liable for damage caused by …". A duty
+            # to pay for it is written as one ("shall indemnify", "shall compensate").
+            _r(
+                r"\b(?:shall|will|is|are)\s+(?:not\s+)?(?:be\s+)?(?:held\s+)?"
+                r"(?:jointly\s+and\s+severally\s+|solely\s+|fully\s+)?liable\b"
+            ),
+            0.0,
+            description="'shall (not) be liable for': an allocation of liability",
+        ),
+        Rule(
+            "en.no-one-authorised",
+            "obligation",
+            # "No Partner shall be authorised to pledge …": a prohibition of each
+            _r(
+                r"\b(?:no|neither)\s+(?:[a-z]+\s+){1,3}?(?P<verb>shall)\s+(?:be\s+)?"
+                r"(?:authori[sz]ed|empowered|permitted|allowed)\b"
+            ),
+            0.85,
+            negative=True,
+            description="'No Party shall be authorised to': a prohibition",
+        ),
+        Rule(
             "en.shall-not",
             "obligation",
             _r(r"\bshall\s+(?:not|neither|never|in no (?:event|case))\b"),
@@ -126,7 +163,7 @@ RULES: dict[str, list[Rule]] = {
             "obligation",
             _r(
                 r"\b(?:is|are|shall be|will be|remains?|be)\s+(?:solely\s+|fully\s+|jointly\s+)?"
-                r"(?:responsible|liable|accountable)\s+for\b"
+                r"(?:responsible|accountable)\s+for\b"
             ),
             0.85,
             description="'is responsible for'",
@@ -157,6 +194,7 @@ RULES: dict[str, list[Rule]] = {
                 r"\b(?:may|can|is entitled to|are entitled to|shall be entitled|"
                 r"shall (?:also )?(?:reserve|retain) the right|shall have the (?:right|option)|"
                 r"has the right|have the right|shall have the right|reserves? the right|"
+                r"shall have (?:full |sole |the )?(?:authority|power) to|"
                 r"is free to|are free to|at (?:its|their) (?:sole )?discretion|"
                 r"is authori[sz]ed to|are authori[sz]ed to|may not)\b"
             ),

@@ -345,3 +345,48 @@ def test_a_sentence_cut_by_a_page_break_is_read_whole():
         parties=CONTRACT,
     )
     assert (duty.owed_by.id, duty.due["within"]["value"]) == ("A", 30)
+
+
+def test_a_power_granted_behind_a_parenthesis_is_a_right_and_a_forbidden_one_a_duty():
+    assert (
+        found(
+            "Section 6\nEither Partner shall, save as set out in Section 9, have authority "
+            "to sign cheques on behalf of the venture.",
+            parties=CONTRACT,
+        )
+        == []
+    )
+    duty = only(
+        "Section 6\nNo Party shall be authorised to pledge the assets of the venture.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, duty.negative) == (ALL, True)
+
+
+def test_who_bears_a_loss_is_no_duty_but_a_promise_to_pay_for_it_is():
+    assert found("Section 7\nNeither Party shall be liable for the debts of the other.") == []
+    assert (
+        found("Section 7\nNorthwind shall be liable for damage to the quays.", parties=CONTRACT)
+        == []
+    )
+    duty = only(
+        "Section 7\nNorthwind shall indemnify HAE against any claim for damage to the quays.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, [p.id for p in duty.owed_to]) == ("A", ["B"])
+
+
+def test_the_owner_named_in_a_passive_subject_pays_what_it_owns():
+    duty = only(
+        "Section 8\nOn the winding up of Northwind, its debts shall be paid first.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    duty = only(
+        "Section 8\nThe unspent balance of Northwind funds shall be distributed to HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    # … but "the fees of the Authority" are paid to it, not by it.
+    duty = only("Section 8\nThe fees of HAE shall be paid within 30 days.", parties=CONTRACT)
+    assert duty.owed_by.id != "B"
