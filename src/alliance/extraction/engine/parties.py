@@ -105,7 +105,24 @@ _FUNCTIONS: dict[str, tuple[str, ...]] = {
     "societe": ("multinational", "local_firm", "state_enterprise"),
     "gesellschaft": ("multinational", "local_firm", "state_enterprise"),
 }
-_FUNCTION_WORDS = "|".join(sorted(_FUNCTIONS, key=len, reverse=True))
+
+
+def _ocr_tolerant(word: str) -> str:
+    """OCR reads "i" as "l" or "1" ("Mlnlsterlum" for "Ministerium")."""
+    return word.replace("i", "[il1]")
+
+
+_FUNCTION_WORDS = "|".join(_ocr_tolerant(w) for w in sorted(_FUNCTIONS, key=len, reverse=True))
+_FUNCTION_EXACT = {w: re.compile(_ocr_tolerant(w)) for w in _FUNCTIONS}
+
+
+def _function_noun(written: str) -> str:
+    """The function word OCR may have misread."""
+    if written in _FUNCTIONS:
+        return written
+    return next((w for w, p in _FUNCTION_EXACT.items() if p.fullmatch(written)), written)
+
+
 _FUNCTION = re.compile(
     r"\b(?:the|le|la|les|l'|der|die|das|den|dem|des)\s*"
     r"(?:competent\s+|relevant\s+|competentes?\s+|national(?:e|es)?\s+|zustandige[nr]?\s+)?"
@@ -390,7 +407,12 @@ class Resolver:
                 continue  # "the annual commission": not a name
             first = match.start("qualifier") if qualifier else match.start("noun")
             of = _proper_of(text, start + match.end("noun"))
-            party_id, how = self._by_function(match.group("noun"), fold(of))
+            noun = _function_noun(match.group("noun"))
+            party_id, how = self._by_function(noun, fold(of))
+            # "das Ministerium für Umwelt … der Tschechischen Republik": when the function
+            # fits several parties, the country its phrase names decides.
+            ahead = re.split(r"[.;:()]", span[match.end("noun") : match.end("noun") + 120])[0]
+            party_id = self._by_country_ahead(noun, ahead) or party_id
             if party_id is None or qualifier:
                 party_id = self._by_qualifier(text, start + match.start("noun")) or party_id
             add(first, match.end("noun") + len(of), party_id, how)
@@ -419,6 +441,19 @@ class Resolver:
             if len(fitting) == 1:
                 return fitting[0].id, "function"
         return None, "function"
+
+    def _by_country_ahead(self, noun: str, ahead: str) -> str | None:
+        fitting = [p for p in self.parties if noun in fold(p.name) and p.country]
+        if len(fitting) < 2:
+            return None
+        named = [
+            p.id
+            for p in fitting
+            if any(
+                re.search(rf"(?<!\w){re.escape(n)}(?!\w)", ahead) for n in _country_names(p.country)
+            )
+        ]
+        return named[0] if len(named) == 1 else None
 
     def _by_qualifier(self, text: str, at: int) -> str | None:
         """ "the European Commission", "the competent Guinea-Bissau authorities": the word

@@ -470,11 +470,18 @@ def _subject(
                 return _out(ctx, m)
         return None
     if ctx.lang == "de":
-        # German puts the subject after the verb too ("Hierfür schließt das Ministerium …").
+        # German puts the subject after the verb too ("Hierfür schließt das Ministerium …"),
+        # and not in a condition put first ("Sollte die Gesellschaft …, so sorgt das
+        # Ministerium für …").
+        condition = _DE_CONDITION_FIRST.match(ctx.folded, sentence.start, trigger.start)
+        cut = ctx.folded.rfind(",", sentence.start, trigger.start) if condition else -1
+        # (the subject may stand inside the verb's bracket: "sorgt das Ministerium … für")
+        inside = [m for m in mentions if trigger.start < m.start < trigger.end]
         pool = [
             m
-            for m in before + after
+            for m in before + inside + after
             if not _TO["de"].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+            and m.start > cut
         ]
         if pool:
             return _out(ctx, pool[0])
@@ -549,6 +556,9 @@ def _possessor(
     return None
 
 
+_DE_CONDITION_FIRST = re.compile(
+    r"(?:\(?[a-z0-9]{1,3}\)\s*)?(?:sollte[n]?|wenn|falls|sofern|soweit|sobald)\b"
+)
 _NEXT_MODAL = re.compile(
     r"\b(?:shall|must|will|doit|doivent|devra|devront|sera|seront|muss|mussen|wird|werden)\b"
 )

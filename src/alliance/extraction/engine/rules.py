@@ -353,7 +353,9 @@ RULES: dict[str, list[Rule]] = {
             "obligation",
             _r(
                 r"\b(?:verpflichte[nt]?\s+sich|(?:ist|sind|bleibt|bleiben)\s+(?:\w+\s+){0,3}?verpflichtet|"
-                r"erklar(?:t|en)\s+(?:\w+\s+){0,12}?bereit|(?:ist|sind)\s+bereit)\b"
+                # (OCR reads "sich" as "slch"; a name may hold commas)
+                r"erklar(?:t|en)\s+(?:[\w,.-]+\s+){0,16}?bereit|(?:ist|sind)\s+bereit|"
+                r"verpflichte[nt]?\s+s[il1]ch)\b"
             ),
             0.95,
             description="'verpflichtet sich', 'ist verpflichtet'",

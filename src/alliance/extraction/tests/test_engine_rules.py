@@ -390,3 +390,42 @@ def test_the_owner_named_in_a_passive_subject_pays_what_it_owns():
     # … but "the fees of the Authority" are paid to it, not by it.
     duty = only("Section 8\nThe fees of HAE shall be paid within 30 days.", parties=CONTRACT)
     assert duty.owed_by.id != "B"
+
+
+MINISTRIES = [
+    PartyRef("AM", "Bundesministerium für Verkehr", "BMV", kind="government", country="AT"),
+    PartyRef(
+        "SM",
+        "Ministerium für Verkehr der Slowakischen Republik",
+        "MDV",
+        kind="government",
+        country="SK",
+    ),
+    PartyRef("OP", "Donauhafen Betriebsgesellschaft", "DHB", kind="state_enterprise", country="SK"),
+]
+
+
+def test_german_subject_after_a_condition_put_first_and_inside_the_verb_bracket():
+    duty = only(
+        "Artikel 4\nSollte die DHB ihren Pflichten nicht nachkommen können, so sorgt das "
+        "Ministerium für Verkehr der Slowakischen Republik für die Erfüllung dieser Pflichten.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "SM"
+
+
+def test_a_ministry_is_told_apart_by_its_country_and_read_through_ocr():
+    duty = only(
+        "Artikel 2\nFerner erklärt slch das Bundes ministerium für Verkehr, Innovation und "
+        "Technologie der Republik Österreich bereit, die Kosten zu tragen.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "AM"
+    duty = only(
+        "Artikel 2\nDas Mlnlsterlum für Verkehr der Slowakischen Republik übernimmt die Kosten.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "SM"
