@@ -202,6 +202,15 @@ _CONNECTORS = {
 }
 
 
+# An institution or a side named by the nationality that follows it (French word order).
+_DEMONYM_AFTER = re.compile(
+    r"\b(?:(?:la|les|l'|des|aux|du|de la|de l')\s*"
+    r"(?:partie|autorites?|administrations?|delegation|gouvernement|etat)|(?:die|der|den)\s+(?:seite|delegation))\s+(?:competentes?\s+)?"
+    r"(?P<adj>[a-z]{4,})\b"
+    r"(?:\s+(?:et|und)\s+(?P<adj2>[a-z]{4,}))?"
+)
+
+
 def _proper_of(text: str, at: int) -> str:
     """The name after a function ("Government *of the Kingdom of Morocco*"), as written:
     capitalised words and their connectors, starting with 'of', 'de', 'der' …"""
@@ -401,6 +410,12 @@ class Resolver:
         ):
             for match in pattern.finditer(span):
                 add(match.start(), match.end(), party_id, how)
+        for match in _DEMONYM_AFTER.finditer(span):
+            # "les autorités béninoises et nigériennes", "la Partie mauritanienne"
+            ids = {self._by_demonym(w) for w in match.group("adj", "adj2") if w}
+            if None not in ids and ids:
+                party_id = ids.pop() if len(ids) == 1 else ALL
+                add(match.start(), match.end(), party_id, "demonym")
         for match in _FUNCTION.finditer(span):
             qualifier = match.group("qualifier")
             if qualifier and not text[start + match.start("qualifier")].isupper():
@@ -415,6 +430,8 @@ class Resolver:
             party_id = self._by_country_ahead(noun, ahead) or party_id
             if party_id is None or qualifier:
                 party_id = self._by_qualifier(text, start + match.start("noun")) or party_id
+            if qualifier and party_id is None:
+                party_id = self._by_demonym(fold(qualifier))  # "the Moroccan authorities"
             add(first, match.end("noun") + len(of), party_id, how)
         for party in self.parties:
             for name in _country_names(party.country) if party.country else ():
@@ -441,6 +458,18 @@ class Resolver:
             if len(fitting) == 1:
                 return fitting[0].id, "function"
         return None, "function"
+
+    def _by_demonym(self, word: str) -> str | None:
+        """The party whose country an adjective of nationality names ("sénégalaises",
+        "Moroccan", "tschechische"): it shares the country name's stem."""
+        found = set()
+        for party in self.parties:
+            for name in _country_names(party.country) if party.country else ():
+                name = name.split()[0]
+                stem = min(len(name) - 1, 5)
+                if stem >= 3 and word != name and word[:stem] == name[:stem]:
+                    found.add(party.id)
+        return found.pop() if len(found) == 1 else None
 
     def _by_country_ahead(self, noun: str, ahead: str) -> str | None:
         fitting = [p for p in self.parties if noun in fold(p.name) and p.country]

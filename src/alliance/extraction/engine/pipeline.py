@@ -117,7 +117,8 @@ _THING = re.compile(
     r"(?:notices?|communications?|payments?|reports?|information|documents?|fees?|amounts?|"
     r"sums?|invoices?|data|records?|accounts?|contributions?|licen[cs]es?|applications?|"
     r"requests?|statements?|certificates?|goods|products?|deliver(?:y|ies)|proceeds|costs?|"
-    r"expenses?|taxes|price|decisions?|minutes|budgets?|works|"
+    r"expenses?|taxes|price|decisions?|minutes|budgets?|works|meetings?|sessions?|"
+    r"reunions?|sitzung(?:en)?|"
     r"notifications?|paiements?|versements?|rapports?|informations|redevances?|montants?|"
     r"sommes?|factures?|donnees|comptes?|demandes?|declarations?|certificats?|frais|couts?|"
     r"travaux|mitteilungen|mitteilung|zahlungen|zahlung|berichte?|unterlagen|gebuhren|"
@@ -457,6 +458,12 @@ def _subject(
             ):
                 return _out(ctx, m)
             break
+    if _MEETING.match(_subject_words(ctx.folded, sentence, trigger)):
+        # "La session aura lieu sur décision des autorités …", "The first meeting shall be
+        # held at the request of the Union": whoever calls the meeting owes it.
+        for m in after:
+            if _INITIATIVE.search(ctx.folded[max(sentence.start, m.start - 40) : m.start]):
+                return _out(ctx, m)
     if passive:
         # The doer of a passive duty: "… shall be paid by the Union", "the allocation by
         # Guinea-Bissau … shall be communicated" — in the duty's own clause, not in the
@@ -558,6 +565,31 @@ def _possessor(
 
 _DE_CONDITION_FIRST = re.compile(
     r"(?:\(?[a-z0-9]{1,3}\)\s*)?(?:sollte[n]?|wenn|falls|sofern|soweit|sobald)\b"
+)
+
+
+def _opens_with_subject(part: str, verb: int) -> bool:
+    """Does the sentence — or its main clause, after a condition put first ("En cas de
+    litige, le Comité se réunit …") — open with its subject?"""
+    if _SUBJECT_FIRST.match(part):
+        return True
+    if not (R.CONDITION.match(part) or _IF.match(part)):
+        return False
+    # (OCR often reads the comma that closes the condition as a full stop)
+    cuts = [m.end() for m in re.finditer(r"[,;]|\.\s+(?=[a-z])", part[:verb])]
+    return bool(cuts) and bool(_SUBJECT_FIRST.match(part[cuts[-1] :].lstrip()))
+
+
+_MEETING = re.compile(
+    r"^(?:the |a |an |this |such |la |le |les |l'|une |un |cette |ce |die |der |eine |diese )?"
+    r"(?:\w+ )?(?:meetings?|sessions?|reunions?|consultations?|sitzung(?:en)?|tagung(?:en)?|"
+    r"konsultationen)\b"
+)
+_INITIATIVE = re.compile(
+    r"(?:a l'initiative|sur (?:la )?(?:decision|convocation|demande)|a la demande|"
+    r"at the (?:request|initiative|invitation)|on the (?:initiative|request)|upon (?:the )?request|"
+    r"auf (?:antrag|initiative|verlangen|einladung)|auf beschluss)\s+"
+    r"(?:de |d'|du |des |of |von |der |des )?(?:la |le |les |l'|the |der |dem |des )?$"
 )
 _NEXT_MODAL = re.compile(
     r"\b(?:shall|must|will|doit|doivent|devra|devront|sera|seront|muss|mussen|wird|werden)\b"
@@ -821,7 +853,13 @@ def extract(
         if (
             weak
             and not inherited
-            and (owed_by is None or (owed_by.how == "new" and not _SUBJECT_FIRST.match(part)))
+            and (
+                owed_by is None
+                or (
+                    owed_by.how == "new"
+                    and not _opens_with_subject(part, trigger.start - sentence.start)
+                )
+            )
         ):
             continue
         if part.rstrip().endswith(":") and not inherited:

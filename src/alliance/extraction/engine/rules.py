@@ -106,7 +106,8 @@ RULES: dict[str, list[Rule]] = {
             # "No Partner shall be authorised to pledge …": a prohibition of each
             _r(
                 r"\b(?:no|neither)\s+(?:[a-z]+\s+){1,3}?(?P<verb>shall)\s+(?:be\s+)?"
-                r"(?:authori[sz]ed|empowered|permitted|allowed)\b"
+                r"(?:authori[sz]ed|empowered|permitted|allowed)(?:\s+or\s+\w+)?\s+to\s+"
+                r"(?!any\b|the\b|an?\b|each\b|such\b)[a-z]+"
             ),
             0.85,
             negative=True,

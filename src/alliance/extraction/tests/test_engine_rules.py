@@ -429,3 +429,46 @@ def test_a_ministry_is_told_apart_by_its_country_and_read_through_ocr():
         MINISTRIES,
     )
     assert duty.owed_by.id == "SM"
+
+
+NEIGHBOURS = [
+    PartyRef("GH", "République du Ghana", "Ghana", kind="government", country="GH"),
+    PartyRef("TG", "République togolaise", "Togo", kind="government", country="TG"),
+]
+
+
+def test_an_adjective_of_nationality_names_the_party_of_that_country():
+    duty = only(
+        "Article 5\nLes autorités ghanéennes communiquent la liste des navires.", "fr", NEIGHBOURS
+    )
+    assert duty.owed_by.id == "GH"
+    duty = only(
+        "Article 5\nThe Ghanaian authorities shall publish the list of vessels.", parties=NEIGHBOURS
+    )
+    assert duty.owed_by.id == "GH"
+    # Two nationalities together are both parties.
+    duty = only(
+        "Article 5\nLa session aura lieu sur décision des autorités ghanéennes et togolaises.",
+        "fr",
+        NEIGHBOURS,
+    )
+    assert duty.owed_by.id == ALL
+
+
+def test_whoever_calls_a_meeting_owes_it():
+    duty = only(
+        "Article 6\nThe first meeting shall be held at the request of the Union within two "
+        "months of signature."
+    )
+    assert duty.owed_by.id == "Y"
+
+
+def test_the_subject_of_a_main_clause_after_a_condition_put_first():
+    duty = only(
+        "Article 7\nEn cas de différend sur l'application du présent Accord, le Comité "
+        "technique se réunit dans les quinze jours.",
+        "fr",
+        NEIGHBOURS,
+    )
+    assert duty.owed_by.name == "Comité technique"
+    assert duty.due["within"] == {"value": 15, "unit": "days"}
