@@ -798,8 +798,12 @@ def extract(
             owed_by = _possessor(ctx, mentions, sentence, trigger)
         if owed_by is None and not inherited and not passive:
             owed_by = _new_party(ctx, sentence, trigger)
+        if passive and owed_by is None and not inherited:
+            # No doer named: the party the article's heading names ("Article 5 —
+            # Obligations of the Concessionaire"), else …
+            owed_by = _heading_party(ctx, sentence)
         if passive and owed_by is None and candidates:
-            # No doer named: the party of the article's previous duty ("A detailed annual
+            # … the party of the article's previous duty ("A detailed annual
             # report shall be submitted …" after "Guinea-Bissau shall be responsible …").
             previous = candidates[-1]
             if previous.owed_by is not None and _article(previous.clause) == _article(
@@ -833,9 +837,11 @@ def extract(
             # article (even when that sentence only granted a right), else the party of
             # the article's previous duty.
             named = owed_by
-            owed_by = _subject_of_first_clause(
-                ctx, sentence, trigger.start - len(subject_words)
-            ) or _antecedent(ctx, sentences, index)
+            owed_by = (
+                _subject_of_first_clause(ctx, sentence, trigger.start - len(subject_words))
+                or _antecedent(ctx, sentences, index)
+                or _heading_party(ctx, sentence)
+            )
             if owed_by is None and candidates:
                 previous = candidates[-1]
                 if previous.owed_by is not None and _article(previous.clause) == _article(
@@ -936,10 +942,44 @@ def _antecedent(ctx: _Context, sentences: list[_Sentence], index: int) -> PartyO
         verb = _first_verb(ctx, before, before.end)
         if verb is None:
             return None
-        if _PRONOUN.match(_subject_words(ctx.folded, before, verb)):
+        words = _subject_words(ctx.folded, before, verb)
+        if _PRONOUN.match(words):
             continue
+        if words and (_THING.match(words) or _THING.match(words.split()[-1])):
+            return None  # "The report … It shall …": a duty's doer is no report
         return _named_subject(ctx, before, verb)
     return None
+
+
+def _heading_party(ctx: _Context, sentence: _Sentence) -> PartyOut | None:
+    """The one registered party the heading of the sentence's article names ("Article 5 —
+    Obligations of the Union", "Art. 7\nEngagements du Concessionnaire")."""
+    if sentence.mark is None:
+        return None
+    article = next(
+        (m for m in reversed(ctx.index.marks) if m.start <= sentence.start and m.level <= ARTICLE),
+        None,
+    )
+    if article is None:
+        return None
+    start = article.body
+    end = ctx.text.find("\n", start)
+    end = len(ctx.text) if end < 0 else end
+    if not ctx.text[start:end].strip(" -–—.:\t"):
+        # The heading on the line after the number ("Article 5\nObligations of …").
+        nxt = ctx.text.find("\n", end + 1)
+        end = len(ctx.text) if nxt < 0 else nxt
+    if end - start > 100 or end > sentence.start or _NEXT_MODAL.search(ctx.folded, start, end):
+        return None  # no heading: the article's text starts on its number's line
+    ids = {
+        m.party_id: m
+        for m in ctx.resolver.mentions(ctx.folded, start, end, ctx.text)
+        if m.party_id not in (None, ALL)
+    }
+    if len(ids) != 1:
+        return None
+    m = next(iter(ids.values()))
+    return PartyOut(squash(m.written), m.party_id, "heading")
 
 
 def _first_verb(ctx: _Context, sentence: _Sentence, upto: int) -> _Trigger | None:

@@ -472,3 +472,54 @@ def test_the_subject_of_a_main_clause_after_a_condition_put_first():
     )
     assert duty.owed_by.name == "Comité technique"
     assert duty.due["within"] == {"value": 15, "unit": "days"}
+
+
+def test_the_article_heading_names_who_owes_when_the_text_does_not():
+    duties = found(
+        "Article 5\nObligations of Arcadia\n1. The annual report shall be submitted by "
+        "31 March.\n2. It shall keep the register of licences.\n"
+        "Article 6 - Relations between Arcadia and the Union\nThe minutes shall be sent "
+        "within 10 days."
+    )
+    assert [(d.owed_by.id, d.owed_by.how) for d in duties] == [
+        ("X", "heading"),
+        ("X", "heading"),
+        (ALL, "implied"),  # a heading naming both parties decides nothing
+    ]
+
+
+def test_french_and_german_duties_that_name_their_party_after_the_verb():
+    companies = [
+        PartyRef("X", "République d'Arcadie", "Arcadie", kind="government"),
+        PartyRef("C", "Société des Eaux du Nord", "SEN", kind="local_firm"),
+    ]
+    assert (
+        only("Article 3\nIl incombe à la SEN de tenir les registres.", "fr", companies).owed_by.id
+        == "C"
+    )
+    duty = only(
+        "Article 3\nLa République d'Arcadie veille à ce que les permis soient délivrés.",
+        "fr",
+        companies,
+    )
+    assert duty.owed_by.id == "X"
+    duty = only("Artikel 3\nDer KfW obliegt die Prüfung der Nachweise.", "de", GERMAN)
+    assert duty.owed_by.id == "KFW"
+
+
+def test_a_defined_term_is_found_whatever_the_ocr_did_to_its_accents():
+    companies = [
+        PartyRef("X", "République d'Arcadie", "Arcadie", kind="government"),
+        PartyRef("C", "Société des Eaux du Nord", "SEN", kind="local_firm"),
+    ]
+    text = (
+        "La Société des Eaux du Nord, ci-après dénommée « l'Exploitant Délégué », et la "
+        "République d'Arcadie sont convenues de ce qui suit :\nArticle 3\nL'Exploitant "
+        "Delegue doit entretenir le reseau. Il communique a l'Etat un rapport chaque annee."
+    )
+    duties = found(text, "fr", companies)
+    assert [(d.owed_by.id, d.owed_by.how) for d in duties] == [
+        ("C", "defined term"),
+        ("C", "pronoun"),
+    ]
+    assert duties[1].recurrence == "annual"
