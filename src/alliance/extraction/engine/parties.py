@@ -113,6 +113,7 @@ def _ocr_tolerant(word: str) -> str:
 
 
 _FUNCTION_WORDS = "|".join(_ocr_tolerant(w) for w in sorted(_FUNCTIONS, key=len, reverse=True))
+FUNCTION_WORDS = _FUNCTION_WORDS
 _FUNCTION_EXACT = {w: re.compile(_ocr_tolerant(w)) for w in _FUNCTIONS}
 
 
@@ -148,6 +149,11 @@ _DEFINED = [
         r"(?:der\s+|die\s+|das\s+)?(?P<term>[^\"\n]{2,60}?)\s*(?:\"|'')\s*(?:genannt|bezeichnet)?"
     ),
     # (the "X") / ("X") right after a name
+    # ("GRC" or "the Company"): a second name for the same party
+    re.compile(
+        r"\(\s*[\"'][^\"'\n]{2,40}[\"']\s*or\s+(?:the\s+)?[\"']\s*(?:the\s+)?"
+        r"(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*\)"
+    ),
     # ('"Acme" and, together with …'): the term opens the parenthesis
     re.compile(
         r"\(\s*(?:the\s+|le\s+|la\s+|l')?[\"']\s*(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*"
@@ -326,7 +332,11 @@ class Resolver:
         """Read the terms the text defines and tie each to the party it names."""
         collective: list[tuple[int, int]] = []
         for group in _COLLECTIVE.finditer(folded[:60_000]):
-            # '(each a "Party", together the "Parties")': every term in it is any party.
+            # '(each a "Party", together the "Parties")': every term in it is any party —
+            # when it follows the names of two parties (not '(each, a "Compound")').
+            named = self._named_parties(folded[max(0, group.start() - 400) : group.start()])
+            if len(named) < 2:
+                continue
             start = group.start()
             alongside = _ALONGSIDE.search(folded, group.start(), group.end())
             if alongside:
@@ -374,6 +384,13 @@ class Resolver:
         pattern_term = _alias_pattern(term, plural=party_id == ALL)
         if pattern_term is not None and party_id is not None:
             self._patterns.append((pattern_term, party_id, "defined term"))
+
+    def _named_parties(self, phrase: str) -> set[str]:
+        return {
+            party_id
+            for pattern, party_id, _how in self._patterns
+            if party_id != ALL and pattern.search(phrase)
+        }
 
     def _resolve_phrase(self, phrase: str, nearest: bool = False) -> str | None:
         """The registered party a phrase names (the last one named when ``nearest``)."""

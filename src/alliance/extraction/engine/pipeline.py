@@ -17,7 +17,7 @@ from alliance.extraction.engine import timeframes as T
 from alliance.extraction.engine.clauses import ARTICLE, ClauseIndex, ClauseMark, find_clauses
 from alliance.extraction.engine.documents import Document
 from alliance.extraction.engine.language import LANGUAGES, detect
-from alliance.extraction.engine.parties import ALL, Mention, PartyRef, Resolver
+from alliance.extraction.engine.parties import ALL, FUNCTION_WORDS, Mention, PartyRef, Resolver
 from alliance.extraction.engine.text import fold, squash, strip_span
 
 ENGINE_VERSION = "1"
@@ -48,7 +48,7 @@ _STOP_SUBJECT = re.compile(
 # (with the article when the party's name or defined term does not take it: "paid by the
 # Joint Venture", "versée par l'Emprunteur")
 _AGENT = {
-    "en": re.compile(r"\b(?:by|from)\s+(?:the\s+|each\s+)?$"),
+    "en": re.compile(r"\b(?:by|from)\s+(?:the\s+|each\s+)?(?:competent\s+|relevant\s+)?$"),
     "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*(?:le\s+|la\s+|les\s+|l')?$"),
     "de": re.compile(r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)?\s*$"),
 }
@@ -473,7 +473,9 @@ def _subject(
             after = [m for m in after if m.start < next_verb.start()]
         for m in after + before:
             lead = ctx.folded[max(sentence.start, m.start - 25) : m.start]
-            if _AGENT[ctx.lang].search(lead):
+            if _AGENT[ctx.lang].search(lead) or _AGENT_OF.search(
+                ctx.folded[max(sentence.start, m.start - 60) : m.start]
+            ):
                 return _out(ctx, m)
         return None
     if ctx.lang == "de":
@@ -522,7 +524,8 @@ def _subject(
 # (Not fees, dues or payments: "the fees of the Authority" are paid *to* it.)
 _OWNED = (
     r"(?:debts?|funds?|assets?|contributions?|obligations?|liabilities|costs?|expenses?|"
-    r"share|dettes?|fonds|contributions?|obligations?|frais|"
+    r"share|books|records|accounts|dettes?|fonds|contributions?|obligations?|frais|"
+    r"livres|comptes|"
     r"schulden|mittel|beitrag|beitrage|verbindlichkeiten|kosten)\b"
 )
 _POSSESSIVE = re.compile(rf"\b(?:its|their|sa|ses|leurs?|seine[nrs]?|ihre[nrs]?)\s+{_OWNED}")
@@ -561,6 +564,63 @@ def _possessor(
         if named and named[-1].party_id is not None:
             return _out(ctx, named[-1])
     return None
+
+
+# "… shall be paid by the vessel owners", "… est versée par l'armateur": a doer the
+# agreement does not register, proposed as a new party — not a means, a manner or a date
+# ("by fax", "by mutual agreement", "by 31 March", "par voie de", "par décision").
+_AGENT_PHRASE = {
+    "en": re.compile(
+        r"\bby\s+(?:the\s+|each\s+|its\s+|their\s+)?(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+    "fr": re.compile(
+        r"\bpar\s+(?:le\s+|la\s+|les\s+|l'|chaque\s+)?(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+    "de": re.compile(
+        r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)\s+(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+}
+# "… borne by the competent authorities of Madagascar": the party the institution is of.
+_AGENT_OF = re.compile(
+    r"\b(?:by|par|von|durch)\s+(?:the\s+|les\s+|le\s+|la\s+|l'|den\s+|der\s+|dem\s+)?"
+    r"(?:competent\s+|relevant\s+|competentes?\s+|zustandigen?\s+)?"
+    rf"(?:{FUNCTION_WORDS})(?:\s+competentes?)?\s+(?:of|de|du|des|de la|de l'|der|des)\s*"
+    r"(?:the\s+)?$"
+)
+_NOT_AN_AGENT = re.compile(
+    r"^(?:fax|telefax|mail|post|e-?mail|telex|letters?|courier|hand|means|way|reference|"
+    r"mutual|common|agreement|consensus|virtue|law|laws|decree|end|date|time|deadline|"
+    r"following|electronic|registered|transfer|bank|cheque|check|wire|telephone|radio|"
+    r"no|not|at|then|which|whom|such|way|ways|operation|application|default|"
+    r"courrier|voie|lettre|telecopie|decision|accord|consentement|virement|cheque|"
+    r"application|consequent|suite|ailleurs|ecrit|ordre|telegramme|"
+    r"post|brief|schreiben|vereinbarung|gesetz|uberweisung|"
+    # the rules, documents and codes a thing is governed, proved or identified by
+    r"code|codes|category|categories|proof|evidence|legislation|regulations?|rules?|"
+    r"provisions?|article|annex|appendix|species|type|month|year|day|reglementation|"
+    r"dispositions?|preuve|categorie|rechtsvorschriften|vorschriften)\b"
+)
+_AGENT_CUT = re.compile(
+    r"\s(?:\w+ing|who|which|that|qui|que|of|in|for|to|with|on|at|within|from|and|or|under|"
+    r"before|after|by|until|no|not|when|where|if|as|"
+    r"de|du|des|a|au|aux|pour|dans|et|ou|sur|avec|avant|apres|dans|des|sous|"
+    r"an|fur|mit|und|oder|im|bis|vor|nach|innerhalb)\b"
+)
+
+
+def _unregistered_agent(ctx: _Context, sentence: _Sentence, trigger: _Trigger) -> PartyOut | None:
+    next_verb = _NEXT_MODAL.search(ctx.folded, trigger.end, sentence.end)
+    end = next_verb.start() if next_verb is not None else sentence.end
+    match = _AGENT_PHRASE[ctx.lang].search(ctx.folded, trigger.start, end)
+    if match is None or _NOT_AN_AGENT.match(match.group("who")):
+        return None
+    who = match.group("who")
+    cut = _AGENT_CUT.search(who)
+    who = who[: cut.start()] if cut else who
+    if _THING.match(who) or _THING.match(who.split()[-1]) or len(who) < 4:
+        return None
+    at = match.start("who")
+    return PartyOut(squash(ctx.text[at : at + len(who)]), None, "new", at, at + len(who))
 
 
 _DE_CONDITION_FIRST = re.compile(
@@ -760,14 +820,14 @@ def extract(
         ]
         if (
             condition_lead is not None
-            and _is_item_of(condition_lead, sentence)
+            and _is_item_of(condition_lead, sentence, lists=False)
             and sentence.mark is not None
             and sentence.start - sentence.mark.body < 4
         ):
             continue  # an item of "… unless:" is a condition, not a duty
         if _CONDITION_LEAD.search(part):
             condition_lead = sentence
-        elif condition_lead is not None and not _is_item_of(condition_lead, sentence):
+        elif condition_lead is not None and not _is_item_of(condition_lead, sentence, lists=False):
             condition_lead = None
         trigger = triggers[0] if triggers else None
         inherited = False
@@ -795,7 +855,9 @@ def extract(
             else _subject(ctx, mentions, sentence, trigger, passive)
         )
         if owed_by is None and not inherited and passive:
-            owed_by = _possessor(ctx, mentions, sentence, trigger)
+            owed_by = _possessor(ctx, mentions, sentence, trigger) or _unregistered_agent(
+                ctx, sentence, trigger
+            )
         if owed_by is None and not inherited and not passive:
             owed_by = _new_party(ctx, sentence, trigger)
         if passive and owed_by is None and not inherited:
@@ -1030,12 +1092,13 @@ def _subject_words(folded: str, sentence: _Sentence, trigger: _Trigger) -> str:
     return re.split(r"[,;:]", folded[sentence.start : trigger.start])[-1].strip()
 
 
-def _is_item_of(lead: _Sentence, sentence: _Sentence) -> bool:
+def _is_item_of(lead: _Sentence, sentence: _Sentence, lists: bool = True) -> bool:
     """Is ``sentence`` a list item under the lead-in ``lead`` (a deeper clause that follows
-    it)?"""
+    it, or with ``lists`` one of the list the lead opens at its own level — only for a
+    duty's lead-in, which the next duty of its own ends)?"""
     if sentence.mark is None or sentence.start < lead.end:
         return False
-    if lead.opens is not None and sentence.mark is not lead.mark:
+    if lists and lead.opens is not None and sentence.mark is not lead.mark:
         return sentence.mark.level >= lead.opens
     if lead.mark is None:
         return sentence.mark.level > ARTICLE

@@ -523,3 +523,40 @@ def test_a_defined_term_is_found_whatever_the_ocr_did_to_its_accents():
         ("C", "pronoun"),
     ]
     assert duties[1].recurrence == "annual"
+
+
+def test_a_passive_duty_done_by_someone_the_agreement_does_not_register():
+    duty = only("Article 3\nThe wages of the crew shall be paid by the ship-owners.")
+    assert (duty.owed_by.name, duty.owed_by.id, duty.owed_by.how) == ("ship-owners", None, "new")
+    duty = only("Article 3\nLa redevance est versée par l'armateur avant le 31 mars.", "fr")
+    assert duty.owed_by.name == "armateur"
+    # … a means, a rule or a code is no doer; an institution "of" a party is that party.
+    duty = only("Article 3\nThe notice shall be sent by fax to the Union.")
+    assert duty.owed_by.id is not None
+    duty = only("Article 3\nThe costs shall be borne by the competent authorities of Arcadia.")
+    assert duty.owed_by.id == "X"
+    # Whose books they are, not who audits them, owes having them audited.
+    duty = only(
+        "Section 7\nNorthwind books shall be audited each year by an independent accountant.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+
+
+def test_a_list_of_conditions_does_not_swallow_the_duties_that_follow_it():
+    text = (
+        "Section 15\n15.1 A Party shall be in default if:\n  a) it breaches this Agreement; or\n"
+        "  b) it becomes insolvent.\n15.2 If a default occurs:\n  a) the other Party may buy "
+        "the shares.\n  b) The Parties agree that they will sign all necessary documents."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert any(d.sentence.startswith("The Parties agree") and d.owed_by.id == ALL for d in duties)
+
+
+def test_terms_in_a_parenthesis_are_any_party_only_after_two_parties_are_named():
+    text = (
+        'The compounds selected (each, a "Lead Compound", together the "Leads") are listed.\n'
+        "Section 2\nThe Lead Compound shall be tested by Northwind within 90 days."
+    )
+    duty = only(text, parties=CONTRACT)
+    assert duty.owed_by.id == "A"
