@@ -45,6 +45,14 @@ _EN_STATEMENT_VERBS = (
     r"be as follows|be equal|amount to|correspond|be limited|be liable to|"
     r"not exceed|exceed|not be (?:more|less|greater|lower|higher) than)\b"
 )
+# What a liability clause allocates: "responsible for any damage", "responsable des
+# dommages", "verantwortlich für Schäden" (a task one is responsible for is a duty).
+_LOSS = (
+    r"(?:any\s+|all\s+|the\s+|tous\s+|les\s+|des\s+|de\s+|du\s+|alle\s+|die\s+)?"
+    r"(?:direct\s+|indirect\s+|consequential\s+)?"
+    r"(?:damages?|loss(?:es)?|injur(?:y|ies)|claims?|harm|dommages?|pertes?|prejudices?|"
+    r"sinistres?|schaden|verluste?)\b"
+)
 # Passives that still bind someone even when the text does not say who ("the report shall
 # be submitted", "the contribution shall be paid no later than …").
 _EN_DUTY_PARTICIPLES = (
@@ -95,7 +103,9 @@ RULES: dict[str, list[Rule]] = {
             # to pay for it is written as one ("shall indemnify", "shall compensate").
             _r(
                 r"\b(?:shall|will|is|are)\s+(?:not\s+)?(?:be\s+)?(?:held\s+)?"
-                r"(?:jointly\s+and\s+severally\s+|solely\s+|fully\s+)?liable\b"
+                r"(?:jointly\s+and\s+severally\s+|solely\s+|fully\s+)?liable\b|"
+                r"\b(?:shall|will|is|are|remains?)\s+(?:not\s+)?(?:be\s+)?"
+                rf"(?:solely\s+|fully\s+|jointly\s+)?responsible\s+for\s+{_LOSS}"
             ),
             0.0,
             description="'shall (not) be liable for': an allocation of liability",
@@ -204,6 +214,13 @@ RULES: dict[str, list[Rule]] = {
         ),
     ],
     "fr": [
+        Rule(
+            "fr.responsabilite",
+            "statement",
+            _r(rf"\b(?:est|sont|sera|seront)\s+(?:\w+\s+)?responsables?\s+{_LOSS}"),
+            0.0,
+            description="'est responsable des dommages': an allocation of liability",
+        ),
         Rule(
             "fr.s-engage",
             "obligation",
@@ -349,6 +366,16 @@ RULES: dict[str, list[Rule]] = {
         ),
     ],
     "de": [
+        Rule(
+            "de.haftung",
+            "statement",
+            _r(
+                r"\b(?:haftet|haften)\b|"
+                rf"\b(?:ist|sind)\s+(?:\w+\s+){{0,6}}?verantwortlich\s+fur\s+{_LOSS}"
+            ),
+            0.0,
+            description="'haftet für', 'ist für Schäden verantwortlich': liability allocated",
+        ),
         Rule(
             "de.verpflichtet",
             "obligation",

@@ -560,3 +560,13 @@ def test_terms_in_a_parenthesis_are_any_party_only_after_two_parties_are_named()
     )
     duty = only(text, parties=CONTRACT)
     assert duty.owed_by.id == "A"
+
+
+def test_liability_allocated_in_each_language_is_no_duty_but_a_task_one_is_responsible_for_is():
+    assert found("Article 9\nArcadia shall be responsible for any damage to the vessels.") == []
+    assert found("Article 9\nL'Union est responsable des dommages causés aux navires.", "fr") == []
+    assert found("Artikel 9\nDie KfW haftet für Schäden aus der Durchführung.", "de", GERMAN) == []
+    duty = only("Article 9\nArcadia shall be responsible for the maintenance of the buoys.")
+    assert duty.owed_by.id == "X"
+    duty = only("Article 9\nL'Union est responsable de l'entretien des bouées.", "fr")
+    assert duty.owed_by.id == "Y"
