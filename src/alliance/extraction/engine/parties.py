@@ -45,16 +45,27 @@ class DefinedTerm:
     refers_to: str  # the words the term stands for
 
 
+_ROLE_ADJECTIVES = (
+    r"(?:other|interested|requesting|requested|notifying|notified|defaulting|non-defaulting|"
+    r"affected|disclosing|receiving|injured|relevant|terminating|breaching|first|second|"
+    r"andere[n]?|betroffene[n]?|"
+    r"ersuchende[n]?|ersuchte[n]?)"
+)
 # "each Party", "the Parties", "beide Vertragsparteien" …
 _GENERIC = re.compile(
+    r"\b(?:l'autre\s+partie|(?:la|l')\s*partie\s+(?:concernee|interessee|requerante|defaillante|"
+    r"lesee))\b|"
     r"\b(?:each|either|neither|no|both|the two|the contracting|the|all|les deux|chacune des|chaque|"
     r"aucune des|aucune|keine der|keine|"
     r"l'une des|l'une ou l'autre des|les|des|aux|beide[nr]?|jede|die)\s+"
     r"(?:contracting\s+|high contracting\s+|deux\s+)?"
+    # a party named by the role it takes in one clause: "the interested Party", "the
+    # defaulting Party", "l'autre Partie", "die ersuchende Vertragspartei" — any of them
+    rf"(?:{_ROLE_ADJECTIVES}\s+)?"
     r"(?:parties|party|partie|parties contractantes|partie contractante|vertragsparteien|"
     r"vertragspartei|gouvernements|gouvernement|regierungen|etats|etat|staaten|signatories|"
     r"pays|countries)\b"
-    r"(?:\s+contractantes?)?"
+    r"(?:\s+contractantes?|\s+concerned)?"
 )
 # Institutions named by their function, with the party kinds they usually are.
 _FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -94,7 +105,25 @@ _FUNCTIONS: dict[str, tuple[str, ...]] = {
     "societe": ("multinational", "local_firm", "state_enterprise"),
     "gesellschaft": ("multinational", "local_firm", "state_enterprise"),
 }
-_FUNCTION_WORDS = "|".join(sorted(_FUNCTIONS, key=len, reverse=True))
+
+
+def _ocr_tolerant(word: str) -> str:
+    """OCR reads "i" as "l" or "1" ("Mlnlsterlum" for "Ministerium")."""
+    return word.replace("i", "[il1]")
+
+
+_FUNCTION_WORDS = "|".join(_ocr_tolerant(w) for w in sorted(_FUNCTIONS, key=len, reverse=True))
+FUNCTION_WORDS = _FUNCTION_WORDS
+_FUNCTION_EXACT = {w: re.compile(_ocr_tolerant(w)) for w in _FUNCTIONS}
+
+
+def _function_noun(written: str) -> str:
+    """The function word OCR may have misread."""
+    if written in _FUNCTIONS:
+        return written
+    return next((w for w, p in _FUNCTION_EXACT.items() if p.fullmatch(written)), written)
+
+
 _FUNCTION = re.compile(
     r"\b(?:the|le|la|les|l'|der|die|das|den|dem|des)\s*"
     r"(?:competent\s+|relevant\s+|competentes?\s+|national(?:e|es)?\s+|zustandige[nr]?\s+)?"
@@ -120,7 +149,16 @@ _DEFINED = [
         r"(?:der\s+|die\s+|das\s+)?(?P<term>[^\"\n]{2,60}?)\s*(?:\"|'')\s*(?:genannt|bezeichnet)?"
     ),
     # (the "X") / ("X") right after a name
-    re.compile(r"\(\s*(?:the\s+|le\s+|la\s+|l')?[\"']\s*(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*\)"),
+    # ("GRC" or "the Company"): a second name for the same party
+    re.compile(
+        r"\(\s*[\"'][^\"'\n]{2,40}[\"']\s*or\s+(?:the\s+)?[\"']\s*(?:the\s+)?"
+        r"(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*\)"
+    ),
+    # ('"Acme" and, together with …'): the term opens the parenthesis
+    re.compile(
+        r"\(\s*(?:the\s+|le\s+|la\s+|l')?[\"']\s*(?P<term>[^\"'\n]{2,40}?)\s*[\"']\s*"
+        r"(?:\)|[,;]|and\b|et\b|und\b)"
+    ),
 ]
 
 
@@ -170,6 +208,15 @@ _CONNECTORS = {
 }
 
 
+# An institution or a side named by the nationality that follows it (French word order).
+_DEMONYM_AFTER = re.compile(
+    r"\b(?:(?:la|les|l'|des|aux|du|de la|de l')\s*"
+    r"(?:partie|autorites?|administrations?|delegation|gouvernement|etat)|(?:die|der|den)\s+(?:seite|delegation))\s+(?:competentes?\s+)?"
+    r"(?P<adj>[a-z]{4,})\b"
+    r"(?:\s+(?:et|und)\s+(?P<adj2>[a-z]{4,}))?"
+)
+
+
 def _proper_of(text: str, at: int) -> str:
     """The name after a function ("Government *of the Kingdom of Morocco*"), as written:
     capitalised words and their connectors, starting with 'of', 'de', 'der' …"""
@@ -196,11 +243,53 @@ def _proper_of(text: str, at: int) -> str:
     return (out + taken) if taken else ""
 
 
-def _alias_pattern(alias: str) -> re.Pattern[str] | None:
+# The legal form at the end of a company's name, which the text often leaves out once the
+# parties are introduced ("Northwind Logistics Ltd" → "Northwind Logistics will: …").
+_LEGAL_FORM = re.compile(
+    r"[,\s]+(?:inc|incorporated|corp|corporation|ltd|limited|llc|llp|plc|l\.?p|"
+    r"s\.?a|s\.?a\.?r\.?l|s\.?a\.?s|gmbh|ag|kg|a\.?s|n\.?v|b\.?v|s\.?p\.?a|pty|"
+    r"sarl|sas)\.?$",
+    re.IGNORECASE,
+)
+
+
+def without_legal_form(name: str) -> str:
+    """The name without its legal form ("Acme Widgets, Inc." → "Acme Widgets"), or ""
+    when it has none or too little would remain to name anyone."""
+    bare = _LEGAL_FORM.sub("", name.strip())
+    if bare == name.strip() or len(bare) < 6 or len(bare.split()) < 2:
+        return ""
+    return bare
+
+
+# A parenthesis that defines terms for the parties together or for any one of them:
+# '(each a "Party" and together the "Parties")', '(the "Partners" if referred to
+# collectively, or a "Partner" singularly)', '(ensemble les « Parties »)'.
+_COLLECTIVE = re.compile(
+    r"\((?=[^()]{0,300}?\b(?:collectively|together|jointly|individually|singularly|"
+    r"severally|each(?:,)? (?:a|an)|ensemble|conjointement|individuellement|chacune|"
+    r"gemeinsam|zusammen|einzeln|jeweils)\b)[^()]{0,300}?\)"
+)
+_ALONGSIDE = re.compile(r"\b(?:together with|ensemble avec|zusammen mit)\b")
+_QUOTED = re.compile(r"\"\s*(?:the\s+|a\s+|an\s+|les?\s+|la\s+|l')?([^\"\n]{2,40}?)\s*\"")
+
+
+def _alias_pattern(alias: str, plural: bool = False) -> re.Pattern[str] | None:
     folded = fold(alias).strip()
     if len(folded) < 2:
         return None
     words = [re.escape(w) for w in re.split(r"\s+", folded) if w]
+    if plural and words[-1].isalpha() and len(words[-1]) > 3:
+        # A defined role is written in the singular and the plural ("Joint Venturer" /
+        # "No Joint Venturer", "Parties" / "each Party").
+        last = words[-1]
+        if last.endswith("ies"):
+            last = last[:-3] + "(?:y|ies)"
+        elif last.endswith("y"):
+            last = last[:-1] + "(?:y|ies)"
+        else:
+            last = last.removesuffix("s") + "s?"
+        words[-1] = last
     body = r"\s+".join(words)
     return re.compile(rf"(?<![\w]){body}(?![\w])")
 
@@ -233,21 +322,43 @@ class Resolver:
                 (party.short_name, "short name"),
                 *((a, "alias") for a in party.aliases),
             ):
-                pattern = _alias_pattern(alias) if alias else None
-                if pattern is not None:
-                    self._patterns.append((pattern, party.id, how))
+                for variant in (alias, without_legal_form(alias)) if alias else ():
+                    pattern = _alias_pattern(variant) if variant else None
+                    if pattern is not None:
+                        self._patterns.append((pattern, party.id, how))
         self._by_id = {p.id: p for p in self.parties}
 
     def add_defined_terms(self, folded: str, text: str) -> None:
         """Read the terms the text defines and tie each to the party it names."""
+        collective: list[tuple[int, int]] = []
+        for group in _COLLECTIVE.finditer(folded[:60_000]):
+            # '(each a "Party", together the "Parties")': every term in it is any party —
+            # when it follows the names of two parties (not '(each, a "Compound")').
+            named = self._named_parties(folded[max(0, group.start() - 400) : group.start()])
+            if len(named) < 2:
+                continue
+            start = group.start()
+            alongside = _ALONGSIDE.search(folded, group.start(), group.end())
+            if alongside:
+                # '("Lloyds" and, together with Acme, the "Parties")': the first term is
+                # one party's own; only what follows "together with" names them all.
+                start = alongside.end()
+            collective.append((start, group.end()))
+            for match in _QUOTED.finditer(folded, start, group.end()):
+                term = match.group(1).strip(" ,.;:")
+                if term and len(term.split()) <= 4:
+                    self._add_term(text, match, term, ALL, "", group_start=match.start(1))
         for pattern in _DEFINED:
             for match in pattern.finditer(folded):
                 term = match.group("term").strip(" ,.;:")
                 if not term or len(term.split()) > 6:
                     continue
+                if any(a <= match.start("term") < b for a, b in collective):
+                    continue
                 before = folded[max(0, match.start() - 200) : match.start()]
-                # The party a term stands for is named in the same line or clause.
-                before = re.split(r"[;\n]|\.\s", before)[-1]
+                # The party a term stands for is named in the same line or clause (a
+                # legal form's full stop, "Acme, Inc. (", does not end it).
+                before = re.split(r"[;\n]|(?<!\binc)(?<!corp)(?<!\bltd)(?<!\bco)\.\s", before)[-1]
                 party_id = self._resolve_phrase(before, nearest=True)
                 if party_id is None and _GENERIC_END.search(before):
                     party_id = ALL  # 'each Party (the "Relevant Party")'
@@ -257,15 +368,29 @@ class Resolver:
             self._add_term(text, match, match.group("term").strip(" ,.;:"), ALL, "")
 
     def _add_term(
-        self, text: str, match: re.Match[str], term: str, party_id: str | None, before: str
+        self,
+        text: str,
+        match: re.Match[str],
+        term: str,
+        party_id: str | None,
+        before: str,
+        group_start: int | None = None,
     ) -> None:
-        written = text[match.start("term") : match.start("term") + len(term)]
+        at = match.start("term") if group_start is None else group_start
+        written = text[at : at + len(term)]
         self.defined.append(
             DefinedTerm(written, match.start(), match.end(), party_id, before[-80:])
         )
-        pattern_term = _alias_pattern(term)
+        pattern_term = _alias_pattern(term, plural=party_id == ALL)
         if pattern_term is not None and party_id is not None:
             self._patterns.append((pattern_term, party_id, "defined term"))
+
+    def _named_parties(self, phrase: str) -> set[str]:
+        return {
+            party_id
+            for pattern, party_id, _how in self._patterns
+            if party_id != ALL and pattern.search(phrase)
+        }
 
     def _resolve_phrase(self, phrase: str, nearest: bool = False) -> str | None:
         """The registered party a phrase names (the last one named when ``nearest``)."""
@@ -302,15 +427,28 @@ class Resolver:
         ):
             for match in pattern.finditer(span):
                 add(match.start(), match.end(), party_id, how)
+        for match in _DEMONYM_AFTER.finditer(span):
+            # "les autorités béninoises et nigériennes", "la Partie mauritanienne"
+            ids = {self._by_demonym(w) for w in match.group("adj", "adj2") if w}
+            if None not in ids and ids:
+                party_id = ids.pop() if len(ids) == 1 else ALL
+                add(match.start(), match.end(), party_id, "demonym")
         for match in _FUNCTION.finditer(span):
             qualifier = match.group("qualifier")
             if qualifier and not text[start + match.start("qualifier")].isupper():
                 continue  # "the annual commission": not a name
             first = match.start("qualifier") if qualifier else match.start("noun")
             of = _proper_of(text, start + match.end("noun"))
-            party_id, how = self._by_function(match.group("noun"), fold(of))
+            noun = _function_noun(match.group("noun"))
+            party_id, how = self._by_function(noun, fold(of))
+            # "das Ministerium für Umwelt … der Tschechischen Republik": when the function
+            # fits several parties, the country its phrase names decides.
+            ahead = re.split(r"[.;:()]", span[match.end("noun") : match.end("noun") + 120])[0]
+            party_id = self._by_country_ahead(noun, ahead) or party_id
             if party_id is None or qualifier:
                 party_id = self._by_qualifier(text, start + match.start("noun")) or party_id
+            if qualifier and party_id is None:
+                party_id = self._by_demonym(fold(qualifier))  # "the Moroccan authorities"
             add(first, match.end("noun") + len(of), party_id, how)
         for party in self.parties:
             for name in _country_names(party.country) if party.country else ():
@@ -337,6 +475,31 @@ class Resolver:
             if len(fitting) == 1:
                 return fitting[0].id, "function"
         return None, "function"
+
+    def _by_demonym(self, word: str) -> str | None:
+        """The party whose country an adjective of nationality names ("sénégalaises",
+        "Moroccan", "tschechische"): it shares the country name's stem."""
+        found = set()
+        for party in self.parties:
+            for name in _country_names(party.country) if party.country else ():
+                name = name.split()[0]
+                stem = min(len(name) - 1, 5)
+                if stem >= 3 and word != name and word[:stem] == name[:stem]:
+                    found.add(party.id)
+        return found.pop() if len(found) == 1 else None
+
+    def _by_country_ahead(self, noun: str, ahead: str) -> str | None:
+        fitting = [p for p in self.parties if noun in fold(p.name) and p.country]
+        if len(fitting) < 2:
+            return None
+        named = [
+            p.id
+            for p in fitting
+            if any(
+                re.search(rf"(?<!\w){re.escape(n)}(?!\w)", ahead) for n in _country_names(p.country)
+            )
+        ]
+        return named[0] if len(named) == 1 else None
 
     def _by_qualifier(self, text: str, at: int) -> str | None:
         """ "the European Commission", "the competent Guinea-Bissau authorities": the word

@@ -7,6 +7,7 @@ Pure Python, no Django: ``extract(document_or_text, parties=[…])`` returns an
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from alliance.extraction.engine import timeframes as T
 from alliance.extraction.engine.clauses import ARTICLE, ClauseIndex, ClauseMark, find_clauses
 from alliance.extraction.engine.documents import Document
 from alliance.extraction.engine.language import LANGUAGES, detect
-from alliance.extraction.engine.parties import ALL, Mention, PartyRef, Resolver
+from alliance.extraction.engine.parties import ALL, FUNCTION_WORDS, Mention, PartyRef, Resolver
 from alliance.extraction.engine.text import fold, squash, strip_span
 
 ENGINE_VERSION = "1"
@@ -44,9 +45,11 @@ _ITEM_VERB = {
 _STOP_SUBJECT = re.compile(
     r"^(?:the|a|an|any|all|each|le|la|les|l'|un|une|der|die|das|ein|eine)\s+", re.I
 )
+# (with the article when the party's name or defined term does not take it: "paid by the
+# Joint Venture", "versée par l'Emprunteur")
 _AGENT = {
-    "en": re.compile(r"\b(?:by|from)\s+$"),
-    "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*$"),
+    "en": re.compile(r"\b(?:by|from)\s+(?:the\s+|each\s+)?(?:competent\s+|relevant\s+)?$"),
+    "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*(?:le\s+|la\s+|les\s+|l')?$"),
     "de": re.compile(r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)?\s*$"),
 }
 _TO = {
@@ -114,7 +117,8 @@ _THING = re.compile(
     r"(?:notices?|communications?|payments?|reports?|information|documents?|fees?|amounts?|"
     r"sums?|invoices?|data|records?|accounts?|contributions?|licen[cs]es?|applications?|"
     r"requests?|statements?|certificates?|goods|products?|deliver(?:y|ies)|proceeds|costs?|"
-    r"expenses?|taxes|price|decisions?|minutes|budgets?|works|"
+    r"expenses?|taxes|price|decisions?|minutes|budgets?|works|meetings?|sessions?|"
+    r"reunions?|sitzung(?:en)?|"
     r"notifications?|paiements?|versements?|rapports?|informations|redevances?|montants?|"
     r"sommes?|factures?|donnees|comptes?|demandes?|declarations?|certificats?|frais|couts?|"
     r"travaux|mitteilungen|mitteilung|zahlungen|zahlung|berichte?|unterlagen|gebuhren|"
@@ -221,6 +225,9 @@ class _Sentence:
     start: int
     end: int
     mark: ClauseMark | None
+    # The level of the list a lead-in ("Northwind will:") opens right after itself, even
+    # when its items are numbered at its own level ("1) … 2) …" under "Section 4(3)").
+    opens: int | None = None
 
 
 def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentence]:
@@ -249,9 +256,28 @@ def _sentences(text: str, folded: str, marks: list[ClauseMark]) -> list[_Sentenc
                     continue
                 if out and out[-1].mark is mark and _split_date(folded, out[-1].end, a):
                     out[-1] = _Sentence(out[-1].start, b, mark)  # "bis zum 31." | "März 2008"
+                elif out and out[-1].mark is mark and _broken_by_page(text, out[-1].end, a):
+                    out[-1] = _Sentence(out[-1].start, b, mark)  # "such item shall be" | "paid"
                 else:
                     out.append(_Sentence(a, b, mark))
+    for sentence, following in itertools.pairwise(out):
+        if (
+            following.mark is not None
+            and following.mark is not sentence.mark
+            and folded[sentence.start : sentence.end].rstrip().endswith(":")
+            and not folded[sentence.end : following.mark.start].strip()
+        ):
+            sentence.opens = following.mark.level
     return out
+
+
+def _broken_by_page(text: str, end: int, start: int) -> bool:
+    """Did a page break (blank lines, a page number) cut the sentence in two: the first
+    part ends without punctuation and the second goes on in lower case?"""
+    if text[end - 1] in ".;:!?)" or not text[start : start + 1].islower():
+        return False
+    gap = text[end:start]
+    return "\n" in gap and not re.sub(r"\s+|\b\d{1,4}\b|-", "", gap)
 
 
 def _split_date(folded: str, end: int, start: int) -> bool:
@@ -299,7 +325,10 @@ def _classify(folded: str, a: int, b: int, lang: str) -> list[_Trigger]:
             if rule.kind == "statement":
                 statements.append((at, end))
             elif rule.kind == "right" or not any(s <= at < e for s, e in statements):
-                found.append(_Trigger(rule, at, end))
+                # A rule that reads the subject too ("No Partner shall be authorised")
+                # marks its verb as the trigger, so the subject stays the subject.
+                verb = a + match.start("verb") if "verb" in rule.pattern.groupindex else at
+                found.append(_Trigger(rule, verb, end))
     obligations = [t for t in found if t.rule.kind == "obligation"]
     rights = [t for t in found if t.rule.kind == "right"]
     # A right that covers the same words ("may not", "shall be entitled") wins.
@@ -429,20 +458,39 @@ def _subject(
             ):
                 return _out(ctx, m)
             break
+    if _MEETING.match(_subject_words(ctx.folded, sentence, trigger)):
+        # "La session aura lieu sur décision des autorités …", "The first meeting shall be
+        # held at the request of the Union": whoever calls the meeting owes it.
+        for m in after:
+            if _INITIATIVE.search(ctx.folded[max(sentence.start, m.start - 40) : m.start]):
+                return _out(ctx, m)
     if passive:
         # The doer of a passive duty: "… shall be paid by the Union", "the allocation by
-        # Guinea-Bissau … shall be communicated".
+        # Guinea-Bissau … shall be communicated" — in the duty's own clause, not in the
+        # next one ("… into an account, the references of which shall be notified by …").
+        next_verb = _NEXT_MODAL.search(ctx.folded, trigger.end, sentence.end)
+        if next_verb is not None:
+            after = [m for m in after if m.start < next_verb.start()]
         for m in after + before:
             lead = ctx.folded[max(sentence.start, m.start - 25) : m.start]
-            if _AGENT[ctx.lang].search(lead):
+            if _AGENT[ctx.lang].search(lead) or _AGENT_OF.search(
+                ctx.folded[max(sentence.start, m.start - 60) : m.start]
+            ):
                 return _out(ctx, m)
         return None
     if ctx.lang == "de":
-        # German puts the subject after the verb too ("Hierfür schließt das Ministerium …").
+        # German puts the subject after the verb too ("Hierfür schließt das Ministerium …"),
+        # and not in a condition put first ("Sollte die Gesellschaft …, so sorgt das
+        # Ministerium für …").
+        condition = _DE_CONDITION_FIRST.match(ctx.folded, sentence.start, trigger.start)
+        cut = ctx.folded.rfind(",", sentence.start, trigger.start) if condition else -1
+        # (the subject may stand inside the verb's bracket: "sorgt das Ministerium … für")
+        inside = [m for m in mentions if trigger.start < m.start < trigger.end]
         pool = [
             m
-            for m in before + after
+            for m in before + inside + after
             if not _TO["de"].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+            and m.start > cut
         ]
         if pool:
             return _out(ctx, pool[0])
@@ -469,6 +517,143 @@ def _subject(
         if subject_zone:
             return _out(ctx, subject_zone[-1])
     return None
+
+
+# What a party owns and so pays or hands over: "its debts shall be paid", "the Union's
+# contribution shall be paid", "any balance of the Partnership funds shall be distributed".
+# (Not fees, dues or payments: "the fees of the Authority" are paid *to* it.)
+_OWNED = (
+    r"(?:debts?|funds?|assets?|contributions?|obligations?|liabilities|costs?|expenses?|"
+    r"share|books|records|accounts|dettes?|fonds|contributions?|obligations?|frais|"
+    r"livres|comptes|"
+    r"schulden|mittel|beitrag|beitrage|verbindlichkeiten|kosten)\b"
+)
+_POSSESSIVE = re.compile(rf"\b(?:its|their|sa|ses|leurs?|seine[nrs]?|ihre[nrs]?)\s+{_OWNED}")
+
+
+def _possessor(
+    ctx: _Context, mentions: list[Mention], sentence: _Sentence, trigger: _Trigger
+) -> PartyOut | None:
+    """The owner named in a passive duty's subject pays or hands over what it owns."""
+    head = ctx.folded[sentence.start : trigger.start]
+    zone_start = sentence.start + max(head.rfind(c) for c in ",;:") + 1
+    zone = ctx.folded[zone_start : trigger.start]
+    owned = re.search(_OWNED, zone)
+    if owned is None:
+        return None
+    owned_at = zone_start + owned.start()
+    for m in mentions:
+        if not (zone_start <= m.start and m.end <= owned_at) or m.party_id is None:
+            continue
+        # "Joint Venture funds", "the Union's contribution", "the funds of the Union"
+        between = ctx.folded[m.end : owned_at]
+        if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z]+\s+)?", between):
+            return _out(ctx, m)
+    of = re.match(
+        r"\s+(?:of|de|du|des|de la|de l'|der|des)\s+", ctx.folded[zone_start + owned.end() :]
+    )
+    if of is not None:
+        at = zone_start + owned.end() + of.end()
+        named = [m for m in mentions if m.start - at in (0, 4) and m.party_id is not None]
+        if named:
+            return _out(ctx, named[0])
+    if _POSSESSIVE.search(zone):
+        # "On any termination of the Partnership, its debts shall be paid": the party named
+        # before the possessive in the sentence.
+        named = [m for m in mentions if sentence.start <= m.end <= zone_start + owned.start()]
+        if named and named[-1].party_id is not None:
+            return _out(ctx, named[-1])
+    return None
+
+
+# "… shall be paid by the vessel owners", "… est versée par l'armateur": a doer the
+# agreement does not register, proposed as a new party — not a means, a manner or a date
+# ("by fax", "by mutual agreement", "by 31 March", "par voie de", "par décision").
+_AGENT_PHRASE = {
+    "en": re.compile(
+        r"\bby\s+(?:the\s+|each\s+|its\s+|their\s+)?(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+    "fr": re.compile(
+        r"\bpar\s+(?:le\s+|la\s+|les\s+|l'|chaque\s+)?(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+    "de": re.compile(
+        r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)\s+(?P<who>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,3})"
+    ),
+}
+# "… borne by the competent authorities of Madagascar": the party the institution is of.
+_AGENT_OF = re.compile(
+    r"\b(?:by|par|von|durch)\s+(?:the\s+|les\s+|le\s+|la\s+|l'|den\s+|der\s+|dem\s+)?"
+    r"(?:competent\s+|relevant\s+|competentes?\s+|zustandigen?\s+)?"
+    rf"(?:{FUNCTION_WORDS})(?:\s+competentes?)?\s+(?:of|de|du|des|de la|de l'|der|des)\s*"
+    r"(?:the\s+)?$"
+)
+_NOT_AN_AGENT = re.compile(
+    r"^(?:fax|telefax|mail|post|e-?mail|telex|letters?|courier|hand|means|way|reference|"
+    r"mutual|common|agreement|consensus|virtue|law|laws|decree|end|date|time|deadline|"
+    r"following|electronic|registered|transfer|bank|cheque|check|wire|telephone|radio|"
+    r"no|not|at|then|which|whom|such|way|ways|operation|application|default|"
+    r"courrier|voie|lettre|telecopie|decision|accord|consentement|virement|cheque|"
+    r"application|consequent|suite|ailleurs|ecrit|ordre|telegramme|"
+    r"post|brief|schreiben|vereinbarung|gesetz|uberweisung|"
+    # the rules, documents and codes a thing is governed, proved or identified by
+    r"code|codes|category|categories|proof|evidence|legislation|regulations?|rules?|"
+    r"provisions?|article|annex|appendix|species|type|month|year|day|reglementation|"
+    r"dispositions?|preuve|categorie|rechtsvorschriften|vorschriften)\b"
+)
+_AGENT_CUT = re.compile(
+    r"\s(?:\w+ing|who|which|that|qui|que|of|in|for|to|with|on|at|within|from|and|or|under|"
+    r"before|after|by|until|no|not|when|where|if|as|"
+    r"de|du|des|a|au|aux|pour|dans|et|ou|sur|avec|avant|apres|dans|des|sous|"
+    r"an|fur|mit|und|oder|im|bis|vor|nach|innerhalb)\b"
+)
+
+
+def _unregistered_agent(ctx: _Context, sentence: _Sentence, trigger: _Trigger) -> PartyOut | None:
+    next_verb = _NEXT_MODAL.search(ctx.folded, trigger.end, sentence.end)
+    end = next_verb.start() if next_verb is not None else sentence.end
+    match = _AGENT_PHRASE[ctx.lang].search(ctx.folded, trigger.start, end)
+    if match is None or _NOT_AN_AGENT.match(match.group("who")):
+        return None
+    who = match.group("who")
+    cut = _AGENT_CUT.search(who)
+    who = who[: cut.start()] if cut else who
+    if _THING.match(who) or _THING.match(who.split()[-1]) or len(who) < 4:
+        return None
+    at = match.start("who")
+    return PartyOut(squash(ctx.text[at : at + len(who)]), None, "new", at, at + len(who))
+
+
+_DE_CONDITION_FIRST = re.compile(
+    r"(?:\(?[a-z0-9]{1,3}\)\s*)?(?:sollte[n]?|wenn|falls|sofern|soweit|sobald)\b"
+)
+
+
+def _opens_with_subject(part: str, verb: int) -> bool:
+    """Does the sentence — or its main clause, after a condition put first ("En cas de
+    litige, le Comité se réunit …") — open with its subject?"""
+    if _SUBJECT_FIRST.match(part):
+        return True
+    if not (R.CONDITION.match(part) or _IF.match(part)):
+        return False
+    # (OCR often reads the comma that closes the condition as a full stop)
+    cuts = [m.end() for m in re.finditer(r"[,;]|\.\s+(?=[a-z])", part[:verb])]
+    return bool(cuts) and bool(_SUBJECT_FIRST.match(part[cuts[-1] :].lstrip()))
+
+
+_MEETING = re.compile(
+    r"^(?:the |a |an |this |such |la |le |les |l'|une |un |cette |ce |die |der |eine |diese )?"
+    r"(?:\w+ )?(?:meetings?|sessions?|reunions?|consultations?|sitzung(?:en)?|tagung(?:en)?|"
+    r"konsultationen)\b"
+)
+_INITIATIVE = re.compile(
+    r"(?:a l'initiative|sur (?:la )?(?:decision|convocation|demande)|a la demande|"
+    r"at the (?:request|initiative|invitation)|on the (?:initiative|request)|upon (?:the )?request|"
+    r"auf (?:antrag|initiative|verlangen|einladung)|auf beschluss)\s+"
+    r"(?:de |d'|du |des |of |von |der |des )?(?:la |le |les |l'|the |der |dem |des )?$"
+)
+_NEXT_MODAL = re.compile(
+    r"\b(?:shall|must|will|doit|doivent|devra|devront|sera|seront|muss|mussen|wird|werden)\b"
+)
 
 
 def folded_is(ctx: _Context, trigger: _Trigger, prefix: str) -> bool:
@@ -635,14 +820,14 @@ def extract(
         ]
         if (
             condition_lead is not None
-            and _is_item_of(condition_lead, sentence)
+            and _is_item_of(condition_lead, sentence, lists=False)
             and sentence.mark is not None
             and sentence.start - sentence.mark.body < 4
         ):
             continue  # an item of "… unless:" is a condition, not a duty
         if _CONDITION_LEAD.search(part):
             condition_lead = sentence
-        elif condition_lead is not None and not _is_item_of(condition_lead, sentence):
+        elif condition_lead is not None and not _is_item_of(condition_lead, sentence, lists=False):
             condition_lead = None
         trigger = triggers[0] if triggers else None
         inherited = False
@@ -650,7 +835,7 @@ def extract(
             trigger is None
             and lead is not None
             and _is_item_of(lead[0], sentence)
-            and _ITEM_VERB[lang].match(_item_words(folded, sentence))
+            and _is_verb_item(folded, lead[0], sentence, lang)
         ):
             trigger, inherited = lead[1], True
         if trigger is None:
@@ -669,10 +854,18 @@ def extract(
             if inherited
             else _subject(ctx, mentions, sentence, trigger, passive)
         )
+        if owed_by is None and not inherited and passive:
+            owed_by = _possessor(ctx, mentions, sentence, trigger) or _unregistered_agent(
+                ctx, sentence, trigger
+            )
         if owed_by is None and not inherited and not passive:
             owed_by = _new_party(ctx, sentence, trigger)
+        if passive and owed_by is None and not inherited:
+            # No doer named: the party the article's heading names ("Article 5 —
+            # Obligations of the Concessionaire"), else …
+            owed_by = _heading_party(ctx, sentence)
         if passive and owed_by is None and candidates:
-            # No doer named: the party of the article's previous duty ("A detailed annual
+            # … the party of the article's previous duty ("A detailed annual
             # report shall be submitted …" after "Guinea-Bissau shall be responsible …").
             previous = candidates[-1]
             if previous.owed_by is not None and _article(previous.clause) == _article(
@@ -686,13 +879,31 @@ def extract(
         if (owed_by is None or owed_by.id is None) and _RECIPROCAL.search(part):
             # "Les autorités … se communiquent mutuellement …": every party, to the others.
             owed_by = PartyOut(owed_by.name if owed_by else "", ALL, "reciprocal")
-        if _PRONOUN.match(_subject_words(folded, sentence, trigger)) and (
-            owed_by is None or owed_by.how == "new"
+        subject_words = _subject_words(folded, sentence, trigger)
+        relative = _RELATIVE.search(subject_words)
+        if relative and not inherited:
+            # "… soumis aux Ministres des deux pays, qui prendront les mesures": the one
+            # the relative pronoun stands for, named just before it.
+            at = trigger.start - len(subject_words) + relative.start()
+            named = [m for m in mentions if sentence.start <= m.end <= at and at - m.end < 60]
+            if named:
+                owed_by = _out(ctx, named[-1])
+        if _PRONOUN.match(subject_words) and (
+            owed_by is None
+            or owed_by.how == "new"
+            # "Il est le chef de l'administration de l'EPIM, à ce titre, il recrute …":
+            # the pronoun right before the verb is the subject, not a name before it.
+            or (owed_by.start is not None and owed_by.start < trigger.start - len(subject_words))
         ):
             # "They shall inform …": the subject of the sentence before, in the same
             # article (even when that sentence only granted a right), else the party of
             # the article's previous duty.
-            owed_by = _antecedent(ctx, sentences, index)
+            named = owed_by
+            owed_by = (
+                _subject_of_first_clause(ctx, sentence, trigger.start - len(subject_words))
+                or _antecedent(ctx, sentences, index)
+                or _heading_party(ctx, sentence)
+            )
             if owed_by is None and candidates:
                 previous = candidates[-1]
                 if previous.owed_by is not None and _article(previous.clause) == _article(
@@ -701,6 +912,7 @@ def extract(
                     owed_by = PartyOut(
                         previous.owed_by.name, previous.owed_by.id, "pronoun", None, None
                     )
+            owed_by = owed_by or named
         if _DOCUMENT_SUBJECT.match(_subject_words(folded, sentence, trigger)):
             continue  # "Un protocole d'application fixera …": the agreement is no party
         if trigger.rule.name == "fr.present-passif" and owed_by is None:
@@ -709,7 +921,13 @@ def extract(
         if (
             weak
             and not inherited
-            and (owed_by is None or (owed_by.how == "new" and not _SUBJECT_FIRST.match(part)))
+            and (
+                owed_by is None
+                or (
+                    owed_by.how == "new"
+                    and not _opens_with_subject(part, trigger.start - sentence.start)
+                )
+            )
         ):
             continue
         if part.rstrip().endswith(":") and not inherited:
@@ -776,22 +994,94 @@ def _antecedent(ctx: _Context, sentences: list[_Sentence], index: int) -> PartyO
     ("they", "ils", "sie") stands for."""
     if index == 0:
         return None
-    sentence, before = sentences[index], sentences[index - 1]
+    sentence = sentences[index]
     ref = sentence.mark.ref if sentence.mark else ""
-    if _article(before.mark.ref if before.mark else "") != _article(ref):
+    # A chain of pronouns ("Le directeur général est … Il exécute … Il négocie …") goes
+    # back to the sentence that names its subject, within the article.
+    for before in sentences[max(0, index - 4) : index][::-1]:
+        if _article(before.mark.ref if before.mark else "") != _article(ref):
+            return None
+        verb = _first_verb(ctx, before, before.end)
+        if verb is None:
+            return None
+        words = _subject_words(ctx.folded, before, verb)
+        if _PRONOUN.match(words):
+            continue
+        if words and (_THING.match(words) or _THING.match(words.split()[-1])):
+            return None  # "The report … It shall …": a duty's doer is no report
+        return _named_subject(ctx, before, verb)
+    return None
+
+
+def _heading_party(ctx: _Context, sentence: _Sentence) -> PartyOut | None:
+    """The one registered party the heading of the sentence's article names ("Article 5 —
+    Obligations of the Union", "Art. 7\nEngagements du Concessionnaire")."""
+    if sentence.mark is None:
         return None
-    part = ctx.folded[before.start : before.end]
+    article = next(
+        (m for m in reversed(ctx.index.marks) if m.start <= sentence.start and m.level <= ARTICLE),
+        None,
+    )
+    if article is None:
+        return None
+    start = article.body
+    end = ctx.text.find("\n", start)
+    end = len(ctx.text) if end < 0 else end
+    if not ctx.text[start:end].strip(" -–—.:\t"):
+        # The heading on the line after the number ("Article 5\nObligations of …").
+        nxt = ctx.text.find("\n", end + 1)
+        end = len(ctx.text) if nxt < 0 else nxt
+    if end - start > 100 or end > sentence.start or _NEXT_MODAL.search(ctx.folded, start, end):
+        return None  # no heading: the article's text starts on its number's line
+    ids = {
+        m.party_id: m
+        for m in ctx.resolver.mentions(ctx.folded, start, end, ctx.text)
+        if m.party_id not in (None, ALL)
+    }
+    if len(ids) != 1:
+        return None
+    m = next(iter(ids.values()))
+    return PartyOut(squash(m.written), m.party_id, "heading")
+
+
+def _first_verb(ctx: _Context, sentence: _Sentence, upto: int) -> _Trigger | None:
+    """The sentence's first binding, permitting or (failing those) describing verb."""
+    part = ctx.folded[sentence.start : upto]
     verbs = [
         m.start() for rule in R.RULES[ctx.lang] if (m := rule.pattern.search(part)) is not None
     ]
+    if not verbs and (first := _FINITE.search(part)) is not None:
+        verbs.append(first.start())
     if not verbs:
         return None
-    verb = _Trigger(R.RULES[ctx.lang][0], before.start + min(verbs), before.start + min(verbs))
-    mentions = ctx.resolver.mentions(ctx.folded, before.start, before.end, ctx.text)
-    found = _subject(ctx, mentions, before, verb, passive=False) or _new_party(ctx, before, verb)
+    at = sentence.start + min(verbs)
+    return _Trigger(R.RULES[ctx.lang][0], at, at)
+
+
+def _named_subject(ctx: _Context, sentence: _Sentence, verb: _Trigger) -> PartyOut | None:
+    mentions = ctx.resolver.mentions(ctx.folded, sentence.start, sentence.end, ctx.text)
+    found = _subject(ctx, mentions, sentence, verb, passive=False) or _new_party(
+        ctx, sentence, verb
+    )
     if found is None:
         return None
     return PartyOut(found.name, found.id, "pronoun", None, None)
+
+
+def _subject_of_first_clause(ctx: _Context, sentence: _Sentence, upto: int) -> PartyOut | None:
+    """ "The Recipient agrees that, before any disclosure, it will inform …": a pronoun
+    stands for the subject of the sentence's first clause, when that is not a pronoun."""
+    verb = _first_verb(ctx, sentence, upto)
+    if verb is None or _PRONOUN.match(_subject_words(ctx.folded, sentence, verb)):
+        return None
+    return _named_subject(ctx, sentence, verb)
+
+
+# The verb "to be" / "to have", which opens a sentence that only describes its subject
+# ("Le directeur général est l'exécutif de l'EPIM.") — still the antecedent of "il".
+_FINITE = re.compile(r"\b(?:is|are|has|have|was|est|sont|a|ont|ist|sind|hat|haben)\b(?=\s)")
+# A relative pronoun as the subject of the verb ("… the Committee, which shall meet").
+_RELATIVE = re.compile(r"(?:^|\s)(?:qui|who|which|that|welche[rs]?)$")
 
 
 def _article(ref: str) -> str:
@@ -802,11 +1092,14 @@ def _subject_words(folded: str, sentence: _Sentence, trigger: _Trigger) -> str:
     return re.split(r"[,;:]", folded[sentence.start : trigger.start])[-1].strip()
 
 
-def _is_item_of(lead: _Sentence, sentence: _Sentence) -> bool:
+def _is_item_of(lead: _Sentence, sentence: _Sentence, lists: bool = True) -> bool:
     """Is ``sentence`` a list item under the lead-in ``lead`` (a deeper clause that follows
-    it)?"""
+    it, or with ``lists`` one of the list the lead opens at its own level — only for a
+    duty's lead-in, which the next duty of its own ends)?"""
     if sentence.mark is None or sentence.start < lead.end:
         return False
+    if lists and lead.opens is not None and sentence.mark is not lead.mark:
+        return sentence.mark.level >= lead.opens
     if lead.mark is None:
         return sentence.mark.level > ARTICLE
     return sentence.mark.level > lead.mark.level or (
@@ -825,7 +1118,26 @@ def _has_verb_items(folded: str, sentences: list[_Sentence], lead: _Sentence, la
     """Do the items under a lead-in start with verbs (each its own obligation)?"""
     following = [s for s in sentences if s.start >= lead.end][:3]
     items = [s for s in following if _is_item_of(lead, s)]
-    return bool(items) and all(_ITEM_VERB[lang].match(_item_words(folded, s)) for s in items)
+    return bool(items) and all(_is_verb_item(folded, lead, s, lang) for s in items)
+
+
+# A lead-in that stops on its modal ("Northwind will:", "The Parties shall:", "s'engage
+# à :") leaves the verb to each item: whatever word an item starts with, it is a verb.
+_MODAL_LEAD = re.compile(
+    r"\b(?:shall|will|must|undertakes? to|agrees? to|covenants? to|s'engagen?t? a|doi(?:t|vent)|"
+    r"devra|devront|verpflichte[nt]? sich(?:,)?(?: zu)?)\s*:\s*$"
+)
+# An item may open with a phrase of manner before its verb ("3) In concert with the
+# Authority, appoint …", "b) à cet effet, de désigner …").
+_ITEM_OPENING = re.compile(r"^(?:in [^,;]{2,60}|where [^,;]{2,60}|a cet effet|to that end),\s*")
+
+
+def _is_verb_item(folded: str, lead: _Sentence, item: _Sentence, lang: str) -> bool:
+    if _MODAL_LEAD.search(folded[lead.start : lead.end]):
+        return True
+    words = _item_words(folded, item)
+    words = _ITEM_OPENING.sub("", words, count=1)
+    return bool(_ITEM_VERB[lang].match(words))
 
 
 def to_json(extraction: Extraction, document: Document | None = None) -> list[dict[str, Any]]:

@@ -45,6 +45,14 @@ _EN_STATEMENT_VERBS = (
     r"be as follows|be equal|amount to|correspond|be limited|be liable to|"
     r"not exceed|exceed|not be (?:more|less|greater|lower|higher) than)\b"
 )
+# What a liability clause allocates: "responsible for any damage", "responsable des
+# dommages", "verantwortlich für Schäden" (a task one is responsible for is a duty).
+_LOSS = (
+    r"(?:any\s+|all\s+|the\s+|tous\s+|les\s+|des\s+|de\s+|du\s+|alle\s+|die\s+)?"
+    r"(?:direct\s+|indirect\s+|consequential\s+)?"
+    r"(?:damages?|loss(?:es)?|injur(?:y|ies)|claims?|harm|dommages?|pertes?|prejudices?|"
+    r"sinistres?|schaden|verluste?)\b"
+)
 # Passives that still bind someone even when the text does not say who ("the report shall
 # be submitted", "the contribution shall be paid no later than …").
 _EN_DUTY_PARTICIPLES = (
@@ -74,6 +82,46 @@ RULES: dict[str, list[Rule]] = {
             ),
             0.0,
             description="'shall be fixed / managed / increased' with nobody to do it: a statement",
+        ),
+        Rule(
+            "en.shall-aside-right",
+            "right",
+            # "either Party shall, except as provided below, have authority to …": the
+            # words set aside by commas do not hide that a power is granted
+            _r(
+                r"\bshall,[^,;]{2,80},\s*(?:have|be)\s+(?:the\s+|full\s+|sole\s+)?"
+                r"(?:right|authority|power|option|discretion|entitled|authori[sz]ed|free)\b"
+            ),
+            0.0,
+            description="'shall, except …, have the authority to': a right",
+        ),
+        Rule(
+            "en.liability",
+            "statement",
+            # Who bears a loss is allocated, not a duty to act: "Neither Party shall be
+            # liable for …", "The Operator shall be liable for damage caused by …". A duty
+            # to pay for it is written as one ("shall indemnify", "shall compensate").
+            _r(
+                r"\b(?:shall|will|is|are)\s+(?:not\s+)?(?:be\s+)?(?:held\s+)?"
+                r"(?:jointly\s+and\s+severally\s+|solely\s+|fully\s+)?liable\b|"
+                r"\b(?:shall|will|is|are|remains?)\s+(?:not\s+)?(?:be\s+)?"
+                rf"(?:solely\s+|fully\s+|jointly\s+)?responsible\s+for\s+{_LOSS}"
+            ),
+            0.0,
+            description="'shall (not) be liable for': an allocation of liability",
+        ),
+        Rule(
+            "en.no-one-authorised",
+            "obligation",
+            # "No Partner shall be authorised to pledge …": a prohibition of each
+            _r(
+                r"\b(?:no|neither)\s+(?:[a-z]+\s+){1,3}?(?P<verb>shall)\s+(?:be\s+)?"
+                r"(?:authori[sz]ed|empowered|permitted|allowed)(?:\s+or\s+\w+)?\s+to\s+"
+                r"(?!any\b|the\b|an?\b|each\b|such\b)[a-z]+"
+            ),
+            0.85,
+            negative=True,
+            description="'No Party shall be authorised to': a prohibition",
         ),
         Rule(
             "en.shall-not",
@@ -126,7 +174,7 @@ RULES: dict[str, list[Rule]] = {
             "obligation",
             _r(
                 r"\b(?:is|are|shall be|will be|remains?|be)\s+(?:solely\s+|fully\s+|jointly\s+)?"
-                r"(?:responsible|liable|accountable)\s+for\b"
+                r"(?:responsible|accountable)\s+for\b"
             ),
             0.85,
             description="'is responsible for'",
@@ -143,7 +191,9 @@ RULES: dict[str, list[Rule]] = {
             "obligation",
             _r(
                 r"\bwill\s+(?!be\s+(?:entitled|deemed|governed|effective|valid|exempt|"
-                r"free|able|eligible))(?:not\s+)?\w+"
+                r"free|able|eligible))(?:not\s+)?\w+|"
+                # a lead-in whose items carry the verbs: "Northwind will: 1) …"
+                r"\bwill\s*:"
             ),
             0.6,
             description="'will' with a party as subject",
@@ -155,6 +205,7 @@ RULES: dict[str, list[Rule]] = {
                 r"\b(?:may|can|is entitled to|are entitled to|shall be entitled|"
                 r"shall (?:also )?(?:reserve|retain) the right|shall have the (?:right|option)|"
                 r"has the right|have the right|shall have the right|reserves? the right|"
+                r"shall have (?:full |sole |the )?(?:authority|power) to|"
                 r"is free to|are free to|at (?:its|their) (?:sole )?discretion|"
                 r"is authori[sz]ed to|are authori[sz]ed to|may not)\b"
             ),
@@ -163,6 +214,13 @@ RULES: dict[str, list[Rule]] = {
         ),
     ],
     "fr": [
+        Rule(
+            "fr.responsabilite",
+            "statement",
+            _r(rf"\b(?:est|sont|sera|seront)\s+(?:\w+\s+)?responsables?\s+{_LOSS}"),
+            0.0,
+            description="'est responsable des dommages': an allocation of liability",
+        ),
         Rule(
             "fr.s-engage",
             "obligation",
@@ -309,11 +367,23 @@ RULES: dict[str, list[Rule]] = {
     ],
     "de": [
         Rule(
+            "de.haftung",
+            "statement",
+            _r(
+                r"\b(?:haftet|haften)\b|"
+                rf"\b(?:ist|sind)\s+(?:\w+\s+){{0,6}}?verantwortlich\s+fur\s+{_LOSS}"
+            ),
+            0.0,
+            description="'haftet für', 'ist für Schäden verantwortlich': liability allocated",
+        ),
+        Rule(
             "de.verpflichtet",
             "obligation",
             _r(
                 r"\b(?:verpflichte[nt]?\s+sich|(?:ist|sind|bleibt|bleiben)\s+(?:\w+\s+){0,3}?verpflichtet|"
-                r"erklar(?:t|en)\s+(?:\w+\s+){0,12}?bereit|(?:ist|sind)\s+bereit)\b"
+                # (OCR reads "sich" as "slch"; a name may hold commas)
+                r"erklar(?:t|en)\s+(?:[\w,.-]+\s+){0,16}?bereit|(?:ist|sind)\s+bereit|"
+                r"verpflichte[nt]?\s+s[il1]ch)\b"
             ),
             0.95,
             description="'verpflichtet sich', 'ist verpflichtet'",

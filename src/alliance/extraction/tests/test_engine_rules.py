@@ -250,3 +250,323 @@ def test_german_separable_zu_infinitive_and_a_date_the_segmenter_cut():
     assert (duty.rule, duty.owed_by.id, duty.due) == ("de.hat-zu", "AR", {"date": "2008-03-31"})
     duty = only("Artikel 3\nDie Berichte sind der KfW jährlich vorzulegen.", "de", GERMAN)
     assert (duty.owed_by.how, duty.recurrence) == ("implied", "annual")
+
+
+def test_terms_defined_for_the_parties_together_or_singly_stand_for_any_party():
+    text = (
+        'Northwind Logistics Ltd and Harbour Authority of Eastport (the "Partners" when '
+        'referred to collectively, or a "Partner" singly) agree as follows:\n'
+        "Section 2\nNo Partner shall assign its share without consent. "
+        "The Partners shall keep joint accounts."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [d.owed_by.id for d in duties] == [ALL, ALL]
+    # '("Acme" and, together with X, the "Parties")': the first term is one party's own.
+    text = (
+        'Harbour Authority of Eastport and Northwind Logistics Ltd ("Carrier" and, together '
+        'with the Authority, the "Parties") agree as follows:\nSection 2\nCarrier shall '
+        "insure the cranes."
+    )
+    assert only(text, parties=CONTRACT).owed_by.id == "A"
+
+
+def test_a_party_named_by_its_role_in_the_clause_is_any_party():
+    duty = only(
+        "Article 9\nTermination shall require the requesting Party to give notice in writing."
+    )
+    assert duty.owed_by.id == ALL
+    duty = only("Article 9\nL'autre Partie communique sa réponse dans les 30 jours.", "fr")
+    assert duty.owed_by.id == ALL
+
+
+def test_a_company_is_recognised_without_its_legal_form_and_its_listed_duties_found():
+    text = (
+        "Schedule 1\nDUTIES OF THE PARTIES\n\nNorthwind Logistics will:\n\n"
+        "     1)   Operate the container terminal      2)   In concert with HAE, dredge the "
+        "berths      3)   Furnish monthly traffic figures\n"
+    )
+    duties = found(text, parties=CONTRACT)
+    assert [d.owed_by.id for d in duties] == ["A", "A", "A"]
+    assert [d.sentence.split()[0] for d in duties] == ["Operate", "In", "Furnish"]
+    assert duties[2].recurrence == "monthly"
+
+
+ORGANS = [
+    PartyRef("X", "République d'Arcadie", "Arcadie", kind="government", country=""),
+    PartyRef("Z", "Office binational du fleuve", "OBF", kind="state_enterprise"),
+]
+
+
+def test_a_pronoun_right_before_the_verb_stands_for_the_subject_it_continues():
+    text = (
+        "Article 6\nLe secrétaire permanent est l'agent comptable de l'OBF. Il tient les "
+        "registres de l'OBF et, à ce titre, il transmet les comptes au Conseil. "
+        "Il négocie les marchés."
+    )
+    duties = found(text, "fr", ORGANS)
+    assert [d.owed_by.name for d in duties] == ["secrétaire permanent"] * 2
+    # Within one sentence: "The Operator agrees that, before any transfer, it will …"
+    duty = only(
+        "Section 3\nThe Carrier agrees that, before any transfer of cargo, it will notify HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.name == "Carrier"
+
+
+def test_a_relative_pronoun_as_subject_stands_for_the_party_before_it():
+    duty = only(
+        "Article 8\nLe différend est soumis aux ministres des deux Parties, qui prendront "
+        "les mesures appropriées.",
+        "fr",
+    )
+    assert duty.owed_by.id == ALL
+
+
+def test_the_doer_of_a_passive_is_read_in_its_own_clause_with_its_article():
+    duty = only(
+        'Section 4\nHAE and Northwind Logistics Ltd (the "Operator") agree as follows:\n'
+        "Section 5\nThe dues shall be paid by the Operator into an account, the number of "
+        "which shall be notified by HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    duty = only(
+        "Section 5\nThe dues shall be paid into an account, the number of which shall be "
+        "notified each year by HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id != "B"
+
+
+def test_a_sentence_cut_by_a_page_break_is_read_whole():
+    duty = only(
+        "Section 5\nAll harbour dues, including any pilotage fees incurred by the Operator, "
+        "shall be\n\n\n\n     paid by Northwind within 30 days of invoice.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, duty.due["within"]["value"]) == ("A", 30)
+
+
+def test_a_power_granted_behind_a_parenthesis_is_a_right_and_a_forbidden_one_a_duty():
+    assert (
+        found(
+            "Section 6\nEither Partner shall, save as set out in Section 9, have authority "
+            "to sign cheques on behalf of the venture.",
+            parties=CONTRACT,
+        )
+        == []
+    )
+    duty = only(
+        "Section 6\nNo Party shall be authorised to pledge the assets of the venture.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, duty.negative) == (ALL, True)
+
+
+def test_who_bears_a_loss_is_no_duty_but_a_promise_to_pay_for_it_is():
+    assert found("Section 7\nNeither Party shall be liable for the debts of the other.") == []
+    assert (
+        found("Section 7\nNorthwind shall be liable for damage to the quays.", parties=CONTRACT)
+        == []
+    )
+    duty = only(
+        "Section 7\nNorthwind shall indemnify HAE against any claim for damage to the quays.",
+        parties=CONTRACT,
+    )
+    assert (duty.owed_by.id, [p.id for p in duty.owed_to]) == ("A", ["B"])
+
+
+def test_the_owner_named_in_a_passive_subject_pays_what_it_owns():
+    duty = only(
+        "Section 8\nOn the winding up of Northwind, its debts shall be paid first.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    duty = only(
+        "Section 8\nThe unspent balance of Northwind funds shall be distributed to HAE.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+    # … but "the fees of the Authority" are paid to it, not by it.
+    duty = only("Section 8\nThe fees of HAE shall be paid within 30 days.", parties=CONTRACT)
+    assert duty.owed_by.id != "B"
+
+
+MINISTRIES = [
+    PartyRef("AM", "Bundesministerium für Verkehr", "BMV", kind="government", country="AT"),
+    PartyRef(
+        "SM",
+        "Ministerium für Verkehr der Slowakischen Republik",
+        "MDV",
+        kind="government",
+        country="SK",
+    ),
+    PartyRef("OP", "Donauhafen Betriebsgesellschaft", "DHB", kind="state_enterprise", country="SK"),
+]
+
+
+def test_german_subject_after_a_condition_put_first_and_inside_the_verb_bracket():
+    duty = only(
+        "Artikel 4\nSollte die DHB ihren Pflichten nicht nachkommen können, so sorgt das "
+        "Ministerium für Verkehr der Slowakischen Republik für die Erfüllung dieser Pflichten.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "SM"
+
+
+def test_a_ministry_is_told_apart_by_its_country_and_read_through_ocr():
+    duty = only(
+        "Artikel 2\nFerner erklärt slch das Bundes ministerium für Verkehr, Innovation und "
+        "Technologie der Republik Österreich bereit, die Kosten zu tragen.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "AM"
+    duty = only(
+        "Artikel 2\nDas Mlnlsterlum für Verkehr der Slowakischen Republik übernimmt die Kosten.",
+        "de",
+        MINISTRIES,
+    )
+    assert duty.owed_by.id == "SM"
+
+
+NEIGHBOURS = [
+    PartyRef("GH", "République du Ghana", "Ghana", kind="government", country="GH"),
+    PartyRef("TG", "République togolaise", "Togo", kind="government", country="TG"),
+]
+
+
+def test_an_adjective_of_nationality_names_the_party_of_that_country():
+    duty = only(
+        "Article 5\nLes autorités ghanéennes communiquent la liste des navires.", "fr", NEIGHBOURS
+    )
+    assert duty.owed_by.id == "GH"
+    duty = only(
+        "Article 5\nThe Ghanaian authorities shall publish the list of vessels.", parties=NEIGHBOURS
+    )
+    assert duty.owed_by.id == "GH"
+    # Two nationalities together are both parties.
+    duty = only(
+        "Article 5\nLa session aura lieu sur décision des autorités ghanéennes et togolaises.",
+        "fr",
+        NEIGHBOURS,
+    )
+    assert duty.owed_by.id == ALL
+
+
+def test_whoever_calls_a_meeting_owes_it():
+    duty = only(
+        "Article 6\nThe first meeting shall be held at the request of the Union within two "
+        "months of signature."
+    )
+    assert duty.owed_by.id == "Y"
+
+
+def test_the_subject_of_a_main_clause_after_a_condition_put_first():
+    duty = only(
+        "Article 7\nEn cas de différend sur l'application du présent Accord, le Comité "
+        "technique se réunit dans les quinze jours.",
+        "fr",
+        NEIGHBOURS,
+    )
+    assert duty.owed_by.name == "Comité technique"
+    assert duty.due["within"] == {"value": 15, "unit": "days"}
+
+
+def test_the_article_heading_names_who_owes_when_the_text_does_not():
+    duties = found(
+        "Article 5\nObligations of Arcadia\n1. The annual report shall be submitted by "
+        "31 March.\n2. It shall keep the register of licences.\n"
+        "Article 6 - Relations between Arcadia and the Union\nThe minutes shall be sent "
+        "within 10 days."
+    )
+    assert [(d.owed_by.id, d.owed_by.how) for d in duties] == [
+        ("X", "heading"),
+        ("X", "heading"),
+        (ALL, "implied"),  # a heading naming both parties decides nothing
+    ]
+
+
+def test_french_and_german_duties_that_name_their_party_after_the_verb():
+    companies = [
+        PartyRef("X", "République d'Arcadie", "Arcadie", kind="government"),
+        PartyRef("C", "Société des Eaux du Nord", "SEN", kind="local_firm"),
+    ]
+    assert (
+        only("Article 3\nIl incombe à la SEN de tenir les registres.", "fr", companies).owed_by.id
+        == "C"
+    )
+    duty = only(
+        "Article 3\nLa République d'Arcadie veille à ce que les permis soient délivrés.",
+        "fr",
+        companies,
+    )
+    assert duty.owed_by.id == "X"
+    duty = only("Artikel 3\nDer KfW obliegt die Prüfung der Nachweise.", "de", GERMAN)
+    assert duty.owed_by.id == "KFW"
+
+
+def test_a_defined_term_is_found_whatever_the_ocr_did_to_its_accents():
+    companies = [
+        PartyRef("X", "République d'Arcadie", "Arcadie", kind="government"),
+        PartyRef("C", "Société des Eaux du Nord", "SEN", kind="local_firm"),
+    ]
+    text = (
+        "La Société des Eaux du Nord, ci-après dénommée « l'Exploitant Délégué », et la "
+        "République d'Arcadie sont convenues de ce qui suit :\nArticle 3\nL'Exploitant "
+        "Delegue doit entretenir le reseau. Il communique a l'Etat un rapport chaque annee."
+    )
+    duties = found(text, "fr", companies)
+    assert [(d.owed_by.id, d.owed_by.how) for d in duties] == [
+        ("C", "defined term"),
+        ("C", "pronoun"),
+    ]
+    assert duties[1].recurrence == "annual"
+
+
+def test_a_passive_duty_done_by_someone_the_agreement_does_not_register():
+    duty = only("Article 3\nThe wages of the crew shall be paid by the ship-owners.")
+    assert (duty.owed_by.name, duty.owed_by.id, duty.owed_by.how) == ("ship-owners", None, "new")
+    duty = only("Article 3\nLa redevance est versée par l'armateur avant le 31 mars.", "fr")
+    assert duty.owed_by.name == "armateur"
+    # … a means, a rule or a code is no doer; an institution "of" a party is that party.
+    duty = only("Article 3\nThe notice shall be sent by fax to the Union.")
+    assert duty.owed_by.id is not None
+    duty = only("Article 3\nThe costs shall be borne by the competent authorities of Arcadia.")
+    assert duty.owed_by.id == "X"
+    # Whose books they are, not who audits them, owes having them audited.
+    duty = only(
+        "Section 7\nNorthwind books shall be audited each year by an independent accountant.",
+        parties=CONTRACT,
+    )
+    assert duty.owed_by.id == "A"
+
+
+def test_a_list_of_conditions_does_not_swallow_the_duties_that_follow_it():
+    text = (
+        "Section 15\n15.1 A Party shall be in default if:\n  a) it breaches this Agreement; or\n"
+        "  b) it becomes insolvent.\n15.2 If a default occurs:\n  a) the other Party may buy "
+        "the shares.\n  b) The Parties agree that they will sign all necessary documents."
+    )
+    duties = found(text, parties=CONTRACT)
+    assert any(d.sentence.startswith("The Parties agree") and d.owed_by.id == ALL for d in duties)
+
+
+def test_terms_in_a_parenthesis_are_any_party_only_after_two_parties_are_named():
+    text = (
+        'The compounds selected (each, a "Lead Compound", together the "Leads") are listed.\n'
+        "Section 2\nThe Lead Compound shall be tested by Northwind within 90 days."
+    )
+    duty = only(text, parties=CONTRACT)
+    assert duty.owed_by.id == "A"
+
+
+def test_liability_allocated_in_each_language_is_no_duty_but_a_task_one_is_responsible_for_is():
+    assert found("Article 9\nArcadia shall be responsible for any damage to the vessels.") == []
+    assert found("Article 9\nL'Union est responsable des dommages causés aux navires.", "fr") == []
+    assert found("Artikel 9\nDie KfW haftet für Schäden aus der Durchführung.", "de", GERMAN) == []
+    duty = only("Article 9\nArcadia shall be responsible for the maintenance of the buoys.")
+    assert duty.owed_by.id == "X"
+    duty = only("Article 9\nL'Union est responsable de l'entretien des bouées.", "fr")
+    assert duty.owed_by.id == "Y"
