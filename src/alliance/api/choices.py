@@ -48,5 +48,8 @@ WEBHOOK_BACKOFF_MINUTES = (1, 5, 30, 120, 720)
 # (a write committed late is still seen; a key per event keeps it from being sent twice).
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_RESCAN_MINUTES = 10
+# Seconds one scheduler tick may spend sending webhooks before it leaves the rest for the next
+# tick (mail, jobs and the next tick are not held up by slow receivers).
+WEBHOOK_TICK_BUDGET_SECONDS = 20
 # A receiver should refuse a delivery whose timestamp is further than this from its clock.
 WEBHOOK_TOLERANCE_SECONDS = 300

@@ -35,7 +35,7 @@ class Receiver:
     """An HTTP server in a thread that keeps every request and answers the status codes it
     is told, in turn (200 once they run out)."""
 
-    def __init__(self, answers: list[int] | None = None) -> None:
+    def __init__(self, answers: list[int] | None = None, delay: float = 0) -> None:
         self.requests: list[dict[str, Any]] = []
         self.answers = list(answers or [])
         receiver = self
@@ -43,6 +43,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                time.sleep(delay)  # a slow receiver
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 receiver.requests.append({"headers": headers, "body": body})
                 self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
@@ -149,6 +150,44 @@ def test_a_refused_delivery_is_retried_with_back_off_under_the_same_id(world, da
         assert webhooks.deliver_due(later + timedelta(minutes=6))["delivered"] == 1
         ids = {r["headers"]["webhook-id"] for r in receiver.requests}
         assert len(receiver.requests) == 3 and ids == {str(row.uuid)}
+
+
+def test_a_slow_receiver_holds_up_neither_the_others_nor_the_tick(world, data, monkeypatch):
+    """Deliveries are sent one after another in the scheduler's tick: a receiver that lets
+    each request time out used to cost a timeout per waiting delivery. Now its first failure
+    in a pass leaves its other deliveries for a later pass (no attempt spent), the other
+    receivers get theirs, and a pass stops claiming once its time budget is spent."""
+    monkeypatch.setattr(webhooks, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
+    with Receiver(delay=1.5) as slow, Receiver() as fast:
+        for receiver in (slow, fast):
+            services.webhook_subscribe(
+                actor=world.owner, url=receiver.url, events=["commitment.status_changed"]
+            )
+        ps.commitment_change_status(
+            actor=world.owner, commitment=data.commitment_x, status="in_progress"
+        )
+        ps.commitment_change_status(
+            actor=world.owner, commitment=data.commitment_y, status="in_progress"
+        )
+        _deliver(world, data.commitment_x)
+        webhooks.collect()
+        assert WebhookDelivery.objects.filter(status="pending").count() == 6
+        assert webhooks.deliver_due(budget_seconds=0) == {
+            "delivered": 0,
+            "retry": 0,
+            "failed": 0,
+            "withheld": 0,
+        }  # no time left in this pass: nothing claimed, nothing lost
+        counts = webhooks.deliver_due()
+        assert (counts["delivered"], counts["retry"]) == (3, 1)
+        assert len(fast.requests) == 3
+        waiting = WebhookDelivery.objects.filter(subscription__url=slow.url)
+        assert sorted(waiting.values_list("status", "attempts")) == [
+            ("pending", 0),
+            ("pending", 0),
+            ("pending", 1),
+        ]
+        assert "TimeoutError" in waiting.get(attempts=1).last_error
 
 
 def test_a_receiver_that_never_answers_2xx_ends_failed_with_its_error_logged(world, data):
