@@ -34,6 +34,21 @@ DIMENSION_QUESTIONS = {
 }
 
 
+class PulseExtendForm(forms.Form):
+    """A later closing date for an open round."""
+
+    closes_on = forms.DateField(
+        label=_("New closing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PulseResendForm(forms.Form):
+    """The name of one re-send, drawn when the page is shown: the same form posted twice
+    sends nothing twice."""
+
+    batch = forms.UUIDField(widget=forms.HiddenInput)
+
+
 class PulseRoundForm(forms.Form):
     """A round's title, dates and reminder, and per person of the agreement's parties:
     whether they are asked, in which language, and which parties they rate."""
