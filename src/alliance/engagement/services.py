@@ -617,7 +617,15 @@ def expectation_delete(*, actor: Any, expectation: Expectation) -> None:
 
 @transaction.atomic
 def trust_pulse_update(*, actor: Any, pulse: TrustPulse, **changes: Any) -> TrustPulse:
-    return save_changes(actor=actor, obj=pulse, changes=changes)
+    """Change a round (the generic edit form, the API). The links of those who have not
+    answered follow its closing date, as after ``pulse_round_extend``; a round closed early
+    stays closed."""
+    pulse = save_changes(actor=actor, obj=pulse, changes=changes)
+    if "closes_on" in changes and pulse.closed_at is None:
+        pulse.respondents.filter(submitted_at=None).update(
+            expires_at=pulse_links.expiry_for(pulse.closes_on)
+        )
+    return pulse
 
 
 @transaction.atomic

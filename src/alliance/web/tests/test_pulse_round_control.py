@@ -176,6 +176,16 @@ def test_extend_moves_the_closing_date_and_the_links_with_it(world, pulse, day):
 
 
 @pytest.mark.django_db
+def test_a_closing_date_changed_on_the_edit_form_moves_the_links_too(world, pulse, day):
+    later = day + timedelta(days=20)
+    es.trust_pulse_update(actor=world.counsellor, pulse=pulse, closes_on=later)
+    sheet_y = pulse.respondents.get(person=world.person_y)
+    assert sheet_y.expires_at == pulse_links.expiry_for(later)
+    with clock.frozen(day + timedelta(days=15)):
+        assert pulse_links.state_of(sheet_y) == "open"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("actor", ["owner", "counsellor", "editor"])
 def test_close_early_asks_first_then_kills_the_links_and_keeps_the_answers(
     world, pulse, day, actor
