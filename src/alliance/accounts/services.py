@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from alliance.accounts import mail
 from alliance.accounts.choices import AuditAction, InvitationStatus, Role
 from alliance.accounts.models import Invitation, Membership, Profile
-from alliance.accounts.policy import can_invite, can_manage_members
+from alliance.accounts.policy import can_invite, can_manage_members, people_visible_to
 from alliance.accounts.sessions import end_sessions
 from alliance.core.services import audit, snapshot
-from alliance.partnerships.models import Agreement, Party
+from alliance.partnerships.models import Agreement, Party, Person
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 # Never in the trail: the digest of an invitation's secret link.
@@ -278,7 +278,62 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
         before=before,
     )
     _close(user, invitation, InvitationStatus.ACCEPTED, user)
+    _person_link(invitation, user)
     return membership
+
+
+def _person_link(invitation: Invitation, user: Any) -> Person | None:
+    """The party's contact for a representative's account. A person of the invited party
+    with the invited address (and no other account) is linked to the account; without one, a
+    person is added to the party. A person of another party with the same address is never
+    linked: a person belongs to one party, and the same human at two organisations is two
+    contacts (the counsellor is told when inviting: ``invitation_namesakes``). A person of
+    the party already linked to another account is left alone, and none is added."""
+    if invitation.role != Role.PARTY_REPRESENTATIVE or invitation.party_id is None:
+        return None
+    people = list(
+        Person.objects.select_for_update()
+        .filter(party_id=invitation.party_id, email__iexact=invitation.email)
+        .order_by("pk")
+    )
+    mine = next((p for p in people if p.user_id == user.pk), None)
+    if mine is not None:
+        return mine
+    free = next((p for p in people if p.user_id is None), None)
+    if free is not None:
+        before = snapshot(free, many_to_many=False)
+        free.user = user
+        free.save(update_fields=["user"])
+        audit(actor=user, obj=free, action=AuditAction.UPDATE, before=before)
+        return free
+    if people:
+        return None
+    profile = Profile.objects.filter(user=user).first()
+    person = Person(
+        party_id=invitation.party_id,
+        name=(invitation.name or user.get_full_name() or invitation.email)[:200],
+        email=invitation.email,
+        languages=profile.language if profile and profile.language else invitation.language,
+        user=user,
+    )
+    person.full_clean()
+    person.save()
+    audit(actor=user, obj=person, action=AuditAction.CREATE)
+    return person
+
+
+def invitation_namesakes(*, actor: Any, email: str, party: Party | None) -> list[Person]:
+    """People of other parties with ``email``, as ``actor`` may see them: accepting an
+    invitation to represent ``party`` will not link the account to them."""
+    if party is None:
+        return []
+    return list(
+        people_visible_to(actor)
+        .filter(email__iexact=email.strip())
+        .exclude(party=party)
+        .select_related("party")
+        .order_by("party__name", "name")
+    )
 
 
 @transaction.atomic

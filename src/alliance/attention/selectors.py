@@ -389,6 +389,7 @@ def _pulses(reader: Reader) -> list[Item]:
     pulses = list(
         policy.trust_pulses_visible_to(reader.user)
         .filter(agreement_id__in=ids, opens_on__lte=reader.today, closes_on__gte=reader.today)
+        .filter(closed_at=None)
         .annotate(answers=Count("responses"))
         .order_by("closes_on")
     )

@@ -628,7 +628,7 @@ def _asks_of_party(
             )
         )
     pulses = policy.trust_pulses_visible_to(user).filter(
-        Q(agreement=agreement), Q(opens_on__lte=today), Q(closes_on__gte=today)
+        Q(agreement=agreement), Q(opens_on__lte=today), Q(closes_on__gte=today), Q(closed_at=None)
     )
     for pulse in pulses[:1]:
         asks.append(

@@ -170,6 +170,9 @@ class TrustPulse(PublicModel, Translatable):
         help_text=_("Those who have not answered are reminded this many days before the round "
                     "closes (0: no reminder)."),
     )  # fmt: skip
+    # Set when the team closes the round before its closing date (which then becomes the day
+    # it was closed): its links die at once and it counts as closed everywhere.
+    closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_on"]
@@ -270,6 +273,7 @@ class PulseRespondent(PublicModel):
     token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("link expires at"))
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    resent_at = models.DateTimeField(_("invitation re-sent at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     draft = EncryptedJSONField(_("draft answers"), blank=True)
     comment = EncryptedTextField(_("comment"), blank=True)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from alliance.core import clock
-from alliance.engagement.models import PulseRespondent
+from alliance.engagement.models import PulseRespondent, TrustPulse
 
 SALT = "alliance.engagement.pulse-link"
 TOKEN_LENGTH = 64  # hex characters of an HMAC-SHA256
@@ -53,6 +53,13 @@ def current_token(sheet: PulseRespondent) -> str:
     return token
 
 
+def draft_key(token: str) -> str:
+    """The name under which the browser keeps what was tapped on this link (``localStorage``):
+    derived from the token with the server's secret, so the device's storage never holds the
+    link itself, and one link's key says nothing of another's."""
+    return salted_hmac(SALT + ".draft", token, algorithm="sha256").hexdigest()[:32]
+
+
 def sheet_by_token(token: str) -> PulseRespondent | None:
     """The sheet a link names, whatever its state; None for a forged or malformed link."""
     if not token or len(token) != TOKEN_LENGTH:
@@ -84,8 +91,18 @@ def state_of(sheet: PulseRespondent) -> str:
     today = clock.today()
     if sheet.submitted_at is not None:
         return State.ANSWERED
+    if sheet.pulse.closed_at is not None:  # closed early by the team
+        return State.EXPIRED
     if timezone.localtime(sheet.expires_at).date() <= today or sheet.pulse.closes_on < today:
         return State.EXPIRED
     if sheet.pulse.opens_on > today:
         return State.NOT_YET
     return State.OPEN
+
+
+def round_takes_answers(pulse: TrustPulse, today: Any, *, or_will: bool = False) -> bool:
+    """Whether ``pulse`` is open on ``today`` (not closed early, within its dates);
+    ``or_will`` counts a round that has not opened yet."""
+    if pulse.closed_at is not None or pulse.closes_on < today:
+        return False
+    return or_will or pulse.opens_on <= today

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliance.accounts.choices import AuditAction
@@ -378,6 +379,52 @@ def pulse_respondent_add(
     return sheet
 
 
+def _round_for_change(actor: Any, pulse: TrustPulse) -> TrustPulse:
+    """The round, locked, if ``actor`` may change it and it still takes answers (or has not
+    opened yet): a closed round is history."""
+    locked = TrustPulse.objects.select_for_update().select_related("agreement").get(pk=pulse.pk)
+    require_change(actor, locked)
+    if not pulse_links.round_takes_answers(locked, clock.today(), or_will=True):
+        raise ValidationError(_("This pulse round is closed: it can no longer be changed."))
+    return locked
+
+
+@transaction.atomic
+def pulse_round_extend(*, actor: Any, pulse: TrustPulse, closes_on: date) -> TrustPulse:
+    """Move the closing date of an open round later; the links of those who have not
+    answered live until the new day's end."""
+    pulse = _round_for_change(actor, pulse)
+    if closes_on <= pulse.closes_on:
+        raise ValidationError(
+            {"closes_on": _("Choose a day after the current closing date (%(day)s).")
+             % {"day": date_format(pulse.closes_on, "DATE_FORMAT")}}
+        )  # fmt: skip
+    save_changes(actor=actor, obj=pulse, changes={"closes_on": closes_on})
+    pulse.respondents.filter(submitted_at=None).update(expires_at=pulse_links.expiry_for(closes_on))
+    return pulse
+
+
+@transaction.atomic
+def pulse_round_close(*, actor: Any, pulse: TrustPulse) -> TrustPulse:
+    """Close an open round now: its closing date becomes today, the links of those who have
+    not answered die at once, and the answers given so far count as a closed round's."""
+    pulse = _round_for_change(actor, pulse)
+    today = clock.today()
+    if pulse.opens_on > today:
+        raise ValidationError(
+            _("This round has not opened yet: change its dates or delete it instead.")
+        )
+    now = clock.now()
+    save_changes(
+        actor=actor,
+        obj=pulse,
+        changes={"closes_on": today, "closed_at": now},
+        action=AuditAction.STATUS,
+    )
+    pulse.respondents.filter(submitted_at=None).update(expires_at=now)
+    return pulse
+
+
 def _ratings_errors(
     sheet: PulseRespondent, ratings: Mapping[str, Mapping[str, Any]], parties: list[Party]
 ) -> dict[str, list[str]]:
@@ -570,7 +617,15 @@ def expectation_delete(*, actor: Any, expectation: Expectation) -> None:
 
 @transaction.atomic
 def trust_pulse_update(*, actor: Any, pulse: TrustPulse, **changes: Any) -> TrustPulse:
-    return save_changes(actor=actor, obj=pulse, changes=changes)
+    """Change a round (the generic edit form, the API). The links of those who have not
+    answered follow its closing date, as after ``pulse_round_extend``; a round closed early
+    stays closed."""
+    pulse = save_changes(actor=actor, obj=pulse, changes=changes)
+    if "closes_on" in changes and pulse.closed_at is None:
+        pulse.respondents.filter(submitted_at=None).update(
+            expires_at=pulse_links.expiry_for(pulse.closes_on)
+        )
+    return pulse
 
 
 @transaction.atomic

@@ -217,7 +217,7 @@ def pulse_mail(today: date, pulses: Any = None) -> int:
     reminder to those who have not answered when the round closes within its reminder days.
     ``pulses`` narrows it to some rounds (a round just opened sends at once)."""
     written = 0
-    rounds = TrustPulse.objects.filter(opens_on__lte=today, closes_on__gte=today)
+    rounds = TrustPulse.objects.filter(opens_on__lte=today, closes_on__gte=today, closed_at=None)
     if pulses is not None:
         rounds = rounds.filter(pk__in=[p.pk for p in pulses])
     sheets = (
@@ -235,11 +235,11 @@ def pulse_mail(today: date, pulses: Any = None) -> int:
             # Never invited (the round opened in its reminder days): the invitation says all.
             key = f"pulse:{sheet.uuid}:invitation:{sheet.nonce}"
             reminder = False
-        written += _write_pulse(sheet, key, reminder=reminder)
+        written += write_pulse(sheet, key, reminder=reminder)
     return written
 
 
-def _write_pulse(sheet: PulseRespondent, key: str, *, reminder: bool) -> int:
+def write_pulse(sheet: PulseRespondent, key: str, *, reminder: bool) -> int:
     person = sheet.person
     user = person.user if person.user_id and person.user.is_active else None
     if user is not None and not receives(user, Kind.PULSE):

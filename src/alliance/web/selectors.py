@@ -638,7 +638,12 @@ def pulse_round(user: Any, pulse: Any) -> dict[str, Any]:
             }
         )
     answered = sum(1 for s in sheets if s.submitted_at is not None)
-    return {"rows": rows, "asked": len(sheets), "answered": answered}
+    return {
+        "rows": rows,
+        "asked": len(sheets),
+        "answered": answered,
+        "not_answered": len(sheets) - answered,
+    }
 
 
 def pulse_rounds(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
@@ -658,7 +663,7 @@ def pulse_rounds(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
             "pulse": p,
             "asked": asked[p.pk],
             "answered": answered[p.pk],
-            "open": p.opens_on <= today <= p.closes_on,
+            "open": p.closed_at is None and p.opens_on <= today <= p.closes_on,
         }
         for p in policy.trust_pulses_visible_to(user).filter(agreement=agreement)
     ]

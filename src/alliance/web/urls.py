@@ -29,6 +29,13 @@ urlpatterns = [
     path(A + "trust/why/", cockpit.trust_why, name="trust_why"),
     path(A + "trust/rounds/new/", pulses.round_open, name="pulse_round_open"),
     path(A + "trust/rounds/<uuid:pulse_id>/", pulses.round_detail, name="pulse_round"),
+    path(
+        A + "trust/rounds/<uuid:pulse_id>/resend/", pulses.round_resend, name="pulse_round_resend"
+    ),
+    path(
+        A + "trust/rounds/<uuid:pulse_id>/extend/", pulses.round_extend, name="pulse_round_extend"
+    ),
+    path(A + "trust/rounds/<uuid:pulse_id>/close/", pulses.round_close, name="pulse_round_close"),
     # A respondent's personal link (no account needed).
     path("pulse/<str:token>/", pulses.answer, name="pulse_answer"),
     path(A + "risks/", work.risks, name="agreement_risks"),

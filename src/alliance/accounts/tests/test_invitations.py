@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -17,6 +19,8 @@ from alliance.accounts import services
 from alliance.accounts.choices import InvitationStatus, Role
 from alliance.accounts.models import AuditEvent, Invitation, Membership, Profile
 from alliance.interchange.models import CalendarFeed
+from alliance.partnerships import services as ps
+from alliance.partnerships.models import Person
 from alliance.web.tests.data import INTERNAL_TEXT, RESTRICTED_TEXT, add_cockpit_data
 
 STRONG = "kribi rail ledger 7Tq!m"
@@ -317,3 +321,113 @@ def test_every_invitation_change_is_audited_without_the_secret(world):
     assert [e.action for e in events] == ["create", "update", "status"]
     assert all("token_hash" not in e.before and "token_hash" not in e.after for e in events)
     assert events.last().after["status"] == InvitationStatus.CANCELLED
+
+
+# ----- the account and the party's person -------------------------------------------------
+
+
+def _register(link: str, username: str = "awa") -> Any:
+    client = Client()
+    response = client.post(
+        link,
+        {
+            "username": username,
+            "first_name": "Awa",
+            "last_name": "Diop",
+            "language": "fr",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert response.status_code == 302
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepting_links_the_account_to_the_partys_person_with_that_address(world):
+    ps.person_update(actor=world.admin, person=world.person_x, email="awa@ministry.example")
+    people_before = Person.objects.filter(party=world.party_x).count()
+    _invite(world, email="Awa@Ministry.example")
+    user = _register(_link(mail.outbox[0]))
+    world.person_x.refresh_from_db()
+    assert world.person_x.user == user
+    assert Person.objects.filter(party=world.party_x).count() == people_before  # no duplicate
+    event = AuditEvent.objects.filter(object_id=str(world.person_x.uuid), action="update").latest(
+        "pk"
+    )
+    assert event.actor == user and event.after["user"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_an_existing_account_accepting_is_linked_too(world):
+    world.outsider.email = "outsider@firm.example"
+    world.outsider.save()
+    ps.person_update(actor=world.admin, person=world.person_x, email="outsider@firm.example")
+    tokens: list[str] = []
+    services.invitation_create(
+        actor=world.counsellor,
+        agreement=world.agreement,
+        email="outsider@firm.example",
+        role="party_rep",
+        party=world.party_x,
+        accept_url=tokens.append,
+    )
+    client = Client()
+    client.force_login(world.outsider)
+    assert client.post(reverse("invitation_accept", args=[tokens[0]])).status_code == 302
+    world.person_x.refresh_from_db()
+    assert world.person_x.user == world.outsider
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_person_of_that_party_the_representative_is_added_as_one(world):
+    _invite(world, email="new@ministry.example")
+    user = _register(_link(mail.outbox[0]))
+    person = Person.objects.get(user=user)
+    assert (person.party, person.email, person.name) == (
+        world.party_x,
+        "new@ministry.example",
+        "Awa Diop",
+    )
+    assert person.languages == "fr"
+    assert AuditEvent.objects.filter(object_id=str(person.uuid), action="create").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_of_another_party_is_never_linked_and_the_counsellor_is_told(world):
+    """Jean Martin of Lender Y has the address; the invitation is to represent Ministry X. A
+    person belongs to one party: the account gets a person of Ministry X, Jean's record is
+    left as it is, and the counsellor reads why when inviting."""
+    ps.person_update(actor=world.admin, person=world.person_y, email="awa@ministry.example")
+    client = Client()
+    client.force_login(world.counsellor)
+    page = client.post(
+        reverse("agreement_members", args=[world.agreement.uuid]),
+        {
+            "action": "invite",
+            "email": "awa@ministry.example",
+            "name": "Awa Diop",
+            "role": "party_rep",
+            "party": world.party_x.pk,
+            "language": "fr",
+        },
+        follow=True,
+    ).content.decode()
+    assert "is also the address of Jean Martin (Lender Y)" in page
+    user = _register(_link(mail.outbox[0]))
+    world.person_y.refresh_from_db()
+    assert world.person_y.user is None
+    assert Person.objects.get(user=user).party == world.party_x
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_of_the_party_linked_to_another_account_is_left_alone(world):
+    ps.person_update(actor=world.admin, person=world.person_x, email="awa@ministry.example")
+    Person.objects.filter(pk=world.person_x.pk).update(user=world.rep_x)
+    people_before = Person.objects.count()
+    _invite(world)
+    user = _register(_link(mail.outbox[0]))
+    world.person_x.refresh_from_db()
+    assert world.person_x.user == world.rep_x
+    assert Person.objects.count() == people_before
+    assert not Person.objects.filter(user=user).exists()

@@ -93,6 +93,25 @@ def _context(request: HttpRequest, agreement: Agreement, invite_form: Any) -> di
     }
 
 
+def _warn_of_namesakes(request: HttpRequest, data: dict[str, Any]) -> None:
+    """Say so when the address is a person's of another party: the account will not be
+    linked to them (a person belongs to one party)."""
+    if data["role"] != Role.PARTY_REPRESENTATIVE:
+        return
+    party = data["party"]
+    for person in services.invitation_namesakes(
+        actor=request.user, email=data["email"], party=party
+    ):
+        messages.warning(
+            request,
+            _("%(email)s is also the address of %(person)s (%(other)s). When accepted, the "
+              "account will represent %(party)s and be linked to a person of %(party)s, "
+              "not to %(person)s.")
+            % {"email": data["email"], "person": person.name, "other": person.party.name,
+               "party": party.name},
+        )  # fmt: skip
+
+
 def _act(request: HttpRequest, agreement: Agreement, invite_form: Any) -> HttpResponse | None:
     """Carry out one POSTed action; return a redirect when done, None to show the page again
     (with the form's errors)."""
@@ -114,6 +133,7 @@ def _act(request: HttpRequest, agreement: Agreement, invite_form: Any) -> HttpRe
                 accept_url=_accept_url(request),
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            _warn_of_namesakes(request, data)
         elif action in {"resend", "cancel"}:
             invitation = _invitation(request, agreement)
             if action == "resend":

@@ -196,7 +196,7 @@ class TrustResponseForm(ServiceForm):
         if not self.instance.pk:
             # Offer only what can be answered: pulses open on the clock's day.
             today = clock.today()
-            pulses = pulses.filter(opens_on__lte=today, closes_on__gte=today)
+            pulses = pulses.filter(opens_on__lte=today, closes_on__gte=today, closed_at=None)
             open_now = list(pulses.order_by("closes_on")[:2])
             if len(open_now) == 1:
                 self.default("pulse", open_now[0].pk)

@@ -15,7 +15,7 @@ from alliance.core import clock
 from alliance.engagement.choices import COMMENT_CONFIDENTIALITY, TRUST_DIMENSIONS
 from alliance.engagement.services import default_pairs
 from alliance.partnerships.models import Agreement, Party, Person
-from alliance.web.forms.base import parties_of, people_of
+from alliance.web.forms.base import DateInput, parties_of, people_of
 
 DIMENSION_LABELS = {
     "ability": _("Ability"),
@@ -34,15 +34,26 @@ DIMENSION_QUESTIONS = {
 }
 
 
+class PulseExtendForm(forms.Form):
+    """A later closing date for an open round."""
+
+    closes_on = forms.DateField(label=_("New closing date"), widget=DateInput())
+
+
+class PulseResendForm(forms.Form):
+    """The name of one re-send, drawn when the page is shown: the same form posted twice
+    sends nothing twice."""
+
+    batch = forms.UUIDField(widget=forms.HiddenInput)
+
+
 class PulseRoundForm(forms.Form):
     """A round's title, dates and reminder, and per person of the agreement's parties:
     whether they are asked, in which language, and which parties they rate."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(
-        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     remind_before_days = forms.IntegerField(
         label=_("Reminder, days before closing"),
         min_value=0,

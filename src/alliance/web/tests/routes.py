@@ -121,6 +121,46 @@ def _comments(w: Any, d: Any) -> None:
     )
 
 
+def _open_round(w: Any) -> Any:
+    """A pulse round open on the clock's day (the team's controls work on it)."""
+    from datetime import timedelta
+
+    from alliance.core import clock
+    from alliance.engagement import services as es
+    from alliance.engagement.models import TrustPulse
+
+    found = TrustPulse.objects.filter(agreement=w.agreement, title="Open round").first()
+    if found is not None:
+        return found
+    today = clock.today()
+    return es.trust_pulse_open(
+        actor=w.owner,
+        agreement=w.agreement,
+        title="Open round",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=10),
+    )
+
+
+def pulse_control_routes(w: Any, d: Any) -> list[Route]:
+    """The team's controls of a round: re-send and extend are POST only (a GET goes back to
+    the round's page), closing early asks first (GET shows the question). Nobody outside
+    the team learns the round exists."""
+    a, p = w.agreement.uuid, _open_round(w).uuid
+    return [
+        Route("pulse_round_open_round", reverse("pulse_round", args=[a, p]), TEAM),
+        Route("pulse_round_resend", reverse("pulse_round_resend", args=[a, p]), TEAM, status=302),
+        Route("pulse_round_extend", reverse("pulse_round_extend", args=[a, p]), TEAM, status=302),
+        Route("pulse_round_close", reverse("pulse_round_close", args=[a, p]), TEAM),
+        # A round of this agreement is not found under another agreement's address.
+        Route(
+            "pulse_round_close_other_agreement",
+            reverse("pulse_round_close", args=[w.other_agreement.uuid, p]),
+            frozenset(),
+        ),
+    ]
+
+
 def loop_routes(w: Any, d: Any) -> list[Route]:
     """The parties' own part in a commitment: every member reads a delivery's question and
     its answer (the form is only shown to the party owed and the team)."""
@@ -286,7 +326,7 @@ def agreement_routes(w: Any, d: Any) -> list[Route]:
             TEAM,
         ),
     ]
-    return routes + extraction_routes(w) + loop_routes(w, d)
+    return routes + extraction_routes(w) + loop_routes(w, d) + pulse_control_routes(w, d)
 
 
 EXTRACTION_TEXT = "Article 1\nMinistry X shall pay Lender Y within 30 days of signature.\n"

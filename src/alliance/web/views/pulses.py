@@ -3,7 +3,9 @@ link, with no account, on a phone."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +15,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -25,11 +28,14 @@ from alliance.engagement import services as engagement_services
 from alliance.engagement.choices import TRUST_DIMENSIONS
 from alliance.engagement.models import PulseRespondent, TrustPulse
 from alliance.notifications import jobs
+from alliance.notifications import services as notification_services
 from alliance.notifications.outbox import deliver_due
 from alliance.web import selectors
 from alliance.web.forms.pulses import (
     DIMENSION_LABELS,
     DIMENSION_QUESTIONS,
+    PulseExtendForm,
+    PulseResendForm,
     PulseRoundForm,
     field_name,
     privacy_choices,
@@ -38,6 +44,7 @@ from alliance.web.forms.pulses import (
 from alliance.web.views.common import (
     agreement_for,
     cockpit_context,
+    labelled,
     render_page,
     report_refusal,
 )
@@ -88,13 +95,120 @@ def round_open(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     return render_page(request, "web/cockpit/pulse_round_open.html", context)
 
 
-@login_required
-def round_detail(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> HttpResponse:
-    """Who was asked, who answered, and each answer (the team only: per-respondent detail)."""
+def _round_for_team(
+    request: HttpRequest, agreement_id: UUID, pulse_id: UUID
+) -> tuple[Any, Any, TrustPulse]:
+    """The round the URL names, for the counsellor team only (404 for anyone else)."""
     agreement, access = agreement_for(request, agreement_id)
     if not access.is_team:
         raise Http404
     pulse = policy.get_visible_or_404(request.user, TrustPulse, uuid=pulse_id, agreement=agreement)
+    return agreement, access, pulse
+
+
+@login_required
+def round_detail(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> HttpResponse:
+    """Who was asked, who answered, and each answer (the team only: per-respondent detail),
+    with the controls of a round still open: re-send, extend, close early."""
+    agreement, access, pulse = _round_for_team(request, agreement_id, pulse_id)
+    today = clock.today()
+    may_change = policy.can_change(request.user, pulse)
+    context = cockpit_context(
+        request,
+        agreement,
+        access,
+        "trust",
+        pulse=pulse,
+        is_open=pulse_links.round_takes_answers(pulse, today),
+        may_control=may_change and pulse_links.round_takes_answers(pulse, today, or_will=True),
+        resend_form=PulseResendForm(initial={"batch": uuid4()}),
+        extend_form=PulseExtendForm(initial={"closes_on": pulse.closes_on + timedelta(days=7)}),
+        **selectors.pulse_round(request.user, pulse),
+    )
+    return render_page(request, "web/cockpit/pulse_round.html", context)
+
+
+@login_required
+def round_resend(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> HttpResponse:
+    """Send the invitation again to those who have not answered (POST)."""
+    agreement, _access, pulse = _round_for_team(request, agreement_id, pulse_id)
+    back = reverse("pulse_round", args=[agreement.uuid, pulse.uuid])
+    if request.method != "POST":
+        return redirect(back)
+    form = PulseResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This form is out of date: reload the page and try again."))
+        return redirect(back)
+    try:
+        sent = notification_services.pulse_invitations_resend(
+            actor=request.user, pulse=pulse, batch=form.cleaned_data["batch"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        report_refusal(request, exc)
+        return redirect(back)
+    transaction.on_commit(deliver_due)
+    if sent:
+        text = ngettext(
+            "Invitation sent again to %(n)s person who has not answered.",
+            "Invitation sent again to %(n)s people who have not answered.",
+            sent,
+        ) % {"n": sent}
+        messages.success(request, text)
+    else:
+        messages.info(
+            request,
+            _("No invitation was sent: everyone still asked has answered, muted these "
+              "e-mails, or was already sent this one."),
+        )  # fmt: skip
+    return redirect(back)
+
+
+@login_required
+def round_extend(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> HttpResponse:
+    """Move the round's closing date later (POST)."""
+    agreement, _access, pulse = _round_for_team(request, agreement_id, pulse_id)
+    back = reverse("pulse_round", args=[agreement.uuid, pulse.uuid])
+    if request.method != "POST":
+        return redirect(back)
+    form = PulseExtendForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, labelled(form.fields[field].label, error))
+        return redirect(back)
+    try:
+        pulse = engagement_services.pulse_round_extend(
+            actor=request.user, pulse=pulse, closes_on=form.cleaned_data["closes_on"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        report_refusal(request, exc, form)
+    else:
+        messages.success(
+            request,
+            _("The round now closes on %(day)s.")
+            % {"day": date_format(pulse.closes_on, "DATE_FORMAT")},
+        )
+    return redirect(back)
+
+
+@login_required
+def round_close(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> HttpResponse:
+    """Close the round now, after a confirmation (GET shows it, POST closes)."""
+    agreement, access, pulse = _round_for_team(request, agreement_id, pulse_id)
+    back = reverse("pulse_round", args=[agreement.uuid, pulse.uuid])
+    if request.method == "POST":
+        try:
+            engagement_services.pulse_round_close(actor=request.user, pulse=pulse)
+        except (ValidationError, PermissionDenied) as exc:
+            report_refusal(request, exc)
+        else:
+            messages.success(request, _("The round is closed: its links no longer take answers."))
+        return redirect(back)
+    if not policy.can_change(request.user, pulse):
+        raise Http404
+    if not pulse_links.round_takes_answers(pulse, clock.today()):
+        messages.info(request, _("This round is not open."))
+        return redirect(back)
     context = cockpit_context(
         request,
         agreement,
@@ -103,7 +217,7 @@ def round_detail(request: HttpRequest, agreement_id: UUID, pulse_id: UUID) -> Ht
         pulse=pulse,
         **selectors.pulse_round(request.user, pulse),
     )
-    return render_page(request, "web/cockpit/pulse_round.html", context)
+    return render_page(request, "web/cockpit/pulse_round_close.html", context)
 
 
 # ----- the respondent's side (no account: the link is the authority) ----------------------
@@ -113,8 +227,13 @@ def _dead(request: HttpRequest, *, answered: PulseRespondent | None = None) -> H
     """A link that cannot be used. A forged link and an expired (or not yet open) one get
     the same page, status and language — the one the browser asks for, not the sheet's — so
     that probing links tells nothing about which exist; a spent link says it was used."""
-    if answered is not None:
-        return render(request, "web/pulse/dead.html", {"answered": True}, status=410)
+    if answered is not None:  # what this browser kept of the answers is no longer needed
+        context = {
+            "answered": True,
+            "draft_key": pulse_links.draft_key(request.resolver_match.kwargs["token"]),
+            "today": clock.today().isoformat(),
+        }
+        return render(request, "web/pulse/dead.html", context, status=410)
     return render(request, "web/pulse/dead.html", {"answered": False}, status=404)
 
 
@@ -140,6 +259,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, sheet: PulseRespondent, language: str) -> HttpResponse:
+    token = request.resolver_match.kwargs["token"]
     own = sheet.person.party_id
     parties = sorted(sheet.about_parties.all(), key=lambda p: (p.pk != own, p.name))
     errors: dict[str, list[str]] = {}
@@ -154,7 +274,12 @@ def _answer(request: HttpRequest, sheet: PulseRespondent, language: str) -> Http
                 engagement_services.pulse_answers_submit(
                     sheet=sheet, ratings=ratings, comment=comment, comment_confidentiality=privacy
                 )
-                return render(request, "web/pulse/thanks.html", {"sheet": sheet})
+                context = {
+                    "sheet": sheet,
+                    "draft_key": pulse_links.draft_key(token),
+                    "today": clock.today().isoformat(),
+                }
+                return render(request, "web/pulse/thanks.html", context)
             engagement_services.pulse_draft_save(
                 sheet=sheet, ratings=ratings, comment=comment, comment_confidentiality=privacy
             )
@@ -215,6 +340,10 @@ def _answer(request: HttpRequest, sheet: PulseRespondent, language: str) -> Http
         "answered_sections": sum(1 for s in sections if s["done"]),
         "language": language,
         "form_languages": settings.LANGUAGES,
-        "action": reverse("pulse_answer", args=[request.resolver_match.kwargs["token"]]),
+        "action": reverse("pulse_answer", args=[token]),
+        # The browser keeps what is tapped under this key until the link expires (alliance.js).
+        "draft_key": pulse_links.draft_key(token),
+        "draft_expires": timezone.localtime(sheet.expires_at).date().isoformat(),
+        "today": clock.today().isoformat(),
     }
     return render(request, "web/pulse/answer.html", context, status=status)

@@ -72,7 +72,10 @@ class Command(BaseCommand):
         today = clock.today()
         sheet = (
             PulseRespondent.objects.filter(
-                submitted_at=None, pulse__opens_on__lte=today, pulse__closes_on__gte=today
+                submitted_at=None,
+                pulse__opens_on__lte=today,
+                pulse__closes_on__gte=today,
+                pulse__closed_at=None,
             )
             .filter(person__user__username="paul")
             .select_related("person", "pulse")

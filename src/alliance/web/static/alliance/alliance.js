@@ -134,7 +134,101 @@
     });
   });
 
+  // The pulse form keeps what was tapped in this browser as the respondent goes, before any
+  // server save: a lost connection or a closed tab loses nothing. The entry is named by a key
+  // the server derives from the link (never the link itself), holds only the form's answers
+  // and the link's expiry day, is put back when the same link opens again, and is removed
+  // once the answers are sent, or after the link expired (days on the server's clock).
+  var DRAFT_PREFIX = "alliance.pulse-draft.";
+
+  function draftStorage() {
+    try {
+      var store = window.localStorage;
+      store.getItem(DRAFT_PREFIX);
+      return store;
+    } catch (error) {
+      return null; // storage disabled (private mode, policy): the server draft still works
+    }
+  }
+
+  function readDraft(store, key) {
+    try {
+      var entry = JSON.parse(store.getItem(key));
+      return entry && typeof entry === "object" ? entry : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function dropStaleDrafts(store, today) {
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (!key || key.indexOf(DRAFT_PREFIX) !== 0) continue;
+      var entry = readDraft(store, key);
+      if (!entry || typeof entry.expires !== "string" || entry.expires <= today) {
+        store.removeItem(key);
+      }
+    }
+  }
+
+  function formAnswers(form) {
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.type === "radio" && el.checked) fields[el.name] = el.value;
+      else if (el.tagName === "TEXTAREA") fields[el.name] = el.value;
+    });
+    return fields;
+  }
+
+  function putBack(form, fields) {
+    var changed = false;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!Object.prototype.hasOwnProperty.call(fields, el.name)) return;
+      var value = String(fields[el.name]);
+      if (el.type === "radio") {
+        if (el.value === value && !el.checked) {
+          el.checked = true;
+          changed = true;
+        }
+      } else if (el.tagName === "TEXTAREA" && el.value !== value) {
+        el.value = value;
+        changed = true;
+      }
+    });
+    return changed;
+  }
+
+  function pulseDraft() {
+    var marker = document.querySelector("[data-pulse-today]");
+    var store = marker && draftStorage();
+    if (!store) return;
+    dropStaleDrafts(store, marker.dataset.pulseToday);
+    if (!marker.dataset.pulseDraft) return;
+    var key = DRAFT_PREFIX + marker.dataset.pulseDraft;
+    if ("pulseDraftClear" in marker.dataset) {
+      store.removeItem(key); // sent: nothing to keep
+      return;
+    }
+    var form = marker;
+    var kept = readDraft(store, key);
+    if (kept && kept.fields && putBack(form, kept.fields)) {
+      var notice = document.querySelector("[data-pulse-restored]");
+      if (notice) notice.hidden = false;
+    }
+    function keep() {
+      var entry = { expires: form.dataset.pulseExpires, fields: formAnswers(form) };
+      try {
+        store.setItem(key, JSON.stringify(entry));
+      } catch (error) {
+        /* storage full: the server draft remains */
+      }
+    }
+    form.addEventListener("change", keep);
+    form.addEventListener("input", keep);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    pulseDraft();
     enhance(document);
     if (window.htmx) {
       window.htmx.onLoad(function (elt) { if (elt !== document.body) enhance(elt); });
