@@ -19,6 +19,8 @@ from pathlib import Path
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
+MAX_MEMBERS = 5_000  # parts of a DOCX or ODT archive
+MAX_RATIO = 100  # inflated / packed, for a part of more than a megabyte
 # A PDF page with fewer characters than this is taken for a scanned image.
 SCANNED_PAGE_CHARS = 25
 OCR_LANGUAGES = "fra+eng+deu"
@@ -241,8 +243,21 @@ def _check_zip(data: bytes, name: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise DocumentError(f"{name}: a damaged document (not a valid ZIP).") from exc
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise DocumentError(f"{name}: {len(members)} parts in the archive (at most {MAX_MEMBERS}).")
+    if sum(info.file_size for info in members) > MAX_UNZIPPED:
         raise DocumentError(f"{name}: the document unpacks to more than 200 MB.")
+    for info in members:
+        # zipfile never inflates a part past its declared size (a lie fails the CRC), so the
+        # declared sizes bound the work; text XML packs 5-20 times, a zip bomb a thousand.
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 2**20 and ratio > MAX_RATIO:
+            raise DocumentError(
+                f"{name}: the part {info.filename} unpacks to {info.file_size // 2**20} MB, "
+                f"{int(ratio)} times its packed size (at most {MAX_RATIO}): it looks like a "
+                "zip bomb and is not read."
+            )
     return archive
 
 

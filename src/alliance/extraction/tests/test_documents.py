@@ -133,6 +133,29 @@ def test_odt_entities_are_not_expanded():
     assert "aaaaaaaaaa" not in doc.text
 
 
+@pytest.mark.parametrize("name", ["bomb.docx", "bomb.odt"])
+def test_a_zip_bomb_is_refused_before_it_is_inflated(name):
+    """A 40 MB part of zeros packs to about 40 kB (a thousand times): refused by its declared
+    sizes, naming the part, without inflating it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", b"<x>" + b" " * (40 * 2**20) + b"</x>")
+        archive.writestr("word/document.xml", "<w/>")
+    assert len(buffer.getvalue()) < 2**20
+    with pytest.raises(DocumentError, match=r"content\.xml unpacks to 40 MB.*zip bomb"):
+        read_bytes(buffer.getvalue(), name)
+
+
+def test_an_archive_of_too_many_parts_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(documents.MAX_MEMBERS + 1):
+            archive.writestr(f"p/{i}", b"")
+    with pytest.raises(DocumentError, match="parts in the archive"):
+        read_bytes(buffer.getvalue(), "many.docx")
+
+
 def test_without_tesseract_a_scan_is_refused_with_what_to_install(monkeypatch):
     monkeypatch.setattr(documents.shutil, "which", lambda name: None)
     with pytest.raises(DocumentError, match="tesseract-ocr"):
