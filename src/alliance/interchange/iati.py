@@ -584,10 +584,9 @@ def _transactions(ctx: ImportContext, element: Any, project: SourceProject) -> N
             name = _("%(t)s (reversal)") % {"t": name}
         ref = " ".join((transaction.get("ref") or "").split())
         key = _transaction_key(ref, kind, day, amount, currency, provider, receiver)
-        seen[key] = seen.get(key, 0) + 1
         project.commitments.append(
             SourceCommitment(
-                key=key if seen[key] == 1 else f"{key}#{seen[key]}",
+                key=_once(seen, key),
                 aliases=(f"t/{number}/{transaction.get('ref') or ''}",),
                 category="financial",
                 place=place,
@@ -614,12 +613,43 @@ def _transaction_key(
     shift the others): its own ``ref`` when it has one, else what it says."""
     if ref:
         return f"t/ref/{ref[:200]}"
-    said = "|".join((kind, day.isoformat(), str(amount), currency, provider, receiver))
-    return f"t/{kind}/{day.isoformat()}/{hashlib.sha256(said.encode()).hexdigest()[:16]}"
+    return _said(f"t/{kind}/{day.isoformat()}", kind, day.isoformat(), str(amount), currency,
+                 provider, receiver)  # fmt: skip
+
+
+def _said(prefix: str, *said: str) -> str:
+    """A key made of what an element says (not of its position): ``prefix`` and a short
+    hash of ``said``."""
+    return f"{prefix}/{hashlib.sha256('|'.join(said).encode()).hexdigest()[:16]}"
+
+
+def _once(seen: dict[str, int], key: str) -> str:
+    """``key``, or ``key#n`` for its n-th repetition in the activity (two elements that
+    say the same: they are told apart by their order among themselves only)."""
+    seen[key] = seen.get(key, 0) + 1
+    return key if seen[key] == 1 else f"{key}#{seen[key]}"
+
+
+def _named(org: Any) -> str:
+    """What an organisation element says of who it is (its ``ref``, else its name), or
+    "" when it names nobody: part of a key, whatever party it is then found to be."""
+    if org is None:
+        return ""
+    return " ".join((org.get("ref") or "").split()) or organisations.normalised_name(_text(org))
+
+
+def _iso(element: Any, child: str) -> str:
+    found = element.find(child)
+    return (found.get("iso-date") or "").strip() if found is not None else ""
 
 
 def _planned(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    """Each planned disbursement → a planned financial commitment, keyed by what it says
+    (type, period, the organisations it names; IATI gives it no identifier), not by its
+    position: a newer version that inserts, drops or reorders one leaves the others as
+    they are."""
     funder = _first(project, Role.LENDER)
+    seen: dict[str, int] = {}
     for number, planned in enumerate(element.findall("planned-disbursement"), start=1):
         start = planned.find("period-start")
         value = planned.find("value")
@@ -642,9 +672,13 @@ def _planned(ctx: ImportContext, element: Any, project: SourceProject) -> None:
                 "planned-disbursement", _("no provider and receiver that are two parties")
             )
             continue
+        kind = (planned.get("type") or "").strip()
+        said = (kind, _iso(planned, "period-start"), _iso(planned, "period-end"))
+        named = (_named(planned.find("provider-org")), _named(planned.find("receiver-org")))
         project.commitments.append(
             SourceCommitment(
-                key=f"pd/{number}",
+                key=_once(seen, _said(f"pd/{kind or '-'}/{said[1]}", *said, *named)),
+                aliases=(f"pd/{number}",),
                 category="financial",
                 place=f"{project.place}/planned-disbursement[{number}]",
                 title=_("Planned disbursement: %(m)s") % {"m": money(amount, currency)},
@@ -656,11 +690,50 @@ def _planned(ctx: ImportContext, element: Any, project: SourceProject) -> None:
         ctx.report.mapped("planned-disbursement", _("financial commitment, planned"))
 
 
+def _references(element: Any) -> str:
+    """The coded references of a result or indicator (vocabulary, code, URI), or ""."""
+    return ";".join(
+        sorted(
+            "/".join(
+                (r.get(a) or "").strip()
+                for a in ("vocabulary", "code", "vocabulary-uri", "indicator-uri")
+            )
+            for r in element.findall("reference")
+        )
+    )
+
+
+def _identities(elements: list[Any], content: Any) -> list[str]:
+    """Who each of ``elements`` (results, or a result's indicators) is across versions:
+    its coded references when no sibling shares them (publishers often repeat one code for
+    all), else what ``content`` says of it (type and title)."""
+    refs = [_references(e) for e in elements]
+    shared = Counter(refs)
+    return [
+        f"ref:{ref}" if ref and shared[ref] == 1 else f"said:{content(e)}"
+        for ref, e in zip(refs, elements, strict=True)
+    ]
+
+
 def _results(ctx: ImportContext, element: Any, project: SourceProject) -> None:
+    """Each result indicator period → a reporting commitment, keyed by its result and
+    indicator (their references, else their type and title) and its period, not by their
+    positions (see ``_planned``)."""
     owner = _first(project, Role.CONTRACTOR, Role.SIGNATORY)
     funder = _first(project, Role.LENDER, Role.SIGNATORY, other_than=owner)
-    for r_number, result in enumerate(element.findall("result"), start=1):
-        for i_number, indicator in enumerate(result.findall("indicator"), start=1):
+    seen: dict[str, int] = {}
+    results = element.findall("result")
+    result_ids = _identities(
+        results, lambda r: f"{(r.get('type') or '').strip()}|{_text(r.find('title'))}"
+    )
+    for r_number, (result, result_id) in enumerate(zip(results, result_ids, strict=True), 1):
+        indicators = result.findall("indicator")
+        indicator_ids = _identities(
+            indicators, lambda i: f"{(i.get('measure') or '').strip()}|{_text(i.find('title'))}"
+        )
+        for i_number, (indicator, indicator_id) in enumerate(
+            zip(indicators, indicator_ids, strict=True), 1
+        ):
             title = _text(indicator.find("title")) or _text(result.find("title"))
             for p_number, period in enumerate(indicator.findall("period"), start=1):
                 end = period.find("period-end")
@@ -683,9 +756,12 @@ def _results(ctx: ImportContext, element: Any, project: SourceProject) -> None:
                     if actual is not None and actual.get("value")
                     else "",
                 ]
+                period_id = (_iso(period, "period-start"), _iso(period, "period-end"))
+                key = _said(f"r/{period_id[1]}", result_id, indicator_id, *period_id)
                 project.commitments.append(
                     SourceCommitment(
-                        key=f"r/{r_number}/{i_number}/{p_number}",
+                        key=_once(seen, key),
+                        aliases=(f"r/{r_number}/{i_number}/{p_number}",),
                         category="reporting",
                         place=f"{project.place}/result[{r_number}]/indicator[{i_number}]/period[{p_number}]",
                         title=title or _("Result indicator"),
@@ -703,8 +779,9 @@ def _conditions(ctx: ImportContext, element: Any, project: SourceProject) -> Non
     accountable = _first(project, Role.SIGNATORY, Role.CONTRACTOR)
     funder = _first(project, Role.LENDER, other_than=accountable)
     due = project.effective_on or project.signed_on
+    seen: dict[str, int] = {}
     for number, condition in enumerate(element.iter("condition"), start=1):
-        text = _text(condition)
+        text, kind = _text(condition), (condition.get("type") or "").strip()
         if not text or accountable is None or funder is None:
             ctx.report.dropped(
                 "conditions/condition",
@@ -713,8 +790,9 @@ def _conditions(ctx: ImportContext, element: Any, project: SourceProject) -> Non
             continue
         project.commitments.append(
             SourceCommitment(
-                key=f"c/{number}",
-                category=CONDITION_CATEGORY.get(condition.get("type", ""), "governance"),
+                key=_once(seen, _said(f"c/{kind or '-'}", kind, text)),
+                aliases=(f"c/{number}",),
+                category=CONDITION_CATEGORY.get(kind, "governance"),
                 place=f"{project.place}/conditions/condition[{number}]",
                 title=_("Condition: %(t)s") % {"t": text[:280]},
                 description=text,

@@ -67,6 +67,33 @@ def source_find_many[M: models.Model](
     return {key: objs[uuid] for key, uuid in links.items() if uuid in objs}
 
 
+def source_find_prefix[M: models.Model](scheme: str, prefix: str, model: type[M]) -> dict[str, M]:
+    """Every object linked under an identifier starting with ``prefix`` (identifier →
+    object), in two queries."""
+    content_type = ContentType.objects.get_for_model(model)
+    links = dict(
+        SourceIdentifier.objects.filter(
+            scheme=scheme, identifier__startswith=prefix, content_type=content_type
+        ).values_list("identifier", "object_uuid")
+    )
+    objs = {
+        obj.uuid: obj
+        for chunk in chunked(set(links.values()))
+        for obj in model._default_manager.filter(uuid__in=chunk)
+    }
+    return {key: objs[uuid] for key, uuid in links.items() if uuid in objs}
+
+
+def source_rename(scheme: str, model: type[models.Model], renames: dict[str, str]) -> None:
+    """Move links from old identifiers to new ones (``old → new``); a new identifier must
+    not be linked yet."""
+    content_type = ContentType.objects.get_for_model(model)
+    for old, new in renames.items():
+        SourceIdentifier.objects.filter(
+            scheme=scheme, identifier=old[:300], content_type=content_type
+        ).update(identifier=new[:300])
+
+
 def source_remember_many(scheme: str, pairs: list[tuple[str, models.Model]]) -> None:
     """``source_remember`` for many new objects of one model: stale links to deleted objects
     are replaced, the rest inserted in one query."""

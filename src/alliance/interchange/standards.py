@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
-from alliance.interchange import services
+from alliance.interchange import rekeying, services
 from alliance.interchange.report import ImportContext, said
 from alliance.interchange.rows import explain
 from alliance.partnerships import models as pm
@@ -85,7 +85,9 @@ class SourceCommitment:
     delivered_on: date | None = None
     evidence: str = ""
     milestone: str | None = None
-    # Keys earlier versions of the importer gave it (found and moved to ``key``).
+    # The key an earlier version of the importer gave it by its position: read once, to
+    # find what such an import stored (by what it says) and move it to ``key`` (see
+    # ``rekeying``), never to match it afterwards.
     aliases: tuple[str, ...] = ()
 
 
@@ -203,18 +205,18 @@ def apply_project(ctx: ImportContext, project: SourceProject) -> None:
     except Exception as exc:
         _report(ctx, exc, project.place)
         return
-    if stored is not None and stored[1]:
-        _end_dropped(ctx, project, stored[1])
+    before = dict(stored[1] or {}) if stored is not None else {}
     _save_versions([(project, agreement)])
     parties = _parties(ctx, project, agreement)
-    if stored is not None and stored[1]:
-        _end_parties(ctx, project, agreement, parties, stored[1])
+    if before:
+        _end_parties(ctx, project, agreement, parties, before)
     milestones = _milestones(ctx, project, agreement)
+    before["commitments"] = rekeying.rekey(ctx, project, agreement, parties, before)
+    if before["commitments"]:
+        _end_dropped(ctx, project, before)
     scheme = f"{project.scheme}-commitment"
     known = services.source_find_many(
-        scheme,
-        [f"{project.key}/{k}" for item in project.commitments for k in (item.key, *item.aliases)],
-        pm.Commitment,
+        scheme, [f"{project.key}/{item.key}" for item in project.commitments], pm.Commitment
     )
     new: list[tuple[SourceCommitment, dict[str, Any]]] = []
     for item in project.commitments:
@@ -363,6 +365,7 @@ def _kept(project: SourceProject) -> dict[str, Any]:
         "parties": sorted(project.parties),
         "orgs": {key: party.org for key, party in sorted(project.parties.items())},
         "commitments": sorted(c.key for c in project.commitments),
+        "keys": rekeying.KEYS,
         **project.keep,
     }
 
@@ -384,7 +387,7 @@ def _end_dropped(ctx: ImportContext, project: SourceProject, before: dict[str, A
     """The commitments the imported version had and this one no longer has: open ones are
     waived with a note saying why (see ``_end_parties`` for the parties)."""
     label = project.version or ctx.today.isoformat()
-    now = {k for c in project.commitments for k in (c.key, *c.aliases)}
+    now = {c.key for c in project.commitments}
     gone = sorted(set(before.get("commitments") or []) - now)
     found = services.source_find_many(
         f"{project.scheme}-commitment", [f"{project.key}/{k}" for k in gone], pm.Commitment
@@ -1088,14 +1091,7 @@ def _commitment(
     fields, owed_to = terms
     existing = known.get(f"{project.key}/{item.key}")
     if existing is None:
-        existing = next(
-            (known[f"{project.key}/{a}"] for a in item.aliases if f"{project.key}/{a}" in known),
-            None,
-        )
-        if existing is None:
-            return _commitment_args(ctx, agreement, fields, owed_to, item)
-        scheme = f"{project.scheme}-commitment"
-        services.source_remember(scheme, f"{project.key}/{item.key}", existing)
+        return _commitment_args(ctx, agreement, fields, owed_to, item)
     with transaction.atomic():
         changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
         if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:

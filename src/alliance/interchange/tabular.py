@@ -33,7 +33,7 @@ from alliance.interchange.rows import (
     read_row,
 )
 from alliance.interchange.values import _fold, decode_text
-from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed
+from alliance.interchange.xlsx_reader import BackgroundWorkbook, ReaderFailed, load_read_only
 
 MAX_TABULAR_BYTES = getattr(settings, "INTERCHANGE_MAX_TABULAR_BYTES", 200 * 1024 * 1024)
 MAX_UNZIPPED_BYTES = getattr(settings, "INTERCHANGE_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
@@ -175,8 +175,6 @@ def open_workbook(path: Path, name: str) -> Any:
     Small workbooks are parsed here; anything of ``INTERCHANGE_BACKGROUND_READ_BYTES`` or
     more, or unpacking to more than ``INTERCHANGE_INLINE_UNZIPPED_BYTES``, is parsed by a
     child process with its own memory and processor-time limits (``xlsx_reader``)."""
-    from openpyxl import load_workbook
-
     unzipped = check_archive(path, name)
     try:
         if path.stat().st_size >= BACKGROUND_READ_BYTES or unzipped > _limit(
@@ -187,7 +185,7 @@ def open_workbook(path: Path, name: str) -> Any:
                 memory_bytes=_limit("INTERCHANGE_READER_MEMORY_MB", 1024) * 2**20,
                 cpu_seconds=_limit("INTERCHANGE_READER_CPU_SECONDS", 300),
             )
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_read_only(path)
     except ReaderFailed as exc:
         raise ImportRefused(reader_failure(exc), file=name) from exc
     except Exception as exc:  # openpyxl raises many kinds on damaged files

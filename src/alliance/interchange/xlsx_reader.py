@@ -15,6 +15,7 @@ is started with ``spawn`` and loads only openpyxl.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import resource
 import signal
@@ -34,6 +35,49 @@ class ReaderFailed(Exception):
         self.detail = detail
 
 
+def load_read_only(path: Any) -> Any:
+    """``openpyxl.load_workbook(path, read_only=True, data_only=True)``, without reading
+    every row of a sheet that has no ``<dimension>`` one extra time.
+
+    openpyxl looks for a read-only sheet's ``<dimension>`` as it opens the workbook, by
+    parsing the sheet until the *end* of ``<sheetData>``: a sheet without one (openpyxl's
+    own write-only workbooks — Alliance's exports —, many generators) is parsed in full
+    just to learn that, before the rows are read again. The element can only stand before
+    ``<sheetData>`` (the schema's order), so looking until its *start* finds the same
+    dimension, or the same absence."""
+    from openpyxl import load_workbook
+    from openpyxl.reader import excel
+
+    excel.ReadOnlyWorksheet = _sized_from_prologue()
+    return load_workbook(path, read_only=True, data_only=True)
+
+
+@functools.cache
+def _sized_from_prologue() -> type:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    class Worksheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            source = self._get_source()
+            try:
+                for _event, element in iterparse(source, events=("start",)):
+                    if element.tag == DIMENSION_TAG:
+                        dimensions = SheetDimension.from_tree(element).boundaries
+                        if dimensions is not None:
+                            (self._min_column, self._min_row, self._max_column,
+                             self._max_row) = dimensions  # fmt: skip
+                        return
+                    if element.tag == DATA_TAG:
+                        return
+            finally:
+                source.close()
+
+    return Worksheet
+
+
 def _limit_self(memory_bytes: int | None, cpu_seconds: int | None) -> None:
     """Bound what parsing may cost: past ``memory_bytes`` of address space an allocation
     fails (MemoryError), past ``cpu_seconds`` of processor time the kernel stops the
@@ -50,10 +94,8 @@ def _serve(
     """The child: open the workbook, send the sheets' titles and sizes, then stream each
     sheet asked for until told to stop."""
     try:
-        from openpyxl import load_workbook
-
         _limit_self(memory_bytes, cpu_seconds)
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_read_only(path)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         conn.send(("error", "load", type(exc).__name__))
         return

@@ -291,3 +291,35 @@ def test_child_reader_names_a_damaged_sheet(world, tmp_path, monkeypatch):
     assert report.errors[0].sheet == "parties"
     assert "damaged" in report.errors[0].reason
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("write_only", [True, False], ids=["no-dimension", "dimension"])
+def test_a_workbook_opens_with_openpyxl_s_own_sizes_and_rows(tmp_path, write_only):
+    """``load_read_only`` looks for a sheet's ``<dimension>`` only before its rows (a
+    write-only workbook, like Alliance's exports, has none): the same sizes and rows as
+    openpyxl's own read-only loading."""
+    from openpyxl.reader import excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from alliance.interchange.xlsx_reader import load_read_only
+
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("parties") if write_only else book.active
+    for i in range(50):
+        sheet.append([f"Organisation {i}", i, None if i % 7 else "x"])
+    path = tmp_path / "parties.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        has_dimension = b"<dimension" in archive.read("xl/worksheets/sheet1.xml")
+    assert has_dimension is not write_only
+
+    ours = load_read_only(path)
+    assert all(type(s) is not ReadOnlyWorksheet for s in ours.worksheets)
+    excel.ReadOnlyWorksheet = ReadOnlyWorksheet
+    theirs = load_workbook(path, read_only=True, data_only=True)
+    for mine, own in zip(ours.worksheets, theirs.worksheets, strict=True):
+        sizes = ("min_row", "max_row", "min_column", "max_column")
+        assert [getattr(mine, s) for s in sizes] == [getattr(own, s) for s in sizes]
+        assert list(mine.iter_rows(values_only=True)) == list(own.iter_rows(values_only=True))
+    ours.close()
+    theirs.close()

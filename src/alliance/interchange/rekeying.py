@@ -1,0 +1,149 @@
+"""Moving commitments stored under position keys to stable keys, once.
+
+Earlier versions of the IATI importer keyed planned disbursements, result periods,
+conditions (and, before them, transactions) by their position in the activity
+(``pd/3``: the third planned disbursement). A republished activity that inserts, drops or
+reorders one would then rewrite or mislabel the others. They are now keyed by the
+standard's identifiers or by what they say. A project imported under position keys is
+re-keyed the first time it is imported again: each stored commitment is found by what it
+says, not by where it stood, and its link moves to the new key (nothing is created twice,
+nothing is matched by position alone). The version recorded with the project then says
+``KEYS``, and position keys are never read for it again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from alliance.interchange import services
+from alliance.partnerships import models as pm
+
+if TYPE_CHECKING:
+    from alliance.interchange.report import ImportContext
+    from alliance.interchange.standards import SourceCommitment, SourceProject
+
+# How commitment keys are made, recorded with each imported version: 2 = by the source's
+# identifier or by what the item says, never by its position.
+KEYS = 2
+
+
+def rekey(
+    ctx: ImportContext,
+    project: SourceProject,
+    agreement: pm.Agreement,
+    parties: dict[str, pm.Party],
+    before: dict[str, Any],
+) -> list[str]:
+    """The commitment keys the imported version had, those stored under a position key
+    and found again moved to their item's key (the links move too). Only for a project
+    imported before ``KEYS`` (``before`` is what that import recorded, or nothing)."""
+    had = list(before.get("commitments") or [])
+    families = {_family(a) for item in project.commitments for a in item.aliases}
+    if before.get("keys", 0) >= KEYS or not families:
+        return had
+    prefix = f"{project.key}/"
+    scheme = f"{project.scheme}-commitment"
+    stored = {
+        key[len(prefix) :]: obj
+        for key, obj in services.source_find_prefix(scheme, prefix, pm.Commitment).items()
+    }
+    current = {item.key for item in project.commitments}
+    taken = {stored[k].pk for k in current if k in stored}
+    old = {
+        key: obj
+        for key, obj in sorted(stored.items())
+        if key not in current
+        and _family(key) in families
+        and obj.agreement_id == agreement.pk
+        and obj.pk not in taken
+    }
+    if not old:
+        return had
+    prefetch_related_objects(list(old.values()), "owed_to")
+    moved = _match([i for i in project.commitments if i.key not in stored], old, parties)
+    services.source_rename(
+        scheme, pm.Commitment, {f"{prefix}{o}": f"{prefix}{n}" for o, n in moved.items()}
+    )
+    if moved:
+        ctx.report.note(
+            _(
+                "%(n)s commitments imported earlier under their position in the activity were"
+                " found again by what they say, and kept."
+            )
+            % {"n": len(moved)},
+            column=project.place,
+        )
+    # Without a recorded version (an import older than versions), what was stored under a
+    # position key and not found again is what the source no longer has.
+    return [moved.get(k, k) for k in had or old]
+
+
+def _family(key: str) -> str:
+    """``pd``, ``r``, ``c`` or ``t``: which kind of source element a key names."""
+    return key.split("/", 1)[0]
+
+
+def _match(
+    waiting: list[SourceCommitment], old: dict[str, pm.Commitment], parties: dict[str, pm.Party]
+) -> dict[str, str]:
+    """``old key → new key`` for each stored commitment found again: first by everything
+    it says (title, category, dates, who owes it to whom; the stored one at the item's old
+    position first among equals), then — an amount or a title changed — at the item's old
+    position if its category, due date and parties are the same."""
+    claimed: set[int] = set()
+    moved: dict[str, str] = {}
+    rest = []
+    for item in waiting:
+        wanted = _said(item, parties)
+        same = [
+            k
+            for k, c in old.items()
+            if c.pk not in claimed and _family(k) == _family(item.key) and _stored(c) == wanted
+        ]
+        key = next((a for a in item.aliases if a in same), same[0] if same else None)
+        if key is None:
+            rest.append(item)
+            continue
+        claimed.add(old[key].pk)
+        moved[key] = item.key
+    for item in rest:
+        wanted = _said(item, parties)
+        for alias in item.aliases:
+            found = old.get(alias)
+            if found is None or found.pk in claimed or wanted is None:
+                continue
+            if _loose(_stored(found)) == _loose(wanted):
+                claimed.add(found.pk)
+                moved[alias] = item.key
+                break
+    return moved
+
+
+def _loose(said: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Category, due date, owed by, owed to: what stays when an amount or title changes."""
+    return said[:1] + said[3:]
+
+
+def _said(item: SourceCommitment, parties: dict[str, pm.Party]) -> tuple[Any, ...] | None:
+    """What an item would be stored as: (category, title, start, due, owed by, owed to)."""
+    owed_by = parties.get(item.owed_by)
+    if owed_by is None:
+        return None
+    owed_to = frozenset(parties[k].pk for k in item.owed_to if k in parties) or {owed_by.pk}
+    start = item.start_on if item.start_on and item.start_on <= item.due_on else None
+    title = item.title[:300] or _("(untitled)")
+    return (item.category, title, start, item.due_on, owed_by.pk, frozenset(owed_to))
+
+
+def _stored(commitment: pm.Commitment) -> tuple[Any, ...]:
+    return (
+        commitment.category,
+        commitment.title,
+        commitment.start_on,
+        commitment.due_on,
+        commitment.owed_by_id,
+        frozenset(p.pk for p in commitment.owed_to.all()),
+    )
