@@ -30,7 +30,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-import networkx as nx
 import numpy as np
 from scipy import stats
 
@@ -558,7 +557,7 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     Each downstream quantile finish moves by the delay this one task passes on.
     """
     task_index = int(model.order[position])
-    downstream = sorted(nx.descendants(model.graph, task_index))
+    downstream = sorted(model.descendants(task_index))
     inputs = {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
     externals = sorted(inputs)
     local = {task: i for i, task in enumerate(externals)}

@@ -10,6 +10,8 @@ into per-task quantile tables. Public names live in ``schedule.py``.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import math
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -367,8 +369,8 @@ def plan(
         position[task] = len(position)
     edges = [] if edges is None else edges
     levels = []
-    for value in sorted(set(depth.values())):
-        members = [task for task in order if depth[task] == value]
+    for _, group in itertools.groupby(order, key=depth.__getitem__):
+        members = list(group)
         columns = []
         for k in range(len(preds[members[0]])):
             having = [task for task in members if len(preds[task]) > k]
@@ -427,9 +429,14 @@ class Model:
         self.fixed = [i for i, task in enumerate(self.tasks) if is_fixed(task)]
         self.n_fixed = len(self.fixed)
         self.preds = self._predecessors()
-        self.graph = self._graph()
-        sort = nx.lexicographical_topological_sort(self.graph)
-        self.topo = {task: rank for rank, task in enumerate(sort)}
+        self.topo = {task: rank for rank, task in enumerate(self._topological_order())}
+        # A delivered task is fixed: its predecessors no longer matter.
+        for task in self.fixed:
+            self.preds[task] = []
+        self.succs: dict[int, list[int]] = {task: [] for task in self.preds}
+        for task, preds in self.preds.items():
+            for pred in preds:
+                self.succs[pred].append(task)
         self.position: dict[int, int] = {task: p for p, task in enumerate(self.fixed)}
         fixed = set(self.fixed)
         open_tasks = [i for i in range(len(self.tasks)) if i not in fixed]
@@ -476,22 +483,46 @@ class Model:
             preds[i] = sorted({self.index[dep] for dep in task.depends_on})
         return preds
 
-    def _graph(self) -> nx.DiGraph:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(len(self.tasks)))
-        graph.add_edges_from((p, t) for t, ps in self.preds.items() for p in ps)
-        try:
-            cycle = nx.find_cycle(graph)
-        except nx.NetworkXNoCycle:
-            cycle = None
-        if cycle:
-            ids = [self.tasks[edge[0]].id for edge in cycle]
+    def _topological_order(self) -> list[int]:
+        """Tasks in lexicographic topological order (Kahn's algorithm, smallest index first).
+
+        Plain Python over the predecessor lists: a tenth of the time of building a networkx
+        graph and searching it for cycles. Only when a cycle leaves tasks unsorted is networkx
+        asked to name it.
+        """
+        waiting = {task: len(preds) for task, preds in self.preds.items()}
+        successors: dict[int, list[int]] = {task: [] for task in self.preds}
+        for task, preds in self.preds.items():
+            for pred in preds:
+                successors[pred].append(task)
+        ready = [task for task, count in waiting.items() if not count]
+        heapq.heapify(ready)
+        order = []
+        while ready:
+            task = heapq.heappop(ready)
+            order.append(task)
+            for successor in successors[task]:
+                waiting[successor] -= 1
+                if not waiting[successor]:
+                    heapq.heappush(ready, successor)
+        if len(order) < len(self.tasks):
+            graph = nx.DiGraph()
+            graph.add_nodes_from(range(len(self.tasks)))
+            graph.add_edges_from((p, t) for t, ps in self.preds.items() for p in ps)
+            ids = [self.tasks[edge[0]].id for edge in nx.find_cycle(graph)]
             raise ScheduleCycleError(ids, {task.id: task.label for task in self.tasks})
-        # A delivered task is fixed: its predecessors no longer matter.
-        for task in self.fixed:
-            graph.remove_edges_from([(p, task) for p in self.preds[task]])
-            self.preds[task] = []
-        return graph
+        return order
+
+    def descendants(self, task: int) -> set[int]:
+        """Every task that (transitively) waits for ``task``; delivered tasks wait for none."""
+        seen: set[int] = set()
+        stack = list(self.succs[task])
+        while stack:
+            successor = stack.pop()
+            if successor not in seen:
+                seen.add(successor)
+                stack.extend(self.succs[successor])
+        return seen
 
     # -- durations ----------------------------------------------------------
 
@@ -585,9 +616,9 @@ class Model:
         never = np.iinfo(np.int32).max
         self.due = np.array([self.days(t.due) if t.due else never for t in tasks], dtype=np.int64)
         self.distinct_calendars = sorted(set(self.calendars.values()), key=repr)
-        self.calendar_of = np.array(
-            [self.distinct_calendars.index(self.calendars[t.party]) for t in tasks], dtype=np.int64
-        )
+        number = {calendar: i for i, calendar in enumerate(self.distinct_calendars)}
+        of_party = {party: number[calendar] for party, calendar in self.calendars.items()}
+        self.calendar_of = np.array([of_party[t.party] for t in tasks], dtype=np.int64)
         span = int(max(self.earliest.max(initial=0), self.fixed_finish.max(initial=0))) + 800
         while True:
             self._tables(span)
@@ -665,16 +696,19 @@ class Model:
         return ready - self.step[:, None]
 
     def _milestones(self, data: ScheduleInput) -> None:
-        tasks = self.by_position()
-        self.milestone_names = sorted({task.milestone for task in tasks if task.milestone})
-        self.milestone_members = [
-            np.array([p for p, task in enumerate(tasks) if task.milestone == name])
+        members: dict[str, list[int]] = {}
+        dues: dict[str, list[date]] = {}
+        for p, task in enumerate(self.by_position()):
+            if task.milestone:
+                members.setdefault(task.milestone, []).append(p)
+                if task.due:
+                    dues.setdefault(task.milestone, []).append(task.due)
+        self.milestone_names = sorted(members)
+        self.milestone_members = [np.array(members[name]) for name in self.milestone_names]
+        self.milestone_dues = [
+            data.milestone_dues.get(name, max(dues.get(name, ()), default=None))
             for name in self.milestone_names
         ]
-        self.milestone_dues = []
-        for name in self.milestone_names:
-            dues = [task.due for task in tasks if task.milestone == name and task.due]
-            self.milestone_dues.append(data.milestone_dues.get(name, max(dues, default=None)))
 
 
 # --------------------------------------------------------------------------
