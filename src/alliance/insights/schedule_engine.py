@@ -623,7 +623,7 @@ class Model:
         # bytes when the spread allows: half the memory of absolute days.
         spread = int((high - low).max(initial=0))
         self.finish_dtype = np.uint16 if spread < np.iinfo(np.uint16).max else np.int32
-        self.finish_low32 = low.astype(np.int32)
+        self.store_offset = (low + self.step).astype(np.int32)
         self.last_candidates = np.flatnonzero(high >= low.max(initial=0))
 
     def days(self, day: date) -> int:
@@ -684,9 +684,9 @@ class Model:
         step[: self.n_fixed] = 1
         return step
 
-    def finish_from_ready(self, ready: np.ndarray) -> np.ndarray:
+    def finish_from_ready(self, ready: np.ndarray, positions=slice(None)) -> np.ndarray:
         """Finish day = the day before ready, except for zero-duration tasks."""
-        return ready - self.step[:, None]
+        return ready - self.step[positions, None]
 
     def _milestones(self, data: ScheduleInput) -> None:
         members: dict[str, list[int]] = {}
@@ -736,11 +736,13 @@ def forward(
     for level in levels:
         at = slice(level.lo, level.hi)
         begin = scratch[: level.hi - level.lo]
-        begin[...] = rows.earliest[at, None]
-        gathered = []
-        for m, preds, _ in level.columns:
-            gathered.append(_take(ready, preds, axis=0))
-            np.maximum(begin[:m], gathered[-1], out=begin[:m])
+        earliest = rows.earliest[at, None]
+        gathered = [_take(ready, preds, axis=0) for _, preds, _ in level.columns]
+        for k, ((m, _, _), before) in enumerate(zip(level.columns, gathered, strict=True)):
+            np.maximum(begin[:m] if k else earliest[:m], before, out=begin[:m])
+        # The first column is the longest: the rows past it have no predecessor.
+        alone = level.columns[0][0] if level.columns else 0
+        begin[alone:] = earliest[alone:]
         if drives is not None:
             for (m, _, first), before in zip(level.columns, gathered, strict=True):
                 np.greater_equal(
@@ -763,7 +765,7 @@ def forward(
 
 def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
     """``table[index]``, about twice as fast: the indices are in range by construction."""
-    return np.take(table, index, axis=axis, out=out, mode="clip")
+    return np.take(table, index, axis=axis, out=out, mode="wrap")
 
 
 def sample(
@@ -824,7 +826,7 @@ class Samples:
     risks: np.ndarray  # (risks x iterations): whether each risk occurred
 
 
-def criticality(model: Model, finish: np.ndarray, drives: np.ndarray):
+def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     """Per task, iterations on the critical path; per edge, iterations it set the start.
 
     The critical path of an iteration is traced back from the task(s) that
@@ -834,10 +836,10 @@ def criticality(model: Model, finish: np.ndarray, drives: np.ndarray):
     one step (``bitwise_or.at`` lets a predecessor of several of its tasks
     collect from all of them).
     """
-    words = (finish.shape[1] + 63) // 64
+    words = (ready.shape[1] + 63) // 64
     # Only a task that can finish after every other's earliest finish can be last.
     candidates = model.last_candidates
-    last = finish[candidates]
+    last = model.finish_from_ready(ready[candidates], candidates)
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
     drives = _pack(drives, words)
@@ -865,13 +867,13 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     ready = model.new_ready(n)
     drives = np.empty((len(model.edges), n), dtype=bool)
     forward(model, model.levels, model.rows, extra, ready, drives)
-    finish = np.subtract(ready, model.step[:, None], out=ready)  # in place: ready is done
-    stored = out.finish[:, lo:hi]
-    np.subtract(finish, model.finish_low32[:, None], out=stored, casting="unsafe")
     out.extra[:, lo:hi] = extra
     for row, members in enumerate(model.milestone_members):
-        out.milestones[row, lo:hi] = finish[members].max(axis=0)
-    return criticality(model, finish, drives)
+        out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
+    counts = criticality(model, ready, drives)
+    stored = out.finish[:, lo:hi]
+    np.subtract(ready, model.store_offset[:, None], out=stored, casting="unsafe")
+    return counts
 
 
 def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
