@@ -373,11 +373,11 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
     for row, name in enumerate(model.milestone_names):
         members = model.milestone_members[row]
         # Only the milestone's own tasks and those upstream can move it.
-        upstream = _upstream(model, [int(model.order[p]) for p in members])
-        ranked = sorted(
-            (p for p in upstream if p >= model.n_fixed and np.isfinite(rho[p, row])),
-            key=lambda p: (-rho[p, row], model.tasks[model.order[p]].id),
-        )[: parameters.sensitivity_top_n]
+        upstream = np.array(sorted(_upstream(model, [int(model.order[p]) for p in members])))
+        upstream = upstream[(upstream >= model.n_fixed) & np.isfinite(rho[upstream, row])]
+        # Strongest first, ties by id (tasks are numbered in id order).
+        ranked = upstream[np.lexsort((model.order[upstream], -rho[upstream, row]))]
+        ranked = ranked[: parameters.sensitivity_top_n]
         sensitivity = tuple(
             Sensitivity(
                 model.tasks[model.order[p]].id,
@@ -537,10 +537,10 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
     if not candidates:
         return ()
     candidates.sort()
-    n = min(sim.finish.shape[1], parameters.cascade_iterations)
-    with_delay = _quantile_rows(
-        model.absolute(sim.samples.finish[:, :n]), parameters.cascade_quantile
-    )
+    n = min(sim.samples.finish.shape[1], parameters.cascade_iterations)
+    # Quantiles of the stored offsets, shifted back: no copy of every finish as absolute days.
+    offsets = _quantile_rows(sim.samples.finish[:, :n], parameters.cascade_quantile)
+    with_delay = offsets + model.finish_low
     return tuple(
         _exclusion(model, sim, n, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
