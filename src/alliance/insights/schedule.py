@@ -30,7 +30,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-import networkx as nx
 import numpy as np
 from scipy import stats
 
@@ -374,11 +373,11 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
     for row, name in enumerate(model.milestone_names):
         members = model.milestone_members[row]
         # Only the milestone's own tasks and those upstream can move it.
-        upstream = _upstream(model, [int(model.order[p]) for p in members])
-        ranked = sorted(
-            (p for p in upstream if p >= model.n_fixed and np.isfinite(rho[p, row])),
-            key=lambda p: (-rho[p, row], model.tasks[model.order[p]].id),
-        )[: parameters.sensitivity_top_n]
+        upstream = np.array(sorted(_upstream(model, [int(model.order[p]) for p in members])))
+        upstream = upstream[(upstream >= model.n_fixed) & np.isfinite(rho[upstream, row])]
+        # Strongest first, ties by id (tasks are numbered in id order).
+        ranked = upstream[np.lexsort((model.order[upstream], -rho[upstream, row]))]
+        ranked = ranked[: parameters.sensitivity_top_n]
         sensitivity = tuple(
             Sensitivity(
                 model.tasks[model.order[p]].id,
@@ -416,7 +415,7 @@ def _deterministic_milestones(model: Model) -> np.ndarray:
     extra = np.maximum(model.most_likely - model.pos, 0)[:, None]
     extra[: model.n_fixed] = 0
     ready = model.new_ready(1)
-    forward(model, model.levels, model.rows, extra, ready, np.empty_like(ready))
+    forward(model, model.levels, model.rows, extra, ready)
     finish = model.finish_from_ready(ready)[:, 0]
     return np.array([finish[m].max() for m in model.milestone_members], dtype=np.int64)
 
@@ -438,7 +437,7 @@ def _risk_tornado(model: Model, sim: Simulation) -> list[tuple[RiskShift, ...]]:
         hit = sim.samples.risks[r, :n]
         extra[np.ix_(rows, np.flatnonzero(hit))] -= days
         ready = model.new_ready(n)
-        forward(model, model.levels, model.rows, extra, ready, np.empty_like(ready))
+        forward(model, model.levels, model.rows, extra, ready)
         finish = model.finish_from_ready(ready)
         milestones = np.stack([finish[m].max(axis=0) for m in model.milestone_members])
         without = _quantile_rows(milestones, parameters.cascade_quantile)
@@ -538,10 +537,10 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
     if not candidates:
         return ()
     candidates.sort()
-    n = min(sim.finish.shape[1], parameters.cascade_iterations)
-    with_delay = _quantile_rows(
-        model.absolute(sim.samples.finish[:, :n]), parameters.cascade_quantile
-    )
+    n = min(sim.samples.finish.shape[1], parameters.cascade_iterations)
+    # Quantiles of the stored offsets, shifted back: no copy of every finish as absolute days.
+    offsets = _quantile_rows(sim.samples.finish[:, :n], parameters.cascade_quantile)
+    with_delay = offsets + model.finish_low
     return tuple(
         _exclusion(model, sim, n, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
@@ -558,7 +557,7 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     Each downstream quantile finish moves by the delay this one task passes on.
     """
     task_index = int(model.order[position])
-    downstream = sorted(nx.descendants(model.graph, task_index))
+    downstream = sorted(model.descendants(task_index))
     inputs = {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
     externals = sorted(inputs)
     local = {task: i for i, task in enumerate(externals)}
@@ -568,7 +567,7 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     forced = _forced_finish(model, sim, position, n)
     ready[local[task_index]] = forced + model.pos[position]
     extra = sim.samples.extra[positions, :n]
-    forward(model, levels, model.rows.take(positions), extra, ready, np.empty_like(ready))
+    forward(model, levels, model.rows.take(positions), extra, ready)
     moved = positions[len(externals) :]
     without = _quantile_rows(
         ready[len(externals) :] - model.pos[moved, None], model.parameters.cascade_quantile

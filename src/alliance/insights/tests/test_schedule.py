@@ -103,6 +103,19 @@ def test_vectorised_run_matches_one_iteration_at_a_time_reference(seed):
         assert sim.samples.critical[row] == critical[task_id], task_id
 
 
+def test_critical_paths_match_the_reference_when_flags_span_several_words():
+    # Chunks of 96 iterations pack into two 64-bit words, the last chunk of 34 into a padded one.
+    data = random_schedule(2, size=30)
+    parameters = dataclasses.replace(SCHEDULE, chunk_iterations=96)
+    sim = simulate(data, parameters, iterations=130, seed=5)
+    durations = dict(zip(sim.task_ids, sim.durations, strict=True))
+    _, critical = replay(data, durations, 130)
+    assert {
+        task_id: int(sim.samples.critical[row]) for row, task_id in enumerate(sim.task_ids)
+    } == (critical)
+    assert sum(critical.values()) >= 130  # every iteration has a path
+
+
 def test_project_length_is_the_networkx_longest_path():
     data = random_schedule(7, size=30)
     plain = tuple(
