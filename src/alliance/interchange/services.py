@@ -59,6 +59,11 @@ def source_find_many[M: models.Model](
             scheme=scheme, identifier__in=chunk, content_type=content_type
         ).values_list("identifier", "object_uuid")
     }
+    return _linked_objects(links, model)
+
+
+def _linked_objects[M: models.Model](links: dict[str, Any], model: type[M]) -> dict[str, M]:
+    """identifier → object, for links identifier → object UUID (objects read in chunks)."""
     objs = {
         obj.uuid: obj
         for chunk in chunked(set(links.values()))
@@ -76,12 +81,7 @@ def source_find_prefix[M: models.Model](scheme: str, prefix: str, model: type[M]
             scheme=scheme, identifier__startswith=prefix, content_type=content_type
         ).values_list("identifier", "object_uuid")
     )
-    objs = {
-        obj.uuid: obj
-        for chunk in chunked(set(links.values()))
-        for obj in model._default_manager.filter(uuid__in=chunk)
-    }
-    return {key: objs[uuid] for key, uuid in links.items() if uuid in objs}
+    return _linked_objects(links, model)
 
 
 def source_rename(scheme: str, model: type[models.Model], renames: dict[str, str]) -> None:
