@@ -26,7 +26,11 @@ from alliance.accounts.choices import Role
 from alliance.briefings import ratings, snapshots, wording
 from alliance.briefings.choices import EvidenceState
 from alliance.engagement.models import TrustPulse
-from alliance.partnerships.choices import CommitmentStatus, MaturityStage
+from alliance.partnerships.choices import (
+    RUNNING_COMMITMENT_STATUSES,
+    CommitmentStatus,
+    MaturityStage,
+)
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.risks.choices import RiskStatus
 from alliance.web import selectors as web_selectors
@@ -55,6 +59,25 @@ class RatingLine:
     evidence: str
     state: str  # an EvidenceState value
     rating: ratings.Rating
+
+    @property
+    def arrow(self) -> str:
+        """▲ / ▼ as the level moved on its scale (risk going down is ▼, and better); its colour
+        (``trend-better`` / ``trend-worse``) says whether that is good news."""
+        if self.direction in (None, "same"):
+            return "="
+        up = self.direction == "better"
+        if self.name == "risk":  # a lower risk is the better one
+            up = not up
+        return "▲" if up else "▼"
+
+    @property
+    def direction_label(self) -> str:
+        return {
+            "better": _("better than the previous rating"),
+            "worse": _("worse than the previous rating"),
+            "same": _("as the previous rating"),
+        }.get(self.direction or "", "")
 
 
 @dataclass(frozen=True)
@@ -113,12 +136,15 @@ class KeyCommitment:
     due: date | None
     status: str
     status_label: str
-    days_late: int  # calendar days past due on the brief's day, 0 when not yet due
+    # calendar days past due on the brief's day, 0 when not yet due or when in dispute (the
+    # dispute stops the clock, as every count has it: then ``past_due_in_dispute``)
+    days_late: int
     probability_on_time: float | None
     p80: date | None
     days_added: int  # working days it pushes the commitments that wait for it
     affected: list[Affected]
     why: str  # one line: why it matters now
+    past_due_in_dispute: bool = False
 
 
 @dataclass(frozen=True)
@@ -473,7 +499,8 @@ def _key_commitment(
         due=c.due_on,
         status=c.status,
         status_label=str(c.get_status_display()),
-        days_late=max((today - c.due_on).days, 0),
+        days_late=max((today - c.due_on).days, 0) if c.status in RUNNING_COMMITMENT_STATUSES else 0,
+        past_due_in_dispute=c.status == CommitmentStatus.DISPUTED and c.due_on < today,
         probability_on_time=forecast.get("probability_on_time"),
         p80=date.fromisoformat(p80) if p80 else None,
         days_added=int(cascade.get("days_added") or 0),
@@ -606,7 +633,7 @@ def _asks_of_party(
 ) -> list[Ask]:
     owed = sorted((c for c in visible.values() if c.owed_by_id == party.pk), key=lambda c: c.due_on)
     asks = []
-    late = [c for c in owed if c.due_on < today]
+    late = [c for c in owed if c.due_on < today and c.status in RUNNING_COMMITMENT_STATUSES]
     soon = [c for c in owed if today <= c.due_on <= today + timedelta(days=14)]
     for c in late[:2]:
         asks.append(

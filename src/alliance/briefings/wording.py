@@ -140,6 +140,8 @@ def commitment_why(k: KeyCommitment) -> str:
         parts.append(
             ngettext("%(n)d day late", "%(n)d days late", k.days_late) % {"n": k.days_late}
         )
+    elif k.past_due_in_dispute:
+        parts.append(_("past due, in dispute (not counted late until it is settled)"))
     if k.affected:
         parts.append(
             ngettext(
@@ -149,9 +151,9 @@ def commitment_why(k: KeyCommitment) -> str:
             )
             % {"n": len(k.affected), "days": max(a.working_days for a in k.affected)}
         )
-    if k.probability_on_time is not None and not k.days_late:
+    if k.probability_on_time is not None and not k.days_late and not k.past_due_in_dispute:
         parts.append(_("%(p)s %% likely on time") % {"p": number(100 * k.probability_on_time)})
-    if k.p80 is not None and not k.days_late:
+    if k.p80 is not None and not k.days_late and not k.past_due_in_dispute:
         parts.append(_("80 %% likely done by %(day)s") % {"day": short_date(k.p80)})
     return _capital("; ".join(parts)) + "." if parts else ""
 

@@ -181,7 +181,9 @@ def chains(
                 depth=1,
                 due=d.due_on,
                 working_days=int(a["working_days"]),
-                p80=_day(a.get("with_delay")),
+                # The forecast's own P80 where it has one: the cascade's re-run with the delay
+                # may land a day apart, and the page shows both (the review saw 12 vs 11 Aug).
+                p80=(by_uuid.get(str(d.uuid)) or {}).get("p80") or _day(a.get("with_delay")),
                 p80_on_plan=_day(a.get("without_delay")),
             )
             node.line = _affected_line(node)
