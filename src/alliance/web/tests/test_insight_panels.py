@@ -368,3 +368,35 @@ def test_a_chain_already_drawn_inside_a_larger_one_is_not_drawn_again(world, dat
         "Issue the environmental permit",
         "Disburse the first tranche",
     ]
+
+
+def test_a_chain_shows_the_forecast_own_p80_where_the_forecast_has_one(world, data, snapshots):
+    """The cascade's re-run with the delay may land a day from the forecast; the page shows
+    both, so the chain takes the forecast's date (a review saw 12 Aug. beside 11 Aug.)."""
+    tranche_p80 = data.commitment_y.due_on + timedelta(days=30)
+    schedule = snapshots["schedule"].data
+    schedule["commitments"].append(
+        {
+            "commitment": _ref(data.commitment_y, "title"),
+            "party": _ref(world.party_y),
+            "due": data.commitment_y.due_on.isoformat(),
+            "quantiles": {
+                "P50": (tranche_p80 - timedelta(days=10)).isoformat(),
+                "P80": tranche_p80.isoformat(),
+            },
+            "probability_on_time": 0.2,
+            "criticality": 0.5,
+            "drivers": [],
+        }
+    )
+    (row,) = schedule["cascade"]
+    row["affected"][0]["with_delay"] = (tranche_p80 + timedelta(days=1)).isoformat()
+    row["affected"][0]["without_delay"] = data.commitment_y.due_on.isoformat()
+    snapshots["schedule"].save(update_fields=["data"])
+    client = Client()
+    client.force_login(world.counsellor)
+    response = client.get(reverse("agreement_commitments", args=[world.agreement.uuid]))
+    (chain,) = response.context["chains"]
+    (tranche,) = chain.affected
+    forecast = {r["commitment"]["uuid"]: r for r in response.context["forecast"]}
+    assert tranche.p80 == forecast[str(data.commitment_y.uuid)]["p80"] == tranche_p80
