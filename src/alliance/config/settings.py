@@ -386,12 +386,16 @@ if ALLIANCE_TRUSTED_PROXIES:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (Django's own): scripts only from this site, with the page's nonce;
-# nothing framed, posted or loaded from elsewhere. Styles allow inline attributes: the
-# Gantt chart positions its bars with them and Plotly styles its charts at run time.
+# nothing framed, posted or loaded from elsewhere. Style sheets only from this site (no
+# <style> element: Plotly's run-time rules are served as vendor/plotly.css); style
+# *attributes* stay allowed, the Gantt chart positions its bars with them and Plotly sizes its
+# charts through them (an attribute cannot load anything or match other elements).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF],
+    "style-src-elem": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],

@@ -21,6 +21,14 @@ pytestmark = [
 ]
 
 
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__violations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
 def test_no_page_breaks_the_content_security_policy(page, live_server, transactional_db, world):
     from alliance.analytics.services import insights_recompute
 
@@ -30,15 +38,44 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, transacti
     page.on(
         "console",
         lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "strict CSP" in message.text
+            else None
         ),
     )
     page.on("pageerror", lambda error: violations.append(str(error)))
+    page.add_init_script(VIOLATIONS)
     log_in(page, live_server, world.counsellor)
-    for name in ("agreement", "agreement_trust", "agreement_parties", "agreement_commitments"):
-        page.goto(live_server.url + reverse(name, args=[world.agreement.uuid]))
+    pages = [
+        reverse(name, args=[world.agreement.uuid])
+        for name in (
+            "agreement",
+            "agreement_trust",
+            "agreement_parties",
+            "agreement_commitments",
+            "agreement_brief",
+        )
+    ] + [reverse("inbox"), reverse("portfolio"), "/no-such-page/"]
+    for path in pages:
+        response = page.goto(live_server.url + path)
+        policy = response.headers.get("content-security-policy", "")
+        assert (
+            "style-src 'self'" in policy
+            and "'unsafe-inline'" not in policy.split("style-src-attr")[0]
+        ), policy
         page.wait_for_load_state("networkidle")
+        violations.extend(page.evaluate("window.__violations"))
     page.goto(live_server.url + reverse("agreement_trust", args=[world.agreement.uuid]))
     page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
     assert page.evaluate("typeof htmx") == "object"
+    # Plotly's own rules apply, from vendor/plotly.css rather than an injected <style>: its
+    # layers are stacked (position absolute), and it injected no <style> element of its own.
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.js-plotly-plot .plotly .main-svg')).position"
+        )
+        == "absolute"
+    )
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    violations.extend(page.evaluate("window.__violations"))
     assert violations == []

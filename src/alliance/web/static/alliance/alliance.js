@@ -11,6 +11,16 @@
   function loadPlotly() {
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (!plotlyLoading) {
+      // Plotly's style rules come from a stylesheet, not a <style> it would inject (the
+      // Content-Security-Policy refuses those): this id and class tell Plotly they are there.
+      if (!document.getElementById("plotly.js-style-global")) {
+        var sheet = document.createElement("link");
+        sheet.id = "plotly.js-style-global";
+        sheet.className = "no-inline-styles";
+        sheet.rel = "stylesheet";
+        sheet.href = document.body.dataset.plotlyCss;
+        document.head.appendChild(sheet);
+      }
       plotlyLoading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = document.body.dataset.plotlySrc;
