@@ -18,6 +18,12 @@ measured, and the demo's team users have a second factor. The second factor is n
 of the team during the run (``MFA_REQUIRED_FOR_TEAM=0``); nothing else is changed.
 
     nice -n 10 .venv/bin/python bench/web.py [--users 20] [--seconds 120] [--floor-seconds 20]
+                                             [--think 0]
+
+``--think S`` makes each user read a page for 0.5 to 1.5 × S seconds before the next click (the
+way load tools model people: locust's ``wait_time``); without it users click without pause,
+which measures the server's capacity (its throughput against hello world) rather than what a
+person waits for.
 """
 
 from __future__ import annotations
@@ -242,7 +248,8 @@ def _write(results: Results, session: Session, user: VirtualUser, rng: random.Ra
         _timed(results, session, "write: comment", "POST", agreement.comment, body, expect=302)
 
 
-def browse(port: int, user: VirtualUser, until: float, results: Results, seed: int) -> None:
+def browse(port: int, user: VirtualUser, until: float, results: Results, seed: int,
+           think: float = 0.0) -> None:  # fmt: skip
     rng = random.Random(seed)
     session = Session(port, user.cookies)
     next_write = time.monotonic() + rng.uniform(0, WRITE_EVERY_SECONDS)
@@ -258,6 +265,8 @@ def browse(port: int, user: VirtualUser, until: float, results: Results, seed: i
         choices.append(("search", "/search/?q=" + rng.choice(SEARCH_WORDS).replace(" ", "+")))
         page, path = rng.choice(choices)
         _timed(results, session, page, "GET", path)
+        if think:  # a person reads the page before the next click: 0.5 to 1.5 times --think
+            time.sleep(min(rng.uniform(0.5 * think, 1.5 * think), max(0, until - time.monotonic())))
 
 
 def floor(port: int, users: int, until: float, results: Results) -> None:
@@ -386,6 +395,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--floor-seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user reads a page before the next (0: no pause, the saturation "
+        "run whose throughput is compared with hello world)",
+    )
     args = parser.parse_args()
     os.environ["MFA_REQUIRED_FOR_TEAM"] = "0"
     _setup()
@@ -404,7 +420,9 @@ def main() -> None:
         "server": f"alliance serve --workers {args.workers} (waitress, 8 threads each), "
         "alliance worker beside it",
         "load": f"{args.users} users ({len([u for u in users if u.role == 'counsellor'])} "
-        f"counsellors, the rest representatives), no pause, one write per user-minute, "
+        f"counsellors, the rest representatives), "
+        + (f"{args.think:g} s reading time on average" if args.think else "no pause")
+        + ", one write per user-minute, "
         f"{args.seconds:.0f} s (floor {args.floor_seconds:.0f} s)",
         "agreements per user": ", ".join(str(len(u.agreements)) for u in users),
         "machine": f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.1f}",
@@ -436,7 +454,7 @@ def main() -> None:
         )
         until = time.monotonic() + args.seconds
         wall = run_threads(
-            browse, [(port, u, until, results, k) for k, u in enumerate(users)]
+            browse, [(port, u, until, results, k, args.think) for k, u in enumerate(users)]
         )  # fmt: skip
         cpu = {
             "server": _cpu_seconds(server.pid) - server0,

@@ -871,7 +871,11 @@ def latest_snapshots_for(
             order_by=F("as_of").desc(),
         )
     )
-    latest = ranked.filter(newest=1)
+    # The window ranks the rows through the (agreement, kind, as_of) index alone; only the
+    # newest rows are then read. Reading any column of every dated row would cost more than
+    # it seems: on SQLite the columns stored after ``data`` (``agreement_id``) sit behind the
+    # JSON's overflow pages, and extracting keys would parse (or de-TOAST) every row's data.
+    latest = InsightSnapshot.objects.filter(pk__in=ranked.filter(newest=1).values("pk"))
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     if keys is None:
         # The rows without their data: ``with_localized_data`` reads it, or finds it already
