@@ -1,0 +1,85 @@
+"""The choice widgets written out in Python give the very bytes Django's templates give."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.test import override_settings
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance.web.forms.rendering import FormRenderer
+
+DJANGO = DjangoTemplates()
+FAST = FormRenderer()
+
+WIDGETS = [
+    forms.Select,
+    forms.SelectMultiple,
+    forms.RadioSelect,
+    forms.CheckboxSelectMultiple,
+    forms.NullBooleanSelect,
+]
+text = st.text(alphabet=st.sampled_from(list("aZé 0<>&\"'/;=-ü\u00a0")), max_size=12)
+scalar = st.one_of(
+    text,
+    st.integers(-5000, 5000),
+    st.sampled_from([Decimal("1234.5"), date(2026, 12, 3), 0, None, True]),
+)
+label = st.one_of(
+    text,
+    st.integers(-5000, 5000),
+    st.just(gettext_lazy("Overdue")),
+    text.map(mark_safe),
+    st.just(Decimal("1234.5")),
+)
+flat = st.lists(st.tuples(scalar, label), max_size=6)
+choices = st.one_of(
+    flat,
+    st.lists(st.one_of(st.tuples(scalar, label), st.tuples(text, flat)), max_size=5),
+)
+attr_value = st.one_of(text, st.booleans(), st.integers(0, 99), text.map(mark_safe))
+attrs = st.dictionaries(
+    st.sampled_from(["id", "class", "disabled", "data-party", "aria-describedby", "required"]),
+    attr_value,
+    max_size=4,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    widget=st.sampled_from(WIDGETS),
+    choices=choices,
+    attrs=attrs,
+    value=st.one_of(scalar, st.lists(scalar, max_size=3)),
+    name=text,
+    language=st.sampled_from(["en", "fr", "de"]),
+)
+def test_the_fast_widgets_write_what_the_templates_write(
+    widget, choices, attrs, value, name, language
+):
+    from django.utils import translation
+
+    if widget is forms.NullBooleanSelect:
+        instance = widget(attrs=attrs)
+        value = value[0] if isinstance(value, list) and value else value
+        value = None if isinstance(value, list) else value
+    else:
+        instance = widget(attrs=attrs, choices=choices)
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
+        expected = instance.render(name, value, renderer=DJANGO)
+        got = instance.render(name, value, renderer=FAST)
+    assert got == expected
+
+
+def test_a_custom_option_template_goes_to_django():
+    class Custom(forms.Select):
+        option_template_name = "django/forms/widgets/input.html"
+
+    widget = Custom(choices=[("a", "A")])
+    assert widget.render("x", "a", renderer=FAST) == widget.render("x", "a", renderer=DJANGO)
