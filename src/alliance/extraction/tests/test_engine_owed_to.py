@@ -145,3 +145,17 @@ def test_german_recipient_after_gegenueber():
         "Bank alle Zahlungen leisten.",
         "de",
     ) == ["L"]
+
+
+def test_a_report_submitted_to_and_examined_by_an_organ_is_owed_to_it():
+    text = (
+        "Article 6\nArcadia shall draw up a progress report, which shall be submitted to and "
+        "examined by the Joint Committee."
+    )
+    assert owed(text) == ["JC"]
+
+
+def test_an_operator_owes_the_signatory_whose_authorities_direct_it():
+    # The master signs nothing: the port is the one Arcadia's authorities indicate.
+    text = "Chapter 4\nThe master shall take the vessel to the port indicated by the Arcadia authorities."
+    assert owed(text) == ["X"]
