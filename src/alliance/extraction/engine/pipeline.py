@@ -696,7 +696,9 @@ def _out(ctx: _Context, m: Mention) -> PartyOut:
 _TO = {
     "en": re.compile(
         r"\b(?:to|towards|for|with|vis-a-vis|in favou?r of|on behalf of|"
-        r"for the (?:sole |exclusive )?(?:benefit|account) of|to the order of)\s+(?:the\s+)?$"
+        r"for the (?:sole |exclusive )?(?:benefit|account) of|to the order of|"
+        # "submitted to and examined by the Joint Committee"
+        r"to and \w+ by)\s+(?:the\s+)?$"
     ),
     "fr": re.compile(
         r"\b(?:a|au|aux|a l'|a la|aupres d[eu]s?|aupres de la|envers|au profit d[eu]s?|"
@@ -759,10 +761,11 @@ def _unmarked_owed(
     ("the port indicated by the Moroccan authorities", "in Madagascar's fishing zone")."""
     if m.party_id in (None, ALL):
         return False
+    if owed_by is not None and owed_by.id is None and m.party_id in signatories(ctx.registered):
+        # (even after "by": "the port indicated by the Moroccan authorities")
+        return not _OWN_VERB.match(ctx.folded, m.end)
     if _AGENT[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 30) : m.start]):
         return False
-    if owed_by is not None and owed_by.id is None and m.party_id in signatories(ctx.registered):
-        return not _OWN_VERB.match(ctx.folded, m.end)
     return _direct_object(ctx, trigger, m)
 
 
