@@ -157,5 +157,8 @@ def test_a_report_submitted_to_and_examined_by_an_organ_is_owed_to_it():
 
 def test_an_operator_owes_the_signatory_whose_authorities_direct_it():
     # The master signs nothing: the port is the one Arcadia's authorities indicate.
-    text = "Chapter 4\nThe master shall take the vessel to the port indicated by the Arcadia authorities."
+    text = (
+        "Chapter 4\nThe master shall take the vessel to the port indicated by the Arcadia "
+        "authorities."
+    )
     assert owed(text) == ["X"]
