@@ -909,7 +909,15 @@ def _body_of_organ(ctx: _Context, owed_by: PartyOut) -> PartyRef | None:
     """The registered body a new actor is an organ of ("the Board", "le directeur
     général"): the one its name names, else the only registered party that signs nothing
     and is a company or public body (the joint venture, the établissement public)."""
-    if owed_by.id is not None or not _ORGAN.search(fold(owed_by.name)):
+    organ = owed_by.id is None and bool(_ORGAN.search(fold(owed_by.name)))
+    if owed_by.how == "defined term":
+        # "IMPCO shall designate … the Managing Director ('MD') of the JVC": the term
+        # names the organ, not the party named before it.
+        organ = any(
+            d.term == owed_by.name and _ORGAN.search(fold(d.refers_to)[-40:])
+            for d in ctx.resolver.defined
+        )
+    if not organ:
         return None
     named = ctx.resolver._resolve_phrase(fold(owed_by.name))
     signed = signatories(ctx.registered)

@@ -162,3 +162,13 @@ def test_an_operator_owes_the_signatory_whose_authorities_direct_it():
         "authorities."
     )
     assert owed(text) == ["X"]
+
+
+def test_an_organ_defined_after_the_party_that_appoints_it_owes_the_body():
+    text = (
+        "Section 3\nNorthwind shall appoint one of its officers as the Managing Director "
+        '("MD") of the Company.\n'
+        "Section 4\nThe MD shall prepare the annual budget of the Company."
+    )
+    candidates = extract(text, language="en", parties=BODY).candidates
+    assert [p.id for p in candidates[-1].owed_to] == ["JV"]
