@@ -32,7 +32,8 @@ def agreement_by_ref(ref: str) -> Agreement | None:
 
 
 def party_refs(agreement: Agreement) -> list[PartyRef]:
-    """The agreement's parties, by UUID, with names, short names, kind and country."""
+    """The agreement's parties, by UUID, with names, short names, kind, country and role
+    (a duty that names nobody is owed to the other signatories)."""
     participations = agreement.participations.select_related("party").order_by("party__name")
     return [
         PartyRef(
@@ -41,6 +42,7 @@ def party_refs(agreement: Agreement) -> list[PartyRef]:
             short_name=p.party.short_name,
             kind=p.party.kind,
             country=p.party.country,
+            role=p.role,
         )
         for p in participations
     ]

@@ -27,6 +27,7 @@ from alliance.extraction.engine.text import fold
 from alliance.extraction.models import Candidate, ExtractionRun
 from alliance.extraction.selectors import party_refs
 from alliance.partnerships import services as ps
+from alliance.partnerships.choices import ParticipationRole
 from alliance.partnerships.models import (
     Agreement,
     AgreementDocument,
@@ -354,6 +355,14 @@ def candidate_accept(*, actor: Any, candidate: Candidate) -> list[Commitment]:
     assert due is not None
     agreement = candidate.run.agreement
     members = list(agreement.parties.all())
+    # A duty that names nobody is owed to the other signatories (LABELLING.md), not to an
+    # organ, a lender or a beneficiary registered with the agreement.
+    signed = [
+        p.party
+        for p in agreement.participations.select_related("party").filter(
+            role=ParticipationRole.SIGNATORY, ended_on__isnull=True
+        )
+    ]
     owing = members if candidate.owed_by_all else [candidate.owed_by]
     named_to = list(candidate.owed_to.all())
     lo, ml, hi = DEFAULT_DURATIONS
@@ -362,7 +371,11 @@ def candidate_accept(*, actor: Any, candidate: Candidate) -> list[Commitment]:
         description += "\n" + _("Conditions: %(c)s") % {"c": "; ".join(candidate.conditions)}
     created = []
     for party in owing:
-        owed_to = [p for p in named_to if p != party] or [p for p in members if p != party]
+        owed_to = (
+            [p for p in named_to if p != party]
+            or [p for p in signed if p != party]
+            or [p for p in members if p != party]
+        )
         commitment = ps.commitment_create(
             actor=actor,
             agreement=agreement,

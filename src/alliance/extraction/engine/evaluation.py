@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from alliance.extraction.engine.clauses import ref_key
-from alliance.extraction.engine.parties import PartyRef
+from alliance.extraction.engine.parties import ALL, SIGNATORY, PartyRef, others
 from alliance.extraction.engine.pipeline import Candidate, extract
 from alliance.extraction.engine.text import fold
 
@@ -31,6 +31,7 @@ def text_of(devset: dict[str, Any], doc: str) -> str:
 
 
 def parties_of(devset: dict[str, Any], doc: str) -> list[PartyRef]:
+    signed = set(devset["documents"][doc].get("signatories", ()))
     return [
         PartyRef(
             id=p["id"],
@@ -39,6 +40,7 @@ def parties_of(devset: dict[str, Any], doc: str) -> list[PartyRef]:
             aliases=tuple(p.get("aliases", ())),
             kind=p.get("kind", ""),
             country=p.get("country", ""),
+            role=SIGNATORY if p["id"] in signed else "",
         )
         for p in devset["documents"][doc]["parties"]
     ]
@@ -70,10 +72,41 @@ def party_right(gold: str, found: Any) -> bool:
     return found.id == gold
 
 
-def owed_to_right(gold: list[str], found: list[Any]) -> bool:
-    if len(gold) != len(found):
+@dataclass(frozen=True)
+class _Id:
+    id: str | None
+    name: str = ""
+
+
+def _expand(owed_to: list[Any], owing: str | None, parties: list[PartyRef]) -> list[Any]:
+    """`*` is the signatories other than the one owing (LABELLING.md): the other party of a
+    bilateral agreement; every signatory when an organ or an actor that signs nothing owes,
+    and when "each Party" owes (each to the others: all of them are owed)."""
+    out: list[Any] = []
+    for party in owed_to:
+        if party.id == ALL and parties:
+            out += [_Id(i) for i in others(parties, owing) if all(o.id != i for o in out)]
+        elif party.id is None or all(o.id != party.id for o in out):
+            out.append(party)
+    return out
+
+
+def owed_to_right(
+    gold: list[str],
+    found: list[Any],
+    gold_by: str | None = None,
+    found_by: Any = None,
+    parties: list[PartyRef] | None = None,
+) -> bool:
+    """The same set of parties owed, `*` read as the other signatories (``parties``)."""
+    parties = parties or []
+    want = _expand([_Id(g) for g in gold], gold_by, parties)
+    got = _expand(list(found), found_by.id if found_by is not None else None, parties)
+    if len(want) != len(got):
         return False
-    return all(any(party_right(g, f) for f in found) for g in gold)
+    return all(
+        any(party_right(g.id or "", f) for f in got) if g.id is not None else False for g in want
+    )
 
 
 def due_right(gold: dict[str, Any] | None, found: dict[str, Any] | None) -> bool:
@@ -140,7 +173,8 @@ FIELDS = ("owed_by", "owed_to", "timeframe", "recurrence", "clause")
 def score_document(devset: dict[str, Any], doc: str) -> Score:
     info = devset["documents"][doc]
     text = text_of(devset, doc)
-    result = extract(text, language=info["language"], parties=parties_of(devset, doc))
+    parties = parties_of(devset, doc)
+    result = extract(text, language=info["language"], parties=parties)
     start, end = 0, len(text)
     region = info.get("region")
     if region:
@@ -160,7 +194,9 @@ def score_document(devset: dict[str, Any], doc: str) -> Score:
         score.matched += 1
         checks = {
             "owed_by": party_right(item["owed_by"], best.owed_by),
-            "owed_to": owed_to_right(item["owed_to"], best.owed_to),
+            "owed_to": owed_to_right(
+                item["owed_to"], best.owed_to, item["owed_by"], best.owed_by, parties
+            ),
             "timeframe": due_right(item["due"], best.due),
             "recurrence": item["recurrence"] == best.recurrence,
             "clause": clause_right(item["clause"], best.clause),

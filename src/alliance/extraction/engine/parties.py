@@ -25,6 +25,27 @@ class PartyRef:
     aliases: tuple[str, ...] = ()
     kind: str = ""  # the domain's PartyKind (government, lender …)
     country: str = ""  # ISO 3166 alpha-2
+    role: str = ""  # the domain's ParticipationRole ("signatory", "lender" …)
+
+
+SIGNATORY = "signatory"
+
+
+def signatories(parties: list[PartyRef] | tuple[PartyRef, ...]) -> list[str]:
+    """The ids of the parties bound by the agreement as its signatories: those registered
+    with the role "signatory", else (no role given) every registered party. An organ the
+    agreement sets up (a Joint Committee, a public body) or a lender named in it is a
+    party of the register, not one of those the agreement's duties are owed to by default.
+    """
+    marked = [p.id for p in parties if p.role == SIGNATORY]
+    return marked or [p.id for p in parties]
+
+
+def others(parties: list[PartyRef] | tuple[PartyRef, ...], owing: str | None) -> list[str]:
+    """Who a duty is owed to when the text names nobody: the signatories other than the
+    one owing (for a bilateral agreement, the other party; for an organ or an actor that
+    is no signatory, every signatory)."""
+    return [p for p in signatories(parties) if p != owing]
 
 
 @dataclass(frozen=True)
@@ -485,6 +506,18 @@ class Resolver:
                 name = name.split()[0]
                 stem = min(len(name) - 1, 5)
                 if stem >= 3 and word != name and word[:stem] == name[:stem]:
+                    found.add(party.id)
+        return found.pop() if len(found) == 1 else None
+
+    def side_of(self, word: str) -> str | None:
+        """The party whose country a word names or qualifies ("senegal", "senegalais",
+        "madagascar", "moroccan"), if exactly one."""
+        found = set()
+        for party in self.parties:
+            for name in _country_names(party.country) if party.country else ():
+                name = name.split()[0]
+                stem = min(len(name) - 1, 5)
+                if stem >= 4 and word[:stem] == name[:stem]:
                     found.add(party.id)
         return found.pop() if len(found) == 1 else None
 

@@ -17,7 +17,15 @@ from alliance.extraction.engine import timeframes as T
 from alliance.extraction.engine.clauses import ARTICLE, ClauseIndex, ClauseMark, find_clauses
 from alliance.extraction.engine.documents import Document
 from alliance.extraction.engine.language import LANGUAGES, detect
-from alliance.extraction.engine.parties import ALL, FUNCTION_WORDS, Mention, PartyRef, Resolver
+from alliance.extraction.engine.parties import (
+    ALL,
+    FUNCTION_WORDS,
+    Mention,
+    PartyRef,
+    Resolver,
+    others,
+    signatories,
+)
 from alliance.extraction.engine.text import fold, squash, strip_span
 
 ENGINE_VERSION = "1"
@@ -51,19 +59,6 @@ _AGENT = {
     "en": re.compile(r"\b(?:by|from)\s+(?:the\s+|each\s+)?(?:competent\s+|relevant\s+)?$"),
     "fr": re.compile(r"\b(?:par|de la part d[eu]s?)\s*(?:le\s+|la\s+|les\s+|l')?$"),
     "de": re.compile(r"\b(?:von|durch|seitens)\s+(?:der|dem|den|des)?\s*$"),
-}
-_TO = {
-    "en": re.compile(
-        r"\b(?:to|towards|for|with|vis-a-vis|in favour of|on behalf of)\s+(?:the\s+)?$"
-    ),
-    "fr": re.compile(
-        r"\b(?:a|au|aux|a l'|a la|aupres d[eu]s?|aupres de la|envers|au profit d[eu]s?|"
-        r"au profit de la|en faveur d[eu]s?|pour)\s*$"
-    ),
-    "de": re.compile(
-        r"\b(?:an|gegenuber|fur|zugunsten)\s+(?:der|dem|den|des|die)?\s*$|"
-        r"\w\s+(?:dem|den)\s+$"
-    ),
 }
 _WEAK_NEEDS_SUBJECT = 0.7
 # Words that cannot open the name of a party: pronouns, prepositions, and the agreement
@@ -695,15 +690,147 @@ def _out(ctx: _Context, m: Mention) -> PartyOut:
     return PartyOut(squash(m.written), m.party_id, m.how, m.start, m.end)
 
 
+# The one a duty is performed for, named by a preposition: "to the Lender", "for the
+# benefit of", "in favour of", "à la Partie", "au profit de", "vis-à-vis de", "gegenüber
+# der KfW", "zugunsten", "an die Regierung", the German dative "dem / den".
+_TO = {
+    "en": re.compile(
+        r"\b(?:to|towards|for|with|vis-a-vis|in favou?r of|on behalf of|"
+        r"for the (?:sole |exclusive )?(?:benefit|account) of|to the order of|"
+        # "submitted to and examined by the Joint Committee"
+        r"to and \w+ by)\s+(?:the\s+)?$"
+    ),
+    "fr": re.compile(
+        r"\b(?:a|au|aux|a l'|a la|aupres d[eu]s?|aupres de la|envers|au profit d[eu]s?|"
+        r"au profit de la|en faveur d[eu]s?|en faveur de la|au benefice d[eu]s?|"
+        r"au benefice de la|vis-a-vis d[eu]s?|vis-a-vis de la|a l'egard d[eu]s?|"
+        r"a l'egard de la|a l'intention d[eu]s?|a l'intention de la|pour)\s*(?:l')?$"
+    ),
+    "de": re.compile(
+        r"\b(?:an|gegenuber|fur|zugunsten|zu gunsten)\s+(?:der|dem|den|des|die)?\s*$|"
+        r"\w\s+(?:dem|den)\s+$"
+    ),
+}
+# Markers strong enough to name a beneficiary that is not registered ("au profit du Canton
+# du Jura", "for the benefit of the Municipality", "zugunsten der Stadt Ústí"): the
+# capitalised words after them are proposed as a new party.
+_BENEFIT = {
+    "en": re.compile(r"\b(?:for the (?:sole |exclusive )?benefit of|in favou?r of)\s+(?:the\s+)?"),
+    "fr": re.compile(r"\b(?:au profit|en faveur|au benefice)\s+(?:du\s+|des\s+|de la\s+|de l'|d')"),
+    "de": re.compile(r"\b(?:zugunsten|zu gunsten)\s+(?:der|des|dem|den)?\s*"),
+}
+# Between a verb and its direct object ("shall notify the Commission", "doit informer la
+# Commission", "ermöglicht es der Regierung"): a few words, none a preposition. A party
+# named further on, or inside a phrase ("in the territory of", "en territoire suisse",
+# "von der KfW", "the waters of Guinea-Bissau"), is not the one the duty is owed to.
+_OBJECT_GAP = re.compile(r"^[\s,]*(?:[a-z'-]+[\s,]+){0,8}$")
+# A party followed by its own verb is the subject of the next clause ("… and that
+# Lightbridge shall have …"), not an object.
+_OWN_VERB = re.compile(r"^\s*(?:\w+\s+)?(?:shall|will|must|may|is|are|doit|doivent|wird|muss)\b")
+_PREPOSITION = re.compile(
+    r"\b(?:of|in|on|at|from|by|within|into|under|between|among|through|via|than|"
+    r"de|du|des|d'|en|dans|sur|par|entre|sous|chez|que|"
+    r"von|vom|aus|im|in|bei|zwischen|durch|als)\b"
+)
+# A lead-in whose list names the side it applies to ("Les redevances pour les navires
+# sénégalais sont fixées au barème suivant: a) Les chalutiers paient …").
+_LEAD_END = re.compile(
+    r"(?::|\bsuivante?s?|\bsuivan\w*|\bas follows|\bthe following|\bfolgende[nrs]?|"
+    r"\bwie folgt)\s*[.]?\s*$"
+)
+
+
+def _direct_object(ctx: _Context, trigger: _Trigger, m: Mention) -> bool:
+    gap = ctx.folded[trigger.end : m.start]
+    return (
+        bool(_OBJECT_GAP.match(gap))
+        and not _PREPOSITION.search(gap)
+        and not _OWN_VERB.match(ctx.folded, m.end)
+    )
+
+
+def _unmarked_owed(
+    ctx: _Context, sentence: _Sentence, trigger: _Trigger, m: Mention, owed_by: PartyOut | None
+) -> bool:
+    """A registered party named after the verb without "to / à / an": owed when it is the
+    verb's direct object ("shall notify the Commission", "ermöglicht es der Regierung");
+    not the doer or the source ("par", "by", "von der KfW"), nor a party named further on
+    or inside a phrase ("en territoire suisse", "in the waters of Guinea-Bissau",
+    "the business of the Joint Venture"). An actor that is no party (a master, a
+    shipowner, an inspector) owes the signatory in whose waters, port or hands it acts
+    ("the port indicated by the Moroccan authorities", "in Madagascar's fishing zone")."""
+    if m.party_id in (None, ALL):
+        return False
+    if owed_by is not None and owed_by.id is None and m.party_id in signatories(ctx.registered):
+        # (even after "by": "the port indicated by the Moroccan authorities")
+        return not _OWN_VERB.match(ctx.folded, m.end)
+    if _AGENT[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 30) : m.start]):
+        return False
+    return _direct_object(ctx, trigger, m)
+
+
+def _beneficiaries(ctx: _Context, sentence: _Sentence, trigger: _Trigger) -> list[PartyOut]:
+    """Actors the text names after "au profit de", "for the benefit of", "zugunsten" that
+    are not registered: new parties to propose."""
+    out: list[PartyOut] = []
+    for match in _BENEFIT[ctx.lang].finditer(ctx.folded, trigger.end, sentence.end):
+        words = re.match(
+            r"(?:[A-ZÀ-Ý][\w'’-]*(?:\s+(?:du|de|des|de la|of|the|der|des|and|et)\s+|\s+)?)+",
+            ctx.text[match.end() : min(sentence.end, match.end() + 80)],
+        )
+        name = words.group(0).strip() if words else ""
+        name = re.sub(r"\s+(?:du|de|des|de la|of|the|der|and|et)$", "", name)
+        if len(name) > 2:
+            # "for the benefit of Entrust": a shorter name of a registered party is that party.
+            known = [p for p in ctx.registered if fold(name) in fold(f"{p.name} {p.short_name}")]
+            party_id = known[0].id if len(known) == 1 else None
+            out.append(
+                PartyOut(name, party_id, "beneficiary", match.end(), match.end() + len(name))
+            )
+    return out
+
+
+def _side(ctx: _Context, phrase: str) -> str | None:
+    """The one signatory an actor belongs to, named by nationality ("les navires
+    sénégalais", "vessels flying the flag of Madagascar"), if exactly one."""
+    if re.search(r"\b(?:and|or|et|ou|und|oder)\b", phrase):
+        return None  # "the CSCP of the flag State and/or the Moroccan CSCP": both sides
+    signed = set(signatories(ctx.registered))
+    found = {
+        party
+        for word in re.findall(r"[a-z]{4,}", phrase)
+        if (party := ctx.resolver.side_of(word)) is not None and party in signed
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _lead_in(ctx: _Context, sentences: list[_Sentence], index: int) -> _Sentence | None:
+    """The lead-in of the list the sentence at ``index`` is an item of, in its article."""
+    sentence = sentences[index]
+    if sentence.mark is None or sentence.mark.level <= ARTICLE:
+        return None
+    if sentence.start - sentence.mark.body > 4:
+        return None  # not the opening of its item
+    for before in reversed(sentences[max(0, index - 8) : index]):
+        if _LEAD_END.search(ctx.folded[before.start : before.end]):
+            return before
+        if before.mark is None or before.mark.level != sentence.mark.level:
+            return None  # only the items of the same list lie between
+    return None
+
+
 def _owed_to(
     ctx: _Context,
     mentions: list[Mention],
     trigger: _Trigger,
     owed_by: PartyOut | None,
     sentence: _Sentence,
+    sentences: list[_Sentence] | None = None,
+    index: int = 0,
 ) -> list[PartyOut]:
-    if owed_by is not None and owed_by.id == ALL:
-        return [PartyOut(owed_by.name, ALL, "generic")]
+    """The parties a duty is owed to: those the text names after "to / à / gegenüber …" or
+    as the verb's direct object; else the other signatories (`*`) — for an actor that is
+    no party but belongs to one side ("les navires sénégalais"), the other side."""
     after = [
         m
         for m in mentions
@@ -714,18 +841,99 @@ def _owed_to(
     marked = [
         m
         for m in after
-        if _TO[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 25) : m.start])
+        if _TO[ctx.lang].search(ctx.folded[max(sentence.start, m.start - 30) : m.start])
     ]
-    chosen = marked or [m for m in after if m.party_id not in (None, ALL)]
-    out: list[PartyOut] = []
-    for m in chosen:
-        if m.party_id is not None and any(o.id == m.party_id for o in out):
-            continue
-        out.append(_out(ctx, m))
+    if owed_by is not None and owed_by.id == ALL:
+        # "The Parties shall submit a report to the Joint Committee": the organ or third
+        # party named (a signatory named there is one of "the Parties", already owed);
+        # else each owes the others ("the Parties shall consult", "each other").
+        signed = signatories(ctx.registered)
+        named = [m for m in marked if m.party_id not in (None, ALL, *signed)]
+        out = [_out(ctx, m) for m in named]
+        return _unique(out) or [PartyOut(owed_by.name, ALL, "generic")]
+    chosen = marked
+    if not marked:
+        previous: tuple[int, bool] = (-10, False)  # the end of the last mention, and if owed
+        for m in after:
+            # "von der KfW Bankengruppe (KfW)": the acronym goes with the name before it.
+            owed = (
+                previous[1]
+                if re.fullmatch(r"\s*\(\s*", ctx.folded[previous[0] : m.start])
+                else _unmarked_owed(ctx, sentence, trigger, m, owed_by)
+            )
+            previous = (m.end, owed)
+            if owed:
+                chosen.append(m)
+    out = [_out(ctx, m) for m in chosen]
+    taken = [(p.start, p.end) for p in out]
+    for party in _beneficiaries(ctx, sentence, trigger):
+        if not any(a <= (party.start or 0) < b for a, b in taken):
+            out.append(party)
+    out = _unique(out)
     if out:
         return out
-    # Nothing written: owed to the other parties of the agreement.
+    body = _body_of_organ(ctx, owed_by) if owed_by is not None else None
+    if body is not None:
+        # "Le conseil d'administration arrête le budget": an organ of a body owes it.
+        return [PartyOut(body.name, body.id, "organ of")]
+    if owed_by is not None and owed_by.id is None and sentences is not None:
+        # An actor that signs nothing but stands on one side ("Les navires sénégalais
+        # paient une redevance", an item under "Les redevances pour les navires sénégalais
+        # sont fixées au barème suivant:") owes the other side.
+        lead = _lead_in(ctx, sentences, index)
+        side = _side(ctx, fold(owed_by.name))
+        if side is None and lead is not None:
+            side = _side(ctx, ctx.folded[lead.start : lead.end])
+        owed = [ctx.resolver.party(i) for i in others(ctx.registered, side)] if side else []
+        if owed:
+            return [PartyOut(p.name, p.id, "other side") for p in owed if p is not None]
+    # Nothing written: owed to the other signatories of the agreement.
     return [PartyOut("", ALL, "inferred")]
+
+
+# The organs of a company or public body: their duties are owed to the body they are
+# organs of (a joint commission of the parties is not one: it owes the signatories).
+_ORGAN = re.compile(
+    r"\b(?:board(?: of directors)?|directors|managing director|general manager|"
+    r"chief executive(?: officer)?|officers|management committee|executive committee|"
+    r"general meeting|shareholders'? meeting|"
+    r"conseil d'administration|directeur general|direction generale|directrice generale|"
+    r"comite de direction|comite de gestion|assemblee generale|commissaires? aux comptes|"
+    r"agent comptable|vorstand|geschaftsfuhrer|geschaftsfuhrung|aufsichtsrat|verwaltungsrat|"
+    r"gesellschafterversammlung)\b"
+)
+_BODY_KINDS = ("state_enterprise", "local_firm", "multinational")
+
+
+def _body_of_organ(ctx: _Context, owed_by: PartyOut) -> PartyRef | None:
+    """The registered body a new actor is an organ of ("the Board", "le directeur
+    général"): the one its name names, else the only registered party that signs nothing
+    and is a company or public body (the joint venture, the établissement public)."""
+    organ = owed_by.id is None and bool(_ORGAN.search(fold(owed_by.name)))
+    if owed_by.how == "defined term":
+        # "IMPCO shall designate … the Managing Director ('MD') of the JVC": the term
+        # names the organ, not the party named before it.
+        organ = any(
+            d.term == owed_by.name and _ORGAN.search(fold(d.refers_to)[-40:])
+            for d in ctx.resolver.defined
+        )
+    if not organ:
+        return None
+    named = ctx.resolver._resolve_phrase(fold(owed_by.name))
+    signed = signatories(ctx.registered)
+    if named is not None and named != ALL and named not in signed:
+        return ctx.resolver.party(named)
+    bodies = [p for p in ctx.registered if p.id not in signed and p.kind in _BODY_KINDS]
+    return bodies[0] if len(bodies) == 1 and len(signed) < len(ctx.registered) else None
+
+
+def _unique(parties: list[PartyOut]) -> list[PartyOut]:
+    out: list[PartyOut] = []
+    for party in parties:
+        if party.id is not None and any(o.id == party.id for o in out):
+            continue
+        out.append(party)
+    return out
 
 
 def _conditions(ctx: _Context, sentence: _Sentence) -> tuple[list[str], list[tuple[int, int]]]:
@@ -936,7 +1144,7 @@ def extract(
                 continue
         elif not inherited:
             lead = None
-        owed_to = _owed_to(ctx, mentions, trigger, owed_by, sentence)
+        owed_to = _owed_to(ctx, mentions, trigger, owed_by, sentence, sentences, index)
         conditions, condition_spans = _conditions(ctx, sentence)
         due, recurrence, anchor_key, time_evidence = _time(ctx, sentence, trigger)
         evidence = [] if inherited else [(trigger.start, trigger.end, "rule")]

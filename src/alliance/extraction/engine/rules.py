@@ -43,7 +43,13 @@ _EN_STATEMENT_VERBS = (
     r"be increased|be reduced|be calculated|be determined by (?:reference|the formula)|"
     r"be able|not relieve|relieve|have any (?:obligation|liability|responsibility)|"
     r"be as follows|be equal|amount to|correspond|be limited|be liable to|"
-    r"not exceed|exceed|not be (?:more|less|greater|lower|higher) than)\b"
+    r"not exceed|exceed|not be (?:more|less|greater|lower|higher) than|"
+    # what follows from something, not a duty: "failure to comply shall entail suspension"
+    r"entail|result in|lead to|give rise to|"
+    # what a thing is: "the fiscal year shall be the calendar year", "the quorum shall be
+    # five members", "the security shall be irrevocable"
+    r"be the same|be identical|be (?:the )?calendar year|coincide|be irrevocable|be final|"
+    r"be conclusive|be (?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b)\b"
 )
 # What a liability clause allocates: "responsible for any damage", "responsable des
 # dommages", "verantwortlich für Schäden" (a task one is responsible for is a duty).
@@ -214,6 +220,18 @@ RULES: dict[str, list[Rule]] = {
         ),
     ],
     "fr": [
+        Rule(
+            "fr.situation",
+            "statement",
+            # where something is or will be: "Le siège est fixé à Niamey", "Le projet sera
+            # situé dans la province …" — not a duty to place it
+            _r(
+                r"\b(?:est|sont|sera|seront)\s+(?:\w+ment\s+)?(?:fixee?s?|situee?s?|localisee?s?|"
+                r"implantee?s?)\s+(?:a|au|aux|en|dans|sur)\b"
+            ),
+            0.0,
+            description="where something is or will be ('est situé à', 'sera fixé à')",
+        ),
         Rule(
             "fr.responsabilite",
             "statement",

@@ -570,3 +570,24 @@ def test_liability_allocated_in_each_language_is_no_duty_but_a_task_one_is_respo
     assert duty.owed_by.id == "X"
     duty = only("Article 9\nL'Union est responsable de l'entretien des bouées.", "fr")
     assert duty.owed_by.id == "Y"
+
+
+def test_what_follows_or_what_a_thing_is_is_no_duty():
+    # Consequences, identities, quantities and places, in the form of duties (issue 16).
+    for text in (
+        "Section 4\nFailure by the operator to comply with point 4 shall entail the suspension "
+        "of the licence.",
+        "Section 4\nRepeated failure to report catches shall result in the withdrawal of the "
+        "authorisation.",
+        "Section 4\nThe fiscal year of the Company shall be the calendar year.",
+        "Section 4\nThe quorum for a meeting of the Board shall be three directors.",
+        "Section 4\nThe guarantee shall be irrevocable until the proceedings have ended.",
+        "Section 4\nThe content of the report shall be the same as that of the first report.",
+    ):
+        assert found(text, parties=CONTRACT) == [], text
+    assert found("Article 2\nLe siège social sera fixé à Niamey.", "fr", CONTRACT) == []
+    assert found("Article 2\nLe projet est situé dans la province de l'Est.", "fr", CONTRACT) == []
+    # … while a party that "shall be" something and does something still owes it.
+    assert [
+        c.rule for c in found("Section 4\nNorthwind shall pay the fees.", parties=CONTRACT)
+    ] == ["en.shall"]

@@ -230,3 +230,20 @@ def test_a_duty_that_names_nobody_says_so_beside_every_party(world, media):
     assert candidate.owed_by_all and candidate.owed_by_written == ""
     page = client.get(reverse("extraction_run", args=[world.agreement.uuid, run.uuid]))
     assert "the text names nobody" in page.content.decode()
+
+
+def test_a_duty_that_names_nobody_is_owed_to_the_other_signatories(world, media):
+    # A second signatory beside the lender: "Ministry X shall …" with nobody named is owed
+    # to Firm Z, who signs, not to Lender Y (registered with the agreement as its lender).
+    from alliance.partnerships import services as ps
+
+    ps.participation_add(
+        actor=world.owner, agreement=world.agreement, party=world.party_z, role="signatory"
+    )
+    client = client_for(world.owner)
+    upload(client, world, text="Article 1\nMinistry X shall publish a report by 30 June 2025.\n")
+    (publish,) = Candidate.objects.filter(clause="Article 1")
+    assert publish.owed_by == world.party_x
+    services.candidate_accept(actor=world.owner, candidate=publish)
+    (commitment,) = Commitment.objects.filter(agreement=world.agreement, clause="Article 1")
+    assert list(commitment.owed_to.all()) == [world.party_z]
