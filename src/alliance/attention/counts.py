@@ -179,9 +179,42 @@ def counts_of(row: Agreement) -> AttentionCounts:
 
 
 def attention_counts(user: Any, agreement: Agreement, today: date) -> AttentionCounts:
-    """The attention counts of one agreement as ``user`` sees it (one query)."""
-    row = with_attention(Agreement.objects.filter(pk=agreement.pk), user, today).get()
-    return counts_of(row)
+    """The attention counts of one agreement as ``user`` sees it: the same conditions as
+    :func:`with_attention`, counted in three small queries (commitments, grievances, open
+    warnings by severity) rather than one with nine correlated subqueries, which took Django
+    twice as long to build as the three together (the overview and both briefs ask)."""
+    commitments = (
+        policy.commitments_visible_to(user)
+        .filter(agreement=agreement)
+        .aggregate(
+            open_commitments=Count("pk", filter=open_commitment_q()),
+            overdue=Count("pk", filter=overdue_commitment_q(today)),
+            due_this_week=Count("pk", filter=due_this_week_q(today)),
+            due_soon=Count("pk", filter=due_within_q(today, DUE_SOON_DAYS)),
+        )
+    )
+    grievances = (
+        policy.grievances_visible_to(user)
+        .filter(agreement=agreement)
+        .aggregate(
+            open_grievances=Count("pk", filter=open_grievance_q()),
+            overdue_grievances=Count("pk", filter=unanswered_grievance_q(today)),
+        )
+    )
+    by_severity = dict(
+        policy.early_warnings_visible_to(user)
+        .filter(open_warning_q(), agreement=agreement)
+        .order_by()
+        .values_list("severity")
+        .annotate(n=Count("pk"))
+    )
+    return AttentionCounts(
+        **commitments,
+        **grievances,
+        warnings_critical=by_severity.get(Severity.CRITICAL, 0),
+        warnings_warning=by_severity.get(Severity.WARNING, 0),
+        warnings_info=by_severity.get(Severity.INFO, 0),
+    )
 
 
 def total(rows: list[Agreement]) -> AttentionCounts:

@@ -281,3 +281,23 @@ def test_the_briefs_count_overdue_as_every_page(demo: None) -> None:
     # Something overdue was compared, and the demo has a disputed commitment past its due
     # date (the one the snapshot's count and the old party count took as overdue).
     assert compared and disputed_past_due
+
+
+def test_one_agreements_counts_are_the_portfolios_row(demo: None) -> None:
+    """``attention_counts`` (three small queries, for one agreement) and ``with_attention``
+    (one annotated query, for the portfolio) count the same things for every user of the
+    demo, on every agreement they see, and on days around the demo's today."""
+    from datetime import timedelta
+
+    compared = 0
+    for user in get_user_model().objects.filter(is_active=True):
+        for day in (TODAY - timedelta(days=40), TODAY, TODAY + timedelta(days=9)):
+            rows = attention.with_attention(policy.agreements_visible_to(user), user, day)
+            for row in rows:
+                assert attention.attention_counts(user, row, day) == attention.counts_of(row), (
+                    user.username,
+                    row.reference,
+                    day,
+                )
+                compared += 1
+    assert compared > 20

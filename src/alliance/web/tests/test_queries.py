@@ -24,7 +24,7 @@ MAX_QUERIES = {
     "inbox": 18,
     "portfolio": 4,
     "search": 8,
-    "agreement": 20,
+    "agreement": 22,  # attention counts in three small queries (cheaper to build than one)
     "agreement_parties": 10,
     "agreement_commitments": 16,  # + the open / overdue / delivered tally
     "agreement_interactions": 16,
