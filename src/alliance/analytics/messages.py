@@ -145,11 +145,16 @@ SCHEDULE_WORDS = {
         "Commitments of one party run late together with correlation %(value)s, learned from "
         "%(n)s deliveries of %(parties)s parties (± %(error)s)."
     ),
-    "schedule.correlation_prior": _(
+    "schedule.correlation_prior": ngettext_lazy(
+        "Commitments of one party run late together with correlation %(value)s, an assumption: "
+        "too few deliveries to learn it (%(parties)s party delivered %(min_deliveries)s "
+        "commitments or more; at least %(min_parties)s are needed, and more when they "
+        "delivered few).",
         "Commitments of one party run late together with correlation %(value)s, an assumption: "
         "too few deliveries to learn it (%(parties)s parties delivered %(min_deliveries)s "
         "commitments or more; at least %(min_parties)s are needed, and more when they "
-        "delivered few)."
+        "delivered few).",
+        "parties",
     ),
     "schedule.correlation_set": _(
         "Commitments of one party run late together with correlation %(value)s, as set in the "
