@@ -174,7 +174,9 @@ def learn_party_correlation(
     groups = overrun_groups(histories, parameters.correlation_min_deliveries)
     deliveries = sum(len(v) for v in groups.values())
     if len(groups) < 2:
-        return PartyCorrelation(prior, PRIOR, prior, None, None, None, len(groups), deliveries, **rule)
+        return PartyCorrelation(
+            prior, PRIOR, prior, parties=len(groups), deliveries=deliveries, **rule
+        )
     icc = intraclass_correlation(list(groups.values()))
     clipped = min(max(icc.estimate, 0.0), parameters.correlation_max)
     enough = (
