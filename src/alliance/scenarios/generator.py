@@ -882,7 +882,9 @@ def _check_shape(shape: Shape) -> None:
             f"--history-days must be between 30 and {20 * 365}, not {shape.history_days}."
         )
     if not 0 <= shape.plan_days <= 20 * 365:
-        raise GeneratorError(f"plan_days must be between 0 and {20 * 365}, not {shape.plan_days}.")
+        raise GeneratorError(
+            f"--plan-days must be between 0 and {20 * 365}, not {shape.plan_days}."
+        )
     if shape.commitments is not None and not 1 <= shape.commitments <= 100_000:
         raise GeneratorError(
             f"--commitments must be between 1 and 100,000, not {shape.commitments}."
