@@ -140,6 +140,26 @@ SCHEDULE_WORDS = {
     "schedule.risk_moves": _(
         "The P80 of %(milestone)s moves %(days)d working days because of the risk “%(risk)s”."
     ),
+    # The copula's party correlation: learned from the deliveries, or the prior.
+    "schedule.correlation_learned": _(
+        "Commitments of one party run late together with correlation %(value)s, learned from "
+        "%(n)s deliveries of %(parties)s parties (± %(error)s)."
+    ),
+    "schedule.correlation_prior": ngettext_lazy(
+        "Commitments of one party run late together with correlation %(value)s, an assumption: "
+        "too few deliveries to learn it (%(parties)s party delivered %(min_deliveries)s "
+        "commitments or more; at least %(min_parties)s are needed, and more when they "
+        "delivered few).",
+        "Commitments of one party run late together with correlation %(value)s, an assumption: "
+        "too few deliveries to learn it (%(parties)s parties delivered %(min_deliveries)s "
+        "commitments or more; at least %(min_parties)s are needed, and more when they "
+        "delivered few).",
+        "parties",
+    ),
+    "schedule.correlation_set": _(
+        "Commitments of one party run late together with correlation %(value)s, as set in the "
+        "parameters."
+    ),
 }
 
 SUMMARIES = {

@@ -522,6 +522,7 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
             milestones=[],
             cascade=[],
             parties=[],
+            correlation=None,
         )
         return data
     if not result.tasks:
@@ -582,8 +583,43 @@ def schedule(result: ScheduleResult | None, inputs: AgreementInputs, error: str 
             }
             for p in result.parties
         ],
+        correlation=_correlation(result.correlation),
     )
     return data
+
+
+def _correlation(c: Any) -> dict | None:
+    """The copula's party correlation, where it comes from and the sentence that says so."""
+    if c is None:
+        return None
+    if c.source == "learned":
+        says = msg(
+            "schedule.correlation_learned",
+            value=round(c.value, 2),
+            error=round(c.standard_error, 2),
+            n=c.deliveries,
+            parties=c.parties,
+        )
+    elif c.source == "prior":
+        says = msg(
+            "schedule.correlation_prior",
+            value=round(c.value, 2),
+            parties=c.parties,
+            min_parties=c.min_parties,
+            min_deliveries=c.min_deliveries,
+        )
+    else:
+        says = msg("schedule.correlation_set", value=round(c.value, 2))
+    return {
+        "value": num(c.value),
+        "source": c.source,
+        "prior": num(c.prior),
+        "estimate": num(c.estimate),
+        "standard_error": num(c.standard_error),
+        "parties": c.parties,
+        "deliveries": c.deliveries,
+        "says": says,
+    }
 
 
 def _quantiles(q: dict[str, date]) -> dict[str, str | None]:

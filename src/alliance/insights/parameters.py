@@ -103,8 +103,18 @@ class ScheduleParameters:
     # Correlation between durations of tasks owed by the same party (Gaussian
     # copula with one shared factor per party): the correlation of the latent
     # normals, so Spearman's rho between two such tasks is 6/pi asin(rho / 2).
-    # 0 = independent tasks.
+    # 0 = independent tasks. With `learn_party_correlation`, this is the prior: the
+    # correlation is learned from the agreement's deliveries (the intraclass correlation of
+    # their overruns within parties, alliance.insights.correlation) when at least
+    # `correlation_min_parties` parties delivered at least `correlation_min_deliveries`
+    # commitments each and the estimate's standard error at the prior would be at most
+    # `correlation_max_standard_error`; it is then clipped to [0, correlation_max].
     party_correlation: float = 0.3
+    learn_party_correlation: bool = True
+    correlation_min_parties: int = 5
+    correlation_min_deliveries: int = 3
+    correlation_max_standard_error: float = 0.15
+    correlation_max: float = 0.9
     # Durations are drawn from a table of this many equiprobable quantiles per
     # task (a power of two): every probability is exact to 1 / quantile_table_size,
     # five times finer than the Monte Carlo noise at 10,000 iterations, and the

@@ -3,8 +3,9 @@
 Each commitment (a *task* here) has a three-point duration estimate in working
 days, an owing party, dependencies, maybe a due date and maybe an earliest
 start. One iteration of the simulation draws every duration (Beta-PERT or
-triangular, scaled by the owing party's learned slippage, optionally correlated
-between one party's tasks through a Gaussian copula), then walks the graph: a
+triangular, scaled by the owing party's learned slippage, correlated between one
+party's tasks through a Gaussian copula whose correlation is learned from the
+agreement's deliveries when there are enough, see ``correlation.py``), then walks the graph: a
 task starts when all its predecessors are finished (and not before its own
 earliest start, nor before ``as_of`` if it has not started), works on its owing
 party's working days and finishes on the last of them. Delivered tasks are
@@ -34,6 +35,7 @@ import numpy as np
 from scipy import stats
 
 from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.correlation import PartyCorrelation, learn_party_correlation
 from alliance.insights.parameters import CALENDAR, SCHEDULE, CalendarParameters, ScheduleParameters
 from alliance.insights.schedule_engine import (
     STARTED_STATUSES,
@@ -61,6 +63,7 @@ __all__ = [
     "DownstreamShift",
     "Driver",
     "MilestoneForecast",
+    "PartyCorrelation",
     "PartyHistory",
     "PartySlippage",
     "RiskShift",
@@ -74,6 +77,7 @@ __all__ = [
     "Simulation",
     "TaskForecast",
     "forecast_schedule",
+    "learn_party_correlation",
     "learn_slippage",
     "result_as_dict",
     "sample_durations",
@@ -193,6 +197,8 @@ class ScheduleResult:
     parties: tuple[PartySlippage, ...]
     # "whole" working days per task (the default) or "continuous" (ScheduleParameters).
     working_days: str = "whole"
+    # The copula's party correlation: learned from the deliveries, or the prior (and why).
+    correlation: PartyCorrelation | None = None
 
     def task(self, task_id: str) -> TaskForecast:
         """The forecast of one task by id."""
@@ -284,6 +290,7 @@ def forecast_schedule(
             cascade=(),
             parties=(),
             working_days=parameters.working_days,
+            correlation=learn_party_correlation(data.histories, parameters),
         )
     sim = simulate(data, parameters, iterations=iterations, seed=seed)
     model, samples = sim.model, sim.samples
@@ -298,6 +305,7 @@ def forecast_schedule(
         cascade=_cascade(model, sim, on_time),
         parties=tuple(model.slippage[party] for party in model.parties),
         working_days=parameters.working_days,
+        correlation=model.correlation,
     )
 
 

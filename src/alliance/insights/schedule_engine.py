@@ -24,6 +24,7 @@ import numpy as np
 from scipy import special
 
 from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.correlation import learn_party_correlation
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
 
 DELIVERED = "delivered"
@@ -443,6 +444,8 @@ class Model:
         self.pull = pull_plan(self.levels)
         self.parties = sorted({task.party for task in self.tasks})
         self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
+        # The copula's correlation: learned from the deliveries when there are enough of them.
+        self.correlation = learn_party_correlation(data.histories, parameters)
         self.calendars = {p: data.calendars.get(p, WorkingCalendar()) for p in self.parties}
         self._durations(parameters)
         self._risks(data)
@@ -537,10 +540,11 @@ class Model:
         self.party_of = np.array([party_ids[task.party] for task in tasks], dtype=np.int64)
         counts = np.bincount(self.party_of[self.n_fixed :], minlength=len(self.parties))
         # Correlation only matters between two or more open tasks of one party.
-        self.correlated = parameters.party_correlation > 0 and bool((counts > 1).any())
+        rho = self.correlation.value
+        self.correlated = rho > 0 and bool((counts > 1).any())
         if self.correlated:
             self.copula = copula_table(
-                parameters.quantile_table_size, parameters.copula_bins, parameters.party_correlation
+                parameters.quantile_table_size, parameters.copula_bins, rho
             ).ravel()
             bins = parameters.copula_bins
             self.copula_edges = special.ndtri(np.arange(1, bins) / bins)

@@ -19,6 +19,14 @@ How it stays fast and small:
 - On PostgreSQL the rows go through ``COPY … FROM STDIN`` (psycopg 3); elsewhere, or with
   ``method="orm"``, through ``bulk_create``.
 
+Behaviour follows a planted truth: every directed pair of pool parties (trustee → truster) has a
+**latent reliability**, the chance that the trustee delivers a commitment owed to the truster on
+time (:func:`latent_reliability`, a party's own tendency plus the pair's, derived from the seed
+alone and stored nowhere the product reads). Each party owes its commitments to a few
+counterparts, and a commitment that falls due is delivered on time with that chance, else late,
+left open, disputed or waived — so a study can check that the trust index ranks the pairs as the
+truth does (``scenarios/tests/test_generator_truth.py``, ``bench/insights.py``).
+
 What it deliberately does not do: it writes no ``AuditEvent``. The audit trail records changes
 made by people through the services; generated rows are synthetic bulk data that nobody changed,
 and a million fake "created" events would only drown the real trail (and double the load time).
@@ -36,7 +44,9 @@ with different seeds append to the same database; a seed already present is refu
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -170,6 +180,18 @@ class GenerationResult:
         return sum(self.rows.values())
 
 
+@dataclass(frozen=True)
+class Shape:
+    """The size of each agreement; ``None`` draws it (8-12 parties, 60 days to 4 years of
+    history, 40-60 commitments). Commitments start within ``plan_days`` of the signature.
+    A known-truth study asks for one large agreement whose plan lies within its history."""
+
+    parties: int | None = None
+    history_days: int | None = None
+    commitments: int | None = None
+    plan_days: int = 3 * 365 - 60
+
+
 def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
@@ -183,6 +205,35 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 def _seed_prefix(seed: int) -> str:
     return f"gen{seed}-"
+
+
+# The latent reliability of a pair is expit(party + pair): the trustee's own tendency
+# (normal, this mean and spread, on the logit scale) plus the pair's (normal, centred).
+RELIABILITY_PARTY_MEAN = 0.4
+RELIABILITY_PARTY_SPREAD = 1.0
+RELIABILITY_PAIR_SPREAD = 0.8
+# How many counterparts each party owes its commitments to (all the others when fewer).
+COUNTERPARTS = 3
+
+
+def latent_reliability(seed: int, trustee: int, truster: int) -> float:
+    """The planted chance that pool party ``trustee`` delivers a commitment owed to pool party
+    ``truster`` on time (positions in the pool, from 0: see :func:`pool_position`). A function
+    of the seed and the pair only, the same in every agreement of the run; nothing the product
+    reads stores it."""
+    party = random.Random(f"alliance-generate:{seed}:reliability:{trustee}")
+    pair = random.Random(f"alliance-generate:{seed}:reliability:{trustee}>{truster}")
+    logit = party.gauss(RELIABILITY_PARTY_MEAN, RELIABILITY_PARTY_SPREAD)
+    logit += pair.gauss(0.0, RELIABILITY_PAIR_SPREAD)
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def pool_position(seed: int, name: str) -> int:
+    """The pool position of a generated party from its name (``gen7-00042 …`` is 41)."""
+    found = re.match(rf"{re.escape(_seed_prefix(seed))}(\d+) ", name)
+    if not found:
+        raise ValueError(f"{name!r} is not a party generated with seed {seed}")
+    return int(found.group(1)) - 1
 
 
 def _users(counsellors: int = 0, representatives: int = 0) -> Users:
@@ -307,19 +358,28 @@ class _AgreementBuilder:
     """Builds the rows of one agreement from its own random stream."""
 
     def __init__(self, *, seed: int, index: int, pool: Pool, users: Users, ids: IdSource,
-                 rows: Rows, as_of: date) -> None:  # fmt: skip
+                 rows: Rows, as_of: date, shape: Shape | None = None) -> None:  # fmt: skip
         self.r = random.Random(f"alliance-generate:{seed}:{index}")
         self.seed, self.index, self.pool, self.users = seed, index, pool, users
         self.ids, self.rows, self.as_of = ids, rows, as_of
+        self.shape = shape or Shape()
 
     def build(self) -> None:
         r = self.r
         self.span = r.randint(60, 4 * 365)  # days between signature and as_of
+        if self.shape.history_days is not None:
+            self.span = self.shape.history_days
         self.signed = self.as_of - timedelta(days=self.span)
         self.effective = self.signed + timedelta(days=r.randint(0, 120))
         self.host = r.choice(V.HOST_COUNTRIES)
         (self.agreement_id,) = self.ids.take(Agreement, 1)
         self.parties = self._participations()
+        self.counterparts = {
+            p: r.sample(
+                [o for o in self.parties if o != p], min(COUNTERPARTS, len(self.parties) - 1)
+            )
+            for p in self.parties
+        }
         self._agreement_row()
         self._memberships()
         self.milestones = self._milestones()
@@ -355,6 +415,8 @@ class _AgreementBuilder:
         contractor, local firms, community), drawn in the host country where the pool has one."""
         r, pool = self.r, self.pool
         target = r.randint(8, 12)
+        if self.shape.parties is not None:
+            target = min(self.shape.parties, len(pool.ids))
         chosen: list[int] = []
         for kind in V.CAST:
             bucket = pool.by_kind_country.get((kind, self.host)) or pool.by_kind.get(kind)
@@ -471,8 +533,9 @@ class _AgreementBuilder:
         """About 50 commitments, sorted by due date so that dependencies, which only point to
         earlier commitments, form an acyclic graph that also respects the dates."""
         r = self.r
+        count = r.randint(40, 60) if self.shape.commitments is None else self.shape.commitments
         drafts = sorted(
-            (self._commitment_draft() for _ in range(r.randint(40, 60))),
+            (self._commitment_draft() for _ in range(count)),
             key=lambda d: (d["due"], d["n"]),
         )
         ids = self.ids.take(Commitment, len(drafts))
@@ -490,7 +553,7 @@ class _AgreementBuilder:
         r = self.r
         category = r.choice(V.COMMITMENT_CATEGORIES)
         source = None
-        start = self.day(r.randint(0, 3 * 365 - 60))
+        start = self.day(r.randint(0, self.shape.plan_days))
         created = self.day(r.randint(0, min(self.span, (start - self.signed).days)))
         if r.random() < 0.15:
             # A follow-up agreed during a meeting: recorded that day, started soon after.
@@ -500,21 +563,24 @@ class _AgreementBuilder:
         optimistic = max(1, int(likely * r.uniform(0.5, 0.9)))
         pessimistic = int(likely * r.uniform(1.2, 2.5)) + 1
         due = start + timedelta(days=int(likely * 1.4) + r.randint(0, 30))
-        status, delivered = self._outcome(created, due)
+        durations = (optimistic, likely, pessimistic)
         return {"n": r.random(), "category": category, "source": source, "start": start,
-                "created": created, "due": due, "durations": (optimistic, likely, pessimistic),
-                "status": status, "delivered": delivered}  # fmt: skip
+                "created": created, "due": due, "durations": durations}  # fmt: skip
 
-    def _outcome(self, created: date, due: date) -> tuple[str, date | None]:
-        """Status as of ``as_of``; a delivery is never before the commitment was recorded nor
-        after ``as_of``."""
+    def _outcome(self, created: date, due: date, reliability: float) -> tuple[str, date | None]:
+        """Status as of ``as_of``: a commitment due by then is delivered on time (up to ten days
+        early) with the pair's latent ``reliability``; otherwise it is delivered 1 to 90 days
+        late (half the breaches; still open if that is after ``as_of``), left open, disputed or
+        waived. A delivery is never before the commitment was recorded nor after ``as_of``."""
         r, as_of = self.r, self.as_of
         roll = r.random()
         if due < as_of:
-            if roll < 0.68:
-                slip = -r.randint(0, 10) if r.random() < 0.55 else r.randint(1, 90)
-                return "delivered", min(as_of, max(created, due + timedelta(days=slip)))
-            return ("late" if roll < 0.88 else "disputed" if roll < 0.95 else "waived"), None
+            if r.random() < reliability:
+                return "delivered", max(created, due - timedelta(days=r.randint(0, 10)))
+            if roll < 0.5:
+                delivered = due + timedelta(days=r.randint(1, 90))
+                return ("delivered", delivered) if delivered <= as_of else ("late", None)
+            return ("late" if roll < 0.8 else "disputed" if roll < 0.92 else "waived"), None
         if roll < 0.07 and created < as_of:
             return "delivered", created + timedelta(days=r.randint(0, (as_of - created).days))
         if roll < 0.10:
@@ -524,6 +590,13 @@ class _AgreementBuilder:
     def _commitment_rows(self, commitment_id: int, d: dict[str, Any]) -> None:
         r, rows, pool = self.r, self.rows, self.pool
         owed_by = r.choice(self.parties)
+        counterparts = self.counterparts[owed_by]
+        owed_to = r.sample(counterparts, min(len(counterparts), 1 if r.random() < 0.6 else 2))
+        # Owed to two, it is kept on time with the mean of the two pairs' chances.
+        reliability = sum(
+            latent_reliability(self.seed, owed_by, truster) for truster in owed_to
+        ) / max(len(owed_to), 1)
+        d["status"], d["delivered"] = self._outcome(d["created"], d["due"], reliability)
         trigger, offset = "fixed", None
         if r.random() < 0.2 and d["due"] >= self.effective:
             trigger, offset = "effective", (d["due"] - self.effective).days
@@ -544,8 +617,7 @@ class _AgreementBuilder:
             + (d["due"], trigger, offset, recurrence, *d["durations"], d["status"])
             + (d["delivered"], evidence, d["source"], "")  # importance: derived
         )
-        others = [p for p in self.parties if p != owed_by]
-        for p in r.sample(others, 1 if r.random() < 0.6 else 2):
+        for p in owed_to:
             rows[OWED_TO].append((commitment_id, pool.ids[p]))
         self._history(commitment_id, d)
 
@@ -746,13 +818,17 @@ def generate(
     progress: Callable[[str], None] | None = None,
     counsellors: int = 0,
     representatives: int = 0,
+    shape: Shape | None = None,
 ) -> GenerationResult:
     """Write ``agreements`` synthetic agreements (see the module docstring) and return the
     rows written per table. Raises ``GeneratorError`` before writing anything on bad input.
-    ``counsellors`` and ``representatives`` add the staff of a firm (see ``Users``)."""
+    ``counsellors`` and ``representatives`` add the staff of a firm (see ``Users``);
+    ``shape`` fixes the size of every agreement (see ``Shape``)."""
     method = _check_arguments(agreements, seed, chunk_size, method)
     if counsellors < 0 or representatives < 0:
         raise GeneratorError("--counsellors and --representatives must be zero or more.")
+    shape = shape or Shape()
+    _check_shape(shape)
     say = progress or (lambda message: None)
     writer = copy_rows if method == "copy" else bulk_create_rows
     ids = SequenceIds() if connection.vendor == "postgresql" else CountingIds()
@@ -761,7 +837,7 @@ def generate(
 
     with transaction.atomic():
         users = _users(counsellors, representatives)
-        pool, rows = build_pool(seed, _pool_size(agreements), ids, as_of)
+        pool, rows = build_pool(seed, max(_pool_size(agreements), shape.parties or 0), ids, as_of)
         written = write_rows(rows, POOL_TABLES, writer)
     _count(counts, rows)
     elapsed = time.perf_counter() - started
@@ -776,8 +852,9 @@ def generate(
             rows = {table: [] for table in CHUNK_TABLES}
             for index in range(first, last):
                 _AgreementBuilder(
-                    seed=seed, index=index, pool=pool, users=users, ids=ids, rows=rows, as_of=as_of
-                ).build()
+                    seed=seed, index=index, pool=pool, users=users, ids=ids, rows=rows,
+                    as_of=as_of, shape=shape,
+                ).build()  # fmt: skip
             built = time.perf_counter()
             written = write_rows(rows, CHUNK_TABLES, writer)
         _count(counts, rows)
@@ -795,6 +872,23 @@ def generate(
             for table in ALL_TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table.name)}")
     return GenerationResult(agreements, seed, method, counts, time.perf_counter() - started)
+
+
+def _check_shape(shape: Shape) -> None:
+    if shape.parties is not None and not 2 <= shape.parties <= 500:
+        raise GeneratorError(f"--parties must be between 2 and 500, not {shape.parties}.")
+    if shape.history_days is not None and not 30 <= shape.history_days <= 20 * 365:
+        raise GeneratorError(
+            f"--history-days must be between 30 and {20 * 365}, not {shape.history_days}."
+        )
+    if not 0 <= shape.plan_days <= 20 * 365:
+        raise GeneratorError(
+            f"--plan-days must be between 0 and {20 * 365}, not {shape.plan_days}."
+        )
+    if shape.commitments is not None and not 1 <= shape.commitments <= 100_000:
+        raise GeneratorError(
+            f"--commitments must be between 1 and 100,000, not {shape.commitments}."
+        )
 
 
 def _count(counts: dict[str, int], rows: Rows) -> None:

@@ -50,6 +50,17 @@ def test_the_demo_insights_are_computed_from_the_database_and_tell_the_story(dem
     _the_main_agreement_raises_a_handful_of_warnings()
     _warnings_come_from_the_newest_date_only()
     _nothing_confidential_of_the_story_is_in_any_snapshot()
+    _every_forecast_says_where_its_party_correlation_comes_from()
+
+
+def _every_forecast_says_where_its_party_correlation_comes_from() -> None:
+    for agreement in Agreement.objects.all():
+        schedule = InsightSnapshot.objects.get(agreement=agreement, as_of=TODAY, kind="schedule")
+        correlation = schedule.data["correlation"]
+        assert correlation["source"] in ("learned", "prior")
+        assert correlation["says"]["msg"] == f"schedule.correlation_{correlation['source']}"
+        if correlation["source"] == "prior":
+            assert correlation["value"] == 0.3
 
 
 def _every_kind_today_and_a_quarterly_history() -> None:

@@ -85,7 +85,11 @@ def test_the_simulation_gives_the_pinned_draws_for_a_fixed_seed():
 def test_the_forecast_is_the_pinned_one_for_a_fixed_seed():
     result = forecast_schedule(pinned_input(), PARAMETERS, iterations=ITERATIONS, seed=SEED)
     assert result.cascade and any(milestone.risks for milestone in result.milestones)
-    assert digest(result_as_dict(result)) == PINNED_FORECAST
+    document = result_as_dict(result)
+    # Said since the correlation is learned when the deliveries allow (this input has too few
+    # of them: the prior, as when the digest was taken); not part of the pinned figures.
+    assert document.pop("correlation")["source"] == "prior"
+    assert digest(document) == PINNED_FORECAST
 
 
 PINNED_SIMULATION = {

@@ -241,6 +241,9 @@ def test_copy_and_orm_write_the_same_data():
         ({"agreements": 1, "seed": -1}, "--seed must be zero or a positive number"),
         ({"agreements": 1, "chunk_size": 0}, "--chunk-size must be at least 1"),
         ({"agreements": 1, "as_of": "yesterday"}, "--as-of must be a date"),
+        ({"agreements": 1, "parties": 1}, "--parties must be between 2 and 500, not 1"),
+        ({"agreements": 1, "history_days": 10}, "--history-days must be between 30 and"),
+        ({"agreements": 1, "commitments": 0}, "--commitments must be between 1 and 100,000"),
     ],
 )
 def test_command_refuses_bad_arguments_and_writes_nothing(options, message):
@@ -255,3 +258,23 @@ def test_command_writes_progress_to_stderr(capsys):
     assert "chunk 1/1" in err and "rows/s" in err and "gen-owner" in err
     call_command("generate", agreements=1, seed=4, verbosity=0)
     assert capsys.readouterr().err == ""
+
+
+def test_command_sizes_the_agreement_and_each_party_owes_to_three_counterparts():
+    call_command(
+        "generate", agreements=1, seed=5, parties=15, history_days=365, commitments=90,
+        plan_days=200, verbosity=0,
+    )  # fmt: skip
+    agreement = Agreement.objects.get(reference="GEN5-00001")
+    assert Participation.objects.filter(agreement=agreement).count() == 15
+    commitments = Commitment.objects.filter(agreement=agreement)
+    assert commitments.count() == 90
+    assert (date(2026, 9, 30) - agreement.signed_on).days == 365
+    planned = commitments.filter(source_interaction__isnull=True)  # not agreed in a meeting
+    assert all((c.start_on - agreement.signed_on).days <= 200 for c in planned)
+    owed_to = defaultdict(set)
+    for c in commitments.prefetch_related("owed_to"):
+        owed_to[c.owed_by_id] |= {p.pk for p in c.owed_to.all()}
+    assert owed_to and all(
+        1 <= len(parties) <= generator.COUNTERPARTS for parties in owed_to.values()
+    )

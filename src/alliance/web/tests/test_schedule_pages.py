@@ -128,6 +128,9 @@ def test_counsellor_sees_plan_p50_p80_contingency_and_tornado(world, forecast, c
     assert LATER_INTERNAL_RISK in text
     assert "Contingency (working days)" in text and "Plan" in text
     assert "Counted in whole working days." in text
+    if not commitment_page:  # where the correlation of one party's commitments comes from
+        assert data["correlation"]["source"] == "prior"
+        assert "run late together with correlation 0.30, an assumption: too few deliveries" in text
     # The data table beside the bars: one row per risk shown.
     html = response.content.decode()
     assert html.count('<span class="tornado-bar"') == len(

@@ -54,6 +54,27 @@ class Command(BaseCommand):
             help="party representatives gen-representative-1…N, two per agreement in turn",
         )
         parser.add_argument(
+            "--parties", type=int, default=None, help="parties per agreement (default 8 to 12)"
+        )
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=None,
+            help="days from signature to --as-of (default 60 to 1,460)",
+        )
+        parser.add_argument(
+            "--commitments",
+            type=int,
+            default=None,
+            help="commitments per agreement (default 40 to 60)",
+        )
+        parser.add_argument(
+            "--plan-days",
+            type=int,
+            default=generator.Shape.plan_days,
+            help="commitments start within this many days of the signature (default %(default)s)",
+        )
+        parser.add_argument(
             "--as-of",
             default=generator.DEFAULT_AS_OF.isoformat(),
             help="the generated history ends on this date (default %(default)s)",
@@ -76,6 +97,12 @@ class Command(BaseCommand):
                 progress=progress,
                 counsellors=options["counsellors"],
                 representatives=options["representatives"],
+                shape=generator.Shape(
+                    parties=options["parties"],
+                    history_days=options["history_days"],
+                    commitments=options["commitments"],
+                    plan_days=options["plan_days"],
+                ),
             )
         except generator.GeneratorError as error:
             raise CommandError(str(error)) from error

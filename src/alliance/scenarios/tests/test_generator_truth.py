@@ -1,0 +1,33 @@
+"""A simulation study with known truth, through the database: the scale generator plants a
+latent reliability per directed pair and lets deliveries follow it; the real recompute must
+rank the pairs by it (issue 11: Spearman >= 0.8 on a 50-party agreement with a year of
+history). ``bench/insights.py generator`` runs more seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance.scenarios import generator
+from alliance.scenarios.truth import run_study
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_trust_index_ranks_pairs_as_their_planted_reliability():
+    study = run_study(seed=911)
+    assert len(study.truth) >= 140  # of the 150 pairs the generator plants
+    assert study.spearman >= 0.8  # 0.86 for this seed (0.79-0.89 over seeds 911-915)
+    # With 50 parties and some 2,500 deliveries the forecast learns its party correlation.
+    correlation = study.snapshots["schedule"]["correlation"]
+    assert (correlation["source"], correlation["parties"]) == ("learned", 50)
+
+
+def test_the_planted_reliability_is_the_seeds_and_the_pairs_alone():
+    assert generator.latent_reliability(7, 3, 5) == generator.latent_reliability(7, 3, 5)
+    assert generator.latent_reliability(7, 3, 5) != generator.latent_reliability(7, 5, 3)
+    assert generator.latent_reliability(7, 3, 5) != generator.latent_reliability(8, 3, 5)
+    values = [generator.latent_reliability(1, a, b) for a in range(40) for b in range(3)]
+    assert 0 < min(values) < 0.2 and 0.8 < max(values) < 1
+    assert generator.pool_position(7, "gen7-00042 Ministry of Finance (SN)") == 41
+    with pytest.raises(ValueError):
+        generator.pool_position(8, "gen7-00042 Ministry of Finance (SN)")
