@@ -438,13 +438,14 @@ def test_compacting_rewrites_the_postgresql_tables_without_the_dead_rows():
         except Exception as exc:  # the suite's role may not read server files
             pytest.skip(f"cannot read the heap file: {exc}")
         assert SUMMARY.encode() in before  # the dead row versions keep the clear text
-        # A transaction older than the update, in this database, keeps the old row versions
-        # alive and VACUUM must keep them (other databases' transactions do not hold back a
-        # table's horizon): wait for them to end rather than skip, as an operator would.
-        deadline = time.monotonic() + 120
+        # A transaction older than the update keeps the old row versions alive and VACUUM FULL
+        # must keep them: a snapshot of this database, or a transaction of ANY database (the
+        # compaction's own snapshot starts at the server's oldest running transaction, and
+        # VACUUM FULL counts it). Wait for them to end rather than skip, as an operator would.
+        deadline = time.monotonic() + 600
         while _older_transactions(updated_by) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert not _older_transactions(updated_by), "a transaction stayed open for 2 minutes"
+        assert not _older_transactions(updated_by), "a transaction stayed open for 10 minutes"
         compact(connection, ("at_rest_scratch",))
         tally("encrypted.compact")
         assert SUMMARY.encode() not in heap()
@@ -454,13 +455,14 @@ def test_compacting_rewrites_the_postgresql_tables_without_the_dead_rows():
 
 
 def _older_transactions(updated_by: str) -> int:
-    """How many other sessions of this database still see row versions older than the
-    transaction ``updated_by``."""
+    """How many other sessions would make VACUUM FULL keep row versions older than the
+    transaction ``updated_by``: a snapshot of this database that still sees them, or a
+    transaction of any database on the server that began before it."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-            "datname = current_database() AND "
-            "(age(backend_xid) >= age(%s::xid) OR age(backend_xmin) >= age(%s::xid))",
+            "(age(backend_xid) >= age(%s::xid) OR "
+            "(datname = current_database() AND age(backend_xmin) >= age(%s::xid)))",
             [updated_by, updated_by],
         )
         return cursor.fetchone()[0]
