@@ -119,6 +119,28 @@ def build_world() -> World:
     )
 
 
+def tally(check: str, n: int = 1) -> None:
+    """Count ``n`` tries of the discretion check ``check`` (a request made as one role, a file
+    scanned, a login attempt...) for ``scripts/discretion_tally.py``.
+
+    A no-op unless ``ALLIANCE_TALLY_FILE`` is set; then one line ``check<TAB>n<TAB>test`` is
+    appended to that file under an exclusive lock, so that pytest-xdist's workers can share
+    it. Tests call it where they try something; it never changes what they do."""
+    path = os.environ.get("ALLIANCE_TALLY_FILE")
+    if not path or n == 0:
+        return
+    import fcntl
+
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    line = f"{check}\t{n}\t{test}\n".encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, line)
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -16,6 +16,7 @@ from alliance.accounts import audit, services
 from alliance.accounts.models import AuditEvent, Membership
 from alliance.engagement import services as es
 from alliance.partnerships import services as ps
+from alliance.testing import tally
 from alliance.web.tests.data import INTERNAL_TEXT, RESTRICTED_TEXT, add_cockpit_data
 
 DAY = date(2026, 12, 31)
@@ -40,7 +41,9 @@ def _csv(response) -> list[list[str]]:
 def test_only_owners_and_administrators_open_the_audit_log(world):
     url = reverse("audit_log")
     for name, user in world.actors.items():
+        tally("audit.role")
         assert _client(user).get(url).status_code == (200 if name == "owner" else 404), name
+    tally("audit.role", 4)  # the administrator and the other owner three times, below
     assert _client(world.admin).get(url).status_code == 200
     # An owner of another agreement cannot name this one.
     other = _client(world.other_owner)
@@ -127,6 +130,7 @@ def test_restricted_text_never_reaches_an_owner_not_named_on_it(world):
     page = client.get(reverse("audit_log")).content.decode()
     export = "".join(",".join(r) for r in _csv(client.get(reverse("audit_log"), {"format": "csv"})))
     for text in (page, export):
+        tally("audit.scan")
         assert RESTRICTED_TEXT not in text
     assert INTERNAL_TEXT in page  # the owner belongs to the team: internal text is theirs
     rows = audit.present(
@@ -172,6 +176,7 @@ def test_deleting_an_agreement_leaves_its_trail_untouched(world):
     before = dict(AuditEvent.objects.values_list("id", "agreement_id"))
     assert list(before.values()).count(agreement_pk) > 20
     ps.agreement_delete(actor=world.owner, agreement=world.agreement)
+    tally("delete.attempt")
     after = dict(AuditEvent.objects.values_list("id", "agreement_id"))
     assert {k: after[k] for k in before} == before  # nothing deleted, nothing changed
     (row,) = audit.present(AuditEvent.objects.filter(pk=min(before)), world.admin)
@@ -194,10 +199,13 @@ def test_postgresql_refuses_to_update_or_delete_an_audit_event(world):
             connection.cursor() as cursor,
         ):
             cursor.execute(*statement)
+        tally("audit.refused")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action="delete")
+    tally("audit.refused")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+    tally("audit.refused")
     event.refresh_from_db()
     assert event.object_repr != "forged"
 
@@ -212,8 +220,10 @@ def test_postgresql_lets_only_the_content_be_rewritten_when_asked(world):
     assert event.after == {"note": "fernet:rotated"}
     with pytest.raises(DatabaseError), audit.rewriting_content():
         AuditEvent.objects.filter(pk=event.pk).update(actor=None)
+    tally("audit.refused")
     with pytest.raises(DatabaseError), audit.rewriting_content():
         AuditEvent.objects.filter(pk=event.pk).delete()
+    tally("audit.refused")
 
 
 @on_postgresql
@@ -223,6 +233,7 @@ def test_postgresql_deletes_agreements_and_users_with_their_trail_in_place(world
     before = set(AuditEvent.objects.values_list("pk", flat=True))
     ps.agreement_delete(actor=world.owner, agreement=world.agreement)
     world.editor.delete()
+    tally("delete.attempt", 2)
     # Every earlier event is still there; the deletion added its own (the agreement's and one
     # for each row its cascade took).
     after = set(AuditEvent.objects.values_list("pk", flat=True))

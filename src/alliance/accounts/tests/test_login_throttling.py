@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.testing import PASSWORD, make_user
+from alliance.testing import PASSWORD, make_user, tally
 
 NEW_PASSWORD = "kribi rail ledger 7Tq!m"
 
@@ -29,7 +29,9 @@ def throttled(settings):
 
 def attempt(login: str, password: str = "wrong", *, address: str = "198.51.100.7", **headers):
     client = Client(REMOTE_ADDR=address, **headers)
-    return client.post(reverse("account_login"), {"login": login, "password": password})
+    response = client.post(reverse("account_login"), {"login": login, "password": password})
+    tally("login.attempt")
+    return response
 
 
 def cool_off_passes() -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from alliance.accounts.models import Profile
 from alliance.accounts.sessions import active_sessions, describe_user_agent
-from alliance.testing import PASSWORD
+from alliance.testing import PASSWORD, tally
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 ANDROID = (
@@ -22,6 +22,13 @@ ANDROID = (
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
 NEW_PASSWORD = "kribi rail ledger 7Tq!m"
+
+
+def _portfolio(client: Client) -> int:
+    """The status of the portfolio for ``client``: 200 signed in, 302 signed out."""
+    status = client.get(reverse("portfolio")).status_code
+    tally("session.check")
+    return status
 
 
 def _logged_in(username: str, agent: str, ip: str) -> Client:
@@ -57,8 +64,8 @@ def test_signing_out_one_other_session(world):
     phone = _logged_in("rep_x", ANDROID, "203.0.113.9")
     other = next(s for s in active_sessions(world.rep_x, None) if "Pixel" in s.device)
     laptop.post(reverse("sessions_end"), {"scope": "one", "session": other.uuid})
-    assert phone.get(reverse("portfolio")).status_code == 302
-    assert laptop.get(reverse("portfolio")).status_code == 200
+    assert _portfolio(phone) == 302
+    assert _portfolio(laptop) == 200
 
 
 @pytest.mark.django_db
@@ -67,7 +74,7 @@ def test_nobody_ends_the_session_of_someone_else(world):
     (session,) = active_sessions(world.rep_x, None)
     attacker = _logged_in("rep_y", ANDROID, "203.0.113.9")
     attacker.post(reverse("sessions_end"), {"scope": "one", "session": session.uuid})
-    assert victim.get(reverse("portfolio")).status_code == 200
+    assert _portfolio(victim) == 200
 
 
 @pytest.mark.django_db
@@ -77,7 +84,7 @@ def test_sign_out_everywhere(world):
     response = laptop.post(reverse("sessions_end"), {"scope": "all"})
     assert response["Location"] == reverse("account_login")
     for client in (laptop, phone):
-        assert client.get(reverse("portfolio")).status_code == 302
+        assert _portfolio(client) == 302
     assert not active_sessions(world.rep_x, None)
 
 
@@ -86,8 +93,8 @@ def test_sign_out_the_others_keeps_this_one(world):
     laptop = _logged_in("rep_x", FIREFOX, "198.51.100.7")
     phone = _logged_in("rep_x", ANDROID, "203.0.113.9")
     laptop.post(reverse("sessions_end"), {"scope": "others"})
-    assert laptop.get(reverse("portfolio")).status_code == 200
-    assert phone.get(reverse("portfolio")).status_code == 302
+    assert _portfolio(laptop) == 200
+    assert _portfolio(phone) == 302
 
 
 @pytest.mark.django_db
@@ -99,8 +106,8 @@ def test_a_new_password_ends_every_other_session(world):
         {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert laptop.get(reverse("portfolio")).status_code == 200
-    assert phone.get(reverse("portfolio")).status_code == 302
+    assert _portfolio(laptop) == 200
+    assert _portfolio(phone) == 302
     assert [s.is_current for s in active_sessions(world.rep_x, None)] == [False]
 
 
@@ -121,6 +128,7 @@ def test_a_new_password_ends_every_other_session(world):
 def test_the_password_policy_refuses_weak_passwords_offline(world, password):
     with pytest.raises(ValidationError):
         validate_password(password, world.rep_x)
+    tally("password.weak")
 
 
 @pytest.mark.parametrize(
@@ -129,6 +137,7 @@ def test_the_password_policy_refuses_weak_passwords_offline(world, password):
 @pytest.mark.django_db
 def test_the_password_policy_accepts_long_unguessable_passwords(world, password):
     validate_password(password, world.rep_x)
+    tally("password.strong")
 
 
 @pytest.mark.django_db
@@ -142,6 +151,7 @@ def test_the_policy_needs_no_network(world, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", no_network)
     with pytest.raises(ValidationError):
         validate_password("letmein12345", world.rep_x)
+    tally("password.weak")
 
 
 @pytest.mark.django_db

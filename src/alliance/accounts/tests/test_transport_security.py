@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from alliance.accounts.middleware import IdleSessionMiddleware
+from alliance.testing import tally
 from alliance.web.tests.data import add_cockpit_data
 
 
@@ -29,6 +30,7 @@ def test_pages_carry_a_content_security_policy_with_a_fresh_nonce(world):
     client = logged_in(world.counsellor)
     url = reverse("agreement", args=[world.agreement.uuid])
     first, second = client.get(url), client.get(url)
+    tally("transport.response", 2)
     policy = first["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy
     assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
@@ -52,8 +54,10 @@ def test_every_page_export_and_feed_is_no_store(world):
         reverse("interchange:feed", args=[feed.token]),
     ):
         response = client.get(url)
+        tally("transport.response")
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
+    tally("transport.response")
     assert "no-store" in Client().get(reverse("account_login"))["Cache-Control"]
 
 
@@ -63,17 +67,20 @@ def test_an_idle_session_ends(world, settings):
     client = logged_in(world.viewer)
     url = reverse("portfolio")
     assert client.get(url).status_code == 200
+    tally("session.idle")
     session = client.session
     assert time.time() - session[IdleSessionMiddleware.KEY] < 60
     # Twenty-nine minutes without a request: still signed in.
     session[IdleSessionMiddleware.KEY] = time.time() - 29 * 60
     session.save()
     assert client.get(url).status_code == 200
+    tally("session.idle")
     # The request above renewed it; thirty-one minutes later, the session is over.
     session = client.session
     session[IdleSessionMiddleware.KEY] = time.time() - 31 * 60
     session.save()
     response = client.get(url)
+    tally("session.idle")
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
     assert client.get(url).status_code == 302
@@ -116,6 +123,7 @@ def test_check_deploy_is_clean_in_the_production_profile(tmp_path):
         "WARNING",
         env={**PRODUCTION, "ALLIANCE_VAR_DIR": str(tmp_path)},
     )
+    tally("transport.deploy")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -123,5 +131,6 @@ def test_check_deploy_is_clean_in_the_production_profile(tmp_path):
 def test_check_deploy_warns_without_https_settings(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if not k.startswith("SECURE_")}
     result = manage("check", "--deploy", env={**env, "ALLIANCE_VAR_DIR": str(tmp_path)})
+    tally("transport.deploy")
     assert "security.W004" in result.stdout + result.stderr  # HSTS
     assert "security.W008" in result.stdout + result.stderr  # SSL redirect

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from alliance.accounts import two_factor
 from alliance.accounts.adapter import TwoFactorAdapter
-from alliance.testing import PASSWORD
+from alliance.testing import PASSWORD, tally
 
 SECRET = pyotp.random_base32()
 
@@ -43,11 +43,13 @@ def test_a_team_member_without_a_second_factor_is_sent_to_set_one_up(world, enfo
     response = _password_login(client, name)
     assert response.status_code == 302
     page = client.get(reverse("agreement", args=[world.agreement.uuid]))
+    tally("mfa.refused")
     assert page.status_code == 302 and page["Location"] == reverse("mfa_index")
     setup = client.get(reverse("mfa_index"))
     assert setup.status_code == 200 and "A second factor is required" in setup.content.decode()
     # Nothing else either: not the portfolio, not an export, not the admin.
     for url in (reverse("portfolio"), reverse("search") + "?q=x", "/admin/"):
+        tally("mfa.refused")
         assert client.get(url)["Location"] == reverse("mfa_index"), url
 
 
@@ -67,6 +69,7 @@ def test_login_asks_for_the_code_and_a_right_one_lets_in(world, enforced):
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    tally("mfa.refused")
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
     done = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(SECRET).now()})
     assert done["Location"] == reverse("mfa_trust")
@@ -85,6 +88,7 @@ def test_a_code_works_once(world, enforced):
     assert first.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
     second = Client()
     _password_login(second, "counsellor")
+    tally("mfa.refused")
     assert second.post(reverse("mfa_authenticate"), {"code": code}).status_code == 200
     assert "_auth_user_id" not in second.session
 
@@ -98,6 +102,7 @@ def test_a_recovery_code_lets_in_once(world, enforced):
     assert client.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 302
     again = Client()
     _password_login(again, "owner")
+    tally("mfa.refused")
     assert again.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 200
 
 
@@ -109,6 +114,7 @@ def test_a_session_that_went_around_the_second_factor_is_ended(world, enforced):
     client = Client()
     client.force_login(world.owner)
     response = client.get(reverse("portfolio"))
+    tally("mfa.refused")
     assert response.status_code == 302 and response["Location"] == reverse("account_login")
     assert "_auth_user_id" not in client.session
 
@@ -116,6 +122,7 @@ def test_a_session_that_went_around_the_second_factor_is_ended(world, enforced):
 @pytest.mark.django_db
 def test_the_admin_login_is_the_same_login(world, enforced):
     response = Client().get("/admin/login/?next=/admin/")
+    tally("mfa.refused")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 

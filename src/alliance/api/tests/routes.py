@@ -22,6 +22,7 @@ from alliance.api.api import api
 from alliance.api.tests.conftest import token_client
 from alliance.core import clock
 from alliance.partnerships import services as ps
+from alliance.testing import tally
 
 ACTORS = ("owner", "counsellor", "editor", "rep_x", "rep_y", "viewer", "outsider")
 EVERYONE = frozenset(ACTORS)
@@ -541,6 +542,7 @@ def walk(w: Any, calls: list[Call], actors: tuple[str, ...] = ACTORS) -> list[st
             with transaction.atomic():
                 response = _send(client, call)
                 transaction.set_rollback(True)
+            tally("api.route_role")
             expected = call.expected(actor)
             if response.status_code != expected:
                 problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alliance.api.tests.conftest import token_client
 from alliance.api.tests.routes import ACTORS, api_calls, unlisted, walk
+from alliance.testing import tally
 from alliance.web.tests.data import INTERNAL_TEXT, RESTRICTED_TEXT
 
 
@@ -23,5 +24,6 @@ def test_nothing_internal_reaches_representatives_and_viewers(world, data):
             if call.method != "get" or actor not in call.allowed:
                 continue
             body = client.get(call.url).content.decode()
+            tally("api.scan")
             assert INTERNAL_TEXT not in body, f"{actor} received internal text from {call.name}"
             assert RESTRICTED_TEXT not in body, f"{actor} got restricted text from {call.name}"

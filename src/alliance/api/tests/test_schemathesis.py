@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from alliance.api import services
+from alliance.testing import tally
 
 CHECKS = [
     not_a_server_error,
@@ -94,6 +95,7 @@ def _examples(operation, segment, known, items, headers, application):
         application.exc_info = None
         try:
             with transaction.atomic():
+                tally("api.fuzz")
                 case.call_and_validate(headers=headers, checks=CHECKS)
                 transaction.set_rollback(True)
         except (Exception, BaseExceptionGroup) as exc:

@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from alliance.testing import tally
+
 ALLIANCE = Path(sys.executable).parent / "alliance"
 KINDS = {
     "interaction summaries",
@@ -72,6 +74,7 @@ def _load_demo(env: dict[str, str], out: Path) -> dict[str, list[str]]:
     # The test must have something to look for, of every kind the product encrypts.
     assert set(texts) == KINDS, set(texts) ^ KINDS
     assert sum(len(v) for v in texts.values()) > 50
+    tally("at_rest.texts", sum(len(v) for v in texts.values()))
     return texts
 
 
@@ -108,12 +111,14 @@ def test_no_confidential_text_in_the_sqlite_files_uploads_or_a_backup(tmp_path: 
         str(path): _found(path.read_bytes(), needles)
         for path in [*files.values(), *uploads, backup]
     }
+    tally("at_rest.files", len(leaks))
     assert not any(leaks.values()), {k: v[:5] for k, v in leaks.items() if v}
     # dumpdata writes the tokens: a backup restores them (see test_encryption).
     assert b'"fernet:' in backup.read_bytes()
 
     # Owner-only: the database and its companions, the folders, the uploads.
     modes = json.loads((tmp_path / "out" / "modes.json").read_text())
+    tally("at_rest.modes", len(modes) + 1 + len(uploads) + 1 + len({p.parent for p in uploads}))
     assert modes == {**{name: 0o600 for name in modes if name != "var/"}, "var/": 0o700}
     assert stat.S_IMODE(var.stat().st_mode) == 0o700
     for path in [*uploads, backup]:
@@ -165,6 +170,7 @@ def test_no_confidential_text_in_a_pg_dump_or_the_stored_rows(
         timeout=600,
     )
     assert b"fernet:" in dump.read_bytes()
+    tally("at_rest.files")  # the pg_dump
     assert not _found(dump.read_bytes(), needles)
 
     with psycopg.connect(dbname=name, **params) as db:
@@ -179,9 +185,11 @@ def test_no_confidential_text_in_a_pg_dump_or_the_stored_rows(
             for table in tables
             for row in db.execute(f'SELECT t::text FROM "{table}" t')
         )
+        tally("at_rest.tables", len(tables))
         assert not _found(stored, needles)
         heap = _heap_files(db, tables)
     if heap is not None:  # the suite's role may read the server's files
+        tally("at_rest.heap", len(tables))
         assert heap
         assert not _found(heap, needles)
 

@@ -39,6 +39,7 @@ from alliance.engagement import services as es
 from alliance.engagement.models import Grievance, Interaction, PersonNote, TrustResponse
 from alliance.risks import services as rs
 from alliance.risks.models import EarlyWarning
+from alliance.testing import tally
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,7 @@ def stored(obj: Any, column: str) -> str:
     table, pk = obj._meta.db_table, obj._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE "{pk}" = %s', [obj.pk])
+        tally("encrypted.column")
         return cursor.fetchone()[0]
 
 
@@ -184,6 +186,7 @@ def test_the_audit_trail_keeps_encrypted_fields_encrypted(world):
     items = everything(world)
     events = AuditEvent.objects.all()
     raw = json.dumps([[e.object_repr, e.before, e.after] for e in events], ensure_ascii=False)
+    tally("encrypted.audit", len(events))
     for columns in SECRETS.values():
         for text in columns.values():
             assert text not in raw
@@ -225,6 +228,7 @@ def test_dumpdata_writes_tokens_and_loaddata_restores_the_text(world, tmp_path):
     out = io.StringIO()
     call_command("dumpdata", "engagement.interaction", "risks.earlywarning", stdout=out)
     dump = out.getvalue()
+    tally("encrypted.backup")
     assert PREFIX in dump
     for text in (SUMMARY, TRANSLATION, WHAT, WHY, EVIDENCE):
         assert text not in dump and json.dumps(text)[1:-1] not in dump
@@ -257,6 +261,7 @@ def test_rotation_covers_every_encrypted_field_and_the_audit_trail(world, settin
     for event in AuditEvent.objects.all():
         for value in [event.object_repr, *event.before.values(), *event.after.values()]:
             unseal(value)  # every token opens with the new key alone
+            tally("encrypted.rotated")
     rows = trail.present(
         AuditEvent.objects.filter(object_type="engagement.interaction"), world.owner
     )
@@ -286,6 +291,7 @@ def test_search_finds_an_internal_summary_for_the_team_only(world, client: Clien
         listed = client.get(
             reverse("agreement_interactions", args=[world.agreement.uuid]), {"q": "permit"}
         )
+        tally("encrypted.search", 2)  # the search page and the agreement's list
         for text in (SUMMARY[:30], "Shared call"):
             assert (text in page) == (text in expected), (user, text)
             if user is not world.outsider:
@@ -396,6 +402,7 @@ def test_compacting_leaves_no_copy_of_replaced_text_in_the_sqlite_files(tmp_path
 
     assert SUMMARY.encode() in on_disk()  # encrypted in place, the clear text lingers
     compact(scratch, ("note",))
+    tally("encrypted.compact")
     assert SUMMARY.encode() not in on_disk()
     with scratch.cursor() as cursor:
         cursor.execute("SELECT text FROM note WHERE id = 7")
@@ -431,14 +438,16 @@ def test_compacting_rewrites_the_postgresql_tables_without_the_dead_rows():
         except Exception as exc:  # the suite's role may not read server files
             pytest.skip(f"cannot read the heap file: {exc}")
         assert SUMMARY.encode() in before  # the dead row versions keep the clear text
-        # A transaction older than the update, in this database, keeps the old row versions
-        # alive and VACUUM must keep them (other databases' transactions do not hold back a
-        # table's horizon): wait for them to end rather than skip, as an operator would.
-        deadline = time.monotonic() + 120
+        # A transaction older than the update keeps the old row versions alive and VACUUM FULL
+        # must keep them: a snapshot of this database, or a transaction of ANY database (the
+        # compaction's own snapshot starts at the server's oldest running transaction, and
+        # VACUUM FULL counts it). Wait for them to end rather than skip, as an operator would.
+        deadline = time.monotonic() + 600
         while _older_transactions(updated_by) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert not _older_transactions(updated_by), "a transaction stayed open for 2 minutes"
+        assert not _older_transactions(updated_by), "a transaction stayed open for 10 minutes"
         compact(connection, ("at_rest_scratch",))
+        tally("encrypted.compact")
         assert SUMMARY.encode() not in heap()
     finally:
         with connection.cursor() as cursor:
@@ -446,13 +455,14 @@ def test_compacting_rewrites_the_postgresql_tables_without_the_dead_rows():
 
 
 def _older_transactions(updated_by: str) -> int:
-    """How many other sessions of this database still see row versions older than the
-    transaction ``updated_by``."""
+    """How many other sessions would make VACUUM FULL keep row versions older than the
+    transaction ``updated_by``: a snapshot of this database that still sees them, or a
+    transaction of any database on the server that began before it."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-            "datname = current_database() AND "
-            "(age(backend_xid) >= age(%s::xid) OR age(backend_xmin) >= age(%s::xid))",
+            "(age(backend_xid) >= age(%s::xid) OR "
+            "(datname = current_database() AND age(backend_xmin) >= age(%s::xid)))",
             [updated_by, updated_by],
         )
         return cursor.fetchone()[0]

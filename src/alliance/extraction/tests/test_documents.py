@@ -12,6 +12,7 @@ import pytest
 
 from alliance.extraction.engine import documents
 from alliance.extraction.engine.documents import DocumentError, read_bytes
+from alliance.testing import tally
 
 TEXT = "Article 1\nThe Lender shall disburse the loan within 30 days of signature."
 
@@ -145,6 +146,7 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(name):
     assert len(buffer.getvalue()) < 2**20
     with pytest.raises(DocumentError, match=r"content\.xml unpacks to 40 MB.*zip bomb"):
         read_bytes(buffer.getvalue(), name)
+    tally("doc.refused")
 
 
 def test_an_archive_of_too_many_parts_is_refused():
@@ -154,6 +156,7 @@ def test_an_archive_of_too_many_parts_is_refused():
             archive.writestr(f"p/{i}", b"")
     with pytest.raises(DocumentError, match="parts in the archive"):
         read_bytes(buffer.getvalue(), "many.docx")
+    tally("doc.refused")
 
 
 def test_without_tesseract_a_scan_is_refused_with_what_to_install(monkeypatch):

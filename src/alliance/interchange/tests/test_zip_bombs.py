@@ -17,7 +17,7 @@ from alliance.interchange import tabular
 from alliance.interchange.errors import ImportRefused
 from alliance.interchange.models import ImportBatch
 from alliance.interchange.tests.helpers import load, row_counts
-from alliance.testing import build_world, make_user
+from alliance.testing import build_world, make_user, tally
 
 PKG = "http://schemas.openxmlformats.org/package/2006"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -213,6 +213,7 @@ def test_a_bomb_under_two_megabytes_is_refused_at_once_naming_the_file(admin, bi
     before = row_counts()
     started = time.monotonic()
     report = load(path, admin)
+    tally("zip.refused")
     assert time.monotonic() - started < 10
     assert not report.ok and row_counts() == before
     error = report.errors[0]
@@ -225,6 +226,7 @@ def test_a_member_over_the_size_limit_is_refused_whatever_its_ratio(tmp_path, se
     settings.INTERCHANGE_MAX_ZIP_RATIO = 10_000
     with pytest.raises(ImportRefused) as refused:
         tabular.check_archive(bomb(tmp_path / "wide.xlsx", inflated_mb=6), "wide.xlsx")
+    tally("zip.refused")
     assert refused.value.problem.file == "wide.xlsx"
     assert "xl/worksheets/sheet1.xml" in str(refused.value) and "4 MB" in str(refused.value)
 
@@ -240,6 +242,7 @@ def test_an_ordinary_workbook_passes_the_archive_checks(tmp_path):
     path = tmp_path / "ordinary.xlsx"
     book.save(path)
     assert tabular.check_archive(path, "ordinary.xlsx") > 2**20
+    tally("zip.ordinary")
 
 
 def test_the_reading_process_has_a_memory_limit(admin, tmp_path, settings):
@@ -249,6 +252,7 @@ def test_the_reading_process_has_a_memory_limit(admin, tmp_path, settings):
     settings.INTERCHANGE_READER_MEMORY_MB = 300
     path = bomb(tmp_path / "heavy.xlsx", inflated_mb=500, shape="one_cell")
     report = load(path, admin)
+    tally("zip.refused")
     assert not report.ok
     assert report.errors[0].file == "heavy.xlsx"
     assert "300 MB" in report.errors[0].reason
@@ -261,6 +265,7 @@ def test_the_reading_process_has_a_time_limit(admin, tmp_path, settings):
     path = bomb(tmp_path / "slow.xlsx", inflated_mb=30, shape="prologue")
     started = time.monotonic()
     report = load(path, admin)
+    tally("zip.refused")
     assert time.monotonic() - started < 30
     assert not report.ok
     assert report.errors[0].file == "slow.xlsx"
@@ -282,6 +287,7 @@ def test_a_web_request_hands_a_workbook_that_unpacks_large_to_the_worker(
     url = reverse("interchange:import")
     started = time.monotonic()
     client.post(url, {"file": upload})
+    tally("zip.queued")
     assert time.monotonic() - started < 5
     assert ImportBatch.objects.get().status == "previewing"
 
@@ -297,6 +303,7 @@ def test_a_bomb_uploaded_through_the_page_is_refused_naming_the_file(
     url = reverse("interchange:import")
     started = time.monotonic()
     response = client.post(url, {"file": upload})
+    tally("zip.refused")
     assert time.monotonic() - started < 5
     batch = ImportBatch.objects.get()
     assert batch.status == "refused"

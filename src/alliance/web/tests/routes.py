@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliance.extraction import services as extraction_services
+from alliance.testing import tally
 
 MEMBERS = frozenset({"owner", "counsellor", "editor", "rep_x", "rep_y", "viewer"})
 TEAM = frozenset({"owner", "counsellor", "editor"})
@@ -498,6 +499,7 @@ def walk(
             if htmx and not route.htmx:
                 continue
             status = client.get(route.url, headers=headers).status_code
+            tally("pages.route_role")
             expected = route.status if actor in route.allowed else 404
             if not route.strict and (actor in route.allowed or status == 405):
                 # Members: anything but a failure; a POST-only route refuses GET for all.

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from django.urls import reverse
 
-from alliance.testing import CHROMIUM
+from alliance.testing import CHROMIUM, tally
 from alliance.web.tests.data import add_cockpit_data
 from alliance.web.tests.test_browser import log_in
 
@@ -58,6 +58,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, transacti
     ] + [reverse("inbox"), reverse("portfolio"), "/no-such-page/"]
     for path in pages:
         response = page.goto(live_server.url + path)
+        tally("csp.page")
         policy = response.headers.get("content-security-policy", "")
         assert (
             "style-src 'self'" in policy
@@ -67,6 +68,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, transacti
         violations.extend(page.evaluate("window.__violations"))
     page.goto(live_server.url + reverse("agreement_trust", args=[world.agreement.uuid]))
     page.wait_for_selector(".plot svg.main-svg", timeout=20_000)
+    tally("csp.page")
     assert page.evaluate("typeof htmx") == "object"
     # Plotly's own rules apply, from vendor/plotly.css rather than an injected <style>: its
     # layers are stacked (position absolute), and it injected no <style> element of its own.

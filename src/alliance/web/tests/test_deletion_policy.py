@@ -18,6 +18,7 @@ from alliance.partnerships import services as ps
 from alliance.partnerships.models import Commitment, Participation, Person
 from alliance.risks import services as rs
 from alliance.risks.models import EarlyWarning
+from alliance.testing import tally
 
 SECRET = "Other agreement only: Awa is about to resign"
 
@@ -57,7 +58,9 @@ def test_an_editor_cannot_destroy_what_another_agreement_keeps(world, shared_per
     page = client.get(delete_url(world, world.person_x)).content.decode()
     assert "Corridor agreement" in page and "Other agreement" not in page
     assert "1 × note" in page  # the editor's own note, not the other agreement's
+    tally("delete.preview")
     assert client.post(delete_url(world, world.person_x)).status_code == 302
+    tally("delete.attempt")
 
     person = Person.objects.get(pk=world.person_x.pk)  # kept for the other agreement
     assert PersonNote.objects.get(pk=other_note.pk).text == SECRET
@@ -94,8 +97,10 @@ def test_a_person_of_one_agreement_is_deleted_with_every_cascaded_row_audited(wo
     client = logged_in(world.editor)
     url = reverse("party_entity_delete", args=[world.party_y.uuid, "people", person.uuid])
     page = client.get(url).content.decode()
+    tally("delete.preview")
     assert "1 × person" in page and "1 × note" in page and "1 × links to other items" in page
     client.post(url)
+    tally("delete.attempt")
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not PersonNote.objects.filter(pk=note.pk).exists()
     assert list(Interaction.objects.get(pk=interaction.pk).people.all()) == []
@@ -133,12 +138,15 @@ def test_a_cascade_into_something_the_actor_cannot_see_is_refused(world):
     client = logged_in(world.editor)
     url = reverse("entity_delete", args=[world.agreement.uuid, "commitments", commitment.uuid])
     page = client.get(url).content.decode()
+    tally("delete.preview")
     assert "cannot be deleted" in page and "Minister" not in page
     client.post(url)
+    tally("delete.attempt")
     assert Commitment.objects.filter(pk=commitment.pk).exists()
     assert EarlyWarning.objects.filter(pk=warning.pk).exists()
     # Its owner, who sees the warning, may delete both; both are audited.
     logged_in(world.owner).post(url)
+    tally("delete.attempt")
     assert not EarlyWarning.objects.filter(pk=warning.pk).exists()
     assert AuditEvent.objects.filter(object_id=str(warning.uuid), action="delete").exists()
 
@@ -150,8 +158,10 @@ def test_a_party_of_other_agreements_is_only_taken_out_of_the_actors(world):
     client = logged_in(world.owner)
     url = reverse("party_delete", args=[world.party_y.uuid])
     page = client.get(url).content.decode()
+    tally("delete.preview")
     assert "Corridor agreement" in page and "Other agreement" not in page
     client.post(url)
+    tally("delete.attempt")
     assert Participation.objects.filter(
         party=world.party_y, agreement=world.other_agreement
     ).exists()

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alliance.testing import tally
 from alliance.web.tests.data import INTERNAL_TEXT, RESTRICTED_TEXT
 from alliance.web.tests.routes import agreement_routes
 
@@ -33,6 +34,7 @@ def test_no_internal_or_restricted_text_reaches_representatives_and_viewers(worl
     for name, response in _pages(world, data, actor):
         assert response.status_code == 200, name
         html = response.content.decode()
+        tally("pages.scan")
         assert INTERNAL_TEXT not in html, f"{actor} received internal text on {name}"
         assert RESTRICTED_TEXT not in html, f"{actor} received restricted text on {name}"
 
@@ -42,10 +44,12 @@ def test_team_sees_internal_items_but_restricted_ones_only_when_named(world, dat
     owner = Client()
     owner.force_login(world.owner)
     html = owner.get(url).content.decode()
+    tally("pages.team")
     assert INTERNAL_TEXT in html
     assert RESTRICTED_TEXT not in html
     counsellor = Client()
     counsellor.force_login(world.counsellor)
+    tally("pages.team")
     assert RESTRICTED_TEXT in counsellor.get(url).content.decode()
 
 
@@ -59,6 +63,7 @@ def test_internal_note_on_a_person_shows_to_the_team_only(world, data):
     ):
         client = Client()
         client.force_login(getattr(world, actor))
+        tally("pages.team")
         assert (INTERNAL_TEXT in client.get(url).content.decode()) is shown, actor
 
 
@@ -67,6 +72,7 @@ def test_portfolio_counts_only_the_warnings_the_user_may_see(world, data):
         client = Client()
         client.force_login(getattr(world, actor))
         response = client.get(reverse("portfolio"))
+        tally("pages.counts")
         (row,) = [a for a in response.context["agreements"] if a.pk == world.agreement.pk]
         return row.open_warnings
 
@@ -81,6 +87,7 @@ def test_representative_reads_pulses_as_aggregates_of_three(world, data):
     client = Client()
     client.force_login(world.rep_x)
     trust = client.get(reverse("agreement_trust", args=[world.agreement.uuid])).context["trust"]
+    tally("pulse.role")
     cells = {
         (cell.respondent_party.pk, cell.about_party.pk): cell
         for _party, row in trust["matrix"]
@@ -99,6 +106,7 @@ def test_viewer_reads_aggregates_only_above_the_respondent_threshold(world, data
     client = Client()
     client.force_login(world.viewer)
     trust = client.get(reverse("agreement_trust", args=[world.agreement.uuid])).context["trust"]
+    tally("pulse.role")
     cells = [cell for _party, row in trust["matrix"] for cell in row if cell is not None]
     assert cells, "the viewer sees that answers exist"
     assert all(cell.mean is None for cell in cells), "one answer per pair is never shown"

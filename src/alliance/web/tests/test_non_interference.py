@@ -21,6 +21,7 @@ from alliance.engagement import services as es
 from alliance.engagement.models import Interaction
 from alliance.risks import services as rs
 from alliance.risks.models import EarlyWarning
+from alliance.testing import tally
 from alliance.web.tests.data import add_cockpit_data
 from alliance.web.tests.routes import (
     MEMBERS,
@@ -127,6 +128,7 @@ def test_hidden_items_change_nothing_a_representative_or_viewer_receives(world, 
     hidden_changes(world)
     after = answers(world, routes, actor)
     differ = [url for url in before if before[url] != after[url]]
+    tally("ni.pages", len(before))
     assert len(before) > 10
     assert differ == []
 
@@ -161,6 +163,8 @@ def test_hidden_items_change_no_export_brief_or_api_answer(world, actor):
     after = answers(world, routes, actor), api_answers(world, calls, actor)
     pages = [url for url in before[0] if before[0][url] != after[0][url]]
     api = [url for url in before[1] if before[1][url] != after[1][url]]
+    tally("ni.exports", len(before[0]))
+    tally("ni.api", len(before[1]))
     assert len(before[0]) > 20 and len(before[1]) > 20
     assert sum(r.url.endswith(".pdf") or "pdf" in r.name for r in routes) >= 2
     assert pages == []

@@ -16,6 +16,7 @@ from alliance.analytics.services import insights_recompute
 from alliance.core import clock
 from alliance.engagement import services as es
 from alliance.partnerships import services as ps
+from alliance.testing import tally
 from alliance.web import selectors
 
 DAY = date(2026, 11, 20)
@@ -81,6 +82,7 @@ def test_small_cells_are_held_back_outside_the_team(world, actor, role, small_ce
         client = Client()
         client.force_login(user)
         page = client.get(reverse("agreement_trust", args=[w.agreement.uuid])).content.decode()
+        tally("pulse.role")
         assert "5.0" in page
         if not small_cell_shown:
             assert "1 answer: too few to show" in page
@@ -94,6 +96,7 @@ def test_a_representative_does_not_read_the_other_partys_single_answer(world):
     with clock.frozen(DAY):
         _answers(w)
     seen = policy.trust_responses_visible_to(w.rep_y)
+    tally("pulse.role", 2)  # rep_y's and the viewer's answers, read through the policy
     assert {r.respondent_party_id for r in seen} == {w.party_y.pk}
     assert not policy.trust_responses_visible_to(w.viewer).exists()
 
@@ -122,5 +125,6 @@ def test_the_why_withholds_the_points_of_fewer_than_three_answers(world):
             reverse("trust_why", args=[w.agreement.uuid])
             + f"?truster={w.party_y.uuid}&trustee={w.party_x.uuid}"
         )
+        tally("pulse.role")
         assert why.status_code == 200
         assert "not shown (fewer than 3 answers)" in why.content.decode()

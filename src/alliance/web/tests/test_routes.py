@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alliance.testing import tally
 from alliance.web.tests.routes import (
     agreement_routes,
     generated_routes,
@@ -26,6 +27,7 @@ def test_nobody_reaches_an_agreement_they_are_not_member_of(world, data):
 def test_anonymous_users_are_sent_to_log_in(client, world, data):
     for route in agreement_routes(world, data):
         response = client.get(route.url)
+        tally("pages.anonymous")
         assert response.status_code == 302, route.name
         assert response["Location"].startswith("/account/login/"), route.name
 
