@@ -10,7 +10,6 @@ import io
 import json
 import sqlite3
 import stat
-import time
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +22,7 @@ from django.core.exceptions import FieldError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -35,6 +34,7 @@ from alliance.core.encryption import PREFIX, encrypt, unseal
 from alliance.core.files import compact, protect_sqlite
 from alliance.core.models import Confidentiality
 from alliance.core.search import text_search
+from alliance.core.tests.processes import pg_cluster
 from alliance.engagement import services as es
 from alliance.engagement.models import Grievance, Interaction, PersonNote, TrustResponse
 from alliance.risks import services as rs
@@ -411,58 +411,49 @@ def test_compacting_leaves_no_copy_of_replaced_text_in_the_sqlite_files(tmp_path
     keeper.close()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's heap files")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL suite runs it")
 def test_compacting_rewrites_the_postgresql_tables_without_the_dead_rows():
-    def heap() -> bytes:
-        with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
-            cursor.execute("SELECT pg_relation_filepath('at_rest_scratch')")
-            cursor.execute("SELECT pg_read_binary_file(%s)", [cursor.fetchone()[0]])
-            return bytes(cursor.fetchone()[0])
+    """On a cluster of the test's own: VACUUM FULL keeps row versions any older transaction of
+    the server might still see (its own snapshot starts at the server's oldest), so on the
+    shared test server a long test elsewhere (the API fuzz holds one for minutes) would make
+    the outcome depend on timing. Alone, the check is exact."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
 
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE at_rest_scratch (id serial primary key, text text)")
-    try:
-        with connection.cursor() as cursor:
-            for n in range(50):
-                cursor.execute(
-                    "INSERT INTO at_rest_scratch (text) VALUES (%s)", [f"{SUMMARY} #{n}"]
-                )
-            with transaction.atomic():
-                cursor.execute("UPDATE at_rest_scratch SET text = 'fernet:' || md5(text)")
-                cursor.execute("SELECT (txid_current() % 4294967296)::text")
-                (updated_by,) = cursor.fetchone()
-        try:
-            before = heap()
-        except Exception as exc:  # the suite's role may not read server files
-            pytest.skip(f"cannot read the heap file: {exc}")
-        assert SUMMARY.encode() in before  # the dead row versions keep the clear text
-        # A transaction older than the update keeps the old row versions alive and VACUUM FULL
-        # must keep them: a snapshot of this database, or a transaction of ANY database (the
-        # compaction's own snapshot starts at the server's oldest running transaction, and
-        # VACUUM FULL counts it). Wait for them to end rather than skip, as an operator would.
-        deadline = time.monotonic() + 600
-        while _older_transactions(updated_by) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not _older_transactions(updated_by), "a transaction stayed open for 10 minutes"
-        compact(connection, ("at_rest_scratch",))
-        tally("encrypted.compact")
-        assert SUMMARY.encode() not in heap()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS at_rest_scratch")
-
-
-def _older_transactions(updated_by: str) -> int:
-    """How many other sessions would make VACUUM FULL keep row versions older than the
-    transaction ``updated_by``: a snapshot of this database that still sees them, or a
-    transaction of any database on the server that began before it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-            "(age(backend_xid) >= age(%s::xid) OR "
-            "(datname = current_database() AND age(backend_xmin) >= age(%s::xid)))",
-            [updated_by, updated_by],
+    with pg_cluster() as cluster:
+        private = DatabaseWrapper(
+            {
+                **connection.settings_dict,
+                "NAME": "alliance",
+                "USER": "postgres",
+                "PASSWORD": "",
+                "HOST": "127.0.0.1",
+                "PORT": str(cluster.port),
+                "OPTIONS": {},
+            },
+            alias="compaction",
         )
-        return cursor.fetchone()[0]
+        try:
+
+            def heap() -> bytes:
+                with private.cursor() as cursor:
+                    cursor.execute("CHECKPOINT")
+                    cursor.execute("SELECT pg_relation_filepath('at_rest_scratch')")
+                    cursor.execute("SELECT pg_read_binary_file(%s)", [cursor.fetchone()[0]])
+                    return bytes(cursor.fetchone()[0])
+
+            with private.cursor() as cursor:
+                cursor.execute("CREATE TABLE at_rest_scratch (id serial primary key, text text)")
+                for n in range(50):
+                    cursor.execute(
+                        "INSERT INTO at_rest_scratch (text) VALUES (%s)", [f"{SUMMARY} #{n}"]
+                    )
+                cursor.execute("UPDATE at_rest_scratch SET text = 'fernet:' || md5(text)")
+            assert SUMMARY.encode() in heap()  # the dead row versions keep the clear text
+            compact(private, ("at_rest_scratch",))
+            tally("encrypted.compact")
+            assert SUMMARY.encode() not in heap()
+            with private.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM at_rest_scratch WHERE text LIKE 'fernet:%%'")
+                assert cursor.fetchone()[0] == 50  # the live rows are all there
+        finally:
+            private.close()

@@ -10,16 +10,11 @@ not installed.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -27,9 +22,10 @@ import pytest
 
 from alliance.core.tests.processes import (
     PASSWORD,
+    Cluster,
     alliance,
     alliance_env,
-    free_port,
+    pg_cluster,
     served,
     shell_json,
     start_worker,
@@ -60,79 +56,6 @@ import json
 from alliance.engagement.models import Interaction
 print(json.dumps(sorted(i.summary for i in Interaction.objects.all())))
 """
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-class Cluster:
-    """A PostgreSQL cluster in a temporary folder (run as ``postgres`` when we are root:
-    PostgreSQL refuses to run as root)."""
-
-    def __init__(self, bin_dir: Path) -> None:
-        self.bin = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="alliance-pg-"))
-        self.data = self.folder / "data"
-        self.port = free_port()
-        self.as_owner: list[str] = []
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-            self.as_owner = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-
-    def _run(self, tool: str, *args: str) -> None:
-        done = subprocess.run(
-            [*self.as_owner, str(self.bin / tool), *args], capture_output=True, text=True
-        )
-        assert done.returncode == 0, (tool, done.stdout[-2000:], done.stderr[-2000:])
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = str(self.folder / "server.log")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
-
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-    def remove(self) -> None:
-        subprocess.run(
-            [
-                *self.as_owner,
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-        )
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    bin_dir = _pg_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL's server (initdb, pg_ctl) is not installed")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: PostgreSQL refuses to run as root")
-    made = Cluster(bin_dir)
-    try:
-        made.start()
-        with psycopg.connect(made.url("postgres"), autocommit=True) as db:
-            db.execute("create database alliance")
-        yield made
-    finally:
-        made.remove()
 
 
 class Writer(threading.Thread):
@@ -185,7 +108,7 @@ class Writer(threading.Thread):
 
 
 def test_postgresql_restarted_under_writes_answers_503_then_recovers_losing_nothing(
-    cluster, tmp_path
+    cluster: Cluster, tmp_path
 ):
     env = alliance_env(
         tmp_path,
@@ -258,3 +181,9 @@ def test_postgresql_restarted_under_writes_answers_503_then_recovers_losing_noth
     rows = set(shell_json(env, LOGGED))
     acknowledged = set(writer.acknowledged())
     assert acknowledged <= rows, sorted(acknowledged - rows)
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    with pg_cluster() as made:
+        yield made
