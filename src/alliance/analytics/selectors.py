@@ -112,6 +112,10 @@ class Names:
     grievances: dict[str, dict[str, str]] = field(default_factory=dict)
     # pulse answer id -> the pulse round it belongs to
     pulse_of: dict[str, dict[str, str]] = field(default_factory=dict)
+    # id, and name as typed -> the name with its translations, as a message parameter
+    # (``messages.named``): the engine names some objects by id, others by their label
+    translated: dict[str, Any] = field(default_factory=dict)
+    translated_text: dict[str, Any] = field(default_factory=dict)
 
     def party(self, uuid: str) -> dict[str, str]:
         return self.parties.get(uuid, {"uuid": uuid, "name": uuid})
@@ -125,14 +129,17 @@ class Names:
 
     def message(self, message: dict | None) -> dict | None:
         """A message of the engine with every id among its parameters replaced by the name
-        of its object (names are data: they read the same in every language)."""
+        of its object, with the object's translations of it where it has some (the reader
+        sees a commitment's or a topic's title in their language)."""
         if not message:
             return message
         return {"msg": message["msg"], "params": self._named(message.get("params") or {})}
 
     def _named(self, value: Any) -> Any:
         if isinstance(value, str):
-            return self._name_of(value) if _UUID.fullmatch(value) else value
+            if not _UUID.fullmatch(value):
+                return self.translated_text.get(value, value)
+            return self.translated.get(value) or self._name_of(value)
         if isinstance(value, dict):
             if "msg" in value:
                 return self.message(value)
@@ -325,12 +332,13 @@ class _Reader:
                 "duration_optimistic", "duration_likely", "duration_pessimistic",
                 "milestone_id", "status", "delivered_on", "created_at",
                 "source_interaction_id", "source_interaction__occurred_on",
-                "source_interaction__confidentiality",
+                "source_interaction__confidentiality", "translations",
             )
         )  # fmt: skip
         for row in rows:
             uuid = _s(row["uuid"])
             self.names.commitments[uuid] = {"uuid": uuid, "title": row["title"]}
+            self._translated(uuid, row["title"], row["translations"], "title")
         return rows
 
     def _due_dates_in_force(self, commitments, states: dict[int, _State]) -> None:
@@ -549,7 +557,7 @@ class _Reader:
             .order_by("pk")
             .values(
                 "uuid", "topic__uuid", "topic__name", "party_id", "target_date", "priority",
-                "target_value", "recorded_on",
+                "target_value", "recorded_on", "topic__translations",
             )
         )  # fmt: skip
         out = []
@@ -558,6 +566,7 @@ class _Reader:
                 continue
             topic = _s(row["topic__uuid"])
             self.names.topics[topic] = {"uuid": topic, "name": row["topic__name"]}
+            self._translated(topic, row["topic__name"], row["topic__translations"], "name")
             value = row["target_value"]
             out.append(
                 engine.Expectation(
@@ -576,12 +585,16 @@ class _Reader:
         rows = (
             RegulatoryRequirement.objects.filter(agreement=self.agreement, created_at__lt=self.end)
             .order_by("pk")
-            .values("uuid", "instrument", "deadline", "alignment_status", "authority__uuid")
-        )
+            .values(
+                "uuid", "instrument", "deadline", "alignment_status", "authority__uuid",
+                "translations",
+            )
+        )  # fmt: skip
         out = []
         for row in rows:
             uuid = _s(row["uuid"])
             self.names.requirements[uuid] = {"uuid": uuid, "name": row["instrument"]}
+            self._translated(uuid, row["instrument"], row["translations"], "instrument")
             out.append(
                 engine.RegulatoryRequirement(
                     id=uuid,
@@ -695,14 +708,22 @@ class _Reader:
             if links[row["id"]]
         )
 
+    def _translated(self, uuid: str, text: str, translations: Any, field: str) -> None:
+        """Keep the translations of a name, for the messages that name its object."""
+        value = messages.named(text, translations, field)
+        if value is not text:
+            self.names.translated[uuid] = value
+            self.names.translated_text.setdefault(text, value)
+
     def _milestones(self) -> dict[int, tuple[str, date]]:
         rows = Milestone.objects.filter(agreement=self.agreement).values(
-            "id", "uuid", "title", "due_on"
+            "id", "uuid", "title", "due_on", "translations"
         )
         out = {}
         for row in rows:
             uuid = _s(row["uuid"])
             self.names.milestones[uuid] = {"uuid": uuid, "title": row["title"]}
+            self._translated(uuid, row["title"], row["translations"], "title")
             out[row["id"]] = (uuid, row["due_on"])
         return out
 

@@ -259,7 +259,7 @@ def agreement_brief(user: Any, agreement: Agreement, today: date) -> AgreementBr
         criteria=criteria,
         trust=_trust(current, previous),
         commitments=key,
-        divergences=_divergences(_data(current, "alignment")),
+        divergences=_divergences(_data(current, "alignment"), _topic_names(user, agreement)),
         warnings=[_warning_line(w) for w in warnings[:TOP_WARNINGS]],
         counts=counts,
         asks=_asks(user, agreement, access, party, schedule, visible, key, maturity, today),
@@ -513,9 +513,17 @@ def _key_commitment(
 # ----- expectations ------------------------------------------------------------------------
 
 
-def _divergences(alignment: Mapping[str, Any] | None) -> list[Divergence]:
+def _topic_names(user: Any, agreement: Agreement) -> dict[str, str]:
+    """The agreement's topics, their name in the reader's language by UUID (one query)."""
+    topics = policy.topics_visible_to(user).filter(agreement=agreement)
+    return {str(t.uuid): t.localized("name") for t in topics.only("uuid", "name", "translations")}
+
+
+def _divergences(
+    alignment: Mapping[str, Any] | None, topic_names: Mapping[str, str]
+) -> list[Divergence]:
     """The topics where the parties' expectations lie furthest apart, with the widest gap
-    of each (at most two lines a topic)."""
+    of each (at most two lines a topic), named in the reader's language."""
     if not alignment:
         return []
     topics = [t for t in alignment.get("topics") or () if t.get("score") is not None]
@@ -526,7 +534,8 @@ def _divergences(alignment: Mapping[str, Any] | None) -> list[Divergence]:
             break  # close enough: not a divergence
         pairs = sorted(t.get("pairs") or (), key=lambda g: -(g.get("distance") or 0))
         lines = [line for g in pairs[:2] if (line := wording.gap(g))]
-        found.append(Divergence(t["topic"]["name"], t["score"], lines))
+        topic = t["topic"]
+        found.append(Divergence(topic_names.get(topic["uuid"], topic["name"]), t["score"], lines))
     return found
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, npgettext, pgettext
 from django.utils.translation import gettext as _
 
 from alliance.briefings.choices import RiskLevel, SixPoint
@@ -54,6 +54,51 @@ def level_label(level: str | None) -> str:
     if level in SixPoint.values:
         return str(SixPoint(level).label)
     return str(RiskLevel(level).label)
+
+
+def level_in_sentence(name: str, level: str | None) -> str:
+    """A rating's level as said of its subject in a sentence ("implementation moderately
+    unsatisfactory"): the level agrees with the subject where the language wants it (French
+    "mise en œuvre" is feminine, "progrès" and "risque" masculine), hence one context per
+    subject."""
+    if level is None:
+        return level_label(level).lower()
+    if name == "risk":
+        return {
+            "low": pgettext("overall risk is", "low"),
+            "moderate": pgettext("overall risk is", "moderate"),
+            "substantial": pgettext("overall risk is", "substantial"),
+            "high": pgettext("overall risk is", "high"),
+        }[level]
+    if name == "implementation":
+        return {
+            "highly_satisfactory": pgettext("implementation is", "highly satisfactory"),
+            "satisfactory": pgettext("implementation is", "satisfactory"),
+            "moderately_satisfactory": pgettext("implementation is", "moderately satisfactory"),
+            "moderately_unsatisfactory": pgettext("implementation is", "moderately unsatisfactory"),
+            "unsatisfactory": pgettext("implementation is", "unsatisfactory"),
+            "highly_unsatisfactory": pgettext("implementation is", "highly unsatisfactory"),
+        }[level]
+    return {
+        "highly_satisfactory": pgettext("progress is", "highly satisfactory"),
+        "satisfactory": pgettext("progress is", "satisfactory"),
+        "moderately_satisfactory": pgettext("progress is", "moderately satisfactory"),
+        "moderately_unsatisfactory": pgettext("progress is", "moderately unsatisfactory"),
+        "unsatisfactory": pgettext("progress is", "unsatisfactory"),
+        "highly_unsatisfactory": pgettext("progress is", "highly unsatisfactory"),
+    }[level]
+
+
+def risks_rated(level: str, n: int) -> str:
+    """ "2 moderate" — a count of open risks at one level, the level agreeing with the count
+    (French "2 modérés")."""
+    forms = {
+        "low": npgettext("open risks", "%(n)d low", "%(n)d low", n),
+        "moderate": npgettext("open risks", "%(n)d moderate", "%(n)d moderate", n),
+        "substantial": npgettext("open risks", "%(n)d substantial", "%(n)d substantial", n),
+        "high": npgettext("open risks", "%(n)d high", "%(n)d high", n),
+    }
+    return forms[level] % {"n": n}
 
 
 def stage_label(stage: str) -> str:
@@ -113,9 +158,7 @@ def rating_evidence(rating: Rating) -> str:
         return _capital("; ".join(parts)) + "."
     parts = []
     if f.get("register"):
-        counts = ", ".join(
-            f"{n} {str(RiskLevel(r).label).lower()}" for r, n in reversed(f["by_rating"].items())
-        )
+        counts = ", ".join(risks_rated(r, n) for r, n in reversed(f["by_rating"].items()))
         parts.append(_("open risks in the register: %(counts)s") % {"counts": counts})
     else:
         parts.append(_("no open risk in the register"))
@@ -210,7 +253,7 @@ def bottom_line(brief: AgreementBrief) -> list[str]:
     by = {r.name: r for r in brief.ratings}
     lines.append(
         _("Progress %(progress)s, implementation %(implementation)s, overall risk %(risk)s.")
-        % {name: _rating_phrase(by[name]) for name in ("progress", "implementation", "risk")}
+        % {name: rating_phrase(by[name]) for name in ("progress", "implementation", "risk")}
     )
     c = brief.counts
     late = ngettext("%(n)d commitment overdue", "%(n)d commitments overdue", c.overdue) % {
@@ -234,18 +277,13 @@ def bottom_line(brief: AgreementBrief) -> list[str]:
     return lines
 
 
-def _rating_phrase(line: Any) -> str:
-    text = line.current_label.lower()
+def rating_phrase(line: Any) -> str:
+    text = level_in_sentence(line.name, line.current)
+    previous = level_in_sentence(line.name, line.previous)
     if line.direction == "better":
-        return _("%(level)s (up from %(previous)s)") % {
-            "level": text,
-            "previous": line.previous_label.lower(),
-        }
+        return _("%(level)s (up from %(previous)s)") % {"level": text, "previous": previous}
     if line.direction == "worse":
-        return _("%(level)s (down from %(previous)s)") % {
-            "level": text,
-            "previous": line.previous_label.lower(),
-        }
+        return _("%(level)s (down from %(previous)s)") % {"level": text, "previous": previous}
     return text
 
 

@@ -13,7 +13,9 @@ Parameters are JSON values, rendered by type:
 - ``{"date": "2026-03-05"}``: the date in the reader's format;
 - ``{"msg": ...}``: another message, rendered first (a stage's name, a dimension);
 - ``{"list": [...]}``: each item rendered, joined with commas;
-- a string: shown as stored (names and titles people typed).
+- a string: shown as stored (names and titles people typed);
+- ``{"name": ..., "in": {"en": ...}}``: a name people typed, with its translations
+  (``named``): the reader's language's text where there is one, else the name as typed.
 
 :func:`localized` walks any JSON (a snapshot's data, a warning's evidence) and renders every
 message in it, so a page reads plain text; text stored before messages existed passes through.
@@ -25,7 +27,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, translation
 
 # key -> lazy pattern (gettext_lazy, or ngettext_lazy with a named count)
 CATALOGUE: dict[str, Any] = {}
@@ -50,6 +53,19 @@ def param(value: Any) -> Any:
     return value
 
 
+def named(text: str, translations: Mapping[str, Mapping[str, str]] | None, field: str) -> Any:
+    """A name as a parameter: the text as typed, with its translations when the object has
+    some (``translations`` as a ``Translatable`` keeps them), so that it reads in the reader's
+    language; the plain text when it has none."""
+    texts = {lang: t[field] for lang, t in (translations or {}).items() if t.get(field)}
+    return {"name": text, "in": texts} if texts else text
+
+
+def _named_text(value: Mapping[str, Any]) -> str:
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return str((value.get("in") or {}).get(language) or value["name"])
+
+
 def is_message(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("msg"), str)
 
@@ -59,7 +75,7 @@ def render(value: Any) -> str:
     if value is None:
         return ""
     if not is_message(value):
-        return str(value)
+        return _named_text(value) if isinstance(value, dict) and "name" in value else str(value)
     key, params = value["msg"], value.get("params") or {}
     pattern = CATALOGUE.get(key)
     if pattern is None:
@@ -95,6 +111,8 @@ def _param(value: Any, *, numbers: bool = True) -> Any:
             return ", ".join(str(_param(v)) for v in value["list"])
         if is_message(value):
             return render(value)
+        if "name" in value:
+            return _named_text(value)
         return str(value)
     if not numbers or not isinstance(value, float):
         return value

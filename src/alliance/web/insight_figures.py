@@ -14,6 +14,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alliance.partnerships.choices import CommitmentStatus
+
+# A forecast commitment in one of these needs no more time (the schedule leaves out the
+# delivered and waived ones; a snapshot that lists one says so by its status).
+CLOSED_STATUSES = (CommitmentStatus.DELIVERED, CommitmentStatus.WAIVED)
+
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
@@ -116,10 +122,20 @@ def milestone_rows(
     """Milestones by due date, each with what confidence costs (the plan's date, P50, P80 and
     the contingency) and its risk tornado. ``risks`` are the risks the reader may see (title
     in the reader's language by UUID): a risk outside it is left out of the tornado (the
-    policy decides, not the snapshot); ``None`` shows none."""
+    policy decides, not the snapshot); ``None`` shows none.
+
+    A milestone whose commitments are all closed (``done``) has nothing left to forecast: no
+    contingency and no sentence about it (its "P80" is the day its last one was delivered)."""
     rows = []
+    still_open = {
+        t["commitment"]["uuid"]
+        for t in data.get("commitments") or ()
+        if t.get("status") not in CLOSED_STATUSES
+    }
     for m in data.get("milestones") or ():
         q = m.get("quantiles") or {}
+        members = [c["uuid"] for c in m.get("commitments") or ()]
+        done = bool(members) and not still_open.intersection(members)
         rows.append(
             {
                 **m,
@@ -127,11 +143,12 @@ def milestone_rows(
                 "p50": _day(q.get("P50")),
                 "p80": _day(q.get("P80")),
                 "plan_date": _day(m.get("deterministic")),
-                "contingency": m.get("contingency_working_days"),
-                "tornado": risk_tornado(m, risks or {}),
+                "contingency": None if done else m.get("contingency_working_days"),
+                "done": done,
+                "tornado": [] if done else risk_tornado(m, risks or {}),
             }
         )
-        rows[-1]["contingency_says"] = contingency_words(rows[-1])
+        rows[-1]["contingency_says"] = "" if done else contingency_words(rows[-1])
         for r in rows[-1]["tornado"]:
             r["says"] = ngettext(
                 "The P80 of %(milestone)s moves %(days)d working day because of the risk "

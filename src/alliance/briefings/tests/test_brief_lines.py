@@ -73,3 +73,65 @@ def test_a_disputed_commitment_past_due_is_not_said_to_be_days_late():
         assert "days late" not in why and "in dispute" in why
         late = wording.commitment_why(_key(status="late", days_late=385, past_due_in_dispute=False))
         assert late.startswith("385 days late")
+
+
+def _rated(name: str, current: str, previous: str | None, direction: str | None) -> RatingLine:
+    line = _line(name, direction)
+    return RatingLine(**{**line.__dict__, "current": current, "previous": previous})
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "moderately unsatisfactory (down from satisfactory)"),
+        # "mise en œuvre" is feminine: the review read "moyennement insatisfaisant".
+        ("fr", "moyennement insatisfaisante (en baisse, contre satisfaisante)"),
+        ("de", "mäßig unzufriedenstellend (verschlechtert von zufriedenstellend)"),
+    ],
+)
+def test_the_implementation_level_agrees_with_its_subject(language, said):
+    line = _rated("implementation", "moderately_unsatisfactory", "satisfactory", "worse")
+    with translation.override(language):
+        assert wording.rating_phrase(line) == said
+
+
+@pytest.mark.parametrize(
+    ("language", "progress", "risk"),
+    [
+        ("en", "satisfactory", "high"),
+        ("fr", "satisfaisant", "élevé"),  # "progrès" and "risque" are masculine
+        ("de", "zufriedenstellend", "hoch"),
+    ],
+)
+def test_progress_and_risk_levels_agree_with_theirs(language, progress, risk):
+    with translation.override(language):
+        assert wording.rating_phrase(_rated("progress", "satisfactory", None, None)) == progress
+        assert wording.rating_phrase(_rated("risk", "high", None, None)) == risk
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("en", "1 high, 1 substantial, 2 moderate"),
+        ("fr", "1 élevé, 1 substantiel, 2 modérés"),  # not "2 modéré"
+        ("de", "1 hohes, 1 erhebliches, 2 mäßige"),
+    ],
+)
+def test_open_risks_by_level_agree_with_their_count(language, counts):
+    rating = ratings.Rating(
+        "risk",
+        "high",
+        None,
+        ratings.ESTABLISHED,
+        None,
+        {
+            "register": "high",
+            "open_risks": 4,
+            "by_rating": {"moderate": 2, "substantial": 1, "high": 1},
+            "forecast": None,
+            "on_track": None,
+            "open_dated": 0,
+        },
+    )
+    with translation.override(language):
+        assert counts in wording.rating_evidence(rating)

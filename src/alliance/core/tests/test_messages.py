@@ -85,3 +85,18 @@ def test_every_key_the_engine_and_the_site_use_is_in_the_catalogue():
     criteria = re.findall(r'_at_least\(\s*"([a-z_]+)"', maturity)
     assert len(criteria) >= 10
     assert not {f"missing.{k}" for k in criteria} - set(messages.CATALOGUE)
+
+
+def test_a_name_with_translations_reads_in_the_readers_language():
+    title = messages.named(
+        "Libérer les emprises", {"en": {"title": "Hand over the right of way"}}, "title"
+    )
+    stored = message("warning.overdue_commitment", commitment=title, days=4)
+    with translation.override("en"):
+        assert render(stored) == "Hand over the right of way is 4 working days overdue"
+    with translation.override("fr"):  # no French translation: the name as typed
+        assert render(stored).startswith("Libérer les emprises ")
+    with translation.override("de"):
+        assert render(stored).startswith("Libérer les emprises ")
+    # Without translations the name is stored as plain text, as before.
+    assert messages.named("MGP-2026-006", {"en": {"summary": "x"}}, "title") == "MGP-2026-006"

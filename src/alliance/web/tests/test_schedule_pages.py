@@ -169,3 +169,45 @@ def test_restricted_risk_is_seen_only_by_the_users_named(world):
     risks_tab = reverse("agreement_risks", args=[world.agreement.uuid])
     assert LATER_INTERNAL_RISK not in _text(client_for(world.rep_y).get(risks_tab))
     assert SHARED_RISK in _text(client_for(world.rep_y).get(risks_tab))
+
+
+@pytest.mark.parametrize("commitment_page", [False, True])
+def test_a_delivered_milestone_says_nothing_about_contingency(world, commitment_page):
+    """Its commitments all delivered, a milestone's P80 is the day the last one was: the
+    pages say it is delivered, not "no contingency is needed" again and again."""
+    _plan(world)
+    today = timezone.localdate()
+    done = ps.milestone_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        title="Site handed over",
+        due_on=today - timedelta(days=40),
+    )
+    handed = ps.commitment_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        owed_by=world.party_x,
+        owed_to=[world.party_y],
+        title="Hand over the site",
+        category="technical",
+        milestone=done,
+        due_on=today - timedelta(days=40),
+        duration_optimistic=5,
+        duration_likely=10,
+        duration_pessimistic=20,
+    )
+    ps.commitment_deliver(actor=world.owner, commitment=handed, on=today, evidence="Minutes")
+    insights_recompute(actor=world.owner, agreement=world.agreement)
+    if commitment_page:
+        url = reverse("commitment", args=[world.agreement.uuid, handed.uuid])
+    else:
+        url = reverse("agreement_commitments", args=[world.agreement.uuid])
+    response = client_for(world.counsellor).get(url)
+    text = _text(response)
+    assert "Site handed over" in text
+    assert "no contingency is needed" not in text
+    assert "the merge of 4 paths" in text or commitment_page  # the open milestone still does
+    # Said on the commitment page, and as the title of the tab's "Delivered" mark.
+    assert "Every commitment of this milestone is delivered or waived" in response.text
+    if commitment_page:
+        assert "Contingency (working days)" not in text
