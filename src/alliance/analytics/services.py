@@ -19,11 +19,14 @@ import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -33,7 +36,7 @@ from alliance.accounts.choices import Role
 from alliance.accounts.models import Membership
 from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
-from alliance.analytics.models import InsightSnapshot
+from alliance.analytics.models import InsightSnapshot, StageChange
 from alliance.analytics.selectors import (
     PRIORITY_LEVELS,
     PRIORITY_ONE_IS_HIGHEST,
@@ -259,11 +262,55 @@ def insights_recompute(
     computing a past date for history changes nothing but that date's snapshots. ``actor``
     None is the system (:func:`system_actor`); a user must be allowed to change the agreement.
     """
+    return insights_refresh(
+        actor=actor, agreement=agreement, as_of=as_of, effects=effects, incremental=False
+    ).snapshots
+
+
+@dataclass
+class Refreshed:
+    """What :func:`insights_refresh` did: the snapshots by kind (stored now, or the ones kept)
+    and, per kind, why it was recomputed (empty: nothing had changed, nothing was written)."""
+
+    snapshots: dict[str, InsightSnapshot]
+    reasons: dict[str, tuple[str, ...]]
+
+    @property
+    def skipped(self) -> bool:
+        return not self.reasons
+
+
+@transaction.atomic
+def insights_refresh(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    as_of: date | None = None,
+    effects: bool | None = None,
+    incremental: bool = True,
+) -> Refreshed:
+    """:func:`insights_recompute`, but ``incremental``: when the snapshots stored for
+    ``as_of`` were computed from exactly what would be read now (:func:`fingerprint`: the
+    inputs, the date, the parameters, the snapshot history the calibration reads, the warning
+    and stage rows the side effects read), nothing is computed and nothing is written.
+
+    Every model reads ``as_of`` (decay, windows, elapsed work, days overdue), so a new date
+    always recomputes; what is skipped is a second computation of unchanged data on one date
+    (the daily run after the worker's, a burst of writes queued as many recomputes)."""
     actor = _acting(actor, agreement)
     as_of = as_of or clock.today()
-    computed = compute(agreement_inputs(agreement, as_of))
+    inputs = agreement_inputs(agreement, as_of)
     if effects is None:
         effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
+    if incremental:
+        same_day = InsightSnapshot.objects.filter(agreement=agreement, as_of=as_of)
+        stored = {s.kind: s for s in same_day}
+        reasons = _reasons(agreement, as_of, stored, fingerprint(agreement, inputs, effects))
+        if not reasons:
+            return Refreshed(stored, {})
+    else:
+        reasons = {kind: ("full",) for kind in SnapshotKind.values}
+    computed = compute(inputs)
     titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
     with _Timer(computed, SnapshotKind.SCHEDULE):
         # The engine checks itself against what happened (analytics.calibration): read
@@ -290,7 +337,6 @@ def insights_recompute(
             computed.data[SnapshotKind.WARNINGS] = results.warnings(
                 computed.warnings, titles, rows, computed.inputs
             )
-        snapshots = _store(agreement, as_of, computed)
         if effects:
             # The stage follows maturity through recorded, explained changes (analytics.stages):
             # up at once, down only after a sustained failure or the team's confirmation.
@@ -301,10 +347,176 @@ def insights_recompute(
                 maturity=computed.data[SnapshotKind.MATURITY],
                 as_of=as_of,
             )
-    return snapshots
+        # The fingerprint as the rows stand after this run's own writes (warnings, stage).
+        snapshots = _store(agreement, as_of, computed, fingerprint(agreement, inputs, effects))
+    return Refreshed(snapshots, reasons)
 
 
-def _store(agreement: Agreement, as_of: date, computed: Computed) -> dict[str, InsightSnapshot]:
+# --------------------------------------------------------------------------
+# Fingerprints: what a kind's snapshot was computed from
+# --------------------------------------------------------------------------
+
+FINGERPRINT_VERSION = 1
+# The parts of each kind's fingerprint besides the inputs, the date and the parameters:
+# the calibration reads the kind's earlier snapshots; the warnings and the stage are written
+# from (and compared with) rows a person may change between two runs.
+EXTRA_PARTS: dict[str, tuple[str, ...]] = {
+    SnapshotKind.TRUST: ("history",),
+    SnapshotKind.SCHEDULE: ("history",),
+    SnapshotKind.WARNINGS: ("effects", "warnings"),
+    SnapshotKind.MATURITY: ("effects", "stage"),
+}
+
+
+def fingerprint(
+    agreement: Agreement, inputs: AgreementInputs, effects: bool
+) -> dict[str, dict[str, Any]]:
+    """Per kind, the digests of everything its snapshot depends on (``InsightSnapshot.
+    fingerprint``): equal fingerprints, equal snapshots (``test_incremental``)."""
+    as_of = inputs.as_of
+    common = {
+        "version": FINGERPRINT_VERSION,
+        "as_of": as_of.isoformat(),
+        "inputs": inputs_digest(inputs),
+    }
+    history = _history_digests(agreement, as_of)
+    extra = {
+        "effects": effects,
+        "warnings": _digest(list(_warning_rows(agreement))),
+        "stage": _digest(
+            [
+                Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first(),
+                *StageChange.objects.filter(agreement=agreement)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "from_stage",
+                    "to_stage",
+                    "status",
+                    "cause",
+                    "first_seen_on",
+                    "last_seen_on",
+                    "decided_on",
+                    "decided_by_id",
+                ),
+            ]
+        ),
+    }
+    out = {}
+    for kind in SnapshotKind.values:
+        parts = {**common, "parameters": parameters_digest(kind)}
+        for name in EXTRA_PARTS.get(kind, ()):
+            parts[name] = history.get(kind, "") if name == "history" else extra[name]
+        out[kind] = parts
+    return out
+
+
+WARNING_COLUMNS = (
+    "uuid", "key", "rule", "status", "severity", "title", "explanation", "message",
+    "evidence", "owner_id", "commitment_id", "raised_on", "confidentiality",
+)  # fmt: skip
+
+
+def _warning_rows(agreement: Agreement) -> Any:
+    """The rules' warnings as stored: what the sync compares with and writes."""
+    return (
+        EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
+        .order_by("key")
+        .values_list(*WARNING_COLUMNS)
+    )
+
+
+def _history_digests(agreement: Agreement, as_of: date) -> dict[str, str]:
+    """The calibration's input besides the inputs: which earlier snapshots exist, and when
+    each was computed (a history recompute replaces them)."""
+    rows = (
+        InsightSnapshot.objects.filter(
+            agreement=agreement,
+            kind__in=[SnapshotKind.TRUST, SnapshotKind.SCHEDULE],
+            as_of__lt=as_of,
+        )
+        .order_by("kind", "as_of")
+        .values_list("kind", "as_of", "computed_at")
+    )
+    by_kind: dict[str, list] = {}
+    for kind, made, computed_at in rows:
+        by_kind.setdefault(kind, []).append((made, computed_at))
+    return {kind: _digest(items) for kind, items in by_kind.items()}
+
+
+def _reasons(
+    agreement: Agreement,
+    as_of: date,
+    stored: dict[str, InsightSnapshot],
+    now: dict[str, dict[str, Any]],
+) -> dict[str, tuple[str, ...]]:
+    """Per kind whose stored snapshot of ``as_of`` is not the one ``now`` would give, the
+    parts that differ (``missing``: none stored on that date; ``new date`` when earlier ones
+    are)."""
+    reasons: dict[str, tuple[str, ...]] = {}
+    earlier = None
+    for kind, parts in now.items():
+        snapshot = stored.get(kind)
+        if snapshot is None:
+            if earlier is None:
+                earlier = InsightSnapshot.objects.filter(
+                    agreement=agreement, as_of__lt=as_of
+                ).exists()
+            reasons[kind] = ("date",) if earlier else ("missing",)
+            continue
+        was = snapshot.fingerprint or {}
+        changed = tuple(name for name, value in parts.items() if was.get(name) != value)
+        if changed:
+            reasons[kind] = changed
+    return reasons
+
+
+def inputs_digest(inputs: AgreementInputs) -> str:
+    """SHA-256 of everything the models read about the agreement (its data, schedule, people,
+    names and host calendar), in a canonical form: equal digests, equal inputs."""
+    document = [
+        inputs.data,
+        inputs.schedule,
+        inputs.host_calendar,
+        sorted(inputs.people.items()),
+        inputs.names,
+    ]
+    return _digest(document)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as JSON-ready data whose text does not depend on the process (sets sorted,
+    dataclasses by field, numpy arrays as lists)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, [_canonical(getattr(value, f.name)) for f in fields(value)]]
+    if isinstance(value, dict):
+        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, date | uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def _store(
+    agreement: Agreement,
+    as_of: date,
+    computed: Computed,
+    fingerprints: dict[str, dict[str, Any]],
+) -> dict[str, InsightSnapshot]:
     now = timezone.now()
     stored = {}
     for kind in SnapshotKind.values:
@@ -317,6 +529,7 @@ def _store(agreement: Agreement, as_of: date, computed: Computed) -> dict[str, I
                 "computed_at": now,
                 "parameters_digest": parameters_digest(kind),
                 "duration_ms": computed.duration_ms.get(kind, 0),
+                "fingerprint": fingerprints[kind],
             },
         )
     return stored
@@ -404,28 +617,49 @@ def _lead(agreement: Agreement) -> Any:
 class RecomputeReport:
     """What a batch recomputation did."""
 
-    agreements: int = 0
-    snapshots: int = 0
+    agreements: int = 0  # recomputed
+    snapshots: int = 0  # written
+    skipped: int = 0  # unchanged since their snapshots of that date: nothing written
     failed: dict[str, str] = field(default_factory=dict)  # agreement uuid -> error
     seconds: float = 0.0
+    # Why agreements were recomputed: part of the fingerprint that changed -> agreements
+    # ("date", "missing", "inputs", "parameters", "history", "warnings", "stage", "full").
+    reasons: dict[str, int] = field(default_factory=dict)
+    # Per kind, how many agreements had it recomputed (every kind of an agreement is
+    # recomputed together: the kinds share their inputs and feed each other).
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def insights_recompute_all(
-    *, as_of: date | None = None, agreements: Iterable[Agreement] | None = None
+    *,
+    as_of: date | None = None,
+    agreements: Iterable[Agreement] | None = None,
+    incremental: bool = False,
 ) -> RecomputeReport:
     """Recompute every agreement (or those given) as the system, one transaction each: one
-    agreement's failure is reported and does not stop the others."""
+    agreement's failure is reported and does not stop the others. ``incremental`` skips the
+    agreements whose snapshots of that date are still what they would be
+    (:func:`insights_refresh`)."""
     started = time.perf_counter()
     report = RecomputeReport()
     for agreement in agreements if agreements is not None else Agreement.objects.order_by("pk"):
         try:
-            stored = insights_recompute(actor=None, agreement=agreement, as_of=as_of)
+            done = insights_refresh(
+                actor=None, agreement=agreement, as_of=as_of, incremental=incremental
+            )
         except Exception as error:
             logger.exception("recompute failed for agreement %s", agreement.uuid)
             report.failed[str(agreement.uuid)] = f"{type(error).__name__}: {error}"
             continue
+        if done.skipped:
+            report.skipped += 1
+            continue
         report.agreements += 1
-        report.snapshots += len(stored)
+        report.snapshots += len(done.snapshots)
+        for name in sorted({name for names in done.reasons.values() for name in names}):
+            report.reasons[name] = report.reasons.get(name, 0) + 1
+        for kind in done.reasons:
+            report.kinds[kind] = report.kinds.get(kind, 0) + 1
     report.seconds = time.perf_counter() - started
     return report
 
