@@ -15,6 +15,7 @@ demo) act as :func:`system_actor`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -32,8 +33,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.accounts.choices import Role
-from alliance.accounts.models import Membership
+from alliance.accounts.choices import AuditAction, Role
+from alliance.accounts.models import AuditEvent, Membership
 from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
 from alliance.analytics.models import InsightSnapshot, StageChange
@@ -47,9 +48,10 @@ from alliance.analytics.selectors import (
 from alliance.analytics.stages import stage_follow
 from alliance.core import clock
 from alliance.core.models import Confidentiality
-from alliance.core.services import require_change
+from alliance.core.services import audit_event, require_change, snapshot
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
+from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.maturity import assess_maturity
 from alliance.insights.network import network_analysis
 from alliance.insights.parameters import (
@@ -166,9 +168,11 @@ class _Timer:
         self.computed.duration_ms[self.kind] = self.computed.duration_ms.get(self.kind, 0) + ms
 
 
-def compute(inputs: AgreementInputs) -> Computed:
+def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
     """Run every model on ``inputs``; each kind's JSON except ``warnings``, which needs the
-    stored rows (see :func:`insights_recompute`)."""
+    stored rows (see :func:`insights_recompute`). ``reference``: the path before the
+    recompute was made faster (the warnings compute their own trust), kept to check the fast
+    one gives the same results and to measure it (``bench/recompute.py``)."""
     out = Computed(inputs=inputs)
     data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
     with _Timer(out, SnapshotKind.TRUST):
@@ -193,6 +197,7 @@ def compute(inputs: AgreementInputs) -> Computed:
         out.warnings = rules.early_warnings(
             data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
             alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
+            trust_result=None if reference else trust,
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
@@ -288,6 +293,7 @@ def insights_refresh(
     as_of: date | None = None,
     effects: bool | None = None,
     incremental: bool = True,
+    reference: bool = False,
 ) -> Refreshed:
     """:func:`insights_recompute`, but ``incremental``: when the snapshots stored for
     ``as_of`` were computed from exactly what would be read now (:func:`fingerprint`: the
@@ -296,7 +302,10 @@ def insights_refresh(
 
     Every model reads ``as_of`` (decay, windows, elapsed work, days overdue), so a new date
     always recomputes; what is skipped is a second computation of unchanged data on one date
-    (the daily run after the worker's, a burst of writes queued as many recomputes)."""
+    (the daily run after the worker's, a burst of writes queued as many recomputes).
+
+    ``reference`` runs the path as it was before it was made faster (:func:`compute`,
+    :func:`_sync_warnings`): same results, kept for the tests and ``bench/recompute.py``."""
     actor = _acting(actor, agreement)
     as_of = as_of or clock.today()
     inputs = agreement_inputs(agreement, as_of)
@@ -310,7 +319,7 @@ def insights_refresh(
             return Refreshed(stored, {})
     else:
         reasons = {kind: ("full",) for kind in SnapshotKind.values}
-    computed = compute(inputs)
+    computed = compute(inputs, reference=reference)
     titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
     with _Timer(computed, SnapshotKind.SCHEDULE):
         # The engine checks itself against what happened (analytics.calibration): read
@@ -327,7 +336,13 @@ def insights_refresh(
     with transaction.atomic():
         if effects:
             rows = _sync_warnings(
-                actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
+                actor,
+                agreement,
+                computed.warnings,
+                titles,
+                as_of,
+                computed.inputs.names,
+                reference=reference,
             )
         else:
             keys = [w.key for w in computed.warnings]
@@ -489,9 +504,20 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
+def _calendar_digest(calendar: WorkingCalendar) -> str:
+    """A calendar's digest, once per calendar (they are immutable, shared through
+    ``selectors.working_calendar``'s cache, and most of the inputs' dates are holidays)."""
+    return _digest(
+        [calendar.weekmask, [str(d) for d in calendar.holidays], _canonical(calendar.blackouts)]
+    )
+
+
 def _canonical(value: Any) -> Any:
     """``value`` as JSON-ready data whose text does not depend on the process (sets sorted,
     dataclasses by field, numpy arrays as lists)."""
+    if isinstance(value, WorkingCalendar):
+        return _calendar_digest(value)
     if is_dataclass(value) and not isinstance(value, type):
         return [type(value).__name__, [_canonical(getattr(value, f.name)) for f in fields(value)]]
     if isinstance(value, dict):
@@ -547,33 +573,52 @@ def _sync_warnings(
     titles: dict[str, dict],
     as_of: date,
     names: Names,
+    *,
+    reference: bool = False,
 ) -> dict[str, EarlyWarning]:
     """Raise every warning found (once per key) and resolve the rules' warnings that no longer
-    fire. Returns the stored warning of each key found."""
+    fire. Returns the stored warning of each key found.
+
+    A warning already stored is refreshed here in a batch (one read of the agreement's
+    warnings, only the changed columns saved, the audit events written together): the same
+    rows and the same audit trail as ``early_warning_raise`` one by one (``reference``),
+    which costs four queries and a full validation per warning, every day, for each of them
+    whose evidence moved with the date."""
     found = list(found)
     commitments = _commitments_by_uuid(
         w.subject for w in found if w.rule in ("overdue_commitment", "schedule_p80_late")
     )
-    rows = {}
+    stored = {} if reference else {w.key: w for w in agreement.warnings.all()}
+    rows, events = {}, []
     lead = _lead(agreement) if found else None
     for w in found:
         # Generated text is stored as messages, never as sentences: ``title`` and
         # ``explanation`` stay blank (a warning stored before messages gets them cleared).
+        fields = {
+            "title": "",
+            "explanation": "",
+            "message": {"title": titles[w.key], "action": names.message(w.action)},
+            "evidence": [results.contribution(c, names) for c in w.evidence],
+            "severity": SEVERITY[w.severity],
+        }
+        if w.key in stored:
+            rows[w.key] = stored[w.key]
+            event = _refresh_warning(actor, stored[w.key], fields)
+            if event is not None:
+                events.append(event)
+            continue
         rows[w.key], _new = early_warning_raise(
             actor=actor,
             agreement=agreement,
             key=w.key,
             rule=w.rule,
-            title="",
-            explanation="",
-            message={"title": titles[w.key], "action": names.message(w.action)},
-            evidence=[results.contribution(c, names) for c in w.evidence],
-            severity=SEVERITY[w.severity],
             raised_on=as_of,
             commitment=commitments.get(w.subject),
             confidentiality=Confidentiality.SHARED,
             owner=lead if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
+            **fields,
         )
+    AuditEvent.objects.bulk_create(events)
     stale = (
         EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
         .exclude(key__in=list(rows))
@@ -582,6 +627,30 @@ def _sync_warnings(
     for warning in stale:
         early_warning_set_status(actor=actor, warning=warning, status=WarningStatus.RESOLVED)
     return rows
+
+
+def _refresh_warning(actor: Any, warning: EarlyWarning, fields: dict[str, Any]) -> Any:
+    """``early_warning_raise`` on a stored warning: its message, evidence and severity
+    refreshed, reopened if it was resolved; validated, saved and audited as
+    ``save_changes`` does, but only the changed columns. Returns the audit event to write
+    (None when nothing changed)."""
+    changes = {k: v for k, v in fields.items() if getattr(warning, k) != v}
+    if warning.status == WarningStatus.RESOLVED:
+        changes["status"] = WarningStatus.OPEN
+    if not changes:
+        return None
+    require_change(actor, warning)
+    before = snapshot(warning, many_to_many=False)
+    for name, value in changes.items():
+        setattr(warning, name, value)
+    # The unchanged fields were validated when they were written.
+    warning.full_clean(exclude=[f.name for f in warning._meta.fields if f.name not in changes])
+    warning.save(update_fields=list(changes))
+    # The many-to-many links are left as they were: neither side reads them.
+    after = snapshot(warning, many_to_many=False)
+    return audit_event(
+        actor=actor, obj=warning, action=AuditAction.UPDATE, before=before, after=after
+    )
 
 
 def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:
