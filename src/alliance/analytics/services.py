@@ -309,12 +309,14 @@ def insights_refresh(
     actor = _acting(actor, agreement)
     as_of = as_of or clock.today()
     inputs = agreement_inputs(agreement, as_of)
+    digests: dict[str, Any] = {}
     if effects is None:
         effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
     if incremental:
         same_day = InsightSnapshot.objects.filter(agreement=agreement, as_of=as_of)
         stored = {s.kind: s for s in same_day}
-        reasons = _reasons(agreement, as_of, stored, fingerprint(agreement, inputs, effects))
+        now = fingerprint(agreement, inputs, effects, digests)
+        reasons = _reasons(agreement, as_of, stored, now)
         if not reasons:
             return Refreshed(stored, {})
     else:
@@ -363,7 +365,9 @@ def insights_refresh(
                 as_of=as_of,
             )
         # The fingerprint as the rows stand after this run's own writes (warnings, stage).
-        snapshots = _store(agreement, as_of, computed, fingerprint(agreement, inputs, effects))
+        snapshots = _store(
+            agreement, as_of, computed, fingerprint(agreement, inputs, effects, digests)
+        )
     return Refreshed(snapshots, reasons)
 
 
@@ -384,17 +388,26 @@ EXTRA_PARTS: dict[str, tuple[str, ...]] = {
 
 
 def fingerprint(
-    agreement: Agreement, inputs: AgreementInputs, effects: bool
+    agreement: Agreement,
+    inputs: AgreementInputs,
+    effects: bool,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Per kind, the digests of everything its snapshot depends on (``InsightSnapshot.
-    fingerprint``): equal fingerprints, equal snapshots (``test_incremental``)."""
+    fingerprint``): equal fingerprints, equal snapshots (``test_incremental``). ``known``
+    keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
+    call to the next."""
     as_of = inputs.as_of
+    known = {} if known is None else known
+    if "inputs" not in known:
+        known["inputs"] = inputs_digest(inputs)
+        known["history"] = _history_digests(agreement, as_of)
     common = {
         "version": FINGERPRINT_VERSION,
         "as_of": as_of.isoformat(),
-        "inputs": inputs_digest(inputs),
+        "inputs": known["inputs"],
     }
-    history = _history_digests(agreement, as_of)
+    history = known["history"]
     extra = {
         "effects": effects,
         "warnings": _digest(list(_warning_rows(agreement))),

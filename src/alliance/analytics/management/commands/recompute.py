@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from alliance.analytics.choices import History
 from alliance.analytics.services import (
@@ -28,17 +28,17 @@ from alliance.partnerships.models import Agreement
 
 # What changed since an agreement's snapshots of that date (``services.fingerprint``).
 REASONS = {
-    "full": _lazy("--full"),
-    "missing": _lazy("never computed"),
-    "date": _lazy("new date"),
-    "as_of": _lazy("new date"),
-    "inputs": _lazy("data changed"),
-    "parameters": _lazy("model parameters changed"),
-    "history": _lazy("earlier snapshots changed"),
-    "warnings": _lazy("warnings changed"),
-    "stage": _lazy("stage changed"),
-    "effects": _lazy("warnings and stage now written"),
-    "version": _lazy("new fingerprint format"),
+    "full": gettext_lazy("--full"),
+    "missing": gettext_lazy("never computed"),
+    "date": gettext_lazy("new date"),
+    "as_of": gettext_lazy("new date"),
+    "inputs": gettext_lazy("data changed"),
+    "parameters": gettext_lazy("model parameters changed"),
+    "history": gettext_lazy("earlier snapshots changed"),
+    "warnings": gettext_lazy("warnings changed"),
+    "stage": gettext_lazy("stage changed"),
+    "effects": gettext_lazy("warnings and stage now written"),
+    "version": gettext_lazy("new fingerprint format"),
 }
 
 
