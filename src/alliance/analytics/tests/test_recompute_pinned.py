@@ -12,7 +12,7 @@ from django.db import transaction
 
 from alliance.accounts.models import AuditEvent
 from alliance.analytics.models import InsightSnapshot, StageChange
-from alliance.analytics.services import insights_refresh
+from alliance.analytics.services import insights_refresh, system_actor
 from alliance.core.encryption import is_sealed, unseal
 from alliance.partnerships.models import Agreement
 from alliance.risks.models import EarlyWarning
@@ -114,6 +114,7 @@ def _run(reference: bool) -> str:
 
 def test_the_fast_path_writes_exactly_what_the_reference_path_writes():
     generator.generate(agreements=3, seed=11)
+    system_actor()  # created once, outside the rolled-back runs (the same id in both)
     reference = _run(reference=True)
     fast = _run(reference=False)
     assert _rows(fast) == _rows(reference)
