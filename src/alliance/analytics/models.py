@@ -79,6 +79,9 @@ class InsightSnapshot(PublicModel):
         help_text=_("SHA-256 of the model parameters the figures were computed with."),
     )
     duration_ms = models.PositiveIntegerField(_("computation time (ms)"), default=0)
+    # What the figures were computed from, as digests (``services.fingerprint``): the
+    # incremental recompute skips an agreement whose every part is unchanged.
+    fingerprint = models.JSONField(_("inputs fingerprint"), default=dict, blank=True)
 
     class Meta:
         ordering = ["agreement", "kind", "-as_of"]

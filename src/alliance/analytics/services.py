@@ -15,25 +15,29 @@ demo) act as :func:`system_actor`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.accounts.choices import Role
-from alliance.accounts.models import Membership
+from alliance.accounts.choices import AuditAction, Role
+from alliance.accounts.models import AuditEvent, Membership
 from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
-from alliance.analytics.models import InsightSnapshot
+from alliance.analytics.models import InsightSnapshot, StageChange
 from alliance.analytics.selectors import (
     PRIORITY_LEVELS,
     PRIORITY_ONE_IS_HIGHEST,
@@ -44,9 +48,10 @@ from alliance.analytics.selectors import (
 from alliance.analytics.stages import stage_follow
 from alliance.core import clock
 from alliance.core.models import Confidentiality
-from alliance.core.services import require_change
+from alliance.core.services import audit_event, require_change, snapshot
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
+from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.maturity import assess_maturity
 from alliance.insights.network import network_analysis
 from alliance.insights.parameters import (
@@ -163,9 +168,11 @@ class _Timer:
         self.computed.duration_ms[self.kind] = self.computed.duration_ms.get(self.kind, 0) + ms
 
 
-def compute(inputs: AgreementInputs) -> Computed:
+def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
     """Run every model on ``inputs``; each kind's JSON except ``warnings``, which needs the
-    stored rows (see :func:`insights_recompute`)."""
+    stored rows (see :func:`insights_recompute`). ``reference``: the path before the
+    recompute was made faster (the warnings compute their own trust), kept to check the fast
+    one gives the same results and to measure it (``bench/recompute.py``)."""
     out = Computed(inputs=inputs)
     data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
     with _Timer(out, SnapshotKind.TRUST):
@@ -190,6 +197,7 @@ def compute(inputs: AgreementInputs) -> Computed:
         out.warnings = rules.early_warnings(
             data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
             alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
+            trust_result=None if reference else trust,
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
@@ -259,11 +267,61 @@ def insights_recompute(
     computing a past date for history changes nothing but that date's snapshots. ``actor``
     None is the system (:func:`system_actor`); a user must be allowed to change the agreement.
     """
+    return insights_refresh(
+        actor=actor, agreement=agreement, as_of=as_of, effects=effects, incremental=False
+    ).snapshots
+
+
+@dataclass
+class Refreshed:
+    """What :func:`insights_refresh` did: the snapshots by kind (stored now, or the ones kept)
+    and, per kind, why it was recomputed (empty: nothing had changed, nothing was written)."""
+
+    snapshots: dict[str, InsightSnapshot]
+    reasons: dict[str, tuple[str, ...]]
+
+    @property
+    def skipped(self) -> bool:
+        return not self.reasons
+
+
+@transaction.atomic
+def insights_refresh(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    as_of: date | None = None,
+    effects: bool | None = None,
+    incremental: bool = True,
+    reference: bool = False,
+) -> Refreshed:
+    """:func:`insights_recompute`, but ``incremental``: when the snapshots stored for
+    ``as_of`` were computed from exactly what would be read now (:func:`fingerprint`: the
+    inputs, the date, the parameters, the snapshot history the calibration reads, the warning
+    and stage rows the side effects read), nothing is computed and nothing is written.
+
+    Every model reads ``as_of`` (decay, windows, elapsed work, days overdue), so a new date
+    always recomputes; what is skipped is a second computation of unchanged data on one date
+    (the daily run after the worker's, a burst of writes queued as many recomputes).
+
+    ``reference`` runs the path as it was before it was made faster (:func:`compute`,
+    :func:`_sync_warnings`): same results, kept for the tests and ``bench/recompute.py``."""
     actor = _acting(actor, agreement)
     as_of = as_of or clock.today()
-    computed = compute(agreement_inputs(agreement, as_of))
+    inputs = agreement_inputs(agreement, as_of)
+    digests: dict[str, Any] = {}
     if effects is None:
         effects = not InsightSnapshot.objects.filter(agreement=agreement, as_of__gt=as_of).exists()
+    if incremental:
+        same_day = InsightSnapshot.objects.filter(agreement=agreement, as_of=as_of)
+        stored = {s.kind: s for s in same_day}
+        now = fingerprint(agreement, inputs, effects, digests)
+        reasons = _reasons(agreement, as_of, stored, now)
+        if not reasons:
+            return Refreshed(stored, {})
+    else:
+        reasons = {kind: ("full",) for kind in SnapshotKind.values}
+    computed = compute(inputs, reference=reference)
     titles = {w.key: warning_title(w, computed.inputs.names) for w in computed.warnings}
     with _Timer(computed, SnapshotKind.SCHEDULE):
         # The engine checks itself against what happened (analytics.calibration): read
@@ -280,7 +338,13 @@ def insights_recompute(
     with transaction.atomic():
         if effects:
             rows = _sync_warnings(
-                actor, agreement, computed.warnings, titles, as_of, computed.inputs.names
+                actor,
+                agreement,
+                computed.warnings,
+                titles,
+                as_of,
+                computed.inputs.names,
+                reference=reference,
             )
         else:
             keys = [w.key for w in computed.warnings]
@@ -290,7 +354,6 @@ def insights_recompute(
             computed.data[SnapshotKind.WARNINGS] = results.warnings(
                 computed.warnings, titles, rows, computed.inputs
             )
-        snapshots = _store(agreement, as_of, computed)
         if effects:
             # The stage follows maturity through recorded, explained changes (analytics.stages):
             # up at once, down only after a sustained failure or the team's confirmation.
@@ -301,10 +364,198 @@ def insights_recompute(
                 maturity=computed.data[SnapshotKind.MATURITY],
                 as_of=as_of,
             )
-    return snapshots
+        # The fingerprint as the rows stand after this run's own writes (warnings, stage).
+        snapshots = _store(
+            agreement, as_of, computed, fingerprint(agreement, inputs, effects, digests)
+        )
+    return Refreshed(snapshots, reasons)
 
 
-def _store(agreement: Agreement, as_of: date, computed: Computed) -> dict[str, InsightSnapshot]:
+# --------------------------------------------------------------------------
+# Fingerprints: what a kind's snapshot was computed from
+# --------------------------------------------------------------------------
+
+FINGERPRINT_VERSION = 1
+# The parts of each kind's fingerprint besides the inputs, the date and the parameters:
+# the calibration reads the kind's earlier snapshots; the warnings and the stage are written
+# from (and compared with) rows a person may change between two runs.
+EXTRA_PARTS: dict[str, tuple[str, ...]] = {
+    SnapshotKind.TRUST: ("history",),
+    SnapshotKind.SCHEDULE: ("history",),
+    SnapshotKind.WARNINGS: ("effects", "warnings"),
+    SnapshotKind.MATURITY: ("effects", "stage"),
+}
+
+
+def fingerprint(
+    agreement: Agreement,
+    inputs: AgreementInputs,
+    effects: bool,
+    known: dict[str, Any] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per kind, the digests of everything its snapshot depends on (``InsightSnapshot.
+    fingerprint``): equal fingerprints, equal snapshots (``test_incremental``). ``known``
+    keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
+    call to the next."""
+    as_of = inputs.as_of
+    known = {} if known is None else known
+    if "inputs" not in known:
+        known["inputs"] = inputs_digest(inputs)
+        known["history"] = _history_digests(agreement, as_of)
+    common = {
+        "version": FINGERPRINT_VERSION,
+        "as_of": as_of.isoformat(),
+        "inputs": known["inputs"],
+    }
+    history = known["history"]
+    extra = {
+        "effects": effects,
+        "warnings": _digest(list(_warning_rows(agreement))),
+        "stage": _digest(
+            [
+                Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first(),
+                *StageChange.objects.filter(agreement=agreement)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "from_stage",
+                    "to_stage",
+                    "status",
+                    "cause",
+                    "first_seen_on",
+                    "last_seen_on",
+                    "decided_on",
+                    "decided_by_id",
+                ),
+            ]
+        ),
+    }
+    out = {}
+    for kind in SnapshotKind.values:
+        parts = {**common, "parameters": parameters_digest(kind)}
+        for name in EXTRA_PARTS.get(kind, ()):
+            parts[name] = history.get(kind, "") if name == "history" else extra[name]
+        out[kind] = parts
+    return out
+
+
+WARNING_COLUMNS = (
+    "uuid", "key", "rule", "status", "severity", "title", "explanation", "message",
+    "evidence", "owner_id", "commitment_id", "raised_on", "confidentiality",
+)  # fmt: skip
+
+
+def _warning_rows(agreement: Agreement) -> Any:
+    """The rules' warnings as stored: what the sync compares with and writes."""
+    return (
+        EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
+        .order_by("key")
+        .values_list(*WARNING_COLUMNS)
+    )
+
+
+def _history_digests(agreement: Agreement, as_of: date) -> dict[str, str]:
+    """The calibration's input besides the inputs: which earlier snapshots exist, and when
+    each was computed (a history recompute replaces them)."""
+    rows = (
+        InsightSnapshot.objects.filter(
+            agreement=agreement,
+            kind__in=[SnapshotKind.TRUST, SnapshotKind.SCHEDULE],
+            as_of__lt=as_of,
+        )
+        .order_by("kind", "as_of")
+        .values_list("kind", "as_of", "computed_at")
+    )
+    by_kind: dict[str, list] = {}
+    for kind, made, computed_at in rows:
+        by_kind.setdefault(kind, []).append((made, computed_at))
+    return {kind: _digest(items) for kind, items in by_kind.items()}
+
+
+def _reasons(
+    agreement: Agreement,
+    as_of: date,
+    stored: dict[str, InsightSnapshot],
+    now: dict[str, dict[str, Any]],
+) -> dict[str, tuple[str, ...]]:
+    """Per kind whose stored snapshot of ``as_of`` is not the one ``now`` would give, the
+    parts that differ (``missing``: none stored on that date; ``new date`` when earlier ones
+    are)."""
+    reasons: dict[str, tuple[str, ...]] = {}
+    earlier = None
+    for kind, parts in now.items():
+        snapshot = stored.get(kind)
+        if snapshot is None:
+            if earlier is None:
+                earlier = InsightSnapshot.objects.filter(
+                    agreement=agreement, as_of__lt=as_of
+                ).exists()
+            reasons[kind] = ("date",) if earlier else ("missing",)
+            continue
+        was = snapshot.fingerprint or {}
+        changed = tuple(name for name, value in parts.items() if was.get(name) != value)
+        if changed:
+            reasons[kind] = changed
+    return reasons
+
+
+def inputs_digest(inputs: AgreementInputs) -> str:
+    """SHA-256 of everything the models read about the agreement (its data, schedule, people,
+    names and host calendar), in a canonical form: equal digests, equal inputs."""
+    document = [
+        inputs.data,
+        inputs.schedule,
+        inputs.host_calendar,
+        sorted(inputs.people.items()),
+        inputs.names,
+    ]
+    return _digest(document)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _calendar_digest(calendar: WorkingCalendar) -> str:
+    """A calendar's digest, once per calendar (they are immutable, shared through
+    ``selectors.working_calendar``'s cache, and most of the inputs' dates are holidays)."""
+    return _digest(
+        [calendar.weekmask, [str(d) for d in calendar.holidays], _canonical(calendar.blackouts)]
+    )
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as JSON-ready data whose text does not depend on the process (sets sorted,
+    dataclasses by field, numpy arrays as lists)."""
+    if isinstance(value, WorkingCalendar):
+        return _calendar_digest(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, [_canonical(getattr(value, f.name)) for f in fields(value)]]
+    if isinstance(value, dict):
+        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, date | uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def _store(
+    agreement: Agreement,
+    as_of: date,
+    computed: Computed,
+    fingerprints: dict[str, dict[str, Any]],
+) -> dict[str, InsightSnapshot]:
     now = timezone.now()
     stored = {}
     for kind in SnapshotKind.values:
@@ -317,6 +568,7 @@ def _store(agreement: Agreement, as_of: date, computed: Computed) -> dict[str, I
                 "computed_at": now,
                 "parameters_digest": parameters_digest(kind),
                 "duration_ms": computed.duration_ms.get(kind, 0),
+                "fingerprint": fingerprints[kind],
             },
         )
     return stored
@@ -334,33 +586,52 @@ def _sync_warnings(
     titles: dict[str, dict],
     as_of: date,
     names: Names,
+    *,
+    reference: bool = False,
 ) -> dict[str, EarlyWarning]:
     """Raise every warning found (once per key) and resolve the rules' warnings that no longer
-    fire. Returns the stored warning of each key found."""
+    fire. Returns the stored warning of each key found.
+
+    A warning already stored is refreshed here in a batch (one read of the agreement's
+    warnings, only the changed columns saved, the audit events written together): the same
+    rows and the same audit trail as ``early_warning_raise`` one by one (``reference``),
+    which costs four queries and a full validation per warning, every day, for each of them
+    whose evidence moved with the date."""
     found = list(found)
     commitments = _commitments_by_uuid(
         w.subject for w in found if w.rule in ("overdue_commitment", "schedule_p80_late")
     )
-    rows = {}
+    stored = {} if reference else {w.key: w for w in agreement.warnings.all()}
+    rows, events = {}, []
     lead = _lead(agreement) if found else None
     for w in found:
         # Generated text is stored as messages, never as sentences: ``title`` and
         # ``explanation`` stay blank (a warning stored before messages gets them cleared).
+        fields = {
+            "title": "",
+            "explanation": "",
+            "message": {"title": titles[w.key], "action": names.message(w.action)},
+            "evidence": [results.contribution(c, names) for c in w.evidence],
+            "severity": SEVERITY[w.severity],
+        }
+        if w.key in stored:
+            rows[w.key] = stored[w.key]
+            event = _refresh_warning(actor, stored[w.key], fields)
+            if event is not None:
+                events.append(event)
+            continue
         rows[w.key], _new = early_warning_raise(
             actor=actor,
             agreement=agreement,
             key=w.key,
             rule=w.rule,
-            title="",
-            explanation="",
-            message={"title": titles[w.key], "action": names.message(w.action)},
-            evidence=[results.contribution(c, names) for c in w.evidence],
-            severity=SEVERITY[w.severity],
             raised_on=as_of,
             commitment=commitments.get(w.subject),
             confidentiality=Confidentiality.SHARED,
             owner=lead if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
+            **fields,
         )
+    AuditEvent.objects.bulk_create(events)
     stale = (
         EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
         .exclude(key__in=list(rows))
@@ -369,6 +640,30 @@ def _sync_warnings(
     for warning in stale:
         early_warning_set_status(actor=actor, warning=warning, status=WarningStatus.RESOLVED)
     return rows
+
+
+def _refresh_warning(actor: Any, warning: EarlyWarning, fields: dict[str, Any]) -> Any:
+    """``early_warning_raise`` on a stored warning: its message, evidence and severity
+    refreshed, reopened if it was resolved; validated, saved and audited as
+    ``save_changes`` does, but only the changed columns. Returns the audit event to write
+    (None when nothing changed)."""
+    changes = {k: v for k, v in fields.items() if getattr(warning, k) != v}
+    if warning.status == WarningStatus.RESOLVED:
+        changes["status"] = WarningStatus.OPEN
+    if not changes:
+        return None
+    require_change(actor, warning)
+    before = snapshot(warning, many_to_many=False)
+    for name, value in changes.items():
+        setattr(warning, name, value)
+    # The unchanged fields were validated when they were written.
+    warning.full_clean(exclude=[f.name for f in warning._meta.fields if f.name not in changes])
+    warning.save(update_fields=list(changes))
+    # The many-to-many links are left as they were: neither side reads them.
+    after = snapshot(warning, many_to_many=False)
+    return audit_event(
+        actor=actor, obj=warning, action=AuditAction.UPDATE, before=before, after=after
+    )
 
 
 def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:
@@ -404,28 +699,49 @@ def _lead(agreement: Agreement) -> Any:
 class RecomputeReport:
     """What a batch recomputation did."""
 
-    agreements: int = 0
-    snapshots: int = 0
+    agreements: int = 0  # recomputed
+    snapshots: int = 0  # written
+    skipped: int = 0  # unchanged since their snapshots of that date: nothing written
     failed: dict[str, str] = field(default_factory=dict)  # agreement uuid -> error
     seconds: float = 0.0
+    # Why agreements were recomputed: part of the fingerprint that changed -> agreements
+    # ("date", "missing", "inputs", "parameters", "history", "warnings", "stage", "full").
+    reasons: dict[str, int] = field(default_factory=dict)
+    # Per kind, how many agreements had it recomputed (every kind of an agreement is
+    # recomputed together: the kinds share their inputs and feed each other).
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def insights_recompute_all(
-    *, as_of: date | None = None, agreements: Iterable[Agreement] | None = None
+    *,
+    as_of: date | None = None,
+    agreements: Iterable[Agreement] | None = None,
+    incremental: bool = False,
 ) -> RecomputeReport:
     """Recompute every agreement (or those given) as the system, one transaction each: one
-    agreement's failure is reported and does not stop the others."""
+    agreement's failure is reported and does not stop the others. ``incremental`` skips the
+    agreements whose snapshots of that date are still what they would be
+    (:func:`insights_refresh`)."""
     started = time.perf_counter()
     report = RecomputeReport()
     for agreement in agreements if agreements is not None else Agreement.objects.order_by("pk"):
         try:
-            stored = insights_recompute(actor=None, agreement=agreement, as_of=as_of)
+            done = insights_refresh(
+                actor=None, agreement=agreement, as_of=as_of, incremental=incremental
+            )
         except Exception as error:
             logger.exception("recompute failed for agreement %s", agreement.uuid)
             report.failed[str(agreement.uuid)] = f"{type(error).__name__}: {error}"
             continue
+        if done.skipped:
+            report.skipped += 1
+            continue
         report.agreements += 1
-        report.snapshots += len(stored)
+        report.snapshots += len(done.snapshots)
+        for name in sorted({name for names in done.reasons.values() for name in names}):
+            report.reasons[name] = report.reasons.get(name, 0) + 1
+        for kind in done.reasons:
+            report.kinds[kind] = report.kinds.get(kind, 0) + 1
     report.seconds = time.perf_counter() - started
     return report
 

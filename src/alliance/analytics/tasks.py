@@ -8,18 +8,20 @@ from typing import Any
 from django.db import transaction
 from django.tasks import task
 
-from alliance.analytics.services import insights_recompute
+from alliance.analytics.services import insights_refresh
 from alliance.partnerships.models import Agreement, Party
 
 
 @task()
 def recompute_agreement(agreement_uuid: str) -> dict[str, str]:
     """Recompute one agreement's insights for today, as the system. Returns the stored
-    snapshots' UUIDs by kind (nothing if the agreement was deleted meanwhile)."""
+    snapshots' UUIDs by kind (nothing if the agreement was deleted meanwhile). Incremental: of
+    a burst of writes queued as many recomputes, the ones that run after the data has settled
+    find their snapshots up to date and write nothing."""
     agreement = Agreement.objects.filter(uuid=agreement_uuid).first()
     if agreement is None:
         return {}
-    stored = insights_recompute(actor=None, agreement=agreement)
+    stored = insights_refresh(actor=None, agreement=agreement).snapshots
     return {kind: str(snapshot.uuid) for kind, snapshot in stored.items()}
 
 

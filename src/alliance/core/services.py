@@ -63,13 +63,28 @@ def audit(
     after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Write the audit event of one change (only the fields that changed, for updates)."""
+    event = audit_event(actor=actor, obj=obj, action=action, before=before, after=after)
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: Any,
+    obj: models.Model,
+    action: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """The audit event :func:`audit` writes, not saved yet (for a batch of changes written
+    with one ``bulk_create``)."""
     before = dict(before or {})
     after = dict(after if after is not None else snapshot(obj))
     if action in (AuditAction.UPDATE, AuditAction.STATUS):
         changed = {k for k in after if not _same(before.get(k), after.get(k))}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    return AuditEvent.objects.create(**_event_values(actor, obj, action, before, after))
+    return AuditEvent(**_event_values(actor, obj, action, before, after))
 
 
 def _same(before: Any, after: Any) -> bool:

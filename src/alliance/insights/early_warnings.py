@@ -355,9 +355,12 @@ def early_warnings(
     alignment: AlignmentParameters = ALIGNMENT,
     salience: SalienceParameters = SALIENCE,
     calendar: WorkingCalendar | None = None,
+    trust_result: AgreementTrust | None = None,
 ) -> tuple[EarlyWarning, ...]:
     """Every warning of one agreement at ``as_of``, most severe first. ``schedule`` maps task
-    ids to (P80 finish, due date) from the schedule-risk model."""
+    ids to (P80 finish, due date) from the schedule-risk model; ``trust_result`` is the
+    agreement's trust at ``as_of`` with the same parameters if the caller has it already
+    (the trust warnings' evidence is read from it; otherwise it is computed when needed)."""
     data = canonical(data)
     frame = frame_from_agreements([data])
     tasks = sorted(schedule or {})
@@ -373,7 +376,9 @@ def early_warnings(
         frame, as_of, params, schedule=columns, trust=trust, alignment=alignment,
         salience=salience, calendar=calendar,
     )  # fmt: skip
-    ctx = _Ctx(data, frame, tasks, as_of, params, trust, alignment, salience, calendar)
+    ctx = _Ctx(
+        data, frame, tasks, as_of, params, trust, alignment, salience, calendar, trust_result
+    )
     out = [_labelled(ctx, found, k) for k in range(len(found))]
     return tuple(sorted(out, key=lambda w: (-SEVERITIES.index(w.severity), w.rule, w.subject)))
 
@@ -389,10 +394,13 @@ class _Ctx:
     alignment: AlignmentParameters
     salience: SalienceParameters
     calendar: WorkingCalendar | None
+    given_trust: AgreementTrust | None = None
 
     # Computed once, and only when a warning of that rule needs its details.
     @cached_property
     def trust_result(self) -> AgreementTrust:
+        if self.given_trust is not None:
+            return self.given_trust
         return agreement_trust(self.data, self.as_of, self.trust, self.salience, trend=False)
 
     @cached_property

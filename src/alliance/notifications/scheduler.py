@@ -85,8 +85,12 @@ def run_job(job: str, period: str) -> dict[str, Any]:
     if job == Job.INSIGHTS:
         from alliance.analytics.services import insights_recompute_all
 
-        report = insights_recompute_all(as_of=today)
-        result: dict[str, Any] = {"agreements": report.agreements, "failed": report.failed}
+        report = insights_recompute_all(as_of=today, incremental=True)
+        result: dict[str, Any] = {
+            "agreements": report.agreements,
+            "skipped": report.skipped,
+            "failed": report.failed,
+        }
     elif job == Job.REMINDERS:
         result = {"written": jobs.reminders(today)}
     elif job == Job.CONFIRMATIONS:

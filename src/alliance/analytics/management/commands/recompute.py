@@ -1,6 +1,8 @@
 """``recompute``: compute the insights of every agreement (or some) and store the snapshots.
 
-alliance recompute                                   every agreement, today
+alliance recompute                                   every agreement, today, skipping those
+                                                     whose snapshots of today are up to date
+alliance recompute --full                            every agreement, even unchanged ones
 alliance recompute --agreement UUID --as-of 2026-06-30
 alliance recompute --history quarterly               every quarter end since signature
 """
@@ -14,10 +16,30 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.analytics.choices import History
-from alliance.analytics.services import insights_recompute_all, insights_recompute_history
+from alliance.analytics.services import (
+    RecomputeReport,
+    insights_recompute_all,
+    insights_recompute_history,
+)
 from alliance.partnerships.models import Agreement
+
+# What changed since an agreement's snapshots of that date (``services.fingerprint``).
+REASONS = {
+    "full": gettext_lazy("--full"),
+    "missing": gettext_lazy("never computed"),
+    "date": gettext_lazy("new date"),
+    "as_of": gettext_lazy("new date"),
+    "inputs": gettext_lazy("data changed"),
+    "parameters": gettext_lazy("model parameters changed"),
+    "history": gettext_lazy("earlier snapshots changed"),
+    "warnings": gettext_lazy("warnings changed"),
+    "stage": gettext_lazy("stage changed"),
+    "effects": gettext_lazy("warnings and stage now written"),
+    "version": gettext_lazy("new fingerprint format"),
+}
 
 
 def _date(value: str) -> date:
@@ -51,6 +73,12 @@ class Command(BaseCommand):
             help="the date the figures describe (default: today)",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="recompute every agreement, even those whose snapshots of that date were "
+            "computed from the same data (by default they are skipped)",
+        )
+        parser.add_argument(
             "--history",
             choices=History.values,
             default=None,
@@ -64,7 +92,10 @@ class Command(BaseCommand):
             verbose = options["verbosity"] > 1
             self._history(agreements, options["as_of"], options["history"], verbose)
         else:
-            report = insights_recompute_all(as_of=options["as_of"], agreements=agreements)
+            report = insights_recompute_all(
+                as_of=options["as_of"], agreements=agreements, incremental=not options["full"]
+            )
+            self._report(report)
             for uuid, error in report.failed.items():
                 self.stderr.write(_("%(uuid)s failed: %(error)s") % {"uuid": uuid, "error": error})
             if report.failed:
@@ -75,6 +106,20 @@ class Command(BaseCommand):
             _("Recomputed %(n)d agreements in %(seconds).1f s.")
             % {"n": len(agreements), "seconds": time.perf_counter() - started}
         )
+
+    def _report(self, report: RecomputeReport) -> None:
+        self.stdout.write(
+            _(
+                "%(done)d agreements recomputed, %(skipped)d skipped "
+                "(unchanged since their snapshots of that date)."
+            )
+            % {"done": report.agreements, "skipped": report.skipped}
+        )
+        if report.reasons:
+            why = ", ".join(
+                f"{REASONS.get(name, name)}: {n}" for name, n in sorted(report.reasons.items())
+            )
+            self.stdout.write(_("Recomputed because of (agreements): %(why)s") % {"why": why})
 
     def _agreements(self, uuids: list[str]) -> list[Agreement]:
         if not uuids:
