@@ -147,3 +147,105 @@ def _stored(commitment: pm.Commitment) -> tuple[Any, ...]:
         commitment.owed_by_id,
         frozenset(p.pk for p in commitment.owed_to.all()),
     )
+
+
+# ----- an identifier added or removed by a newer version -----
+
+
+def _identified(key: str) -> bool:
+    """Whether a stored key names an element by the source's identifier (``t/ref/…``)."""
+    return key.split("/", 2)[1:2] == ["ref"]
+
+
+def rematch(ctx: ImportContext, projects: list[SourceProject], found: dict[Any, Any]) -> None:
+    """Elements keyed by the source's identifier when they have one, else by what they say
+    (IATI transactions: ``t/ref/<ref>``, else ``t/<type>/<date>/<hash>``), whose version
+    now in the import gained or lost the identifier: each stored under the other kind of
+    key, no longer in the source under it and saying the same (title with the amount and
+    currency, category, dates, who owes it to whom) is the same element: its link moves to
+    the new key, so it is updated rather than created again (and not ended as dropped).
+    ``found`` is ``standards._imported``'s lookup of the batch, updated with the moves.
+    Only projects imported before, and only items not found under their key, are looked
+    at: an unchanged re-import costs nothing."""
+    for project in projects:
+        scheme = f"{project.scheme}-commitment"
+        if (project.scheme, project.key) not in found and (
+            "attached",
+            f"{project.scheme}:{project.key}",
+        ) not in found:
+            continue
+        waiting = [
+            item
+            for item in project.commitments
+            if item.identified is not None and (scheme, f"{project.key}/{item.key}") not in found
+        ]
+        if waiting:
+            _rematch_project(ctx, project, waiting, found)
+
+
+def _rematch_project(
+    ctx: ImportContext,
+    project: SourceProject,
+    waiting: list[SourceCommitment],
+    found: dict[Any, Any],
+) -> None:
+    scheme = f"{project.scheme}-commitment"
+    prefix = f"{project.key}/"
+    current = {item.key for item in project.commitments}
+    stored: dict[str, pm.Commitment] = {}
+    for family in sorted({_family(item.key) for item in waiting}):
+        for key, obj in services.source_find_prefix(
+            scheme, f"{prefix}{family}/", pm.Commitment
+        ).items():
+            if key[len(prefix) :] not in current:
+                stored[key[len(prefix) :]] = obj
+    if not stored:
+        return
+    parties: dict[str, pm.Party] = {}
+    for key, source in project.parties.items():
+        party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
+        if party is not None:
+            parties[key] = party
+    prefetch_related_objects(list(stored.values()), "owed_to")
+    said = {key: _stored(obj) for key, obj in stored.items()}
+    claimed: set[str] = set()
+    moved: dict[str, str] = {}
+    for item in waiting:
+        wanted = _said(item, parties)
+        if wanted is None:
+            continue
+        key = next(
+            (
+                k
+                for k in sorted(stored)
+                if k not in claimed
+                and _family(k) == _family(item.key)
+                and _identified(k) != item.identified
+                and said[k] == wanted
+            ),
+            None,
+        )
+        if key is None:
+            continue
+        claimed.add(key)
+        moved[key] = item.key
+        found[scheme, f"{prefix}{item.key}"] = stored[key]
+        ctx.report.mapped(
+            item.place.rsplit("/", 1)[-1].split("[", 1)[0],
+            _("matched to the one imported before: its ref was added")
+            if item.identified
+            else _("matched to the one imported before: its ref was removed"),
+        )
+    if not moved:
+        return
+    services.source_rename(
+        scheme, pm.Commitment, {f"{prefix}{o}": f"{prefix}{n}" for o, n in moved.items()}
+    )
+    ctx.report.note(
+        _(
+            "%(n)s elements imported earlier whose identifier (ref) was added or removed since"
+            " were found again by what they say, and kept."
+        )
+        % {"n": len(moved)},
+        column=project.place,
+    )

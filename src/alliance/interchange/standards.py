@@ -89,6 +89,12 @@ class SourceCommitment:
     # find what such an import stored (by what it says) and move it to ``key`` (see
     # ``rekeying``), never to match it afterwards.
     aliases: tuple[str, ...] = ()
+    # For an element keyed by the source's own identifier when it has one (``<family>/ref/
+    # <id>``, an IATI transaction's ``ref``), else by what it says: whether it has one now.
+    # A version that adds or removes the identifier must not make it a second commitment:
+    # the one stored under the other kind of key is found again by what it says (see
+    # ``rekeying.rematch``). None for elements that are always keyed one way.
+    identified: bool | None = None
 
 
 @dataclass
@@ -266,11 +272,12 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
     projects = _not_older(ctx, projects)
     if not projects:
         return
+    found = _imported(projects)
+    rekeying.rematch(ctx, projects, found)
     if ctx.agreement is not None:
         for project in projects:
             apply_project(ctx, project)
         return
-    found = _imported(projects)
     fresh = _fresh(projects, found)
     one_by_one = [p for p in projects if not any(p is f for f in fresh)]
     if fresh:
