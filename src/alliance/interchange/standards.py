@@ -505,11 +505,26 @@ def _unchanged(
             agreement__in=agreements, ended_on__isnull=True
         ).values_list("agreement_id", "party_id")
     )
+    # An ocid listed by several projects belongs to the last one named (as one by one):
+    # the others need not claim it again when a later project of the batch does.
+    last: dict[str, SourceProject] = {}
+    for project in projects:
+        for ocid in project.processes:
+            last[ocid] = project
     same = []
     for project in projects:
-        if _same_project(ctx, project, found, taking_part):
+        if _same_project(ctx, project, found, taking_part, last):
             same.append(project)
             _count_unchanged(ctx, project, found)
+    # A newer version that says the same (a republished file with new dates): only the
+    # recorded version changes, in one write for the batch.
+    _save_versions(
+        [
+            (p, found[p.scheme, p.key])
+            for p in same
+            if found.get(("versions", p.scheme, p.key), ("",))[0] != p.version[:40]
+        ]
+    )
     return same
 
 
@@ -534,13 +549,20 @@ def _same_project(
     project: SourceProject,
     found: dict[tuple[str, ...], Any],
     taking_part: set[tuple[int, int]],
+    last: dict[str, SourceProject],
 ) -> bool:
     agreement = found.get((project.scheme, project.key))
     if agreement is None or not _same_values(agreement, _agreement_fields(project)):
         return False
-    if any(found.get((PROCESS, ocid)) != agreement for ocid in project.processes):
-        return False
-    if found.get(("versions", project.scheme, project.key)) != (project.version, _kept(project)):
+    for ocid in project.processes:
+        owner = found.get((PROCESS, ocid))
+        later = last[ocid]
+        if owner != agreement and (
+            later is project or owner != found.get((later.scheme, later.key))
+        ):
+            return False
+    stored = found.get(("versions", project.scheme, project.key))
+    if stored is None or stored[1] != _kept(project):
         return False
     parties = {}
     for key, source in project.parties.items():
