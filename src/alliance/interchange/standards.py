@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
 from alliance.interchange import rekeying, services
-from alliance.interchange.report import ImportContext, said
+from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import explain
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
@@ -146,12 +146,12 @@ class SourceProject:
 
         for party in self.parties.values():
             if party.country:
-                report.mapped(element, said(gettext_noop("party country (as stated)")))
+                report.mapped(element, report.say(gettext_noop("party country (as stated)")))
             else:
                 party.country = self.host_country
                 report.mapped(
                     element,
-                    said(gettext_noop("party country: none stated, the project's is used")),
+                    report.say(gettext_noop("party country: none stated, the project's is used")),
                 )
             party.identity = party.identity or organisations.identity(
                 party.ref, party.name, party.country
@@ -159,7 +159,7 @@ class SourceProject:
             if party.identity.startswith("name:"):
                 report.mapped(
                     element.split("/address", 1)[0] + "/identifier",
-                    said(
+                    report.say(
                         gettext_noop(
                             "party found by name and country (no valid organisation identifier)"
                         )
