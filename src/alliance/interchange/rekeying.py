@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import prefetch_related_objects
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from alliance.interchange import services
+from alliance.core.bulk import chunked
+from alliance.interchange import organisations, services
+from alliance.interchange.models import SourceIdentifier
 from alliance.partnerships import models as pm
 
 if TYPE_CHECKING:
@@ -202,10 +205,15 @@ def _rematch_project(
     if not stored:
         return
     parties: dict[str, pm.Party] = {}
+    missing = {}
     for key, source in project.parties.items():
         party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
         if party is not None:
             parties[key] = party
+        else:
+            missing[key] = source
+    earlier = named_before({s.org: s.name for s in missing.values()})
+    parties.update({k: earlier[s.org] for k, s in missing.items() if s.org in earlier})
     prefetch_related_objects(list(stored.values()), "owed_to")
     said = {key: _stored(obj) for key, obj in stored.items()}
     claimed: set[str] = set()
@@ -220,7 +228,9 @@ def _rematch_project(
                 for k in sorted(stored)
                 if k not in claimed
                 and _family(k) == _family(item.key)
-                and _identified(k) != item.identified
+                # a ref added or removed; or, keyed by what it says, an organisation it
+                # names that gained or lost its identifier (two refs: two elements)
+                and not (_identified(k) and item.identified)
                 and said[k] == wanted
             ),
             None,
@@ -234,7 +244,9 @@ def _rematch_project(
             item.place.rsplit("/", 1)[-1].split("[", 1)[0],
             _("matched to the one imported before: its ref was added")
             if item.identified
-            else _("matched to the one imported before: its ref was removed"),
+            else _("matched to the one imported before: its ref was removed")
+            if _identified(key)
+            else _("matched to the one imported before: an organisation's identifier changed"),
         )
     if not moved:
         return
@@ -249,3 +261,50 @@ def _rematch_project(
         % {"n": len(moved)},
         column=project.place,
     )
+
+
+def named_before(names: dict[str, str]) -> dict[str, pm.Party]:
+    """Organisations named now with a valid identifier (``org → name``) that earlier
+    imports knew only by their name (the publisher added the identifier since): ``org →``
+    the party linked under that normalised name, in whatever country, when there is exactly
+    one and no other valid identifier claims it (else it is another organisation of the
+    same name). Set-based: a few queries for a whole batch."""
+    wanted = {
+        org: f"name:{organisations.normalised_name(name)}|"
+        for org, name in names.items()
+        if not org.startswith("name:")
+    }
+    if not wanted:
+        return {}
+    content_type = ContentType.objects.get_for_model(pm.Party)
+    holders: dict[str, set[Any]] = {}
+    for chunk in chunked(sorted(set(wanted.values()))):
+        query = Q()
+        for prefix in chunk:
+            # a range rather than ``startswith``: the identifier's index answers it
+            query |= Q(identifier__gte=prefix, identifier__lt=f"{prefix}\U0010ffff")
+        for identifier, uuid in SourceIdentifier.objects.filter(
+            query, scheme="org", content_type=content_type
+        ).values_list("identifier", "object_uuid"):
+            holders.setdefault(identifier.rsplit("|", 1)[0] + "|", set()).add(uuid)
+    single = {prefix: next(iter(uuids)) for prefix, uuids in holders.items() if len(uuids) == 1}
+    if not single:
+        return {}
+    claimed = set(
+        SourceIdentifier.objects.filter(
+            scheme="org", content_type=content_type, object_uuid__in=list(single.values())
+        )
+        .exclude(identifier__startswith="name:")
+        .values_list("object_uuid", flat=True)
+    )
+    parties = {
+        party.uuid: party
+        for party in pm.Party.objects.filter(
+            uuid__in=[u for u in single.values() if u not in claimed]
+        )
+    }
+    return {
+        org: parties[single[prefix]]
+        for org, prefix in wanted.items()
+        if prefix in single and single[prefix] in parties
+    }

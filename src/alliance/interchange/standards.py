@@ -769,6 +769,12 @@ def _parties_many(
     by_source = {org: imported["org", org] for org in pending if ("org", org) in imported}
     for org, party in by_source.items():
         _say_merged(ctx, None, party.name, pending[org][0])
+    earlier = rekeying.named_before(
+        {org: source.name for org, (source, _c) in pending.items() if org not in by_source}
+    )
+    for org, party in earlier.items():
+        _say_identified(ctx, party, org)
+    by_source.update(earlier)
     wanted = {
         (source.name[:200], country)
         for org, (source, country) in pending.items()
@@ -794,7 +800,7 @@ def _parties_many(
     for org, (source, country) in pending.items():
         key = (source.name[:200], country)
         party = by_source.get(org) or taken.get(key) or made[key]
-        if org not in by_source:
+        if org not in by_source or org in earlier:
             relink.append(("org", org, party))
         ctx.report.count(label, "created" if org in creators else "unchanged")
         ctx.cache["party", org] = party
@@ -820,6 +826,18 @@ def _say_merged(
         % {"a": name, "b": source.name, "id": source.org},
         column=project.place if project is not None else "",
     )
+
+
+def _say_identified(ctx: ImportContext, party: pm.Party, org: str) -> None:
+    """Say that an organisation known by its name alone now comes with an identifier."""
+    ctx.report.note(
+        _(
+            "%(p)s was imported before without a valid organisation identifier; it now has"
+            " %(id)s: the same party."
+        )
+        % {"p": party.name, "id": org}
+    )
+    ctx.report.mapped("organisation", _("identifier added: the party imported by its name"))
 
 
 def _country_label(country: str) -> str:
@@ -1058,6 +1076,10 @@ def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Par
     country = source.country or host_country
     if party is not None:
         _say_merged(ctx, None, party.name, source)
+    else:
+        party = rekeying.named_before({source.org: source.name}).get(source.org)
+        if party is not None:
+            _say_identified(ctx, party, source.org)
     if party is None:
         name = source.name[:200]
         taken = party_names({name})

@@ -147,3 +147,43 @@ def test_a_folder_of_both_versions_in_any_order_twice_gives_the_same_database(ad
         links = SourceIdentifier.objects.filter(identifier__startswith="44000-P175662/t/")
         assert {link.identifier.split("/")[2] for link in links} == {"ref"}
     assert all(s == states[0] for s in states)
+
+
+ORG_GAINS_REF = """<iati-activities version="2.03">
+<iati-activity last-updated-datetime="{updated}" default-currency="USD">
+<iati-identifier>XM-DAC-41114-GH-1</iati-identifier>
+<reporting-org {ref} type="40"><narrative>UNDP</narrative></reporting-org>
+<title><narrative>Water works</narrative></title>
+<participating-org role="1" {ref} type="40"><narrative>UNDP</narrative></participating-org>
+<participating-org role="4" ref="GH-COH-123" type="70"><narrative>Accra Builders</narrative>
+</participating-org>
+<recipient-country code="GH" percentage="100"/>
+<activity-date type="2" iso-date="2021-01-01"/>
+<transaction><transaction-type code="3"/><transaction-date iso-date="2022-01-01"/>
+<value>100</value></transaction>
+</iati-activity></iati-activities>"""
+
+
+def test_an_organisation_that_gains_its_identifier_stays_one_party(admin, tmp_path, way):
+    """UNDP first named by its name alone, then with its identifier XM-DAC-41114: one
+    party, and the disbursement it provides (keyed by what it says, the provider
+    included) stays one commitment. Another organisation of the same name that already
+    has another identifier is not taken for it."""
+    from alliance.interchange.tests.helpers import write
+    from alliance.partnerships.models import Party
+
+    first = ORG_GAINS_REF.format(updated="2024-01-01T00:00:00Z", ref="")
+    assert load(write(tmp_path, "a.xml", first), admin).committed
+    parties, rows = sorted(Party.objects.values_list("pk", "name")), row_counts()
+    assert sorted(name for _pk, name in parties) == ["Accra Builders", "UNDP"]
+    second = ORG_GAINS_REF.format(updated="2024-06-01T00:00:00Z", ref='ref="XM-DAC-41114"')
+    report = load(write(tmp_path, "b.xml", second), admin)
+    assert report.committed, report.lines()
+    assert sorted(Party.objects.values_list("pk", "name")) == parties
+    assert Commitment.objects.count() == 1
+    # Only one row more: the party's link under its identifier (beside its name's).
+    rows["interchange.SourceIdentifier"] += 1
+    assert row_counts() == rows
+    assert matched(report, "identifier added: the party imported by its name") == 1
+    assert any("it now has XM-DAC-41114" in n.reason for n in report.notes)
+    assert SourceIdentifier.objects.filter(scheme="org", identifier="XM-DAC-41114").exists()
