@@ -39,7 +39,8 @@ DATA = next(
      if p.is_dir()),
     ROOT / ".." / "shared" / "data",
 )  # fmt: skip
-BENCH_DB = "alliance_bench_interchange"
+# One database per run (its pid): runs of several people on one server do not collide.
+BENCH_DB = f"alliance_bench_interchange_{os.getpid()}"
 
 
 # ----- generated inputs -----

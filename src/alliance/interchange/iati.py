@@ -598,6 +598,7 @@ def _transactions(ctx: ImportContext, element: Any, project: SourceProject) -> N
                 delivered_on=day,
                 description=_text(transaction.find("description")),
                 evidence=_("IATI transaction of %(d)s.") % {"d": day},
+                identified=bool(ref),
             )
         )
         ctx.report.mapped(

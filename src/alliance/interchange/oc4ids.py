@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from alliance.accounts import policy
 from alliance.interchange import organisations, services
 from alliance.interchange.jsonio import items, load_json, obj, text_of
-from alliance.interchange.report import ImportContext, said
+from alliance.interchange.report import ImportContext
 from alliance.interchange.standards import (
     SourceCommitment,
     SourceMilestone,
@@ -162,9 +162,9 @@ def _fields(
             continue
         if key in read:
             target = read[key] if isinstance(read, dict) else gettext_noop("read")
-            ctx.report.mapped(f"{element}/{key}", said(target))
+            ctx.report.mapped(f"{element}/{key}", ctx.report.say(target))
         else:
-            ctx.report.dropped(f"{element}/{key}", said(NO_PLACE))
+            ctx.report.dropped(f"{element}/{key}", ctx.report.say(NO_PLACE))
 
 
 # ----- import -----
@@ -243,13 +243,15 @@ def read_project(ctx: ImportContext, raw: Any, place: str) -> SourceProject | No
     _read_budget(ctx, raw, project)
     _read_milestones(ctx, raw, project)
     _read_contracting(ctx, raw, project)
-    ctx.report.mapped("project", _("agreement"))
+    ctx.report.mapped("project", ctx.report.say(gettext_noop("agreement")))
     for key in sorted(k for k in raw if k in MAPPED_KEYS and raw[k] not in (None, "", [], {})):
         if key != "parties":  # reported per party (project/parties)
-            ctx.report.mapped(f"project/{key}", _("read (see the mapping table)"))
+            ctx.report.mapped(
+                f"project/{key}", ctx.report.say(gettext_noop("read (see the mapping table)"))
+            )
     unmapped = sorted(k for k in raw if k not in MAPPED_KEYS)
     for key in unmapped:
-        ctx.report.dropped(f"project/{key}", _("no place for it in Alliance"))
+        ctx.report.dropped(f"project/{key}", ctx.report.say(NO_PLACE))
     if unmapped:
         ctx.report.note(_("Not mapped: %(keys)s") % {"keys": ", ".join(unmapped)}, column=place)
     return project
@@ -296,15 +298,16 @@ def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProjec
         mapped = {ROLE_IN[r] for r in roles if r in ROLE_IN}
         for role in sorted(roles - set(ROLE_IN)):
             ctx.report.dropped(
-                "project/parties/roles", _("role “%(r)s”: no participation role") % {"r": role}
+                "project/parties/roles",
+                ctx.report.say(gettext_noop("role “%(r)s”: no participation role")) % {"r": role},
             )
         if not mapped:
             tenderers += "tenderer" in roles
             ctx.report.dropped(
                 "project/parties",
-                _("unsuccessful tenderer: not a party to the agreement")
+                ctx.report.say(gettext_noop("unsuccessful tenderer: not a party to the agreement"))
                 if "tenderer" in roles
-                else _("no role that takes part"),
+                else ctx.report.say(gettext_noop("no role that takes part")),
             )
             continue
         identifier = obj(party.get("identifier"))
@@ -326,7 +329,9 @@ def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProjec
         project.add_party(
             SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref)
         )
-        ctx.report.mapped("project/parties", said(gettext_noop("party and participation")))
+        ctx.report.mapped(
+            "project/parties", ctx.report.say(gettext_noop("party and participation"))
+        )
     if tenderers:
         ctx.report.note(
             _("%(n)s unsuccessful tenderers are not parties to the agreement: not imported.")
@@ -396,7 +401,7 @@ def _read_milestones(ctx: ImportContext, raw: dict[str, Any], project: SourcePro
             ctx.report.dropped("milestones", _("no id, due date, or two parties"))
         else:
             project.commitments.append(item)
-            ctx.report.mapped("milestones", _("commitment"))
+            ctx.report.mapped("milestones", ctx.report.say(gettext_noop("commitment")))
             _fields(ctx, "milestones", milestone, MILESTONE_READ)
 
 
@@ -468,7 +473,8 @@ def _read_contracting(ctx: ImportContext, raw: dict[str, Any], project: SourcePr
             )
             if ocid:
                 ctx.report.mapped(
-                    "contractingProcesses", _("link: its OCDS releases go into this agreement")
+                    "contractingProcesses",
+                    ctx.report.say(gettext_noop("link: its OCDS releases go into this agreement")),
                 )
             else:
                 ctx.report.dropped("contractingProcesses", _("no id, ocid or summary"))
@@ -518,7 +524,8 @@ def _contract(
             )
         return
     ctx.report.mapped(
-        "contractingProcesses/summary", _("milestone (group) and commitment of the supplier")
+        "contractingProcesses/summary",
+        ctx.report.say(gettext_noop("milestone (group) and commitment of the supplier")),
     )
     value = obj(summary.get("contractValue"))
     worth = money(to_amount(value.get("amount")), text_of(value.get("currency")))
@@ -563,7 +570,7 @@ def _contract(
         _fields(ctx, element, milestone, MILESTONE_READ)
         item.owed_to, item.milestone = [buyer], f"cp/{key}"
         project.commitments.append(item)
-        ctx.report.mapped(element, _("commitment of the supplier"))
+        ctx.report.mapped(element, ctx.report.say(gettext_noop("commitment of the supplier")))
 
 
 def _reference_party(project: SourceProject, ref: dict[str, Any], role: str) -> str | None:

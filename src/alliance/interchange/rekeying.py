@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import prefetch_related_objects
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from alliance.interchange import services
+from alliance.core.bulk import chunked
+from alliance.interchange import organisations, services
+from alliance.interchange.models import SourceIdentifier
 from alliance.partnerships import models as pm
 
 if TYPE_CHECKING:
@@ -147,3 +150,161 @@ def _stored(commitment: pm.Commitment) -> tuple[Any, ...]:
         commitment.owed_by_id,
         frozenset(p.pk for p in commitment.owed_to.all()),
     )
+
+
+# ----- an identifier added or removed by a newer version -----
+
+
+def _identified(key: str) -> bool:
+    """Whether a stored key names an element by the source's identifier (``t/ref/…``)."""
+    return key.split("/", 2)[1:2] == ["ref"]
+
+
+def rematch(ctx: ImportContext, projects: list[SourceProject], found: dict[Any, Any]) -> None:
+    """Elements keyed by the source's identifier when they have one, else by what they say
+    (IATI transactions: ``t/ref/<ref>``, else ``t/<type>/<date>/<hash>``), whose version
+    now in the import gained or lost the identifier: each stored under the other kind of
+    key, no longer in the source under it and saying the same (title with the amount and
+    currency, category, dates, who owes it to whom) is the same element: its link moves to
+    the new key, so it is updated rather than created again (and not ended as dropped).
+    ``found`` is ``standards._imported``'s lookup of the batch, updated with the moves.
+    Only projects imported before, and only items not found under their key, are looked
+    at: an unchanged re-import costs nothing."""
+    for project in projects:
+        scheme = f"{project.scheme}-commitment"
+        if (project.scheme, project.key) not in found and (
+            "attached",
+            f"{project.scheme}:{project.key}",
+        ) not in found:
+            continue
+        waiting = [
+            item
+            for item in project.commitments
+            if item.identified is not None and (scheme, f"{project.key}/{item.key}") not in found
+        ]
+        if waiting:
+            _rematch_project(ctx, project, waiting, found)
+
+
+def _rematch_project(
+    ctx: ImportContext,
+    project: SourceProject,
+    waiting: list[SourceCommitment],
+    found: dict[Any, Any],
+) -> None:
+    scheme = f"{project.scheme}-commitment"
+    prefix = f"{project.key}/"
+    current = {item.key for item in project.commitments}
+    stored: dict[str, pm.Commitment] = {}
+    for family in sorted({_family(item.key) for item in waiting}):
+        for key, obj in services.source_find_prefix(
+            scheme, f"{prefix}{family}/", pm.Commitment
+        ).items():
+            if key[len(prefix) :] not in current:
+                stored[key[len(prefix) :]] = obj
+    if not stored:
+        return
+    parties: dict[str, pm.Party] = {}
+    missing = {}
+    for key, source in project.parties.items():
+        party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
+        if party is not None:
+            parties[key] = party
+        else:
+            missing[key] = source
+    earlier = named_before({s.org: s.name for s in missing.values()})
+    parties.update({k: earlier[s.org] for k, s in missing.items() if s.org in earlier})
+    prefetch_related_objects(list(stored.values()), "owed_to")
+    said = {key: _stored(obj) for key, obj in stored.items()}
+    claimed: set[str] = set()
+    moved: dict[str, str] = {}
+    for item in waiting:
+        wanted = _said(item, parties)
+        if wanted is None:
+            continue
+        key = next(
+            (
+                k
+                for k in sorted(stored)
+                if k not in claimed
+                and _family(k) == _family(item.key)
+                # a ref added or removed; or, keyed by what it says, an organisation it
+                # names that gained or lost its identifier (two refs: two elements)
+                and not (_identified(k) and item.identified)
+                and said[k] == wanted
+            ),
+            None,
+        )
+        if key is None:
+            continue
+        claimed.add(key)
+        moved[key] = item.key
+        found[scheme, f"{prefix}{item.key}"] = stored[key]
+        ctx.report.mapped(
+            item.place.rsplit("/", 1)[-1].split("[", 1)[0],
+            _("matched to the one imported before: its ref was added")
+            if item.identified
+            else _("matched to the one imported before: its ref was removed")
+            if _identified(key)
+            else _("matched to the one imported before: an organisation's identifier changed"),
+        )
+    if not moved:
+        return
+    services.source_rename(
+        scheme, pm.Commitment, {f"{prefix}{o}": f"{prefix}{n}" for o, n in moved.items()}
+    )
+    ctx.report.note(
+        _(
+            "%(n)s elements imported earlier whose identifier (ref) was added or removed since"
+            " were found again by what they say, and kept."
+        )
+        % {"n": len(moved)},
+        column=project.place,
+    )
+
+
+def named_before(names: dict[str, str]) -> dict[str, pm.Party]:
+    """Organisations named now with a valid identifier (``org → name``) that earlier
+    imports knew only by their name (the publisher added the identifier since): ``org →``
+    the party linked under that normalised name, in whatever country, when there is exactly
+    one and no other valid identifier claims it (else it is another organisation of the
+    same name). Set-based: a few queries for a whole batch."""
+    wanted = {
+        org: f"name:{organisations.normalised_name(name)}|"
+        for org, name in names.items()
+        if not org.startswith("name:")
+    }
+    if not wanted:
+        return {}
+    content_type = ContentType.objects.get_for_model(pm.Party)
+    holders: dict[str, set[Any]] = {}
+    for chunk in chunked(sorted(set(wanted.values()))):
+        query = Q()
+        for prefix in chunk:
+            # a range rather than ``startswith``: the identifier's index answers it
+            query |= Q(identifier__gte=prefix, identifier__lt=f"{prefix}\U0010ffff")
+        for identifier, uuid in SourceIdentifier.objects.filter(
+            query, scheme="org", content_type=content_type
+        ).values_list("identifier", "object_uuid"):
+            holders.setdefault(identifier.rsplit("|", 1)[0] + "|", set()).add(uuid)
+    single = {prefix: next(iter(uuids)) for prefix, uuids in holders.items() if len(uuids) == 1}
+    if not single:
+        return {}
+    claimed = set(
+        SourceIdentifier.objects.filter(
+            scheme="org", content_type=content_type, object_uuid__in=list(single.values())
+        )
+        .exclude(identifier__startswith="name:")
+        .values_list("object_uuid", flat=True)
+    )
+    parties = {
+        party.uuid: party
+        for party in pm.Party.objects.filter(
+            uuid__in=[u for u in single.values() if u not in claimed]
+        )
+    }
+    return {
+        org: parties[single[prefix]]
+        for org, prefix in wanted.items()
+        if prefix in single and single[prefix] in parties
+    }

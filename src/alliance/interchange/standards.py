@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
 from alliance.interchange import rekeying, services
-from alliance.interchange.report import ImportContext, said
+from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import explain
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
@@ -89,6 +89,12 @@ class SourceCommitment:
     # find what such an import stored (by what it says) and move it to ``key`` (see
     # ``rekeying``), never to match it afterwards.
     aliases: tuple[str, ...] = ()
+    # For an element keyed by the source's own identifier when it has one (``<family>/ref/
+    # <id>``, an IATI transaction's ``ref``), else by what it says: whether it has one now.
+    # A version that adds or removes the identifier must not make it a second commitment:
+    # the one stored under the other kind of key is found again by what it says (see
+    # ``rekeying.rematch``). None for elements that are always keyed one way.
+    identified: bool | None = None
 
 
 @dataclass
@@ -140,12 +146,12 @@ class SourceProject:
 
         for party in self.parties.values():
             if party.country:
-                report.mapped(element, said(gettext_noop("party country (as stated)")))
+                report.mapped(element, report.say(gettext_noop("party country (as stated)")))
             else:
                 party.country = self.host_country
                 report.mapped(
                     element,
-                    said(gettext_noop("party country: none stated, the project's is used")),
+                    report.say(gettext_noop("party country: none stated, the project's is used")),
                 )
             party.identity = party.identity or organisations.identity(
                 party.ref, party.name, party.country
@@ -153,7 +159,7 @@ class SourceProject:
             if party.identity.startswith("name:"):
                 report.mapped(
                     element.split("/address", 1)[0] + "/identifier",
-                    said(
+                    report.say(
                         gettext_noop(
                             "party found by name and country (no valid organisation identifier)"
                         )
@@ -266,11 +272,12 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
     projects = _not_older(ctx, projects)
     if not projects:
         return
+    found = _imported(projects)
+    rekeying.rematch(ctx, projects, found)
     if ctx.agreement is not None:
         for project in projects:
             apply_project(ctx, project)
         return
-    found = _imported(projects)
     fresh = _fresh(projects, found)
     one_by_one = [p for p in projects if not any(p is f for f in fresh)]
     if fresh:
@@ -498,11 +505,26 @@ def _unchanged(
             agreement__in=agreements, ended_on__isnull=True
         ).values_list("agreement_id", "party_id")
     )
+    # An ocid listed by several projects belongs to the last one named (as one by one):
+    # the others need not claim it again when a later project of the batch does.
+    last: dict[str, SourceProject] = {}
+    for project in projects:
+        for ocid in project.processes:
+            last[ocid] = project
     same = []
     for project in projects:
-        if _same_project(ctx, project, found, taking_part):
+        if _same_project(ctx, project, found, taking_part, last):
             same.append(project)
             _count_unchanged(ctx, project, found)
+    # A newer version that says the same (a republished file with new dates): only the
+    # recorded version changes, in one write for the batch.
+    _save_versions(
+        [
+            (p, found[p.scheme, p.key])
+            for p in same
+            if found.get(("versions", p.scheme, p.key), ("",))[0] != p.version[:40]
+        ]
+    )
     return same
 
 
@@ -527,13 +549,20 @@ def _same_project(
     project: SourceProject,
     found: dict[tuple[str, ...], Any],
     taking_part: set[tuple[int, int]],
+    last: dict[str, SourceProject],
 ) -> bool:
     agreement = found.get((project.scheme, project.key))
     if agreement is None or not _same_values(agreement, _agreement_fields(project)):
         return False
-    if any(found.get((PROCESS, ocid)) != agreement for ocid in project.processes):
-        return False
-    if found.get(("versions", project.scheme, project.key)) != (project.version, _kept(project)):
+    for ocid in project.processes:
+        owner = found.get((PROCESS, ocid))
+        later = last[ocid]
+        if owner != agreement and (
+            later is project or owner != found.get((later.scheme, later.key))
+        ):
+            return False
+    stored = found.get(("versions", project.scheme, project.key))
+    if stored is None or stored[1] != _kept(project):
         return False
     parties = {}
     for key, source in project.parties.items():
@@ -740,6 +769,12 @@ def _parties_many(
     by_source = {org: imported["org", org] for org in pending if ("org", org) in imported}
     for org, party in by_source.items():
         _say_merged(ctx, None, party.name, pending[org][0])
+    earlier = rekeying.named_before(
+        {org: source.name for org, (source, _c) in pending.items() if org not in by_source}
+    )
+    for org, party in earlier.items():
+        _say_identified(ctx, party, org)
+    by_source.update(earlier)
     wanted = {
         (source.name[:200], country)
         for org, (source, country) in pending.items()
@@ -765,7 +800,7 @@ def _parties_many(
     for org, (source, country) in pending.items():
         key = (source.name[:200], country)
         party = by_source.get(org) or taken.get(key) or made[key]
-        if org not in by_source:
+        if org not in by_source or org in earlier:
             relink.append(("org", org, party))
         ctx.report.count(label, "created" if org in creators else "unchanged")
         ctx.cache["party", org] = party
@@ -791,6 +826,18 @@ def _say_merged(
         % {"a": name, "b": source.name, "id": source.org},
         column=project.place if project is not None else "",
     )
+
+
+def _say_identified(ctx: ImportContext, party: pm.Party, org: str) -> None:
+    """Say that an organisation known by its name alone now comes with an identifier."""
+    ctx.report.note(
+        _(
+            "%(p)s was imported before without a valid organisation identifier; it now has"
+            " %(id)s: the same party."
+        )
+        % {"p": party.name, "id": org}
+    )
+    ctx.report.mapped("organisation", _("identifier added: the party imported by its name"))
 
 
 def _country_label(country: str) -> str:
@@ -1029,6 +1076,10 @@ def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Par
     country = source.country or host_country
     if party is not None:
         _say_merged(ctx, None, party.name, source)
+    else:
+        party = rekeying.named_before({source.org: source.name}).get(source.org)
+        if party is not None:
+            _say_identified(ctx, party, source.org)
     if party is None:
         name = source.name[:200]
         taken = party_names({name})

@@ -180,3 +180,36 @@ def test_insert_values_links_many_to_many(world):
     assert list(commitment.owed_to.all()) == [world.party_y]
     with pytest.raises(IntegrityError), transaction.atomic():  # the same link twice
         insert_values(through, ("commitment_id", "party_id"), [(commitment.pk, world.party_y.pk)])
+
+
+def test_values_written_as_they_are_only_where_that_is_the_identity(world):
+    """Plain text, booleans and (except where the driver wraps them) integers and foreign
+    keys skip ``get_db_prep_save``; a lazy translation, a decimal, a date, an encrypted
+    or JSON field still go through it, so the rows are those ``bulk_create`` writes."""
+    from django.utils.translation import gettext_lazy
+
+    fields = {f.name: f for f in Party._meta.concrete_fields}
+    kinds = dict(zip(fields, bulk._kinds(list(fields.values()), connection), strict=True))
+    assert str in kinds["name"] and kinds["country"] >= {str, type(None)}
+    integers = connection.vendor != "postgresql"
+    event = {f.name: f for f in AuditEvent._meta.concrete_fields}
+    event_kinds = dict(zip(event, bulk._kinds(list(event.values()), connection), strict=True))
+    assert (int in event_kinds["actor"]) is integers
+    assert event_kinds["after"] == event_kinds["at"] == frozenset()
+
+    def event_() -> AuditEvent:
+        return AuditEvent(
+            actor=world.owner,
+            agreement_id=world.agreement.pk,
+            object_type="partnerships.party",
+            object_id="x",
+            object_repr=gettext_lazy("Ministry of Finance"),
+            action="create",
+            before={},
+            after={"n": 1},
+            at=AT,
+        )
+
+    bulk_row, fast_row = _both(event_)
+    assert fast_row == bulk_row
+    assert fast_row["object_repr"] == "Ministry of Finance"
