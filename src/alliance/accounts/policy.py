@@ -9,9 +9,11 @@ so a rule changes in one place. The rules:
   only by the counsellor team (owner, counsellor, editor — never a party representative nor a
   viewer), *restricted* ones only by the users named on the item.
 - Trust pulse answers are personal: the team sees them one by one; a party representative
-  sees only the answers given by people of their own party; viewers see none. Outside the
-  team, pulses are read as aggregates of at least ``MIN_ANSWERS_PER_CELL`` answers per cell
-  (``web.selectors``). Who is asked to answer a round (and their links) is the team's.
+  sees only their own (given as the person linked to their account), never a colleague's;
+  viewers see none. Outside the team, everyone else's answers are read only as aggregates of
+  at least ``MIN_ANSWERS_PER_CELL`` answers per cell (``pulse_answers_for_aggregates``). A
+  representative may see who of their own party was asked and who answered (to chase
+  colleagues), never what. Who is asked to answer a round (and their links) is the team's.
 - Parties and people are seen through the agreements they take part in.
 - A counsellor's own points for a meeting with a party (``PartyBriefNote``) are the team's:
   never shown to a party representative nor a viewer.
@@ -23,7 +25,7 @@ so a rule changes in one place. The rules:
   their party owes (status and evidence), the answers their party gives about a delivery owed
   to it (confirm or contest), new due dates their party proposes for a commitment it owes or
   is owed and its answers to the others' proposals, shared comments on those commitments,
-  and their party's pulse answers; viewers change nothing.
+  and their own pulse answers; viewers change nothing.
 - Comments on a commitment: internal ones are the team's; shared ones are read by the team
   and the representatives of the commitment's own parties only. (The dated history of due
   dates is written by the services only.)
@@ -294,20 +296,81 @@ MIN_ANSWERS_PER_CELL = 3
 
 
 def trust_responses_visible_to(user: User) -> QuerySet[TrustResponse]:
-    """The team sees every answer; a party representative the answers of their own party's
-    people (who may answer through them); the answers of other parties only as aggregates."""
+    """The team sees every answer one by one; a party representative only their own answers
+    (the respondent is the person linked to their account, of the party they represent),
+    never a colleague's; viewers none. Everything else reaches them as aggregates
+    (``pulse_answers_for_aggregates``)."""
     if _is_admin(user):
         return TrustResponse.objects.all()
     team = _scoped(user, TrustResponse, TEAM_ROLES)
-    own_party = TrustResponse.objects.filter(
-        pk__in=_rep_scoped(user, TrustResponse, "respondent_party_id")
+    own = TrustResponse.objects.filter(
+        pk__in=_rep_scoped(user, TrustResponse, "respondent_party_id").filter(
+            respondent__user_id=user.pk
+        )
     )
-    return team | own_party
+    return team | own
+
+
+def pulse_answers_for_aggregates(user: User, agreement: Agreement) -> tuple[QuerySet, int]:
+    """The answers ``user``'s pulse figures of ``agreement`` are computed from, and how many
+    respondents a cell (a directed pair, a party as the others see it, a self-view) needs
+    before its mean is shown: the team's are its answers, every cell shown; any other member
+    reads means over every answer of the agreement, only of cells with at least
+    ``MIN_ANSWERS_PER_CELL`` respondents. Only identities and scores (no comment) leave here,
+    and they must leave the caller only as such means or as counts."""
+    fields = ("pulse_id", "respondent_id", "respondent_party_id", "about_party_id")
+    dimensions = ("ability", "benevolence", "integrity", "predictability", "communication")
+    membership = role_on(user, agreement.pk)
+    answers = TrustResponse.objects.filter(pulse__agreement=agreement)
+    if _is_admin(user) or (membership is not None and membership.role in TEAM_ROLES):
+        return answers.values(*fields, *dimensions), 1  # the team reads every one anyway
+    if membership is None:
+        return TrustResponse.objects.none().values(*fields, *dimensions), MIN_ANSWERS_PER_CELL
+    return answers.values(*fields, *dimensions), MIN_ANSWERS_PER_CELL
+
+
+def _represents(user: User, agreement_path: str, party_path: str) -> Exists:
+    """True on rows whose agreement and party ``user`` represents (one subquery, no query)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=user.pk,
+            role=Role.PARTY_REPRESENTATIVE,
+            agreement_id=OuterRef(agreement_path),
+            party_id=OuterRef(party_path),
+        )
+    )
+
+
+def pulse_answerers_visible_to(user: User) -> QuerySet:
+    """Who answered which round — never what: ``pulse_id``, ``respondent_id``,
+    ``respondent__name`` and ``respondent_party_id`` rows. The team's for every answer; a
+    party representative's for the people of their own party (to chase colleagues who have
+    not answered)."""
+    fields = ("pulse_id", "respondent_id", "respondent__name", "respondent_party_id")
+    if not (user.is_authenticated and user.is_active):
+        return TrustResponse.objects.none().values(*fields)
+    if _is_admin(user):
+        return TrustResponse.objects.values(*fields).distinct()
+    team = Q(pulse__agreement_id__in=_member_agreement_ids(user, TEAM_ROLES))
+    own_party = _represents(user, "pulse__agreement_id", "respondent_party_id")
+    return TrustResponse.objects.filter(team | Q(own_party)).values(*fields).distinct()
 
 
 def pulse_respondents_visible_to(user: User) -> QuerySet[PulseRespondent]:
     """Who is asked to answer a round, whether they did, and their comments: the team's."""
     return _scoped(user, PulseRespondent, TEAM_ROLES)
+
+
+def pulse_sheets_of_own_party(user: User) -> QuerySet:
+    """Who of a representative's own party is asked in each round and whether they answered:
+    ``pulse_id``, ``person_id``, ``person__name`` and ``submitted_at`` rows only (never the
+    draft, the comment nor the link). The team reads whole sheets
+    (``pulse_respondents_visible_to``)."""
+    fields = ("pulse_id", "person_id", "person__name", "submitted_at")
+    if not (user.is_authenticated and user.is_active):
+        return PulseRespondent.objects.none().values(*fields)
+    own_party = _represents(user, "pulse__agreement_id", "person__party_id")
+    return PulseRespondent.objects.filter(own_party).values(*fields)
 
 
 def grievances_visible_to(user: User) -> QuerySet[Grievance]:
@@ -550,7 +613,9 @@ def can_change(user: User, obj: Model) -> bool:
                 or commitment.owed_to.filter(pk=membership.party_id).exists()
             )
         if isinstance(obj, TrustResponse):
-            return obj.respondent.party_id == membership.party_id
+            # Their own answers only: a colleague's would show its values on the form.
+            respondent = obj.respondent
+            return respondent.party_id == membership.party_id and respondent.user_id == user.pk
     return False
 
 

@@ -133,7 +133,9 @@ class ResponseOut(Schema):
 
 class ResponseIn(Schema):
     pulse: UUID
-    respondent: UUID = Field(description="A person of your own party, for a representative.")
+    respondent: UUID = Field(
+        description="For a representative: yourself (the person linked to your account)."
+    )
     about_party: UUID
     ability: Likert
     benevolence: Likert

@@ -396,13 +396,8 @@ def _pulses(reader: Reader) -> list[Item]:
     if not pulses:
         return []
     answered = defaultdict(set)  # pulse id -> parties that answered
-    for pulse_id, party_id in (
-        policy.trust_responses_visible_to(reader.user)
-        .filter(pulse__in=pulses)
-        .values_list("pulse_id", "respondent_party_id")
-        .distinct()
-    ):
-        answered[pulse_id].add(party_id)
+    for row in policy.pulse_answerers_visible_to(reader.user).filter(pulse__in=pulses):
+        answered[row["pulse_id"]].add(row["respondent_party_id"])
     represented = [reader.rep_party(pk) for pk in ids]
     parties = Party.objects.in_bulk([pk for pk in represented if pk is not None])
     # A representative asked in person answers through their own link (no typing for others).

@@ -9,7 +9,7 @@ the services.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -597,25 +597,40 @@ def build_open_pulse(today: date) -> Any:
         keys = OPEN_PULSE_PAIRS.get(name, rel.PULSE_RESPONDENTS[name])
         about = [parties[k] for k in keys if k in parties]
         respondents.append({"person": people[name], "about_parties": about})
+    opened = today - timedelta(days=4)
     pulse = es.pulse_round_open(
         actor=samuel,
         agreement=agreement,
         title=OPEN_PULSE[0],
-        opens_on=today - timedelta(days=4),
+        opens_on=opened,
         closes_on=today + timedelta(days=10),
         remind_before_days=3,
         respondents=respondents,
         translations={"en": {"title": OPEN_PULSE[1]}},
     )
+    # Invited on the opening day, answered on the days the answers were given: the moments
+    # are the story's (services stamp the real time, which would read the load day). The
+    # e-mails themselves are the worker's (its daily pulse job), not the loader's.
+    pulse.respondents.update(invited_at=_story_moment(opened, hour=9))
     rng = random.Random("demo-open-pulse")
     for sheet in pulse.respondents.filter(person__name__in=OPEN_PULSE_ANSWERED):
         ratings = {
             str(p.uuid): {d: rng.randint(4, 6) for d in TRUST_DIMENSIONS}
             for p in sheet.about_parties.all()
         }
-        with clock.frozen(today - timedelta(days=rng.randint(1, 3))):
+        answered = today - timedelta(days=rng.randint(1, 3))
+        with clock.frozen(answered):
             es.pulse_answers_submit(sheet=sheet, ratings=ratings)
+        moment = _story_moment(answered, hour=rng.randint(8, 18), minute=rng.randint(0, 59))
+        type(sheet).objects.filter(pk=sheet.pk).update(submitted_at=moment)
     return pulse
+
+
+def _story_moment(day: date, *, hour: int, minute: int = 0) -> datetime:
+    """A moment of ``day`` in the site's time zone."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def _keyed_parties(party_model: Any) -> list[Any]:

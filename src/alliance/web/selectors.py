@@ -22,7 +22,6 @@ from django.db.models import (
 )
 
 from alliance.accounts import policy
-from alliance.accounts.choices import TEAM_ROLES
 from alliance.analytics.choices import StageChangeStatus
 from alliance.attention import counts as attention
 from alliance.core import clock
@@ -465,11 +464,6 @@ def expectation_statements(user: Any, topic: Any, party: Party) -> dict[str, Any
 
 # ----- trust (pulse averages until the trust index snapshot exists) -----
 
-# Outside the counsellor team, a cell of pulse aggregates (a directed pair, a party as the
-# others see it, a self-view) is shown only with at least this many respondents: the mean of
-# one or two answers would give away who said what.
-MIN_RESPONDENTS_FOR_OTHERS = policy.MIN_ANSWERS_PER_CELL
-
 
 @dataclass
 class PairAverage:
@@ -480,43 +474,18 @@ class PairAverage:
     dimensions: dict[str, float] = field(default_factory=dict)
 
 
-def trust_responses_for_aggregates(
-    user: Any, agreement: Agreement, *, role: str | None
-) -> QuerySet[TrustResponse]:
-    """The answers a user's trust figures may be computed from (the caller has checked that
-    the user sees the agreement).
-
-    The team reads every answer one by one. Party representatives and viewers see no other
-    party's single answer but, as the policy says, read aggregates: theirs are computed over
-    all answers of the agreement and shown only for cells with at least
-    ``MIN_RESPONDENTS_FOR_OTHERS`` respondents (``trust_pulse_averages``).
-    """
-    if role in TEAM_ROLES or (role is None and policy.is_team_member(user, agreement)):
-        return policy.trust_responses_visible_to(user).filter(pulse__agreement=agreement)
-    return TrustResponse.objects.filter(pulse__agreement=agreement)
-
-
-def pulse_threshold(user: Any, agreement: Agreement, *, role: str | None) -> int:
-    """Respondents a cell needs before ``user`` sees its mean: 1 for the team, else 3."""
-    if role in TEAM_ROLES or (role is None and policy.is_team_member(user, agreement)):
-        return 1
-    return MIN_RESPONDENTS_FOR_OTHERS
-
-
-def trust_pulse_averages(user: Any, agreement: Agreement, *, role: str | None) -> dict[str, Any]:
+def trust_pulse_averages(user: Any, agreement: Agreement) -> dict[str, Any]:
     """Mean Likert score (1–7) per directed pair for each pulse, how the other parties see
     each party (pooled over their respondents), and the 360° gap of the latest pulse (how
-    others rate a party vs how it rates itself). Outside the team a cell with fewer than
-    three respondents keeps its count but not its mean."""
+    others rate a party vs how it rates itself). The policy says which answers they come
+    from and how many respondents a cell needs (outside the team, a cell with fewer than
+    ``policy.MIN_ANSWERS_PER_CELL`` keeps its count but not its mean)."""
     pulses = list(policy.trust_pulses_visible_to(user).filter(agreement=agreement))
-    responses = trust_responses_for_aggregates(user, agreement, role=role)
-    threshold = pulse_threshold(user, agreement, role=role)
+    responses, threshold = policy.pulse_answers_for_aggregates(user, agreement)
     sums: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     dims: dict[tuple[int, int, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     respondents: dict[tuple[int, int, int], set[int]] = defaultdict(set)
-    for r in responses.values(
-        "pulse_id", "respondent_id", "respondent_party_id", "about_party_id", *TRUST_DIMENSIONS
-    ):
+    for r in responses:
         key = (r["pulse_id"], r["respondent_party_id"], r["about_party_id"])
         scores = [r[d] for d in TRUST_DIMENSIONS]
         sums[key].append(sum(scores) / len(scores))
@@ -667,6 +636,43 @@ def pulse_rounds(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
         }
         for p in policy.trust_pulses_visible_to(user).filter(agreement=agreement)
     ]
+
+
+def own_party_pulse_progress(
+    user: Any, agreement: Agreement, party_id: int, pulses: list[Any]
+) -> list[dict[str, Any]]:
+    """For the representative of ``party_id``: in each of ``pulses`` (the agreement's rounds
+    they see, latest first), who of their own party was asked or answered, and whether they
+    answered — never what (the policy gives names and dates only). Rounds without anyone of
+    the party are left out."""
+    people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in policy.pulse_sheets_of_own_party(user).filter(pulse__agreement=agreement):
+        people[row["pulse_id"]][row["person_id"]] = {
+            "name": row["person__name"],
+            "answered": row["submitted_at"] is not None,
+        }
+    answerers = policy.pulse_answerers_visible_to(user).filter(
+        pulse__agreement=agreement, respondent_party_id=party_id
+    )
+    for row in answerers:
+        people[row["pulse_id"]][row["respondent_id"]] = {
+            "name": row["respondent__name"],
+            "answered": True,
+        }
+    today = clock.today()
+    rounds = []
+    for pulse in pulses:
+        found = sorted(people.get(pulse.pk, {}).values(), key=lambda e: e["name"])
+        if found:
+            rounds.append(
+                {
+                    "pulse": pulse,
+                    "people": found,
+                    "answered": sum(1 for e in found if e["answered"]),
+                    "open": pulse.closed_at is None and pulse.opens_on <= today <= pulse.closes_on,
+                }
+            )
+    return rounds
 
 
 # ----- risks and regulation -----

@@ -107,8 +107,8 @@ class Spec:
     create: type[Schema]
     patch: type[Schema]
     filterset: type[df.FilterSet] | None = None
-    # A party representative writes it too, where the policy lets them (their party's
-    # pulse answers); otherwise only the counsellor team writes, as on the pages.
+    # A party representative writes it too, where the policy lets them (their own pulse
+    # answers); otherwise only the counsellor team writes, as on the pages.
     rep_writes: bool = False
 
 
@@ -260,7 +260,7 @@ def register(spec: Spec) -> None:
         )  # type: ignore[attr-defined]
 
     item_create.__name__ = f"{name}_create"
-    who = "the team, or a representative for their party" if spec.rep_writes else "the team"
+    who = "the team, or a representative for themselves" if spec.rep_writes else "the team"
     item_create.__doc__ = f"Record a {spec.model._meta.verbose_name} ({who})."
     router.post(base, response=answers(201, spec.out, 409), operation_id=f"{name}_create")(
         decorate_view(idempotent)(item_create)

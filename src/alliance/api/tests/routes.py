@@ -82,6 +82,20 @@ def api_calls(w: Any, d: Any) -> list[Call]:
     h = f"/api/v1/webhooks/{hook.uuid}"
     c = f"{a}/commitments/{d.commitment_x.uuid}"
     x_person = str(w.person_x.uuid)
+    # rep_x in person (the person of X linked to their account) and an answer of theirs: a
+    # representative reads and changes their own answers, never a colleague's (Awa Diop's).
+    from alliance.engagement import services as es
+
+    in_person = ps.person_create(actor=w.admin, party=w.party_x, name="Rep X", user=w.rep_x)
+    own_answer = es.trust_response_submit(
+        actor=w.owner,
+        pulse=d.pulse,
+        respondent=in_person,
+        about_party=w.party_y,
+        submitted_on=d.pulse.opens_on,
+        **LIKERT,
+    )
+    mine = f"{a}/responses/{own_answer.uuid}"
     i = f"{a}/interactions"
     commitment = {
         "title": "Report",
@@ -380,13 +394,14 @@ def api_calls(w: Any, d: Any) -> list[Call]:
             {"title": "Second pulse", "opens_on": _day(0), "closes_on": _day(14)},
             {"title": "First pulse, renamed"},
         ),
-        # Pulse answers: the team's and, for their own party's people, a representative's.
+        # Pulse answers: the team's one by one; a representative's own only (a colleague's
+        # answer is as if it did not exist, and they may not answer for a colleague).
         Call("trustresponse_list", "get", f"{a}/responses", MEMBERS),
         Call(
             "trustresponse_create",
             "post",
             f"{a}/responses",
-            TEAM | {"rep_x"},
+            TEAM,
             status=201,
             body={
                 "pulse": str(d.pulse.uuid),
@@ -397,27 +412,55 @@ def api_calls(w: Any, d: Any) -> list[Call]:
             },
         ),
         Call(
-            "trustresponse_read",
-            "get",
-            f"{a}/responses/{d.response_x.uuid}",
+            "trustresponse_create",
+            "post",
+            f"{a}/responses",
             TEAM | {"rep_x"},
-            TEAM | {"rep_x"},
+            status=201,
+            label="own",
+            body={
+                "pulse": str(d.pulse.uuid),
+                "respondent": str(in_person.uuid),
+                "about_party": str(newcomer.uuid),
+                **LIKERT,
+                "submitted_on": _day(-20),
+            },
         ),
+        Call("trustresponse_read", "get", f"{a}/responses/{d.response_x.uuid}", TEAM, TEAM),
         Call(
             "trustresponse_update",
             "patch",
             f"{a}/responses/{d.response_x.uuid}",
-            TEAM | {"rep_x"},
-            TEAM | {"rep_x"},
+            TEAM,
+            TEAM,
             body={"ability": 6},
         ),
         Call(
             "trustresponse_delete",
             "delete",
             f"{a}/responses/{d.response_x.uuid}",
+            TEAM,
+            TEAM,
+            status=204,
+        ),
+        Call("trustresponse_read", "get", mine, TEAM | {"rep_x"}, TEAM | {"rep_x"}, label="own"),
+        Call(
+            "trustresponse_update",
+            "patch",
+            mine,
+            TEAM | {"rep_x"},
+            TEAM | {"rep_x"},
+            body={"ability": 6},
+            label="own",
+        ),
+        Call(
+            "trustresponse_delete",
+            "delete",
+            mine,
             TEAM | {"rep_x"},
             TEAM | {"rep_x"},
             status=204,
+            label="own",
         ),
         # A party's people and blackout periods: seen by every member, kept by the team.
         Call("person_list", "get", f"/api/v1/parties/{x}/people", MEMBERS),

@@ -86,8 +86,9 @@ def test_a_representative_is_asked_to_answer_an_open_pulse_until_their_party_has
     assert item.concern == "asked" and item.severity == "warning"  # closes within a week
     assert item.action_url == reverse("entity_create", args=[world.agreement.uuid, "responses"])
     assert key in _keys(world.counsellor) and key not in _keys(world.viewer)
+    # Awa Diop, of X, answers (typed in by the team): rep_x sees that X answered, not what.
     es.trust_response_submit(
-        actor=world.rep_x,
+        actor=world.owner,
         pulse=pulse,
         respondent=world.person_x,
         about_party=world.party_y,

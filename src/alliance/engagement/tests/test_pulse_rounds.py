@@ -257,3 +257,26 @@ def _strip(response):
     text = response.content.decode()
     text = re.sub(r'"X-CSRFToken": "[^"]*"', "", text)
     return re.sub(r'(nonce|value)="[^"]*"', "", text)
+
+
+@pytest.mark.django_db
+def test_the_own_party_is_rated_in_the_first_person(people, day):
+    """The self-view of the 360° (the trust model compares it with how the others rate the
+    party) asks the same five things, as "we": Awa Diop of Ministry X reads "We have…" on
+    her own party's card and "They have…" on Lender Y's, in her language and in English."""
+    w = people
+    sheet = _open(w, day).respondents.get(person=w.person_x)
+    url = reverse("pulse_answer", args=[pulse_links.token_for(sheet)])
+    client = Client()
+    for lang, we, they in (
+        ("en", "We have the skills and means to do what we promise.",
+         "They have the skills and means to do what they promise."),
+        ("fr", "Nous avons", "Ils ont"),
+        ("de", "Wir haben", "Sie haben"),
+    ):  # fmt: skip
+        page = client.get(url, {"lang": lang})
+        cards = page.content.decode().split('class="pulse-party')
+        own = next(c for c in cards if str(w.party_x.uuid) in c and "Ministry X" in c)
+        other = next(c for c in cards if str(w.party_y.uuid) in c)
+        assert we in own and they not in own, lang
+        assert they in other and we not in other, lang

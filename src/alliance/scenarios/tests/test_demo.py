@@ -284,6 +284,34 @@ def test_an_open_round_waits_for_paul_through_his_link(demo: Loaded) -> None:
     assert "/pulse/" + pulse_links.token_for(paul) in demo.output
 
 
+def test_the_open_rounds_invitations_are_dated_on_its_opening_day(demo: Loaded) -> None:
+    """The round opened four days before the load day: its people are invited that day (the
+    page said "invited on" the load day), and answered on the days they gave their answers."""
+    from django.urls import reverse
+    from django.utils import formats, timezone, translation
+
+    pulse = TrustPulse.objects.get(opens_on__lte=TODAY, closes_on__gte=TODAY)
+    assert pulse.opens_on == TODAY - timedelta(days=4)
+    sheets = list(pulse.respondents.all())
+    assert {timezone.localtime(s.invited_at).date() for s in sheets} == {pulse.opens_on}
+    for sheet in sheets:
+        if sheet.submitted_at is not None:
+            given = {r.submitted_on for r in pulse.responses.filter(respondent=sheet.person_id)}
+            assert given == {timezone.localtime(sheet.submitted_at).date()}
+            assert pulse.opens_on < min(given) < TODAY
+    client = Client()
+    client.force_login(_user("samuel"))
+    response = client.get(reverse("pulse_round", args=[pulse.agreement.uuid, pulse.uuid]))
+    page = response.content.decode()
+    with translation.override(response.headers["Content-Language"]):
+        invited = translation.gettext("invited on %(on)s, waiting")
+        answered = translation.gettext("answered on %(on)s")
+        opened = formats.date_format(pulse.opens_on, "SHORT_DATE_FORMAT")
+        today = formats.date_format(TODAY, "SHORT_DATE_FORMAT")
+    assert invited % {"on": opened} in page
+    assert invited % {"on": today} not in page and answered % {"on": today} not in page
+
+
 def test_pulse_scores_rise(demo: Loaded) -> None:
     means = []
     for pulse in TrustPulse.objects.filter(closes_on__lt=TODAY).order_by("opens_on"):

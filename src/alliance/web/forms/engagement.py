@@ -186,9 +186,17 @@ class TrustResponseForm(ServiceForm):
             "submitted_on",
         ]
 
-    def __init__(self, *args: Any, rep_party_id: int | None = None, **kwargs: Any) -> None:
-        # A party representative answers for people of their own party only.
+    def __init__(
+        self,
+        *args: Any,
+        rep_party_id: int | None = None,
+        rep_user_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # A party representative answers for themselves only (the person of their party
+        # linked to their account): a colleague answers through their own link.
         self.rep_party_id = rep_party_id
+        self.rep_user_id = rep_user_id
         super().__init__(*args, **kwargs)
 
     def limit_choices(self) -> None:
@@ -207,7 +215,12 @@ class TrustResponseForm(ServiceForm):
         self.limit("pulse", pulses)
         respondents = people_of(self.agreement)
         if self.rep_party_id is not None:
-            respondents = respondents.filter(party_id=self.rep_party_id)
+            respondents = respondents.filter(party_id=self.rep_party_id, user_id=self.rep_user_id)
+            if not respondents.exists():
+                self.fields["respondent"].help_text = _(
+                    "Your account is not linked to a person of your party: ask the counsellor "
+                    "team for your personal pulse link."
+                )
         self.limit("respondent", respondents)
         self.limit("about_party", parties_of(self.agreement))
         for name in ("ability", "benevolence", "integrity", "predictability", "communication"):

@@ -32,6 +32,15 @@ DIMENSION_QUESTIONS = {
     "predictability": _("We can foresee what they will do, and when."),
     "communication": _("They keep us informed, in time and openly."),
 }
+# The same statements about one's own party (the self-view of the 360°), in the first person
+# plural: the gap with how the others rate it is only meaningful if both ask the same thing.
+OWN_DIMENSION_QUESTIONS = {
+    "ability": _("We have the skills and means to do what we promise."),
+    "benevolence": _("We care about our partners' interests, not only ours."),
+    "integrity": _("We are honest and keep to what was agreed."),
+    "predictability": _("Our partners can foresee what we will do, and when."),
+    "communication": _("We keep our partners informed, in time and openly."),
+}
 
 
 class PulseExtendForm(forms.Form):

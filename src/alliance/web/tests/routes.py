@@ -302,8 +302,10 @@ def agreement_routes(w: Any, d: Any) -> list[Route]:
         "warnings": d.warning,
     }
     for slug, obj in objects.items():
+        # A representative answers a pulse for themselves; a colleague's answer (response_x
+        # is Awa Diop's, not rep_x's) is never theirs to open.
         creators = TEAM | {"rep_x", "rep_y"} if slug == "responses" else TEAM
-        editors = TEAM | {"rep_x"} if slug == "responses" else TEAM
+        editors = TEAM
         routes += [
             Route(f"{slug}_new", reverse("entity_create", args=[a, slug]), creators),
             Route(f"{slug}_edit", reverse("entity_edit", args=[a, slug, obj.uuid]), editors),

@@ -134,3 +134,39 @@ def test_taps_survive_a_lost_connection_and_a_closed_tab(browser, live_server, w
     assert PulseRespondent.objects.get(pk=sheet.pk).comment == "Les réunions commencent en retard."
     assert problems == []
     context.close()
+
+
+def test_the_counter_counts_a_draft_put_back_and_each_tap(browser, live_server, world, sheet):
+    """The progress line counted only what the server saved: after the device put a draft
+    back it said "0 of 2" although one party was fully rated. It counts the form now."""
+    url = live_server.url + reverse("pulse_answer", args=[pulse_links.token_for(sheet)])
+    x, y = world.party_x, world.party_y
+    context = browser.new_context(locale="en-US", viewport=PHONE)
+    problems: list[str] = []
+    with clock.frozen(DAY):
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(url)
+        progress = page.locator(".pulse-progress")
+        assert progress.inner_text() == "0 of 2 parties rated"
+        for dimension in TRUST_DIMENSIONS:
+            _tap(page, x, dimension, 5)
+        _tap(page, y, "ability", 3)
+        assert progress.inner_text() == "1 of 2 parties rated"
+        page.close()  # nothing was saved on the server
+
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(url)
+        assert page.is_visible("[data-pulse-restored]")
+        progress = page.locator(".pulse-progress")
+        assert progress.inner_text() == "1 of 2 parties rated"
+        assert page.locator(f"fieldset:has(input[name='{x.uuid}-ability'])").get_attribute(
+            "class"
+        ).split() == ["pulse-party", "done"]
+        for dimension in TRUST_DIMENSIONS[1:]:
+            _tap(page, y, dimension, 4)
+        assert progress.inner_text() == "2 of 2 parties rated"
+    assert not PulseRespondent.objects.get(pk=sheet.pk).draft
+    assert problems == []
+    context.close()

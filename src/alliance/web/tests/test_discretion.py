@@ -110,3 +110,36 @@ def test_viewer_reads_aggregates_only_above_the_respondent_threshold(world, data
     cells = [cell for _party, row in trust["matrix"] for cell in row if cell is not None]
     assert cells, "the viewer sees that answers exist"
     assert all(cell.mean is None for cell in cells), "one answer per pair is never shown"
+
+
+@pytest.mark.parametrize("actor", ("rep_x", "rep_y", "viewer"))
+def test_no_colleagues_pulse_answer_reaches_a_representative(world, data, actor):
+    """Awa Diop (party X) answered the first pulse, with a comment: her answer is not rep_x's
+    (nor anyone's outside the team) to read, on any page, partial, export or API list — its
+    row (its UUID), its comment and its form never reach them."""
+    from alliance.api.tests.conftest import token_client
+    from alliance.web.tests.routes import generated_routes
+
+    secret = data.response_x
+    marks = (str(secret.uuid), "Slow but honest")
+    routes = [
+        r for r in agreement_routes(world, data) + generated_routes(world) if actor in r.allowed
+    ]
+    client = Client()
+    client.force_login(getattr(world, actor))
+    seen = []
+    for route in routes:
+        for headers in ({}, {"HX-Request": "true"}) if route.htmx else ({},):
+            response = client.get(route.url, headers=headers)
+            if response.get("Content-Type", "").startswith(("text/", "application/json")):
+                seen.append((route.name, response.content.decode()))
+    api = token_client(getattr(world, actor))
+    seen.append(
+        ("api", api.get(f"/api/v1/agreements/{world.agreement.uuid}/responses").content.decode())
+    )
+    assert len(seen) > 30
+    for name, text in seen:
+        for mark in marks:
+            assert mark not in text, f"{actor} read a colleague's answer ({mark}) on {name}"
+    edit = reverse("entity_edit", args=[world.agreement.uuid, "responses", secret.uuid])
+    assert client.get(edit).status_code == 404

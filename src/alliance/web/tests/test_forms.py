@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alliance.accounts.models import AuditEvent
 from alliance.engagement.models import Interaction
+from alliance.partnerships import services as ps
 from alliance.partnerships.models import Agreement, Commitment, Milestone, Party, Person
 from alliance.web.forms.partnerships import MilestoneForm
 from alliance.web.views.common import report_refusal
@@ -266,11 +267,17 @@ def test_grievance_response_is_recorded(world, data):
     assert data.grievance.status == "resolved"
 
 
-def test_representative_answers_a_pulse_for_own_party_only(world, data):
-    client = _client(world.rep_y)
+def test_representative_answers_a_pulse_for_themselves_only(world, data):
+    """rep_y answers as the person of Y linked to their account, never for a colleague
+    (Jean Martin, of Y, answers through his own link); unlinked, the form says why."""
     url = reverse("entity_create", args=[world.agreement.uuid, "responses"])
+    client = _client(world.rep_y)
     form = client.get(url).context["form"]
-    assert list(form.fields["respondent"].queryset) == [world.person_y]
+    assert list(form.fields["respondent"].queryset) == []
+    assert "not linked to a person of your party" in str(form.fields["respondent"].help_text)
+    me = ps.person_create(actor=world.admin, party=world.party_y, name="Rep Y", user=world.rep_y)
+    form = client.get(url).context["form"]
+    assert list(form.fields["respondent"].queryset) == [me]
 
 
 def test_party_person_and_agreement_forms(world, data):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -73,7 +74,7 @@ def test_small_cells_are_held_back_outside_the_team(world, actor, role, small_ce
     with clock.frozen(DAY):
         _answers(w)
         user = getattr(w, actor)
-        averages = selectors.trust_pulse_averages(user, w.agreement, role=role)
+        averages = selectors.trust_pulse_averages(user, w.agreement)
         big = _cell(averages, w.party_x, w.party_y)
         small = _cell(averages, w.party_y, w.party_x)
         assert big.mean == 5.0 and big.respondents == 3
@@ -90,15 +91,69 @@ def test_small_cells_are_held_back_outside_the_team(world, actor, role, small_ce
 
 
 @pytest.mark.django_db
-def test_a_representative_does_not_read_the_other_partys_single_answer(world):
-    """rep_y sees Y's own answer in the policy's list (their party's), never X's people's."""
+def test_a_representative_reads_only_their_own_answers(world):
+    """rep_x answered in person (as the person linked to their account): they read that
+    answer and may change it; their colleagues' answers (Awa Diop and two more of X) and
+    Y's are never theirs, one by one. rep_y and the viewer read none; the team every one."""
     w = world
     with clock.frozen(DAY):
-        _answers(w)
-    seen = policy.trust_responses_visible_to(w.rep_y)
-    tally("pulse.role", 2)  # rep_y's and the viewer's answers, read through the policy
-    assert {r.respondent_party_id for r in seen} == {w.party_y.pk}
+        pulse = _answers(w)
+        me = ps.person_create(actor=w.admin, party=w.party_x, name="Rep X", user=w.rep_x)
+        mine = es.trust_response_submit(
+            actor=w.rep_x, pulse=pulse, respondent=me, about_party=w.party_y,
+            submitted_on=DAY - timedelta(days=9),
+            **dict.fromkeys(("ability", "benevolence", "integrity", "predictability",
+                             "communication"), 7),
+        )  # fmt: skip
+    assert list(policy.trust_responses_visible_to(w.rep_x)) == [mine]
+    tally("pulse.role", 3)  # rep_x's, rep_y's and the viewer's answers, read through the policy
+    assert not policy.trust_responses_visible_to(w.rep_y).exists()
     assert not policy.trust_responses_visible_to(w.viewer).exists()
+    assert policy.trust_responses_visible_to(w.counsellor).count() == 5
+    colleague = pulse.responses.get(respondent=w.person_x)
+    assert policy.can_change(w.rep_x, mine)
+    assert not policy.can_change(w.rep_x, colleague)
+    # Answering for a colleague is refused too: they answer through their own link.
+    with pytest.raises(PermissionDenied):
+        es.trust_response_submit(
+            actor=w.rep_x, pulse=pulse, respondent=w.person_x, about_party=w.party_x,
+            submitted_on=DAY - timedelta(days=9),
+            **dict.fromkeys(("ability", "benevolence", "integrity", "predictability",
+                             "communication"), 4),
+        )  # fmt: skip
+    # Who of their party answered, never what; nothing of the other party's people.
+    answerers = policy.pulse_answerers_visible_to(w.rep_x)
+    assert {r["respondent_party_id"] for r in answerers} == {w.party_x.pk}
+    fields = {"pulse_id", "respondent_id", "respondent__name", "respondent_party_id"}
+    assert set(answerers.first()) == fields
+
+
+@pytest.mark.django_db
+def test_a_representative_sees_who_of_their_party_answered_not_what(world):
+    w = world
+    with clock.frozen(DAY):
+        pulse = _answers(w)
+        late = ps.person_create(
+            actor=w.admin, party=w.party_x, name="Moussa Faye", email="moussa@x.example"
+        )
+        ps.person_create(actor=w.admin, party=w.party_y, name="Claire Petit")
+        es.pulse_respondent_add(actor=w.owner, pulse=pulse, person=late, language="fr")
+        client = Client()
+        client.force_login(w.rep_x)
+        response = client.get(reverse("agreement_trust", args=[w.agreement.uuid]))
+    html = response.content.decode()
+    (own,) = response.context["own_rounds"]
+    people = {p["name"]: p["answered"] for p in own["people"]}
+    assert people == {
+        "Awa Diop": True, "X person 2": True, "X person 3": True, "Moussa Faye": False
+    }  # fmt: skip
+    assert "Your party in the pulse rounds" in html and "Moussa Faye — <strong>not yet" in html
+    assert "Jean Martin" not in html and "Claire Petit" not in html  # the other party's people
+    for actor in ("rep_y", "viewer", "counsellor"):
+        client.force_login(getattr(w, actor))
+        page = client.get(reverse("agreement_trust", args=[w.agreement.uuid]))
+        assert "Moussa Faye" not in page.content.decode() or actor == "counsellor"
+        assert not page.context["own_rounds"] or actor == "rep_y"
 
 
 @pytest.mark.django_db

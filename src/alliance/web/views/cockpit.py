@@ -142,7 +142,7 @@ def expectation_cell(
 @login_required
 def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement, access = agreement_for(request, agreement_id)
-    averages = selectors.trust_pulse_averages(request.user, agreement, role=access.role)
+    averages = selectors.trust_pulse_averages(request.user, agreement)
     found = insights.panels(agreement, "trust")
     data = found["trust"].data
     context = cockpit_context(
@@ -152,6 +152,13 @@ def trust(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
         "trust",
         trust=averages,
         rounds=selectors.pulse_rounds(request.user, agreement) if access.is_team else [],
+        own_rounds=(
+            selectors.own_party_pulse_progress(
+                request.user, agreement, access.party_id, averages["pulses"]
+            )
+            if access.is_rep
+            else []
+        ),
         trend_plot=_trust_trend_plot(averages),
         panels=found,
         index_plot=insight_figures.trust_trend_figure(data),

@@ -78,6 +78,7 @@ def _form_kwargs(request: HttpRequest, spec: Entity, parent: Any, access: Access
         kwargs["party"] = parent
     if spec.slug == "responses" and access is not None and access.is_rep:
         kwargs["rep_party_id"] = access.party_id
+        kwargs["rep_user_id"] = request.user.pk
     return kwargs
 
 

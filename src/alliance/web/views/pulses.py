@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -34,6 +35,7 @@ from alliance.web import selectors
 from alliance.web.forms.pulses import (
     DIMENSION_LABELS,
     DIMENSION_QUESTIONS,
+    OWN_DIMENSION_QUESTIONS,
     PulseExtendForm,
     PulseResendForm,
     PulseRoundForm,
@@ -303,13 +305,14 @@ def _answer(request: HttpRequest, sheet: PulseRespondent, language: str) -> Http
     saved = draft.get("ratings", {})
     sections = []
     for index, party in enumerate(parties):
+        questions = OWN_DIMENSION_QUESTIONS if party.pk == own else DIMENSION_QUESTIONS
         rows = []
         for d in TRUST_DIMENSIONS:
             rows.append(
                 {
                     "name": field_name(party, d),
                     "label": DIMENSION_LABELS[d],
-                    "question": DIMENSION_QUESTIONS[d],
+                    "question": questions[d],
                     "value": saved.get(str(party.uuid), {}).get(d),
                 }
             )
@@ -337,7 +340,10 @@ def _answer(request: HttpRequest, sheet: PulseRespondent, language: str) -> Http
         "errors": errors.get("__all__", []),
         "has_errors": bool(errors),
         "saved": request.GET.get("saved") == "1" and not errors,
-        "answered_sections": sum(1 for s in sections if s["done"]),
+        # alliance.js counts again what the form holds (taps, a draft put back).
+        "answered_sections": format_html(
+            "<span data-pulse-done>{}</span>", sum(1 for s in sections if s["done"])
+        ),
         "language": language,
         "form_languages": settings.LANGUAGES,
         "action": reverse("pulse_answer", args=[token]),

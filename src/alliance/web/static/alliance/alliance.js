@@ -208,6 +208,31 @@
     return changed;
   }
 
+  // "2 of 3 parties rated" counts what is on the form (tapped, put back from this device, or
+  // saved on the server), not only what the server saved: a party is rated once each of its
+  // lines has a choice.
+  function countRated(form) {
+    var done = 0;
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.pulse-party"), function (card) {
+      var lines = card.querySelectorAll(".likert");
+      if (!lines.length) return; // the comment
+      var rated = Array.prototype.every.call(lines, function (line) {
+        return line.querySelector("input[type=radio]:checked") !== null;
+      });
+      card.classList.toggle("done", rated);
+      done += rated ? 1 : 0;
+    });
+    var counter = document.querySelector("[data-pulse-done]");
+    if (counter && counter.textContent !== String(done)) counter.textContent = String(done);
+  }
+
+  function pulseProgress() {
+    var form = document.querySelector("form.pulse-form");
+    if (!form) return;
+    countRated(form);
+    form.addEventListener("change", function () { countRated(form); });
+  }
+
   function pulseDraft() {
     var marker = document.querySelector("[data-pulse-today]");
     var store = marker && draftStorage();
@@ -239,6 +264,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     pulseDraft();
+    pulseProgress();
     enhance(document);
     if (window.htmx) {
       window.htmx.onLoad(function (elt) { if (elt !== document.body) enhance(elt); });
