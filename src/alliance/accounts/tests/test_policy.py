@@ -193,8 +193,10 @@ EXPECTED_VIEWERS = {
     "topic": EVERYONE,
     "expectation": EVERYONE,
     "pulse": EVERYONE,
-    "response_x": TEAM | {"rep_x"},
-    "response_y": TEAM | {"rep_y"},
+    # A colleague's pulse answer is the team's alone: a representative reads only the answers
+    # they gave themselves (test_pulse_anonymity covers their own), others as aggregates.
+    "response_x": TEAM,
+    "response_y": TEAM,
     "grievance": EVERYONE,
     "risk": EVERYONE,
     "requirement": EVERYONE,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from alliance.accounts.models import AuditEvent
 from alliance.engagement import services as es
 from alliance.engagement.models import Interaction
+from alliance.partnerships import services as ps
 from alliance.partnerships.models import Commitment
 
 
@@ -105,10 +106,13 @@ def test_pulse_answers_are_validated_on_the_likert_scale(world):
             submitted_on=date(2025, 5, 2),
         )
     assert "ability" in exc.value.message_dict
+    # A representative answers for themselves (their own Person in their party), not for a
+    # colleague (docs/pulses.md).
+    me = ps.person_create(actor=world.owner, party=world.party_x, name="Rep X", user=world.rep_x)
     response = es.trust_response_submit(
         actor=world.rep_x,
         pulse=pulse,
-        respondent=world.person_x,
+        respondent=me,
         about_party=world.party_y,
         ability=6,
         benevolence=4,

@@ -167,8 +167,12 @@ def test_the_compiled_catalogue_matches_its_source(language):
             if got != entry.msgstr[0]:
                 stale.append(entry.where)
         else:
-            one = compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
-            many = compiled.ngettext(entry.msgid, entry.msgid_plural, 2)
+            if entry.msgctxt is None:
+                one = compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+                many = compiled.ngettext(entry.msgid, entry.msgid_plural, 2)
+            else:
+                one = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                many = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 2)
             if one != entry.msgstr[0] or many != entry.msgstr[max(entry.msgstr)]:
                 stale.append(entry.where)
     assert not stale, "recompile the catalogues (make messages):\n" + "\n".join(stale[:20])
