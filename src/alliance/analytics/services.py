@@ -33,7 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.accounts.choices import AuditAction, Role
+from alliance.accounts.choices import Role
 from alliance.accounts.models import AuditEvent, Membership
 from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
@@ -48,7 +48,7 @@ from alliance.analytics.selectors import (
 from alliance.analytics.stages import stage_follow
 from alliance.core import clock
 from alliance.core.models import Confidentiality
-from alliance.core.services import audit_event, require_change, snapshot
+from alliance.core.services import require_change, save_changes_batched
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
 from alliance.insights.calendars import WorkingCalendar
@@ -71,7 +71,11 @@ from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.risks.choices import Severity, WarningStatus
 from alliance.risks.models import EarlyWarning
-from alliance.risks.services import early_warning_raise, early_warning_set_status
+from alliance.risks.services import (
+    early_warning_raise,
+    early_warning_set_status,
+    warning_reraise_changes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -616,7 +620,11 @@ def _sync_warnings(
         }
         if w.key in stored:
             rows[w.key] = stored[w.key]
-            event = _refresh_warning(actor, stored[w.key], fields)
+            event = save_changes_batched(
+                actor=actor,
+                obj=stored[w.key],
+                changes=warning_reraise_changes(stored[w.key], fields),
+            )
             if event is not None:
                 events.append(event)
             continue
@@ -640,30 +648,6 @@ def _sync_warnings(
     for warning in stale:
         early_warning_set_status(actor=actor, warning=warning, status=WarningStatus.RESOLVED)
     return rows
-
-
-def _refresh_warning(actor: Any, warning: EarlyWarning, fields: dict[str, Any]) -> Any:
-    """``early_warning_raise`` on a stored warning: its message, evidence and severity
-    refreshed, reopened if it was resolved; validated, saved and audited as
-    ``save_changes`` does, but only the changed columns. Returns the audit event to write
-    (None when nothing changed)."""
-    changes = {k: v for k, v in fields.items() if getattr(warning, k) != v}
-    if warning.status == WarningStatus.RESOLVED:
-        changes["status"] = WarningStatus.OPEN
-    if not changes:
-        return None
-    require_change(actor, warning)
-    before = snapshot(warning, many_to_many=False)
-    for name, value in changes.items():
-        setattr(warning, name, value)
-    # The unchanged fields were validated when they were written.
-    warning.full_clean(exclude=[f.name for f in warning._meta.fields if f.name not in changes])
-    warning.save(update_fields=list(changes))
-    # The many-to-many links are left as they were: neither side reads them.
-    after = snapshot(warning, many_to_many=False)
-    return audit_event(
-        actor=actor, obj=warning, action=AuditAction.UPDATE, before=before, after=after
-    )
 
 
 def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:

@@ -276,6 +276,27 @@ def save_changes[M: models.Model](
     return obj
 
 
+def save_changes_batched(
+    *, actor: Any, obj: models.Model, changes: Mapping[str, Any]
+) -> AuditEvent | None:
+    """:func:`save_changes` for one of many objects written together: only the ``changes``
+    are validated (the other fields were when they were written) and only their columns
+    saved; many-to-many links are left alone. Returns the audit event, not yet saved, for a
+    ``bulk_create`` of the batch's events (None when nothing changed)."""
+    if not changes:
+        return None
+    require_change(actor, obj)
+    before = snapshot(obj, many_to_many=False)
+    for name, value in changes.items():
+        if name not in {f.name for f in obj._meta.concrete_fields}:
+            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+        setattr(obj, name, value)
+    obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in changes])
+    obj.save(update_fields=list(changes))
+    after = snapshot(obj, many_to_many=False)
+    return audit_event(actor=actor, obj=obj, action=AuditAction.UPDATE, before=before, after=after)
+
+
 @dataclass
 class DeletionPlan:
     """What deleting ``obj`` would do, read before doing it: every row the delete removes

@@ -135,21 +135,29 @@ def early_warning_raise(
     instead of duplicating it. Returns the warning and whether it is new."""
     existing = EarlyWarning.objects.filter(agreement=agreement, key=key).first()
     if existing is not None:
-        keep = {
-            k: v
-            for k, v in fields.items()
-            if k in {"title", "explanation", "message", "evidence", "severity"}
-        }
-        if existing.status == WarningStatus.RESOLVED:
-            keep["status"] = WarningStatus.OPEN
-        if any(getattr(existing, k) != v for k, v in keep.items()):
-            save_changes(actor=actor, obj=existing, changes=keep)
+        changes = warning_reraise_changes(existing, fields)
+        if changes:
+            save_changes(actor=actor, obj=existing, changes=changes)
         return existing, False
     warning = EarlyWarning(agreement=agreement, key=key, **fields)
     users = list(restricted_to)
     if fields.get("confidentiality") == Confidentiality.RESTRICTED and getattr(actor, "pk", None):
         users.append(actor)
     return save_new(actor=actor, obj=warning, m2m={"restricted_to": users}), True
+
+
+REFRESHED_ON_RERAISE = ("title", "explanation", "message", "evidence", "severity")
+
+
+def warning_reraise_changes(existing: EarlyWarning, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What raising ``existing`` again with ``fields`` changes: its wording, evidence and
+    severity where they differ, and a resolved warning reopened."""
+    changes = {
+        k: v for k, v in fields.items() if k in REFRESHED_ON_RERAISE and getattr(existing, k) != v
+    }
+    if existing.status == WarningStatus.RESOLVED:
+        changes["status"] = WarningStatus.OPEN
+    return changes
 
 
 @transaction.atomic
