@@ -255,7 +255,6 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------
 
 
-@transaction.atomic
 def insights_recompute(
     *,
     actor: Any,
@@ -289,7 +288,6 @@ class Refreshed:
         return not self.reasons
 
 
-@transaction.atomic
 def insights_refresh(
     *,
     actor: Any,
@@ -337,8 +335,12 @@ def insights_refresh(
         computed.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
             agreement, computed.inputs, known
         )
+    _stable_digests(agreement, inputs, digests)  # before the lock: only writes below
     # Computed above, written here in one short transaction: a worker killed mid-way leaves
     # the previous insights whole, never warnings of today beside snapshots of yesterday.
+    # Nothing above runs in a transaction: on SQLite a transaction takes the one write lock
+    # when it begins, and the computation (1.6 s for the demo's concession) would hold every
+    # other writer — a page saving its session, a user's quick log — waiting behind it.
     with transaction.atomic():
         if effects:
             rows = _sync_warnings(
@@ -402,10 +404,7 @@ def fingerprint(
     keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
     call to the next."""
     as_of = inputs.as_of
-    known = {} if known is None else known
-    if "inputs" not in known:
-        known["inputs"] = inputs_digest(inputs)
-        known["history"] = _history_digests(agreement, as_of)
+    known = _stable_digests(agreement, inputs, known)
     common = {
         "version": FINGERPRINT_VERSION,
         "as_of": as_of.isoformat(),
@@ -441,6 +440,18 @@ def fingerprint(
             parts[name] = history.get(kind, "") if name == "history" else extra[name]
         out[kind] = parts
     return out
+
+
+def _stable_digests(
+    agreement: Agreement, inputs: AgreementInputs, known: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The digests of what a run's own writes cannot change (its inputs, the earlier
+    snapshots), computed once per run into ``known``."""
+    known = {} if known is None else known
+    if "inputs" not in known:
+        known["inputs"] = inputs_digest(inputs)
+        known["history"] = _history_digests(agreement, inputs.as_of)
+    return known
 
 
 WARNING_COLUMNS = (
