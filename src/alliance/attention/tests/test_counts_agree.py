@@ -103,6 +103,7 @@ def _brief(client: Client, agreement: Any) -> tuple[int, int]:
 
 
 RATING_OVERDUE = r"(\d+) of (\d+) open dated commitments? overdue"
+RATING_OVERDUE_WRAPPED = r"(\d+) of (\d+) open dated commitments?\b(?=.{0,200}\boverdue\.)"
 
 
 def _brief_rating(client: Client, agreement: Any) -> tuple[int, int]:
@@ -118,7 +119,9 @@ def _brief_pdf(client: Client, agreement: Any) -> tuple[int, int, int]:
     response = client.get(reverse("agreement_brief_pdf", args=[agreement.uuid]))
     assert response.status_code == 200
     text = " ".join(pdf_pages.text(response.content).split())
-    rating = re.search(RATING_OVERDUE, text)
+    # The rating sits in a table cell beside "What is asked of you": when its sentence wraps,
+    # pdftotext may put the next column's words before the cell's last word ("overdue").
+    rating = re.search(RATING_OVERDUE, text) or re.search(RATING_OVERDUE_WRAPPED, text)
     assert rating, f"no 'x of n overdue' in the PDF brief of {agreement.reference}"
     line = re.search(r"(\d+) commitments? overdue ·", text)
     assert line, f"no counts line in the PDF brief of {agreement.reference}"
