@@ -25,7 +25,9 @@ from alliance.scenarios import generator
 pytestmark = pytest.mark.django_db
 
 AS_OF = generator.DEFAULT_AS_OF
-DAYS = [AS_OF - timedelta(days=60), AS_OF - timedelta(days=59), AS_OF]
+# The last date is an earlier one computed again: its snapshots replaced in place, and no
+# warning or stage written (a later date exists).
+DAYS = [AS_OF - timedelta(days=60), AS_OF - timedelta(days=59), AS_OF, AS_OF - timedelta(days=59)]
 
 
 UNSTABLE = {"history": None, "warnings": None, "stage": None}
