@@ -54,6 +54,7 @@ from alliance.core.services import require_change, save_changes_batched, save_ch
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
 from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.inputs import canonical, frame_from_agreements
 from alliance.insights.maturity import assess_maturity
 from alliance.insights.network import network_analysis
 from alliance.insights.parameters import (
@@ -201,14 +202,18 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
     one gives the same results and to measure it (``bench/recompute.py``)."""
     out = Computed(inputs=inputs)
     data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
+    # One frame for the models that run on one (the reference path built one per model).
+    shared = {} if reference else _frame(data)
+    sorted_data = shared.get("data", data)
+    frame = {"frame": shared["frame"]} if shared else {}
     with _Timer(out, SnapshotKind.TRUST):
-        trust = agreement_trust(data, as_of, TRUST, SALIENCE)
+        trust = agreement_trust(sorted_data, as_of, TRUST, SALIENCE, **frame)
         with _Json(out, SnapshotKind.TRUST):
             out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
     with _Timer(out, SnapshotKind.ALIGNMENT):
-        alignment = agreement_alignment(data, as_of, ALIGNMENT_USED, host)
+        alignment = agreement_alignment(sorted_data, as_of, ALIGNMENT_USED, host, **frame)
         since = as_of - timedelta(days=WARNINGS.alignment_lookback_days)
-        widening = alignment_widening(data, since, as_of, ALIGNMENT_USED, host)
+        widening = alignment_widening(sorted_data, since, as_of, ALIGNMENT_USED, host, **frame)
         with _Json(out, SnapshotKind.ALIGNMENT):
             out.data[SnapshotKind.ALIGNMENT] = results.alignment(alignment, widening, inputs)
     with _Timer(out, SnapshotKind.NETWORK):
@@ -224,9 +229,9 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
         forecast = _schedule(inputs, out)
     with _Timer(out, SnapshotKind.WARNINGS):
         out.warnings = rules.early_warnings(
-            data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
+            sorted_data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
             alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
-            trust_result=None if reference else trust,
+            trust_result=None if reference else trust, **frame,
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
@@ -237,6 +242,12 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
         with _Json(out, SnapshotKind.MATURITY):
             out.data[SnapshotKind.MATURITY] = results.maturity(maturity, inputs, out.stage.label)
     return out
+
+
+def _frame(data: Any) -> dict[str, Any]:
+    """The agreement's records in the engine's canonical order and its one-agreement frame."""
+    ordered = canonical(data)
+    return {"data": ordered, "frame": frame_from_agreements([ordered])}
 
 
 def _schedule(inputs: AgreementInputs, out: Computed) -> Any:
@@ -809,6 +820,8 @@ class PortfolioTimes:
     json: float = 0.0  # the results turned into the snapshots' JSON (names, messages)
     calibration: float = 0.0
     write: float = 0.0  # warnings (with their audit events), stage, snapshots
+    # Of ``models`` and ``monte_carlo``, each kind's CPU (without its JSON).
+    kinds: dict[str, float] = field(default_factory=dict)
 
     def add(self, part: str, since: float) -> float:
         now = time.process_time()
@@ -1042,6 +1055,9 @@ def _compute_timed(
     times.monte_carlo += schedule
     times.json += json_cpu
     times.models += now - tick - schedule - json_cpu
+    for kind, cpu in done.cpu.items():
+        spent = cpu - done.json_cpu.get(kind, 0.0)
+        times.kinds[kind] = times.kinds.get(kind, 0.0) + spent
     return done, now
 
 
