@@ -807,6 +807,8 @@ def insights_recompute_all(
 # computed JSON (~250 kB per agreement on the generated data) and their rows are in memory at
 # once, so this bounds the memory; past ~100 the queries saved per agreement no longer count.
 PORTFOLIO_CHUNK = 200
+# Agreements whose writes share one transaction (a few hundred milliseconds of writing).
+WRITE_CHUNK = 20
 
 
 @dataclass
@@ -835,14 +837,16 @@ def insights_recompute_portfolio(
     agreements: Iterable[Agreement] | None = None,
     incremental: bool = False,
     chunk: int = PORTFOLIO_CHUNK,
+    write_chunk: int = WRITE_CHUNK,
     times: PortfolioTimes | None = None,
 ) -> RecomputeReport:
     """:func:`insights_recompute_all` for many agreements at once, with the same results:
     ``chunk`` agreements at a time, their inputs and everything the fingerprints and the
     writes compare with are read with a few queries for the whole chunk
     (``selectors.agreements_inputs``), each agreement's models run once, and the chunk's
-    snapshots, warnings and audit events are written with bulk statements in one short
-    transaction (the stage follows per agreement, as it rarely moves). A chunk that fails is
+    snapshots, warnings and audit events are written with bulk statements, in short
+    transactions of ``write_chunk`` agreements (the stage follows per agreement, as it rarely
+    moves). A chunk that fails is
     recomputed agreement by agreement, so one agreement's failure is reported and does not
     stop the others. As the system (:func:`system_actor`): every write still goes through the
     access policy's check of the actor."""
@@ -861,7 +865,7 @@ def insights_recompute_portfolio(
         if not batch:
             break
         try:
-            _portfolio_chunk(actor, batch, as_of, incremental, report, times)
+            _portfolio_chunk(actor, batch, as_of, incremental, write_chunk, report, times)
         except Exception:
             logger.exception("portfolio recompute failed for a chunk; one by one instead")
             done = insights_recompute_all(as_of=as_of, agreements=batch, incremental=incremental)
@@ -915,6 +919,7 @@ def _portfolio_chunk(
     chunk: list[Agreement],
     as_of: date,
     incremental: bool,
+    write_chunk: int,
     report: RecomputeReport,
     times: PortfolioTimes,
 ) -> None:
@@ -988,51 +993,15 @@ def _portfolio_chunk(
             done.duration_ms.get(SnapshotKind.SCHEDULE, 0) + ms
         )
     tick = times.add("calibration", tick)
-    with transaction.atomic():
-        effects = [a for a in todo if a.pk not in later]
-        titles = {
-            a.pk: {
-                w.key: warning_title(w, computed[a.pk].inputs.names)
-                for w in computed[a.pk].warnings
-            }
-            for a in todo
-        }
-        rows = _sync_warnings_batch(actor, effects, computed, titles, as_of)
-        quiet = [a for a in todo if a.pk in later]
-        if quiet:
-            keys = {a.pk: {w.key for w in computed[a.pk].warnings} for a in quiet}
-            for warning in EarlyWarning.objects.filter(agreement__in=[a.pk for a in quiet]):
-                if warning.key in keys[warning.agreement_id]:
-                    rows.setdefault(warning.agreement_id, {})[warning.key] = warning
-        tick = times.add("write", tick)
-        for agreement in todo:
-            done = computed[agreement.pk]
-            with _Timer(done, SnapshotKind.WARNINGS):
-                done.data[SnapshotKind.WARNINGS] = results.warnings(
-                    done.warnings, titles[agreement.pk], rows.get(agreement.pk, {}), done.inputs
-                )
-        tick = times.add("json", tick)
-        for agreement in effects:
-            done = computed[agreement.pk]
-            stage_follow(
-                actor=actor,
-                agreement=agreement,
-                computed=done.stage,
-                maturity=done.data[SnapshotKind.MATURITY],
-                as_of=as_of,
+    # Written in short transactions of a few agreements: on SQLite a write transaction locks
+    # the database, and a person's write must not wait for a whole chunk's.
+    for start in range(0, len(todo), write_chunk):
+        part = todo[start : start + write_chunk]
+        with transaction.atomic():
+            written, tick = _write_part(
+                actor, part, as_of, computed, later, digests, history, same_day, times, tick
             )
-        tick = times.add("write", tick)
-        # The fingerprints as the rows stand after this chunk's own writes.
-        warning_rows, stage_rows = _rows_of(todo_ids)
-        prints = {
-            pk: _fingerprint_of(
-                as_of, digests[pk], history[pk], pk not in later, warning_rows[pk], stage_rows[pk]
-            )
-            for pk in todo_ids
-        }
-        tick = times.add("fingerprint", tick)
-        report.snapshots += _store_many(todo, as_of, computed, prints, same_day)
-        tick = times.add("write", tick)
+        report.snapshots += written
     for agreement in todo:
         report.agreements += 1
         found = reasons[agreement.pk]
@@ -1040,6 +1009,67 @@ def _portfolio_chunk(
             report.reasons[name] = report.reasons.get(name, 0) + 1
         for kind in found:
             report.kinds[kind] = report.kinds.get(kind, 0) + 1
+
+
+def _write_part(
+    actor: Any,
+    todo: list[Agreement],
+    as_of: date,
+    computed: dict[int, Computed],
+    later: set[int],
+    digests: dict[int, str],
+    history: dict[int, dict[str, str]],
+    same_day: dict[int, dict[str, tuple[int, dict]]],
+    times: PortfolioTimes,
+    tick: float,
+) -> tuple[int, float]:
+    """Write the warnings, stage and snapshots of ``todo`` (call inside a transaction).
+    Returns the number of snapshots written and the CPU clock."""
+    todo_ids = [a.pk for a in todo]
+    effects = [a for a in todo if a.pk not in later]
+    titles = {
+        a.pk: {
+            w.key: warning_title(w, computed[a.pk].inputs.names) for w in computed[a.pk].warnings
+        }
+        for a in todo
+    }
+    rows = _sync_warnings_batch(actor, effects, computed, titles, as_of)
+    quiet = [a for a in todo if a.pk in later]
+    if quiet:
+        keys = {a.pk: {w.key for w in computed[a.pk].warnings} for a in quiet}
+        for warning in EarlyWarning.objects.filter(agreement__in=[a.pk for a in quiet]):
+            if warning.key in keys[warning.agreement_id]:
+                rows.setdefault(warning.agreement_id, {})[warning.key] = warning
+    tick = times.add("write", tick)
+    for agreement in todo:
+        done = computed[agreement.pk]
+        with _Timer(done, SnapshotKind.WARNINGS):
+            done.data[SnapshotKind.WARNINGS] = results.warnings(
+                done.warnings, titles[agreement.pk], rows.get(agreement.pk, {}), done.inputs
+            )
+    tick = times.add("json", tick)
+    for agreement in effects:
+        done = computed[agreement.pk]
+        stage_follow(
+            actor=actor,
+            agreement=agreement,
+            computed=done.stage,
+            maturity=done.data[SnapshotKind.MATURITY],
+            as_of=as_of,
+        )
+    tick = times.add("write", tick)
+    # The fingerprints as the rows stand after this chunk's own writes.
+    warning_rows, stage_rows = _rows_of(todo_ids)
+    prints = {
+        pk: _fingerprint_of(
+            as_of, digests[pk], history[pk], pk not in later, warning_rows[pk], stage_rows[pk]
+        )
+        for pk in todo_ids
+    }
+    tick = times.add("fingerprint", tick)
+    written = _store_many(todo, as_of, computed, prints, same_day)
+    tick = times.add("write", tick)
+    return written, tick
 
 
 def _compute_timed(

@@ -102,14 +102,18 @@ def _rows(text: str) -> list[list[str]]:
 
 def _run(path: str) -> str:
     """Recompute every agreement on each date by ``path`` (``reference``, ``fast``: one by
-    one; ``portfolio``: all together, in chunks of two so that a chunk boundary is crossed),
+    one; ``portfolio``: all together, in chunks of two written one at a time, so that chunk
+    and transaction boundaries are crossed),
     read what was written, then roll it back."""
     try:
         with transaction.atomic():
             for day in DAYS:
                 if path == "portfolio":
                     report = insights_recompute_portfolio(
-                        as_of=day, agreements=Agreement.objects.order_by("pk"), chunk=2
+                        as_of=day,
+                        agreements=Agreement.objects.order_by("pk"),
+                        chunk=2,
+                        write_chunk=1,
                     )
                     assert (report.agreements, report.fallbacks, report.failed) == (3, 0, {})
                     continue
