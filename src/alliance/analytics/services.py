@@ -805,8 +805,10 @@ def insights_recompute_all(
 
 # Agreements read, computed and written together by the portfolio path: their inputs, their
 # computed JSON (~250 kB per agreement on the generated data) and their rows are in memory at
-# once, so this bounds the memory; past ~100 the queries saved per agreement no longer count.
-PORTFOLIO_CHUNK = 200
+# once — ~3 MB per agreement measured (bench/recompute.py: 956 MiB peak with chunks of 200,
+# 340 MiB with 10) — so this bounds the memory; the queries it saves are already a small
+# part of the read at 100.
+PORTFOLIO_CHUNK = 100
 # Agreements whose writes share one transaction (a few hundred milliseconds of writing).
 WRITE_CHUNK = 20
 
