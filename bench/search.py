@@ -48,6 +48,14 @@ def measure(work: Callable[[], object], repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--reader",
+        action="append",
+        default=[],
+        metavar="USERNAME",
+        help="search as this user (repeat for several; default: the administrator and the "
+        "member of the most agreements)",
+    )
     args = parser.parse_args()
     _setup()
     from django.contrib.auth import get_user_model
@@ -68,6 +76,8 @@ def main() -> None:
         .first()
     )
     counsellor = users.get(pk=busiest["user"]) if busiest else admin
+    if args.reader:
+        counsellor = users.get(username=args.reader[-1])
     agreement = (
         policy.agreements_visible_to(counsellor)
         .annotate(n=Count("interactions"))
@@ -91,6 +101,8 @@ def main() -> None:
     readers = [(counsellor.username, counsellor)]
     if admin is not None:
         readers.insert(0, ("administrator", admin))
+    if args.reader:
+        readers = [(name, users.get(username=name)) for name in args.reader]
     for name, user in readers:
         visible = policy.interactions_visible_to(user).count()
         for label, q in (("a word found nowhere", "zzqxv"), ("a common word", "the")):

@@ -293,7 +293,6 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------
 
 
-@transaction.atomic
 def insights_recompute(
     *,
     actor: Any,
@@ -327,7 +326,6 @@ class Refreshed:
         return not self.reasons
 
 
-@transaction.atomic
 def insights_refresh(
     *,
     actor: Any,
@@ -375,8 +373,12 @@ def insights_refresh(
         computed.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
             agreement, computed.inputs, known
         )
+    _stable_digests(agreement, inputs, digests)  # before the lock: only writes below
     # Computed above, written here in one short transaction: a worker killed mid-way leaves
     # the previous insights whole, never warnings of today beside snapshots of yesterday.
+    # Nothing above runs in a transaction: on SQLite a transaction takes the one write lock
+    # when it begins, and the computation (1.6 s for the demo's concession) would hold every
+    # other writer — a page saving its session, a user's quick log — waiting behind it.
     with transaction.atomic():
         if effects:
             rows = _sync_warnings(
@@ -439,10 +441,7 @@ def fingerprint(
     fingerprint``): equal fingerprints, equal snapshots (``test_incremental``). ``known``
     keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
     call to the next."""
-    known = {} if known is None else known
-    if "inputs" not in known:
-        known["inputs"] = inputs_digest(inputs)
-        known["history"] = _history_digests(agreement, inputs.as_of)
+    known = _stable_digests(agreement, inputs, known)
     stage = Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first()
     changes = StageChange.objects.filter(agreement=agreement).order_by("pk")
     return _fingerprint_of(
@@ -480,6 +479,18 @@ def _fingerprint_of(
             parts[name] = history.get(kind, "") if name == "history" else extra[name]
         out[kind] = parts
     return out
+
+
+def _stable_digests(
+    agreement: Agreement, inputs: AgreementInputs, known: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The digests of what a run's own writes cannot change (its inputs, the earlier
+    snapshots), computed once per run into ``known``."""
+    known = {} if known is None else known
+    if "inputs" not in known:
+        known["inputs"] = inputs_digest(inputs)
+        known["history"] = _history_digests(agreement, inputs.as_of)
+    return known
 
 
 WARNING_COLUMNS = (

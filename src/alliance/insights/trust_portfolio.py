@@ -504,9 +504,11 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     """Each event's confirming and violating mass (before the component's weight).
 
     Promise and response events: a full score confirms (mass w); anything less only violates,
-    with mass ``kappa * w * (1 - score)`` (asymmetric updating), so a late delivery can never
-    count in favour. Engagement gaps and pulse answers count fractionally and symmetrically,
-    ``(w s, w (1 - s))``. A repair takes back ``repair_share`` of its breach's violating mass.
+    with mass ``w * (floor + (kappa - floor) * (1 - score))`` (asymmetric updating: the breach
+    itself weighs ``breach_floor`` confirmations, its severity up to ``kappa``), so a late
+    delivery can never count in favour. Engagement gaps and pulse answers count fractionally
+    and symmetrically, ``(w s, w (1 - s))``. A repair takes back ``repair_share`` of its
+    breach's violating mass.
     """
     c, s = ev["component"], ev["score"]
     kappa = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])[
@@ -515,7 +517,8 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     behaviour = (c == _PROMISE) | (c == _RESPONSE)
     full = s >= 1.0 - 1e-12
     confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
-    violate = kappa * w * (1.0 - s)
+    floor = np.where(behaviour & ~full, np.minimum(params.breach_floor, kappa), 0.0)
+    violate = w * (floor + (kappa - floor) * (1.0 - s))
     repair = ev["repair"] == _REPAIR
     if repair.any():
         # The breach of the same commitment row towards the same pair, weighted alike.

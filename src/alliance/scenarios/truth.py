@@ -13,7 +13,10 @@ from datetime import date
 
 from scipy import stats
 
+from alliance.analytics.selectors import agreement_inputs
 from alliance.analytics.services import insights_recompute
+from alliance.insights.parameters import TRUST, TrustParameters
+from alliance.insights.trust import agreement_trust
 from alliance.partnerships.models import Agreement, Party
 from alliance.scenarios import generator
 from alliance.scenarios.generator import Shape
@@ -61,6 +64,30 @@ def planted_reliability(seed: int, agreement: Agreement) -> dict[tuple[str, str]
         for trustee in position
         if truster != trustee
     }
+
+
+def rank_with(
+    seed: int,
+    params: TrustParameters = TRUST,
+    as_of: date = AS_OF,
+    min_due: int = MIN_DUE,
+) -> tuple[float, float]:
+    """Spearman of the planted reliability of seed's generated agreement (already in the
+    database) with the trust index computed with ``params`` (not stored), and with the plain
+    share of commitments delivered on time (no weights at all: what the evidence allows),
+    over the pairs with at least ``min_due`` commitments due."""
+    agreement = Agreement.objects.get(reference=f"GEN{seed}-00001")
+    data = agreement_inputs(agreement, as_of).data
+    planted = planted_reliability(seed, agreement)
+    pairs = [
+        p
+        for p in agreement_trust(data, as_of, params, trend=False).pairs
+        if p.promise_keeping.n_due >= min_due
+    ]
+    truth = [planted[(p.truster, p.trustee)] for p in pairs]
+    index = float(stats.spearmanr(truth, [p.index for p in pairs])[0])
+    share = [p.promise_keeping.say_do for p in pairs]
+    return index, float(stats.spearmanr(truth, share)[0])
 
 
 def run_study(

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection
 from django.utils import timezone, translation
 
 from alliance.accounts.models import AuditEvent
@@ -257,3 +258,39 @@ def test_an_agreement_with_a_single_party_still_gets_every_snapshot(world):
     assert stored["warnings"].data["error"] is None
     assert stored["schedule"].data["error"] is None
     assert stored["maturity"].data["stage"] == "signed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_models_run_outside_any_transaction_and_only_the_writes_inside_one(world):
+    """On SQLite a transaction holds the one write lock from its first statement: a recompute
+    computed inside one kept every other writer (a page saving its session, a quick log)
+    waiting for the whole computation, 1.6 s on the demo's concession. The models and the
+    digests run in autocommit; the warnings, the stage and the snapshots are written in one
+    transaction."""
+    from alliance.analytics import services
+
+    commitment(world, "Permit file", due=date(2026, 5, 1), created=date(2026, 2, 1))
+    meeting(world, date(2026, 4, 9))
+    seen: dict[str, list[bool]] = {}
+
+    def watch(name: str) -> None:
+        real = getattr(services, name)
+
+        def watched(*args, **kwargs):
+            seen.setdefault(name, []).append(connection.in_atomic_block)
+            return real(*args, **kwargs)
+
+        setattr(services, name, watched)
+
+    originals = {n: getattr(services, n) for n in ("compute", "inputs_digest", "_store")}
+    try:
+        for name in originals:
+            watch(name)
+        services.insights_refresh(actor=None, agreement=world.agreement, as_of=date(2026, 6, 30))
+    finally:
+        for name, real in originals.items():
+            setattr(services, name, real)
+    assert seen == {"compute": [False], "inputs_digest": [False], "_store": [True]}
+    assert InsightSnapshot.objects.filter(agreement=world.agreement).count() == len(
+        SnapshotKind.values
+    )

@@ -89,9 +89,28 @@ def test_the_decision_cycle_is_read_in_working_days_without_conversion():
     pk = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False).promise_keeping
     prior, strength = TRUST.promise_prior_mean, TRUST.promise_prior_strength
     assert TRUST.tau_per_cycle == 0.5
-    # Late: no confirming mass, a violation of weight kappa (1 - exp(-1)).
-    violation = TRUST.violation_weight_promise * (1 - np.exp(-1))
+    # Late: no confirming mass; a violation of the breach's floor plus its severity, which
+    # grows to kappa: floor + (kappa - floor)(1 - exp(-1)).
+    kappa, floor = TRUST.violation_weight_promise, TRUST.breach_floor
+    violation = floor + (kappa - floor) * (1 - np.exp(-1))
     assert pk.mean == pytest.approx(100 * prior * strength / (strength + violation))
+
+
+def test_a_promise_kept_late_weighs_at_least_one_kept_on_time():
+    # One day late on a slow party's clock (tau 15 working days) used to violate with
+    # kappa (1 - exp(-1/15)) = 0.26 of a confirmation: a kept and a slipped promise left the
+    # pair above the prior, against the asymmetry of trust. The breach now weighs at least one.
+    parties = (replace(PARTIES[0], decision_cycle_working_days=30), PARTIES[1])
+    kept = Commitment("k", "min", ("bank",), date(2025, 3, 3), date(2025, 3, 3), "delivered")
+    slipped = Commitment("s", "min", ("bank",), date(2025, 3, 3), date(2025, 3, 4), "delivered")
+    data = agreement(parties=parties, commitments=(kept, slipped))
+    pair = pair_trust(data, "bank", "min", AS_OF, NO_DECAY, trend=False)
+    assert pair.index < pair.baseline
+    lines = {c.event_id: c.contribution for c in pair.evidence.contributions}
+    assert lines["s"] < -lines["k"] < 0
+    # The old rule (no floor) is one parameter away and still reads it the other way.
+    old = pair_trust(data, "bank", "min", AS_OF, replace(NO_DECAY, breach_floor=0.0), trend=False)
+    assert old.index > old.baseline
 
 
 def test_the_time_under_dispute_is_not_lateness():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.scenarios import generator
-from alliance.scenarios.truth import run_study
+from alliance.scenarios.truth import AS_OF, SHAPE, rank_with, run_study
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_the_trust_index_ranks_pairs_as_their_planted_reliability():
     study = run_study(seed=911)
     assert len(study.truth) >= 140  # of the 150 pairs the generator plants
-    assert study.spearman >= 0.8  # 0.86 for this seed (0.79-0.89 over seeds 911-915)
+    # 0.867 for this seed; 0.807-0.893 over seeds 911-920 (docs/insights.md).
+    assert study.spearman >= 0.8
     # With 50 parties and some 2,500 deliveries the forecast learns its party correlation.
     correlation = study.snapshots["schedule"]["correlation"]
     assert (correlation["source"], correlation["parties"]) == ("learned", 50)
@@ -31,3 +32,13 @@ def test_the_planted_reliability_is_the_seeds_and_the_pairs_alone():
     assert generator.pool_position(7, "gen7-00042 Ministry of Finance (SN)") == 41
     with pytest.raises(ValueError):
         generator.pool_position(8, "gen7-00042 Ministry of Finance (SN)")
+
+
+def test_the_ranking_holds_on_the_hardest_of_ten_seeds():
+    """Seed 915 is the lowest of 911-920 (0.793 before a late delivery weighed at least one
+    kept on time, 0.807 now); the index computed from the database like the recompute's."""
+    generator.generate(agreements=1, seed=915, as_of=AS_OF, shape=SHAPE)
+    index, share = rank_with(915)
+    assert index >= 0.8
+    # The plain share on time, with no weight at all, bounds what the evidence allows.
+    assert index < share
