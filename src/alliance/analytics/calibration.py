@@ -46,6 +46,21 @@ def _history(agreement: Any, kind: str, key: str, as_of: date) -> list[tuple[dat
     return [(made, items or []) for made, items in rows]
 
 
+def histories(
+    agreement_ids: list[int], kind: str, key: str, as_of: date
+) -> dict[int, list[tuple[date, list]]]:
+    """:func:`_history` of several agreements in one query, by agreement id."""
+    rows = (
+        InsightSnapshot.objects.filter(agreement__in=agreement_ids, kind=kind, as_of__lt=as_of)
+        .order_by("agreement_id", "as_of")
+        .values_list("agreement_id", "as_of", f"data__{key}")
+    )
+    out: dict[int, list[tuple[date, list]]] = {pk: [] for pk in agreement_ids}
+    for pk, made, items in rows:
+        out[pk].append((made, items or []))
+    return out
+
+
 def outcomes(inputs: AgreementInputs) -> list[Outcome]:
     """Every commitment as known on the inputs' date: delivered when, the due date in force."""
     return [
@@ -62,9 +77,15 @@ def outcomes(inputs: AgreementInputs) -> list[Outcome]:
 
 
 def schedule_calibration(
-    agreement: Any, inputs: AgreementInputs, known: list[Outcome]
+    agreement: Any,
+    inputs: AgreementInputs,
+    known: list[Outcome],
+    history: list[tuple[date, list]] | None = None,
 ) -> dict[str, Any]:
-    history = _history(agreement, SnapshotKind.SCHEDULE, "commitments", inputs.as_of)
+    """``history``: the agreement's earlier schedule snapshots if already read
+    (:func:`histories`)."""
+    if history is None:
+        history = _history(agreement, SnapshotKind.SCHEDULE, "commitments", inputs.as_of)
     forecasts = [
         PastForecast(
             task_id=t["commitment"]["uuid"],
@@ -82,9 +103,14 @@ def schedule_calibration(
 
 
 def trust_calibration(
-    agreement: Any, inputs: AgreementInputs, known: list[Outcome]
+    agreement: Any,
+    inputs: AgreementInputs,
+    known: list[Outcome],
+    history: list[tuple[date, list]] | None = None,
 ) -> dict[str, Any]:
-    history = _history(agreement, SnapshotKind.TRUST, "pairs", inputs.as_of)
+    """``history``: as for :func:`schedule_calibration`, of the trust snapshots."""
+    if history is None:
+        history = _history(agreement, SnapshotKind.TRUST, "pairs", inputs.as_of)
     indexes = [
         PastTrust(
             truster=p["truster"]["uuid"],

@@ -174,8 +174,73 @@ class AgreementInputs:
 def agreement_inputs(agreement: Agreement, as_of: date) -> AgreementInputs:
     """The engine's inputs for ``agreement`` as known on ``as_of`` (16 queries, however many
     rows; see the module docstring for what is read and what is not)."""
-    reader = _Reader(agreement, as_of)
+    reader = _Reader(agreement, as_of, _One(agreement))
     return reader.build()
+
+
+def agreements_inputs(agreements: Sequence[Agreement], as_of: date) -> list[AgreementInputs]:
+    """:func:`agreement_inputs` of each of ``agreements``, read together: the same 16 queries
+    for all of them (each for every agreement at once, grouped in Python), so the cost of a
+    query is paid once per batch, not once per agreement. Give a bounded batch (the rows of
+    all of them are in memory together; ``services.insights_recompute_portfolio`` reads 500
+    at a time)."""
+    source = _Batch(agreements)
+    return [_Reader(agreement, as_of, source).build() for agreement in agreements]
+
+
+class _One:
+    """Where a reader's rows come from: one agreement's queries."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.agreement = agreement
+
+    def rows(self, queryset: QuerySet, path: str, fields: Sequence[str], flat: bool) -> list:
+        """The rows of ``queryset`` whose ``path`` is the agreement, as ``values(*fields)``
+        dicts or (``flat``) ``values_list(*fields)`` tuples."""
+        found = queryset.filter(**{path: self.agreement})
+        return list(found.values_list(*fields) if flat else found.values(*fields))
+
+    def blackouts(self, party_ids: Iterable[int]) -> list[tuple[int, date, date]]:
+        periods = BlackoutPeriod.objects.filter(party_id__in=list(party_ids))
+        return list(periods.values_list("party_id", "starts_on", "ends_on"))
+
+
+class _Batch:
+    """Where the readers of a batch of agreements take their rows: each query runs once for
+    all of them (the first reader that needs it), with the agreement's id added to each row,
+    and every reader takes its agreement's rows in the query's order."""
+
+    def __init__(self, agreements: Sequence[Agreement]) -> None:
+        self.ids = [a.pk for a in agreements]
+        self.agreement: Agreement | None = None
+        self.cache: dict[tuple, dict[int, list]] = {}
+
+    def rows(self, queryset: QuerySet, path: str, fields: Sequence[str], flat: bool) -> list:
+        assert self.agreement is not None
+        # One query per table and columns (a batch has one date: the filters are the same).
+        key = (queryset.model, path, tuple(fields), flat)
+        if key not in self.cache:
+            grouped: dict[int, list] = defaultdict(list)
+            found = queryset.filter(**{f"{path}__in": self.ids})
+            if flat:
+                for row in found.values_list(path, *fields):
+                    grouped[row[0]].append(row[1:])
+            else:
+                for row in found.values(*fields, batch_agreement=F(path)):
+                    grouped[row.pop("batch_agreement")].append(row)
+            self.cache[key] = grouped
+        return self.cache[key].get(self.agreement.pk, [])
+
+    def blackouts(self, party_ids: Iterable[int]) -> list[tuple[int, date, date]]:
+        key = ("blackouts",)
+        if key not in self.cache:
+            parties = Participation.objects.filter(agreement__in=self.ids).values("party_id")
+            periods = BlackoutPeriod.objects.filter(party_id__in=parties)
+            grouped: dict[int, list] = defaultdict(list)
+            for row in periods.values_list("party_id", "starts_on", "ends_on"):
+                grouped[row[0]].append(row)
+            self.cache[key] = grouped
+        return [row for party in party_ids for row in self.cache[key].get(party, [])]
 
 
 # --------------------------------------------------------------------------
@@ -195,14 +260,17 @@ def _s(value: Any) -> str:
 
 
 class _Reader:
-    def __init__(self, agreement: Agreement, as_of: date) -> None:
+    def __init__(self, agreement: Agreement, as_of: date, source: _One | _Batch) -> None:
         self.agreement = agreement
+        self.source = source
         self.as_of = as_of
         self.end = _end_of(as_of)
         self.names = Names()
         self.party_uuid: dict[int, str] = {}
 
     def build(self) -> AgreementInputs:
+        if isinstance(self.source, _Batch):
+            self.source.agreement = self.agreement
         participations = self._participations()
         commitments = self._commitment_rows()
         states = self._states(commitments)
@@ -242,15 +310,16 @@ class _Reader:
     # ----- parties and their rhythms ---------------------------------------------------------
 
     def _participations(self) -> list[dict[str, Any]]:
-        rows = list(
-            Participation.objects.filter(agreement=self.agreement)
-            .order_by("party__name")
-            .values(
+        rows = self.source.rows(
+            Participation.objects.order_by("party__name"),
+            "agreement",
+            (
                 "role", "power", "legitimacy", "urgency", "interest", "party_id",
                 "party__uuid", "party__name", "party__short_name", "party__kind",
                 "party__country", "party__decision_cycle_days", "party__working_week",
                 "party__holiday_country", "party__holiday_subdivision", "party__parent__country",
-            )
+            ),
+            flat=False,
         )  # fmt: skip
         for row in rows:
             uuid = _s(row["party__uuid"])
@@ -263,8 +332,7 @@ class _Reader:
 
     def _calendars(self, participations, commitments) -> dict[int, WorkingCalendar]:
         blackouts: dict[int, list[tuple[date, date]]] = defaultdict(list)
-        periods = BlackoutPeriod.objects.filter(party_id__in=list(self.party_uuid))
-        for party_id, starts, ends in periods.values_list("party_id", "starts_on", "ends_on"):
+        for party_id, starts, ends in self.source.blackouts(self.party_uuid):
             blackouts[party_id].append((starts, ends))
         years = self._years(commitments)
         return {
@@ -323,17 +391,18 @@ class _Reader:
     # ----- commitments, replayed to their status on as_of --------------------------------
 
     def _commitment_rows(self) -> list[dict[str, Any]]:
-        rows = list(
-            Commitment.objects.filter(agreement=self.agreement, created_at__lt=self.end)
-            .order_by("pk")
-            .values(
+        rows = self.source.rows(
+            Commitment.objects.filter(created_at__lt=self.end).order_by("pk"),
+            "agreement",
+            (
                 "id", "uuid", "title", "category", "importance", "owed_by_id", "due_on",
                 "start_on",
                 "duration_optimistic", "duration_likely", "duration_pessimistic",
                 "milestone_id", "status", "delivered_on", "created_at",
                 "source_interaction_id", "source_interaction__occurred_on",
                 "source_interaction__confidentiality", "translations",
-            )
+            ),
+            flat=False,
         )  # fmt: skip
         for row in rows:
             uuid = _s(row["uuid"])
@@ -346,10 +415,13 @@ class _Reader:
         commitment, on the day it was delivered (a date agreed afterwards excuses nothing) —
         from the dated history of renegotiations and changes (``CommitmentDueChange``)."""
         changes: dict[int, list[tuple[date, date, date]]] = defaultdict(list)
-        rows = (
-            CommitmentDueChange.objects.filter(commitment__agreement=self.agreement)
-            .order_by("commitment_id", "in_force_from", "created_at", "pk")
-            .values_list("commitment_id", "in_force_from", "from_due_on", "to_due_on")
+        rows = self.source.rows(
+            CommitmentDueChange.objects.order_by(
+                "commitment_id", "in_force_from", "created_at", "pk"
+            ),
+            "commitment__agreement",
+            ("commitment_id", "in_force_from", "from_due_on", "to_due_on"),
+            flat=True,
         )
         for commitment_id, *change in rows:
             changes[commitment_id].append(tuple(change))
@@ -368,10 +440,13 @@ class _Reader:
     def _states(self, commitments) -> dict[int, _State]:
         """Each commitment's status on ``as_of``, from its status history."""
         changes: dict[int, list[tuple[str, date]]] = defaultdict(list)
-        rows = (
-            CommitmentStatusChange.objects.filter(commitment__agreement=self.agreement)
-            .order_by("commitment_id", "happened_on", "created_at", "pk")
-            .values_list("commitment_id", "to_status", "happened_on")
+        rows = self.source.rows(
+            CommitmentStatusChange.objects.order_by(
+                "commitment_id", "happened_on", "created_at", "pk"
+            ),
+            "commitment__agreement",
+            ("commitment_id", "to_status", "happened_on"),
+            flat=True,
         )
         for commitment_id, status, on in rows:
             changes[commitment_id].append((status, on))
@@ -379,9 +454,14 @@ class _Reader:
 
     def _owed_to(self) -> dict[int, list[str]]:
         through = Commitment.owed_to.through
-        rows = through.objects.filter(commitment__agreement=self.agreement).order_by("pk")
+        rows = self.source.rows(
+            through.objects.order_by("pk"),
+            "commitment__agreement",
+            ("commitment_id", "party_id"),
+            flat=True,
+        )
         owed: dict[int, list[str]] = defaultdict(list)
-        for commitment_id, party_id in rows.values_list("commitment_id", "party_id"):
+        for commitment_id, party_id in rows:
             if party_id in self.party_uuid:
                 owed[commitment_id].append(self.party_uuid[party_id])
         return owed
@@ -389,14 +469,13 @@ class _Reader:
     def _answers(self, states: dict[int, _State]) -> dict[int, tuple[list[str], list[str]]]:
         """For each commitment delivered on ``as_of``: the parties owed that had confirmed
         that delivery by then, and those asked that had not (yet)."""
-        rows = (
-            DeliveryConfirmation.objects.filter(
-                commitment__agreement=self.agreement, delivery__happened_on__lte=self.as_of
-            )
-            .order_by("pk")
-            .values_list(
-                "commitment_id", "delivery__happened_on", "party_id", "status", "answered_on"
-            )
+        rows = self.source.rows(
+            DeliveryConfirmation.objects.filter(delivery__happened_on__lte=self.as_of).order_by(
+                "pk"
+            ),
+            "commitment__agreement",
+            ("commitment_id", "delivery__happened_on", "party_id", "status", "answered_on"),
+            flat=True,
         )
         answers: dict[int, tuple[list[str], list[str]]] = {}
         for commitment_id, delivered_on, party_id, status, answered_on in rows:
@@ -465,22 +544,29 @@ class _Reader:
     # ----- interactions (shared only) ----------------------------------------------------
 
     def _interactions(self) -> tuple[tuple[engine.Interaction, ...], dict[str, str]]:
-        shared = InteractionRow.objects.filter(
-            agreement=self.agreement,
-            confidentiality=Confidentiality.SHARED,
-            occurred_on__lte=self.as_of,
-        )
+        shared = {
+            "interaction__confidentiality": Confidentiality.SHARED,
+            "interaction__occurred_on__lte": self.as_of,
+        }
         present: dict[int, list[str]] = defaultdict(list)
         through = InteractionRow.parties.through
-        for ix, party in through.objects.filter(interaction__in=shared).values_list(
-            "interaction_id", "party_id"
+        for ix, party in self.source.rows(
+            through.objects.filter(**shared).order_by("pk"),
+            "interaction__agreement",
+            ("interaction_id", "party_id"),
+            flat=True,
         ):
             if party in self.party_uuid:
                 present[ix].append(self.party_uuid[party])
         people, person_of = self._people_present(shared)
         out = []
-        for row in shared.order_by("occurred_on", "pk").values(
-            "id", "uuid", "kind", "occurred_on", "tone"
+        for row in self.source.rows(
+            InteractionRow.objects.filter(
+                confidentiality=Confidentiality.SHARED, occurred_on__lte=self.as_of
+            ).order_by("occurred_on", "pk"),
+            "agreement",
+            ("id", "uuid", "kind", "occurred_on", "tone"),
+            flat=False,
         ):
             uuid = _s(row["uuid"])
             self.names.interactions[uuid] = {
@@ -500,10 +586,15 @@ class _Reader:
             )
         return tuple(out), person_of
 
-    def _people_present(self, shared: QuerySet) -> tuple[dict[int, list[str]], dict[str, str]]:
+    def _people_present(
+        self, shared: dict[str, Any]
+    ) -> tuple[dict[int, list[str]], dict[str, str]]:
         through = InteractionRow.people.through
-        rows = through.objects.filter(interaction__in=shared).values_list(
-            "interaction_id", "person_id", "person__uuid", "person__name", "person__party_id"
+        rows = self.source.rows(
+            through.objects.filter(**shared).order_by("pk"),
+            "interaction__agreement",
+            ("interaction_id", "person_id", "person__uuid", "person__name", "person__party_id"),
+            flat=True,
         )
         people: dict[int, list[str]] = defaultdict(list)
         person_of: dict[str, str] = {}
@@ -519,15 +610,14 @@ class _Reader:
     # ----- pulses, expectations, requirements, grievances --------------------------------
 
     def _pulses(self) -> tuple[engine.PulseResponse, ...]:
-        rows = (
-            TrustResponse.objects.filter(
-                pulse__agreement=self.agreement, submitted_on__lte=self.as_of
-            )
-            .order_by("pk")
-            .values(
+        rows = self.source.rows(
+            TrustResponse.objects.filter(submitted_on__lte=self.as_of).order_by("pk"),
+            "pulse__agreement",
+            (
                 "uuid", "pulse__uuid", "pulse__title", "respondent_party_id", "about_party_id",
                 "submitted_on", *engine.PULSE_DIMENSIONS,
-            )
+            ),
+            flat=False,
         )  # fmt: skip
         out = []
         for row in rows:
@@ -550,15 +640,14 @@ class _Reader:
         return tuple(out)
 
     def _expectations(self) -> tuple[engine.Expectation, ...]:
-        rows = (
-            ExpectationRow.objects.filter(
-                topic__agreement=self.agreement, recorded_on__lte=self.as_of
-            )
-            .order_by("pk")
-            .values(
+        rows = self.source.rows(
+            ExpectationRow.objects.filter(recorded_on__lte=self.as_of).order_by("pk"),
+            "topic__agreement",
+            (
                 "uuid", "topic__uuid", "topic__name", "party_id", "target_date", "priority",
                 "target_value", "recorded_on", "topic__translations",
-            )
+            ),
+            flat=False,
         )  # fmt: skip
         out = []
         for row in rows:
@@ -582,13 +671,14 @@ class _Reader:
         return tuple(out)
 
     def _regulatory(self) -> tuple[engine.RegulatoryRequirement, ...]:
-        rows = (
-            RegulatoryRequirement.objects.filter(agreement=self.agreement, created_at__lt=self.end)
-            .order_by("pk")
-            .values(
+        rows = self.source.rows(
+            RegulatoryRequirement.objects.filter(created_at__lt=self.end).order_by("pk"),
+            "agreement",
+            (
                 "uuid", "instrument", "deadline", "alignment_status", "authority__uuid",
                 "translations",
-            )
+            ),
+            flat=False,
         )  # fmt: skip
         out = []
         for row in rows:
@@ -607,12 +697,11 @@ class _Reader:
         return tuple(out)
 
     def _grievances(self) -> tuple[engine.Grievance, ...]:
-        rows = (
-            GrievanceRow.objects.filter(agreement=self.agreement, received_on__lte=self.as_of)
-            .order_by("pk")
-            .values(
-                "uuid", "reference", "received_on", "response_due_on", "responded_on", "resolved_on"
-            )
+        rows = self.source.rows(
+            GrievanceRow.objects.filter(received_on__lte=self.as_of).order_by("pk"),
+            "agreement",
+            ("uuid", "reference", "received_on", "response_due_on", "responded_on", "resolved_on"),
+            flat=False,
         )
         out = []
         for row in rows:
@@ -638,8 +727,13 @@ class _Reader:
         """Each commitment's prerequisites (ids of commitments whose owing party takes part)."""
         known = {c["id"]: _s(c["uuid"]) for c in commitments if c["owed_by_id"] in self.party_uuid}
         depends: dict[int, list[str]] = defaultdict(list)
-        links = CommitmentDependency.objects.filter(commitment__agreement=self.agreement)
-        for child, parent in links.order_by("pk").values_list("commitment_id", "prerequisite_id"):
+        links = self.source.rows(
+            CommitmentDependency.objects.order_by("pk"),
+            "commitment__agreement",
+            ("commitment_id", "prerequisite_id"),
+            flat=True,
+        )
+        for child, parent in links:
             if child in known and parent in known:
                 depends[child].append(known[parent])
         return depends
@@ -671,23 +765,25 @@ class _Reader:
     def _schedule_risks(self, known: dict[int, str]) -> tuple[ScheduleRisk, ...]:
         """Open risks with a delay and linked commitments, as risk events of the forecast; a
         risk without its own probability takes the one its likelihood (1-5) stands for."""
-        rows = list(
+        rows = self.source.rows(
             Risk.objects.filter(
-                agreement=self.agreement,
                 status=RiskStatus.OPEN,
                 delay_working_days__gt=0,
                 confidentiality=Confidentiality.SHARED,  # snapshots are every member's
                 created_at__lt=self.end,
-            )
-            .order_by("pk")
-            .values("id", "uuid", "title", "probability", "likelihood", "delay_working_days")
+            ).order_by("pk"),
+            "agreement",
+            ("id", "uuid", "title", "probability", "likelihood", "delay_working_days"),
+            flat=False,
         )
         if not rows:
             return ()
         links: dict[int, list[str]] = defaultdict(list)
-        through = Risk.commitments.through.objects.filter(risk__agreement=self.agreement)
-        for risk_id, commitment_id in through.order_by("pk").values_list(
-            "risk_id", "commitment_id"
+        for risk_id, commitment_id in self.source.rows(
+            Risk.commitments.through.objects.order_by("pk"),
+            "risk__agreement",
+            ("risk_id", "commitment_id"),
+            flat=True,
         ):
             if commitment_id in known:
                 links[risk_id].append(known[commitment_id])
@@ -716,8 +812,11 @@ class _Reader:
             self.names.translated_text.setdefault(text, value)
 
     def _milestones(self) -> dict[int, tuple[str, date]]:
-        rows = Milestone.objects.filter(agreement=self.agreement).values(
-            "id", "uuid", "title", "due_on", "translations"
+        rows = self.source.rows(
+            Milestone.objects.order_by("due_on", "title", "pk"),
+            "agreement",
+            ("id", "uuid", "title", "due_on", "translations"),
+            flat=False,
         )
         out = {}
         for row in rows:

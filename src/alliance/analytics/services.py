@@ -44,14 +44,17 @@ from alliance.analytics.selectors import (
     AgreementInputs,
     Names,
     agreement_inputs,
+    agreements_inputs,
 )
 from alliance.analytics.stages import stage_follow
 from alliance.core import clock
+from alliance.core.bulk import insert_many
 from alliance.core.models import Confidentiality
-from alliance.core.services import require_change, save_changes_batched
+from alliance.core.services import require_change, save_changes_batched, save_changes_bulk
 from alliance.insights import early_warnings as rules
 from alliance.insights.alignment import agreement_alignment, alignment_widening
 from alliance.insights.calendars import WorkingCalendar
+from alliance.insights.inputs import canonical, frame_from_agreements
 from alliance.insights.maturity import assess_maturity
 from alliance.insights.network import network_analysis
 from alliance.insights.parameters import (
@@ -158,6 +161,9 @@ class Computed:
     warnings: tuple[rules.EarlyWarning, ...] = ()
     stage: str = MaturityStage.SIGNED
     inputs: AgreementInputs | None = None
+    # CPU seconds per kind, and of it the JSON's (``results``: names, messages, rounding).
+    cpu: dict[str, float] = field(default_factory=dict)
+    json_cpu: dict[str, float] = field(default_factory=dict)
 
 
 class _Timer:
@@ -166,10 +172,27 @@ class _Timer:
 
     def __enter__(self) -> None:
         self.started = time.perf_counter()
+        self.cpu = time.process_time()
 
     def __exit__(self, *exc: object) -> None:
         ms = round(1000 * (time.perf_counter() - self.started))
         self.computed.duration_ms[self.kind] = self.computed.duration_ms.get(self.kind, 0) + ms
+        cpu = self.computed.cpu
+        cpu[self.kind] = cpu.get(self.kind, 0.0) + time.process_time() - self.cpu
+
+
+class _Json:
+    """The CPU of turning a model's result into its snapshot's JSON (inside its ``_Timer``)."""
+
+    def __init__(self, computed: Computed, kind: str) -> None:
+        self.computed, self.kind = computed, kind
+
+    def __enter__(self) -> None:
+        self.cpu = time.process_time()
+
+    def __exit__(self, *exc: object) -> None:
+        spent = self.computed.json_cpu
+        spent[self.kind] = spent.get(self.kind, 0.0) + time.process_time() - self.cpu
 
 
 def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
@@ -179,29 +202,36 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
     one gives the same results and to measure it (``bench/recompute.py``)."""
     out = Computed(inputs=inputs)
     data, as_of, host = inputs.data, inputs.as_of, inputs.host_calendar
+    # One frame for the models that run on one (the reference path built one per model).
+    shared = {} if reference else _frame(data)
+    sorted_data = shared.get("data", data)
+    frame = {"frame": shared["frame"]} if shared else {}
     with _Timer(out, SnapshotKind.TRUST):
-        trust = agreement_trust(data, as_of, TRUST, SALIENCE)
-        out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
+        trust = agreement_trust(sorted_data, as_of, TRUST, SALIENCE, **frame)
+        with _Json(out, SnapshotKind.TRUST):
+            out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
     with _Timer(out, SnapshotKind.ALIGNMENT):
-        alignment = agreement_alignment(data, as_of, ALIGNMENT_USED, host)
+        alignment = agreement_alignment(sorted_data, as_of, ALIGNMENT_USED, host, **frame)
         since = as_of - timedelta(days=WARNINGS.alignment_lookback_days)
-        widening = alignment_widening(data, since, as_of, ALIGNMENT_USED, host)
-        out.data[SnapshotKind.ALIGNMENT] = results.alignment(alignment, widening, inputs)
+        widening = alignment_widening(sorted_data, since, as_of, ALIGNMENT_USED, host, **frame)
+        with _Json(out, SnapshotKind.ALIGNMENT):
+            out.data[SnapshotKind.ALIGNMENT] = results.alignment(alignment, widening, inputs)
     with _Timer(out, SnapshotKind.NETWORK):
         network = network_analysis(data, as_of, NETWORK, people=inputs.people)
         window = sum(1 for ix in data.interactions if (as_of - ix.date).days <= NETWORK.window_days)
-        out.data[SnapshotKind.NETWORK] = results.network(network, inputs, window)
+        with _Json(out, SnapshotKind.NETWORK):
+            out.data[SnapshotKind.NETWORK] = results.network(network, inputs, window)
     with _Timer(out, SnapshotKind.SALIENCE):
-        out.data[SnapshotKind.SALIENCE] = results.salience(
-            assess_all(data.participations, SALIENCE), inputs
-        )
+        salience = assess_all(data.participations, SALIENCE)
+        with _Json(out, SnapshotKind.SALIENCE):
+            out.data[SnapshotKind.SALIENCE] = results.salience(salience, inputs)
     with _Timer(out, SnapshotKind.SCHEDULE):
         forecast = _schedule(inputs, out)
     with _Timer(out, SnapshotKind.WARNINGS):
         out.warnings = rules.early_warnings(
-            data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
+            sorted_data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
             alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
-            trust_result=None if reference else trust,
+            trust_result=None if reference else trust, **frame,
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(
@@ -209,8 +239,15 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
             alignment=alignment, network=network,
         )  # fmt: skip
         out.stage = MaturityStage(maturity.stage.lower())
-        out.data[SnapshotKind.MATURITY] = results.maturity(maturity, inputs, out.stage.label)
+        with _Json(out, SnapshotKind.MATURITY):
+            out.data[SnapshotKind.MATURITY] = results.maturity(maturity, inputs, out.stage.label)
     return out
+
+
+def _frame(data: Any) -> dict[str, Any]:
+    """The agreement's records in the engine's canonical order and its one-agreement frame."""
+    ordered = canonical(data)
+    return {"data": ordered, "frame": frame_from_agreements([ordered])}
 
 
 def _schedule(inputs: AgreementInputs, out: Computed) -> Any:
@@ -219,7 +256,8 @@ def _schedule(inputs: AgreementInputs, out: Computed) -> Any:
     except ScheduleInputError as error:
         out.data[SnapshotKind.SCHEDULE] = results.schedule(None, inputs, str(error))
         return None
-    out.data[SnapshotKind.SCHEDULE] = results.schedule(forecast, inputs)
+    with _Json(out, SnapshotKind.SCHEDULE):
+        out.data[SnapshotKind.SCHEDULE] = results.schedule(forecast, inputs)
     return forecast
 
 
@@ -403,36 +441,37 @@ def fingerprint(
     fingerprint``): equal fingerprints, equal snapshots (``test_incremental``). ``known``
     keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
     call to the next."""
-    as_of = inputs.as_of
     known = _stable_digests(agreement, inputs, known)
-    common = {
-        "version": FINGERPRINT_VERSION,
-        "as_of": as_of.isoformat(),
-        "inputs": known["inputs"],
-    }
-    history = known["history"]
-    extra = {
-        "effects": effects,
-        "warnings": _digest(list(_warning_rows(agreement))),
-        "stage": _digest(
-            [
-                Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first(),
-                *StageChange.objects.filter(agreement=agreement)
-                .order_by("pk")
-                .values_list(
-                    "pk",
-                    "from_stage",
-                    "to_stage",
-                    "status",
-                    "cause",
-                    "first_seen_on",
-                    "last_seen_on",
-                    "decided_on",
-                    "decided_by_id",
-                ),
-            ]
-        ),
-    }
+    stage = Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first()
+    changes = StageChange.objects.filter(agreement=agreement).order_by("pk")
+    return _fingerprint_of(
+        inputs.as_of,
+        known["inputs"],
+        known["history"],
+        effects,
+        list(_warning_rows(agreement)),
+        [stage, *changes.values_list(*STAGE_CHANGE_COLUMNS)],
+    )
+
+
+STAGE_CHANGE_COLUMNS = (
+    "pk", "from_stage", "to_stage", "status", "cause", "first_seen_on", "last_seen_on",
+    "decided_on", "decided_by_id",
+)  # fmt: skip
+
+
+def _fingerprint_of(
+    as_of: date,
+    inputs: str,
+    history: dict[str, str],
+    effects: bool,
+    warning_rows: list,
+    stage_rows: list,
+) -> dict[str, dict[str, Any]]:
+    """:func:`fingerprint` from what it reads: the inputs' digest, the history's digests, the
+    rules' warning rows (:func:`_warning_rows`) and the stage followed by its changes."""
+    common = {"version": FINGERPRINT_VERSION, "as_of": as_of.isoformat(), "inputs": inputs}
+    extra = {"effects": effects, "warnings": _digest(warning_rows), "stage": _digest(stage_rows)}
     out = {}
     for kind in SnapshotKind.values:
         parts = {**common, "parameters": parameters_digest(kind)}
@@ -487,6 +526,26 @@ def _history_digests(agreement: Agreement, as_of: date) -> dict[str, str]:
     return {kind: _digest(items) for kind, items in by_kind.items()}
 
 
+def _histories_digests(agreement_ids: list[int], as_of: date) -> dict[int, dict[str, str]]:
+    """:func:`_history_digests` of several agreements in one query, by agreement id."""
+    rows = (
+        InsightSnapshot.objects.filter(
+            agreement__in=agreement_ids,
+            kind__in=[SnapshotKind.TRUST, SnapshotKind.SCHEDULE],
+            as_of__lt=as_of,
+        )
+        .order_by("agreement_id", "kind", "as_of")
+        .values_list("agreement_id", "kind", "as_of", "computed_at")
+    )
+    by_agreement: dict[int, dict[str, list]] = {pk: {} for pk in agreement_ids}
+    for pk, kind, made, computed_at in rows:
+        by_agreement[pk].setdefault(kind, []).append((made, computed_at))
+    return {
+        pk: {kind: _digest(items) for kind, items in by_kind.items()}
+        for pk, by_kind in by_agreement.items()
+    }
+
+
 def _reasons(
     agreement: Agreement,
     as_of: date,
@@ -496,18 +555,30 @@ def _reasons(
     """Per kind whose stored snapshot of ``as_of`` is not the one ``now`` would give, the
     parts that differ (``missing``: none stored on that date; ``new date`` when earlier ones
     are)."""
+
+    def earlier() -> bool:
+        return InsightSnapshot.objects.filter(agreement=agreement, as_of__lt=as_of).exists()
+
+    was = {kind: snapshot.fingerprint or {} for kind, snapshot in stored.items()}
+    return _reasons_of(was, now, earlier)
+
+
+def _reasons_of(
+    stored: dict[str, dict[str, Any]],
+    now: dict[str, dict[str, Any]],
+    earlier: Any,
+) -> dict[str, tuple[str, ...]]:
+    """:func:`_reasons` from the stored fingerprints by kind; ``earlier()`` tells whether
+    snapshots of earlier dates exist (asked only when a kind has none of this date)."""
     reasons: dict[str, tuple[str, ...]] = {}
-    earlier = None
+    before = None
     for kind, parts in now.items():
-        snapshot = stored.get(kind)
-        if snapshot is None:
-            if earlier is None:
-                earlier = InsightSnapshot.objects.filter(
-                    agreement=agreement, as_of__lt=as_of
-                ).exists()
-            reasons[kind] = ("date",) if earlier else ("missing",)
+        if kind not in stored:
+            if before is None:
+                before = earlier()
+            reasons[kind] = ("date",) if before else ("missing",)
             continue
-        was = snapshot.fingerprint or {}
+        was = stored[kind]
         changed = tuple(name for name, value in parts.items() if was.get(name) != value)
         if changed:
             reasons[kind] = changed
@@ -705,6 +776,8 @@ class RecomputeReport:
     # Per kind, how many agreements had it recomputed (every kind of an agreement is
     # recomputed together: the kinds share their inputs and feed each other).
     kinds: dict[str, int] = field(default_factory=dict)
+    # Chunks of the portfolio path that failed and were recomputed one agreement at a time.
+    fallbacks: int = 0
 
 
 def insights_recompute_all(
@@ -739,6 +812,406 @@ def insights_recompute_all(
             report.kinds[kind] = report.kinds.get(kind, 0) + 1
     report.seconds = time.perf_counter() - started
     return report
+
+
+# Agreements read, computed and written together by the portfolio path: their inputs, their
+# computed JSON (~250 kB per agreement on the generated data) and their rows are in memory at
+# once — ~3 MB per agreement measured (bench/recompute.py: 956 MiB peak with chunks of 200,
+# 340 MiB with 10) — so this bounds the memory; the queries it saves are already a small
+# part of the read at 100.
+PORTFOLIO_CHUNK = 100
+# Agreements whose writes share one transaction (a few hundred milliseconds of writing).
+WRITE_CHUNK = 20
+
+
+@dataclass
+class PortfolioTimes:
+    """CPU seconds of the portfolio path by part (``bench/recompute.py`` prints them)."""
+
+    read: float = 0.0  # inputs, stored snapshots, warnings, stage, history
+    fingerprint: float = 0.0  # the inputs' and rows' digests
+    models: float = 0.0  # every model but the schedule's
+    monte_carlo: float = 0.0  # forecast_schedule (the Monte Carlo and its statistics)
+    json: float = 0.0  # the results turned into the snapshots' JSON (names, messages)
+    calibration: float = 0.0
+    write: float = 0.0  # warnings (with their audit events), stage, snapshots
+    # Of ``models`` and ``monte_carlo``, each kind's CPU (without its JSON).
+    kinds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, part: str, since: float) -> float:
+        now = time.process_time()
+        setattr(self, part, getattr(self, part) + now - since)
+        return now
+
+
+def insights_recompute_portfolio(
+    *,
+    as_of: date | None = None,
+    agreements: Iterable[Agreement] | None = None,
+    incremental: bool = False,
+    chunk: int = PORTFOLIO_CHUNK,
+    write_chunk: int = WRITE_CHUNK,
+    times: PortfolioTimes | None = None,
+) -> RecomputeReport:
+    """:func:`insights_recompute_all` for many agreements at once, with the same results:
+    ``chunk`` agreements at a time, their inputs and everything the fingerprints and the
+    writes compare with are read with a few queries for the whole chunk
+    (``selectors.agreements_inputs``), each agreement's models run once, and the chunk's
+    snapshots, warnings and audit events are written with bulk statements, in short
+    transactions of ``write_chunk`` agreements (the stage follows per agreement, as it rarely
+    moves). A chunk that fails is
+    recomputed agreement by agreement, so one agreement's failure is reported and does not
+    stop the others. As the system (:func:`system_actor`): every write still goes through the
+    access policy's check of the actor."""
+    started = time.perf_counter()
+    report = RecomputeReport()
+    times = times if times is not None else PortfolioTimes()
+    as_of = as_of or clock.today()
+    actor = system_actor()
+    todo = agreements if agreements is not None else Agreement.objects.order_by("pk").iterator()
+    batch: list[Agreement] = []
+    for agreement in [*todo, None]:
+        if agreement is not None:
+            batch.append(agreement)
+            if len(batch) < chunk:
+                continue
+        if not batch:
+            break
+        try:
+            _portfolio_chunk(actor, batch, as_of, incremental, write_chunk, report, times)
+        except Exception:
+            logger.exception("portfolio recompute failed for a chunk; one by one instead")
+            done = insights_recompute_all(as_of=as_of, agreements=batch, incremental=incremental)
+            _merge(report, done)
+            report.fallbacks += 1
+        batch = []
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _merge(report: RecomputeReport, done: RecomputeReport) -> None:
+    report.agreements += done.agreements
+    report.snapshots += done.snapshots
+    report.skipped += done.skipped
+    report.failed.update(done.failed)
+    for name, n in done.reasons.items():
+        report.reasons[name] = report.reasons.get(name, 0) + n
+    for kind, n in done.kinds.items():
+        report.kinds[kind] = report.kinds.get(kind, 0) + n
+
+
+def _grouped(rows: Iterable[tuple], ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """Rows whose first column is an agreement id, by agreement (that column dropped)."""
+    out: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for pk, *rest in rows:
+        out[pk].append(tuple(rest))
+    return out
+
+
+def _rows_of(ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """Per agreement, the rules' warning rows and the stage with its changes, as
+    :func:`fingerprint` reads them."""
+    warnings = _grouped(
+        EarlyWarning.objects.filter(agreement__in=ids, rule__in=rules.RULES)
+        .order_by("agreement_id", "key")
+        .values_list("agreement_id", *WARNING_COLUMNS),
+        ids,
+    )
+    stages = dict(Agreement.objects.filter(pk__in=ids).values_list("pk", "stage"))
+    changes = _grouped(
+        StageChange.objects.filter(agreement__in=ids)
+        .order_by("agreement_id", "pk")
+        .values_list("agreement_id", *STAGE_CHANGE_COLUMNS),
+        ids,
+    )
+    return warnings, {pk: [stages.get(pk), *changes[pk]] for pk in ids}
+
+
+def _portfolio_chunk(
+    actor: Any,
+    chunk: list[Agreement],
+    as_of: date,
+    incremental: bool,
+    write_chunk: int,
+    report: RecomputeReport,
+    times: PortfolioTimes,
+) -> None:
+    """Read, compute and write one chunk (see :func:`insights_recompute_portfolio`)."""
+    ids = [a.pk for a in chunk]
+    tick = time.process_time()
+    later = set(
+        InsightSnapshot.objects.filter(agreement__in=ids, as_of__gt=as_of)
+        .values_list("agreement_id", flat=True)
+        .distinct()
+    )
+    same_day: dict[int, dict[str, tuple[int, dict]]] = {pk: {} for pk in ids}
+    for pk, kind, snapshot, print_ in InsightSnapshot.objects.filter(
+        agreement__in=ids, as_of=as_of
+    ).values_list("agreement_id", "kind", "pk", "fingerprint"):
+        same_day[pk][kind] = (snapshot, print_ or {})
+    inputs = dict(zip(ids, agreements_inputs(chunk, as_of), strict=True))
+    history = _histories_digests(ids, as_of)
+    warning_rows, stage_rows = _rows_of(ids) if incremental else ({}, {})
+    tick = times.add("read", tick)
+    digests = {pk: inputs_digest(inputs[pk]) for pk in ids}
+    reasons: dict[int, dict[str, tuple[str, ...]]] = {}
+    earlier: set[int] | None = None
+    for agreement in chunk:
+        pk = agreement.pk
+        if not incremental:
+            reasons[pk] = {kind: ("full",) for kind in SnapshotKind.values}
+            continue
+        now = _fingerprint_of(
+            as_of, digests[pk], history[pk], pk not in later, warning_rows[pk], stage_rows[pk]
+        )
+
+        def before(pk: int = pk) -> bool:
+            nonlocal earlier
+            if earlier is None:
+                earlier = set(
+                    InsightSnapshot.objects.filter(agreement__in=ids, as_of__lt=as_of)
+                    .values_list("agreement_id", flat=True)
+                    .distinct()
+                )
+            return pk in earlier
+
+        stored = {kind: made for kind, (_pk, made) in same_day[pk].items()}
+        found = _reasons_of(stored, now, before)
+        if found:
+            reasons[pk] = found
+        else:
+            report.skipped += 1
+    tick = times.add("fingerprint", tick)
+    todo = [a for a in chunk if a.pk in reasons]
+    if not todo:
+        return
+    computed = {}
+    for agreement in todo:
+        computed[agreement.pk], tick = _compute_timed(inputs[agreement.pk], times, tick)
+    todo_ids = [a.pk for a in todo]
+    schedules = calibration.histories(todo_ids, SnapshotKind.SCHEDULE, "commitments", as_of)
+    trusts = calibration.histories(todo_ids, SnapshotKind.TRUST, "pairs", as_of)
+    for agreement in todo:
+        done = computed[agreement.pk]
+        started = time.perf_counter()
+        known = calibration.outcomes(done.inputs)
+        done.data[SnapshotKind.SCHEDULE]["calibration"] = calibration.schedule_calibration(
+            agreement, done.inputs, known, schedules[agreement.pk]
+        )
+        done.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
+            agreement, done.inputs, known, trusts[agreement.pk]
+        )
+        ms = round(1000 * (time.perf_counter() - started))
+        done.duration_ms[SnapshotKind.SCHEDULE] = (
+            done.duration_ms.get(SnapshotKind.SCHEDULE, 0) + ms
+        )
+    tick = times.add("calibration", tick)
+    # Written in short transactions of a few agreements: on SQLite a write transaction locks
+    # the database, and a person's write must not wait for a whole chunk's.
+    for start in range(0, len(todo), write_chunk):
+        part = todo[start : start + write_chunk]
+        with transaction.atomic():
+            written, tick = _write_part(
+                actor, part, as_of, computed, later, digests, history, same_day, times, tick
+            )
+        report.snapshots += written
+    for agreement in todo:
+        report.agreements += 1
+        found = reasons[agreement.pk]
+        for name in sorted({name for names in found.values() for name in names}):
+            report.reasons[name] = report.reasons.get(name, 0) + 1
+        for kind in found:
+            report.kinds[kind] = report.kinds.get(kind, 0) + 1
+
+
+def _write_part(
+    actor: Any,
+    todo: list[Agreement],
+    as_of: date,
+    computed: dict[int, Computed],
+    later: set[int],
+    digests: dict[int, str],
+    history: dict[int, dict[str, str]],
+    same_day: dict[int, dict[str, tuple[int, dict]]],
+    times: PortfolioTimes,
+    tick: float,
+) -> tuple[int, float]:
+    """Write the warnings, stage and snapshots of ``todo`` (call inside a transaction).
+    Returns the number of snapshots written and the CPU clock."""
+    todo_ids = [a.pk for a in todo]
+    effects = [a for a in todo if a.pk not in later]
+    titles = {
+        a.pk: {
+            w.key: warning_title(w, computed[a.pk].inputs.names) for w in computed[a.pk].warnings
+        }
+        for a in todo
+    }
+    rows = _sync_warnings_batch(actor, effects, computed, titles, as_of)
+    quiet = [a for a in todo if a.pk in later]
+    if quiet:
+        keys = {a.pk: {w.key for w in computed[a.pk].warnings} for a in quiet}
+        for warning in EarlyWarning.objects.filter(agreement__in=[a.pk for a in quiet]):
+            if warning.key in keys[warning.agreement_id]:
+                rows.setdefault(warning.agreement_id, {})[warning.key] = warning
+    tick = times.add("write", tick)
+    for agreement in todo:
+        done = computed[agreement.pk]
+        with _Timer(done, SnapshotKind.WARNINGS):
+            done.data[SnapshotKind.WARNINGS] = results.warnings(
+                done.warnings, titles[agreement.pk], rows.get(agreement.pk, {}), done.inputs
+            )
+    tick = times.add("json", tick)
+    for agreement in effects:
+        done = computed[agreement.pk]
+        stage_follow(
+            actor=actor,
+            agreement=agreement,
+            computed=done.stage,
+            maturity=done.data[SnapshotKind.MATURITY],
+            as_of=as_of,
+        )
+    tick = times.add("write", tick)
+    # The fingerprints as the rows stand after this chunk's own writes.
+    warning_rows, stage_rows = _rows_of(todo_ids)
+    prints = {
+        pk: _fingerprint_of(
+            as_of, digests[pk], history[pk], pk not in later, warning_rows[pk], stage_rows[pk]
+        )
+        for pk in todo_ids
+    }
+    tick = times.add("fingerprint", tick)
+    written = _store_many(todo, as_of, computed, prints, same_day)
+    tick = times.add("write", tick)
+    return written, tick
+
+
+def _compute_timed(
+    inputs: AgreementInputs, times: PortfolioTimes, tick: float
+) -> tuple[Computed, float]:
+    """:func:`compute`, its Monte Carlo's CPU counted apart from the other models'."""
+    done = compute(inputs)
+    now = time.process_time()
+    json_cpu = sum(done.json_cpu.values())
+    schedule = done.cpu.get(SnapshotKind.SCHEDULE, 0.0) - done.json_cpu.get(
+        SnapshotKind.SCHEDULE, 0
+    )
+    times.monte_carlo += schedule
+    times.json += json_cpu
+    times.models += now - tick - schedule - json_cpu
+    for kind, cpu in done.cpu.items():
+        spent = cpu - done.json_cpu.get(kind, 0.0)
+        times.kinds[kind] = times.kinds.get(kind, 0.0) + spent
+    return done, now
+
+
+def _store_many(
+    agreements: list[Agreement],
+    as_of: date,
+    computed: dict[int, Computed],
+    prints: dict[int, dict[str, dict[str, Any]]],
+    same_day: dict[int, dict[str, tuple[int, dict]]],
+) -> int:
+    """:func:`_store` for many agreements: the snapshots of ``as_of`` already stored are
+    updated in place (the same rows, as ``update_or_create`` does), the others inserted."""
+    now = timezone.now()
+    digests = {kind: parameters_digest(kind) for kind in SnapshotKind.values}
+    updated, created = [], []
+    for agreement in agreements:
+        pk = agreement.pk
+        for kind in SnapshotKind.values:
+            snapshot = InsightSnapshot(
+                agreement=agreement,
+                kind=kind,
+                as_of=as_of,
+                data=computed[pk].data[kind],
+                computed_at=now,
+                parameters_digest=digests[kind],
+                duration_ms=computed[pk].duration_ms.get(kind, 0),
+                fingerprint=prints[pk][kind],
+            )
+            if kind in same_day[pk]:
+                snapshot.pk = same_day[pk][kind][0]
+                updated.append(snapshot)
+            else:
+                created.append(snapshot)
+    fields = ["data", "computed_at", "parameters_digest", "duration_ms", "fingerprint"]
+    InsightSnapshot.objects.bulk_update(updated, fields, batch_size=100)
+    insert_many(created)
+    return len(updated) + len(created)
+
+
+def _sync_warnings_batch(
+    actor: Any,
+    agreements: list[Agreement],
+    computed: dict[int, Computed],
+    titles: dict[int, dict[str, dict]],
+    as_of: date,
+) -> dict[int, dict[str, EarlyWarning]]:
+    """:func:`_sync_warnings` for many agreements: their warnings, the commitments the new
+    ones name and their leads read once; the refreshed warnings validated one by one and
+    written with one ``bulk_update`` per set of changed columns, their audit events with
+    one insert (``core.services.save_changes_bulk``). Raising a new warning and resolving
+    one that stopped firing go through the risks services one by one, as they are few."""
+    ids = [a.pk for a in agreements]
+    if not ids:
+        return {}
+    stored: dict[int, dict[str, EarlyWarning]] = {pk: {} for pk in ids}
+    for warning in EarlyWarning.objects.filter(agreement__in=ids):
+        stored[warning.agreement_id][warning.key] = warning
+    commitments = _commitments_by_uuid(
+        w.subject
+        for pk in ids
+        for w in computed[pk].warnings
+        if w.rule in ("overdue_commitment", "schedule_p80_late")
+    )
+    leads: dict[int, Any] = {}
+    for membership in (
+        Membership.objects.filter(agreement__in=ids, role=Role.OWNER, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        leads.setdefault(membership.agreement_id, membership.user)
+    rows: dict[int, dict[str, EarlyWarning]] = {pk: {} for pk in ids}
+    changes, stale = [], []
+    for agreement in agreements:
+        pk = agreement.pk
+        names = computed[pk].inputs.names
+        for w in computed[pk].warnings:
+            fields = {
+                "title": "",
+                "explanation": "",
+                "message": {"title": titles[pk][w.key], "action": names.message(w.action)},
+                "evidence": [results.contribution(c, names) for c in w.evidence],
+                "severity": SEVERITY[w.severity],
+            }
+            if w.key in stored[pk]:
+                rows[pk][w.key] = stored[pk][w.key]
+                changes.append(
+                    (stored[pk][w.key], warning_reraise_changes(stored[pk][w.key], fields))
+                )
+                continue
+            rows[pk][w.key], _new = early_warning_raise(
+                actor=actor,
+                agreement=agreement,
+                key=w.key,
+                rule=w.rule,
+                raised_on=as_of,
+                commitment=commitments.get(w.subject),
+                confidentiality=Confidentiality.SHARED,
+                owner=leads.get(pk) if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
+                **fields,
+            )
+        stale.extend(
+            warning
+            for key, warning in stored[pk].items()
+            if warning.rule in rules.RULES
+            and key not in rows[pk]
+            and warning.status != WarningStatus.RESOLVED
+        )
+    insert_many(save_changes_bulk(actor=actor, changes=changes))
+    for warning in sorted(stale, key=lambda w: w.pk):
+        early_warning_set_status(actor=actor, warning=warning, status=WarningStatus.RESOLVED)
+    return rows
 
 
 def history_dates(start: date, until: date, every: str = History.QUARTERLY) -> list[date]:

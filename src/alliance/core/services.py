@@ -297,6 +297,43 @@ def save_changes_batched(
     return audit_event(actor=actor, obj=obj, action=AuditAction.UPDATE, before=before, after=after)
 
 
+def save_changes_bulk(
+    *, actor: Any, changes: Iterable[tuple[models.Model, Mapping[str, Any]]]
+) -> list[AuditEvent]:
+    """:func:`save_changes_batched` for many objects at once: each is checked against the
+    access policy and its changes validated as there, then the rows are written with one
+    ``bulk_update`` per model and set of changed columns (only those columns). Returns the
+    audit events, not yet saved (call inside ``transaction.atomic``)."""
+    pending = []
+    for obj, fields in changes:
+        if not fields:
+            continue
+        require_change(actor, obj)
+        before = snapshot(obj, many_to_many=False)
+        concrete = {f.name for f in obj._meta.concrete_fields}
+        for name, value in fields.items():
+            if name not in concrete:
+                raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+            setattr(obj, name, value)
+        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in fields])
+        pending.append((obj, before, tuple(sorted(fields))))
+    groups: dict[tuple[type[models.Model], tuple[str, ...]], list[models.Model]] = {}
+    for obj, _before, names in pending:
+        groups.setdefault((type(obj), names), []).append(obj)
+    for (model, names), objs in groups.items():
+        model._default_manager.bulk_update(objs, list(names), batch_size=500)
+    return [
+        audit_event(
+            actor=actor,
+            obj=obj,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(obj, many_to_many=False),
+        )
+        for obj, before, _names in pending
+    ]
+
+
 @dataclass
 class DeletionPlan:
     """What deleting ``obj`` would do, read before doing it: every row the delete removes

@@ -268,10 +268,14 @@ def agreement_alignment(
     as_of: date,
     params: AlignmentParameters = ALIGNMENT,
     calendar: WorkingCalendar | None = None,
+    *,
+    frame: PortfolioFrame | None = None,
 ) -> AlignmentResult:
-    """Alignment of one agreement at ``as_of``, with its matrix and evidence."""
-    data = canonical(data)
-    frame = frame_from_agreements([data])
+    """Alignment of one agreement at ``as_of``, with its matrix and evidence. ``frame``: as
+    for ``trust.agreement_trust``."""
+    if frame is None:
+        data = canonical(data)
+        frame = frame_from_agreements([data])
     r = portfolio_alignment(frame, as_of, params, calendar)
     return _result(data, frame, r, as_of, params)
 
@@ -282,10 +286,14 @@ def alignment_widening(
     after: date,
     params: AlignmentParameters = ALIGNMENT,
     calendar: WorkingCalendar | None = None,
+    *,
+    frame: PortfolioFrame | None = None,
 ) -> tuple[Widening, ...]:
-    """Pairs of ``data`` whose gap on a topic widened between ``before`` and ``after``."""
-    data = canonical(data)
-    frame = frame_from_agreements([data])
+    """Pairs of ``data`` whose gap on a topic widened between ``before`` and ``after``.
+    ``frame``: as for ``trust.agreement_trust``."""
+    if frame is None:
+        data = canonical(data)
+        frame = frame_from_agreements([data])
     old, new, k_new, k_old = portfolio_widening(frame, before, after, params, calendar)
     out = []
     for kn, ko in zip(k_new, k_old, strict=True):

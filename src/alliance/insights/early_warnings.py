@@ -356,13 +356,16 @@ def early_warnings(
     salience: SalienceParameters = SALIENCE,
     calendar: WorkingCalendar | None = None,
     trust_result: AgreementTrust | None = None,
+    frame: PortfolioFrame | None = None,
 ) -> tuple[EarlyWarning, ...]:
     """Every warning of one agreement at ``as_of``, most severe first. ``schedule`` maps task
     ids to (P80 finish, due date) from the schedule-risk model; ``trust_result`` is the
     agreement's trust at ``as_of`` with the same parameters if the caller has it already
-    (the trust warnings' evidence is read from it; otherwise it is computed when needed)."""
-    data = canonical(data)
-    frame = frame_from_agreements([data])
+    (the trust warnings' evidence is read from it; otherwise it is computed when needed).
+    ``frame``: as for ``trust.agreement_trust``."""
+    if frame is None:
+        data = canonical(data)
+        frame = frame_from_agreements([data])
     tasks = sorted(schedule or {})
     columns = None
     if tasks:

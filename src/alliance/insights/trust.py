@@ -40,6 +40,7 @@ from alliance.insights.evidence import Contribution, Evidence, combine
 from alliance.insights.inputs import (
     PULSE_DIMENSIONS,
     AgreementData,
+    PortfolioFrame,
     canonical,
     frame_from_agreements,
     jsonable,
@@ -196,11 +197,15 @@ def agreement_trust(
     salience: SalienceParameters = SALIENCE,
     *,
     trend: bool = True,
+    frame: PortfolioFrame | None = None,
 ) -> AgreementTrust:
     """Trust of every directed pair of ``data``'s participants and of the agreement at ``as_of``,
-    each with its evidence (and, unless ``trend=False``, a monthly trend)."""
-    data = canonical(data)
-    frame = frame_from_agreements([data])
+    each with its evidence (and, unless ``trend=False``, a monthly trend). ``frame``:
+    ``frame_from_agreements([canonical(data)])`` if the caller has built it (``data`` is then
+    canonical already): one agreement's models share one frame."""
+    if frame is None:
+        data = canonical(data)
+        frame = frame_from_agreements([data])
     result = portfolio_trust(frame, as_of, params, salience, keep_events=True)
     trends = _trends(frame, as_of, params, salience) if trend else None
     ev = result.events

@@ -83,9 +83,9 @@ def run_job(job: str, period: str) -> dict[str, Any]:
     """Run one periodic job for its period, then send what it wrote."""
     today = clock.today()
     if job == Job.INSIGHTS:
-        from alliance.analytics.services import insights_recompute_all
+        from alliance.analytics.services import insights_recompute_portfolio
 
-        report = insights_recompute_all(as_of=today, incremental=True)
+        report = insights_recompute_portfolio(as_of=today, incremental=True)
         result: dict[str, Any] = {
             "agreements": report.agreements,
             "skipped": report.skipped,

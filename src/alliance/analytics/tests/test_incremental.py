@@ -14,6 +14,7 @@ from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.services import (
     insights_recompute,
     insights_recompute_all,
+    insights_recompute_portfolio,
     insights_refresh,
 )
 from alliance.analytics.tests.helpers import commitment, meeting
@@ -56,20 +57,35 @@ def _stored(agreement, as_of: date) -> dict[str, object]:
     return stored
 
 
+def _portfolio(**options):
+    """The portfolio path, in chunks of one (every chunk boundary crossed), never falling
+    back to the one-by-one path (which would hide a difference)."""
+    report = insights_recompute_portfolio(chunk=1, **options)
+    assert report.fallbacks == 0 and not report.failed
+    return report
+
+
+# Both batch paths: one agreement after the other, and the portfolio path.
+RUNNERS = pytest.mark.parametrize(
+    "recompute_all", [insights_recompute_all, _portfolio], ids=["one-by-one", "portfolio"]
+)
+
+
 def _written(agreement) -> dict[str, object]:
     return dict(
         InsightSnapshot.objects.filter(agreement=agreement).values_list("kind", "computed_at")
     )
 
 
-def test_an_untouched_agreement_is_skipped_and_a_touched_one_recomputed(world):
+@RUNNERS
+def test_an_untouched_agreement_is_skipped_and_a_touched_one_recomputed(world, recompute_all):
     _busy(world)
-    first = insights_recompute_all(as_of=DAY, incremental=True)
+    first = recompute_all(as_of=DAY, incremental=True)
     assert first.agreements == 2 and first.skipped == 0 and first.reasons == {"missing": 2}
     untouched, touched = _written(world.other_agreement), _written(world.agreement)
 
     meeting(world, DAY - timedelta(days=1))
-    again = insights_recompute_all(as_of=DAY, incremental=True)
+    again = recompute_all(as_of=DAY, incremental=True)
 
     assert (again.agreements, again.skipped) == (1, 1)
     assert again.reasons == {"inputs": 1}
@@ -120,8 +136,9 @@ def test_a_history_recompute_of_an_earlier_date_recomputes_the_calibration(world
     }
 
 
+@RUNNERS
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_what_an_incremental_run_keeps_is_what_a_full_run_stores(world, seed):
+def test_what_an_incremental_run_keeps_is_what_a_full_run_stores(world, seed, recompute_all):
     """Random writes and runs in a random order: after each incremental run, every agreement
     holds the snapshots a full recompute stores right after it."""
     rng = random.Random(seed)
@@ -141,7 +158,7 @@ def test_what_an_incremental_run_keeps_is_what_a_full_run_stores(world, seed):
         day = rng.choice(days)
         order = agreements[:]
         rng.shuffle(order)
-        insights_recompute_all(as_of=day, agreements=order, incremental=True)
+        recompute_all(as_of=day, agreements=order, incremental=True)
         kept = {a.pk: _stored(a, day) for a in agreements}
         for agreement in agreements:
             insights_recompute(actor=None, agreement=agreement, as_of=day)

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from alliance.analytics.choices import History
 from alliance.analytics.services import (
     RecomputeReport,
-    insights_recompute_all,
     insights_recompute_history,
+    insights_recompute_portfolio,
 )
 from alliance.partnerships.models import Agreement
 
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             verbose = options["verbosity"] > 1
             self._history(agreements, options["as_of"], options["history"], verbose)
         else:
-            report = insights_recompute_all(
+            report = insights_recompute_portfolio(
                 as_of=options["as_of"], agreements=agreements, incremental=not options["full"]
             )
             self._report(report)
