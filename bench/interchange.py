@@ -40,7 +40,8 @@ DATA = next(
     ROOT / ".." / "shared" / "data",
 )  # fmt: skip
 # One database per run (its pid): runs of several people on one server do not collide.
-BENCH_DB = f"alliance_bench_interchange_{os.getpid()}"
+# ALLIANCE_BENCH_DB names it instead (the database a person was given).
+BENCH_DB = os.environ.get("ALLIANCE_BENCH_DB") or f"alliance_bench_interchange_{os.getpid()}"
 
 
 # ----- generated inputs -----

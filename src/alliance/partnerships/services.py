@@ -23,7 +23,7 @@ from alliance.accounts.policy import (
     role_on,
 )
 from alliance.core import clock
-from alliance.core.bulk import insert_values
+from alliance.core.bulk import chunked, insert_values
 from alliance.core.services import (
     DeletionPlan,
     audit,
@@ -225,6 +225,20 @@ def members_of(agreement: Agreement, known: dict[int, set[int]]) -> set[int]:
     return known[agreement.pk]
 
 
+def members_of_many(agreements: Iterable[Agreement], known: dict[int, set[int]]) -> None:
+    """Read into ``known`` the members of every agreement not read yet, in one query per
+    64 agreements rather than one each (an import of 400 projects made 400 round trips)."""
+    wanted = {a.pk for a in agreements if a.pk is not None and a.pk not in known}
+    for chunk in chunked(wanted):
+        for pk in chunk:
+            known[pk] = set()
+        pairs = Participation._default_manager.filter(agreement_id__in=chunk).values_list(
+            "agreement_id", "party_id"
+        )
+        for agreement_id, party_id in pairs:
+            known[agreement_id].add(party_id)
+
+
 def _check_not_owed_to_itself(owed_by: Party, owed_to: Iterable[Party]) -> None:
     """A commitment binds one party towards another: one owed only to the party that owes
     it is no commitment (an import that mixed up both sides, say)."""
@@ -306,6 +320,8 @@ def commitment_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> li
     objs: list[Commitment] = []
     links: list[dict[str, list[Party]]] = []
     prerequisites: list[list[Commitment]] = []
+    items = list(items)
+    members_of_many((raw["agreement"] for raw in items), members)
     for raw in items:
         fields = dict(raw)
         agreement, owed_by = fields.pop("agreement"), fields.pop("owed_by")

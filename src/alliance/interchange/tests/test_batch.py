@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alliance.accounts.models import AuditEvent
 from alliance.core.encryption import unseal
@@ -449,3 +451,67 @@ def test_a_large_import_refreshes_postgresql_statistics(world, tmp_path, monkeyp
     assert load(write(tmp_path, "parties.csv", _parties_csv(count)), world.owner).committed
     expected = Party.objects.count() if threshold == 20 else before
     assert estimate() == expected
+
+
+# Valid and invalid values of a few fields, repeated across a batch: the batch validates a
+# value once, and must still refuse exactly what ``full_clean`` refuses, with its errors.
+_PARTY_VALUES = st.tuples(
+    st.sampled_from(["ngo", "lender", "no such kind"]),
+    st.sampled_from(["SN", "FR", "XX", "sn"]),
+    st.sampled_from([5, 365, 0, 400]),
+    st.sampled_from(["1111100", "1111111", "12345"]),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_PARTY_VALUES, min_size=1, max_size=6))
+def test_batch_validation_refuses_exactly_what_full_clean_refuses(world, rows):
+    from django.db import transaction
+
+    from alliance.core.services import save_new_many
+
+    def parties() -> list[Party]:
+        return [
+            Party(name=f"Batch {i}", kind=k, country=c, decision_cycle_days=d, working_week=w)
+            for i, (k, c, d, w) in enumerate(rows)
+        ]
+
+    expected = None
+    for party in parties():
+        try:
+            party.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            expected = exc.message_dict
+            break
+    with transaction.atomic():
+        try:
+            written = save_new_many(actor=world.owner, objs=parties())
+        except ValidationError as exc:
+            assert exc.message_dict == expected
+        else:
+            assert expected is None
+            assert [p.country for p in written] == [c for _k, c, _d, _w in rows]
+        transaction.set_rollback(True)
+
+
+def test_commitment_batch_reads_each_agreements_members_once(world):
+    """The parties of every agreement of a batch are read together, not per agreement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = world.other_agreement
+    ps.participation_add(
+        actor=world.other_owner, agreement=other, party=world.party_x, role="lender"
+    )
+    items = [_commitment_fields(world, f"Members {i}") for i in range(5)]
+    for i in range(3):
+        item = _commitment_fields(world, f"Other {i}")
+        item.update(agreement=other, owed_to=[world.party_z], due_on=other.signed_on)
+        items.append(item)
+    with CaptureQueriesContext(connection) as captured:
+        made = ps.commitment_create_many(actor=world.admin, items=items)
+    assert {c.agreement_id for c in made} == {world.agreement.pk, other.pk}
+    reads = [q for q in captured if 'FROM "partnerships_participation"' in q["sql"]]
+    assert len(reads) == 1, [q["sql"] for q in reads]
