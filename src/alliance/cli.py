@@ -113,6 +113,7 @@ def serve(host: str, port: int, workers: int = 1) -> int:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from alliance.config.wsgi import application
 
+    _freeze_what_is_loaded()
     print(
         f"Alliance is running on http://{host}:{port}/ with {workers} "
         f"process{'es' if workers > 1 else ''}  (Ctrl+C to stop)",
@@ -122,6 +123,23 @@ def serve(host: str, port: int, workers: int = 1) -> int:
         _waitress(application, host, port, reuse_port=False)
         return 0
     return _serve_processes(application, host, port, workers)
+
+
+def _freeze_what_is_loaded() -> None:
+    """Load every view (the URL patterns import them), then move everything alive into the
+    garbage collector's permanent generation (``gc.freeze``). A full collection stops every
+    thread of the process while it walks the tracked objects: 250 ms measured on a server
+    that had rendered the demo's pages, of which the modules, classes and templates loaded
+    at start — objects that live as long as the process — were 100 ms, paid again by each
+    request a full collection falls on. Frozen before the fork, they also stay shared
+    between the worker processes instead of being copied on the collector's first write."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the views
+    gc.collect()
+    gc.freeze()
 
 
 def _waitress(application: Any, host: str, port: int, *, reuse_port: bool) -> None:

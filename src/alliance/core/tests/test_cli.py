@@ -75,3 +75,22 @@ def test_the_demo_worker_writes_scheduled_mail_to_files_unless_a_server_is_set(
     assert worker_env({"PATH": "/bin"}, tmp_path)["EMAIL_FILE_PATH"] == str(tmp_path / "mail")
     assert "EMAIL_FILE_PATH" not in worker_env({"EMAIL_HOST": "smtp.example.org"}, tmp_path)
     assert worker_env({"EMAIL_FILE_PATH": "/srv/mail"}, tmp_path)["EMAIL_FILE_PATH"] == "/srv/mail"
+
+
+def test_the_server_freezes_what_it_loaded_before_serving(db: None) -> None:
+    """What the server loads at start (modules, views, templates) lives as long as the
+    process: it goes into the collector's permanent generation, so a full collection during
+    a request walks only what requests created."""
+    import gc
+
+    from alliance.cli import _freeze_what_is_loaded
+
+    assert gc.get_freeze_count() == 0
+    try:
+        _freeze_what_is_loaded()
+        frozen = gc.get_freeze_count()
+        views = [m for m in sys.modules if m.startswith("alliance.web.views.")]
+    finally:
+        gc.unfreeze()
+    assert frozen > 50_000, frozen
+    assert "alliance.web.views.cockpit" in views
