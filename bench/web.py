@@ -269,6 +269,20 @@ def browse(port: int, user: VirtualUser, until: float, results: Results, seed: i
             time.sleep(min(rng.uniform(0.5 * think, 1.5 * think), max(0, until - time.monotonic())))
 
 
+def warm_up(port: int, user: VirtualUser) -> None:
+    """Each page of the user once, not counted: a fresh server process compiles its
+    templates and fills its caches on its first requests, and 20 users arriving at once on
+    two cold processes made every page's first answer take about 1 s (measured: all the
+    run's answers over 0.4 s but one were its first 20 requests). The measured window is
+    the server once started, as its users meet it all day."""
+    session = Session(port, user.cookies)
+    pages = [*user.common.values(), "/search/?q=permit"]
+    for agreement in user.agreements:
+        pages += list(agreement.pages.values())
+    for path in pages:
+        session.request("GET", path)
+
+
 def floor(port: int, users: int, until: float, results: Results) -> None:
     session = Session(port, {})
     while time.monotonic() < until:
@@ -423,7 +437,8 @@ def main() -> None:
         f"counsellors, the rest representatives), "
         + (f"{args.think:g} s reading time on average" if args.think else "no pause")
         + ", one write per user-minute, "
-        f"{args.seconds:.0f} s (floor {args.floor_seconds:.0f} s)",
+        f"{args.seconds:.0f} s (floor {args.floor_seconds:.0f} s) after a warm-up (each "
+        "user's pages once, not counted)",
         "agreements per user": ", ".join(str(len(u.agreements)) for u in users),
         "machine": f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.1f}",
     }
@@ -445,6 +460,8 @@ def main() -> None:
         floor_wall = run_threads(floor, [(port, args.users, until, floor_results)] * args.users)
         floor_cpu = _cpu_seconds(server.pid) - cpu0
 
+        say("warm-up: each user's pages once, not counted")
+        run_threads(warm_up, [(port, u) for u in users])
         say(f"pages: {args.seconds:.0f} s")
         results = Results()
         server0, worker0, client0 = (
