@@ -3,6 +3,7 @@ audited and refused where the policy says so, and the landing page after login."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -179,3 +180,47 @@ def test_the_inbox_is_the_first_page_after_login_and_first_in_the_menu(world, da
     page = client.get(reverse("portfolio")).content.decode()
     menu = page[page.index('class="mainnav"') :]
     assert menu.index(reverse("inbox")) < menu.index(f'href="{reverse("portfolio")}"')
+
+
+def test_a_long_inbox_shows_the_most_urgent_first_and_the_rest_on_asking(world):
+    """Hundreds of items (a counsellor of fifty agreements) are not one page: the first 50
+    by rank, the count of all, and a link that adds the next ones below."""
+    from alliance.analytics.tests.helpers import commitment
+    from alliance.attention.views import INBOX_PAGE
+
+    today = clock.today()
+    for k in range(INBOX_PAGE + 12):
+        commitment(
+            world,
+            f"Survey lot {k}",
+            due=today - timedelta(days=5 + k),
+            created=today - timedelta(days=200),
+        )
+    client = _client(world.owner)
+    ranked = _keys(world.owner)
+    total = len(ranked)
+    assert total >= INBOX_PAGE + 12
+
+    first = client.get(reverse("inbox")).content.decode()
+    keys = re.findall(r'<li class="inbox-item[^"]*"[^>]*data-key="([^"]+)"', first)
+    assert keys == ranked[:INBOX_PAGE]
+    assert f"{total} items need action" in first
+    assert f"The {INBOX_PAGE} most urgent of {total} are shown." in first
+    assert f"Show {min(INBOX_PAGE, total - INBOX_PAGE)} more" in first
+    assert 'href="/inbox/?page=2#inbox-list"' in first
+
+    second = client.get(reverse("inbox"), {"page": "2"}).content.decode()
+    keys = re.findall(r'<li class="inbox-item[^"]*"[^>]*data-key="([^"]+)"', second)
+    assert keys == ranked[: 2 * INBOX_PAGE]
+
+    def shown(page: str) -> int:
+        response = client.get(reverse("inbox"), {"page": page})
+        assert response.status_code == 200
+        return response.content.decode().count('<li class="inbox-item')
+
+    assert [shown(odd) for odd in ("0", "-3", "x")] == [INBOX_PAGE] * 3
+    assert shown("999") == total  # past the last page: the last page, everything shown
+
+    # A representative still sees only what concerns their party.
+    page = _client(world.rep_y).get(reverse("inbox")).content.decode()
+    assert set(re.findall(r'data-key="([^"]+)"', page)) <= set(_keys(world.rep_y))
