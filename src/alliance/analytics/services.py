@@ -710,17 +710,7 @@ def _sync_warnings(
             if event is not None:
                 events.append(event)
             continue
-        rows[w.key], _new = early_warning_raise(
-            actor=actor,
-            agreement=agreement,
-            key=w.key,
-            rule=w.rule,
-            raised_on=as_of,
-            commitment=commitments.get(w.subject),
-            confidentiality=Confidentiality.SHARED,
-            owner=lead if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
-            **fields,
-        )
+        rows[w.key] = _raise_new(actor, agreement, w, fields, as_of, commitments, lead)
     AuditEvent.objects.bulk_create(events)
     stale = (
         EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
@@ -742,6 +732,32 @@ def _commitments_by_uuid(uuids: Iterable[str]) -> dict[str, Commitment]:
 def warning_title(w: rules.EarlyWarning, names: Names) -> dict:
     """A warning's title as a message with names instead of ids (rendered when shown)."""
     return names.message(w.message) or {"msg": "warning." + w.rule, "params": {}}
+
+
+def _raise_new(
+    actor: Any,
+    agreement: Agreement,
+    found: rules.EarlyWarning,
+    fields: dict[str, Any],
+    as_of: date,
+    commitments: dict[str, Commitment],
+    lead: Any,
+) -> EarlyWarning:
+    """A warning the rules found and no row holds yet, raised through its service (the
+    one-by-one and the portfolio recompute): shared, owned by the agreement's lead when the
+    rule says so."""
+    warning, _new = early_warning_raise(
+        actor=actor,
+        agreement=agreement,
+        key=found.key,
+        rule=found.rule,
+        raised_on=as_of,
+        commitment=commitments.get(found.subject),
+        confidentiality=Confidentiality.SHARED,
+        owner=lead if rules.DEFAULT_OWNERS[found.rule] == "lead" else None,
+        **fields,
+    )
+    return warning
 
 
 def _lead(agreement: Agreement) -> Any:
@@ -1190,16 +1206,8 @@ def _sync_warnings_batch(
                     (stored[pk][w.key], warning_reraise_changes(stored[pk][w.key], fields))
                 )
                 continue
-            rows[pk][w.key], _new = early_warning_raise(
-                actor=actor,
-                agreement=agreement,
-                key=w.key,
-                rule=w.rule,
-                raised_on=as_of,
-                commitment=commitments.get(w.subject),
-                confidentiality=Confidentiality.SHARED,
-                owner=leads.get(pk) if rules.DEFAULT_OWNERS[w.rule] == "lead" else None,
-                **fields,
+            rows[pk][w.key] = _raise_new(
+                actor, agreement, w, fields, as_of, commitments, leads.get(pk)
             )
         stale.extend(
             warning
