@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
 
@@ -141,6 +141,8 @@ def overrun_groups(histories: Iterable, min_deliveries: int) -> dict[str, np.nda
     kept = {p: v for p, v in sorted(overruns.items()) if len(v) >= max(min_deliveries, 1)}
     if not kept:
         return {}
+    from scipy import stats  # here: scipy.stats takes 0.6 s to import (see insights.schedule)
+
     values = np.concatenate([np.asarray(v) for v in kept.values()])
     scores = special.ndtri((stats.rankdata(values) - 0.5) / len(values))
     out, start = {}, 0

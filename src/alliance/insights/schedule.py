@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from scipy import stats
 
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.correlation import PartyCorrelation, learn_party_correlation
@@ -504,6 +503,8 @@ def _sensitivity(model: Model, sim: Simulation) -> np.ndarray:
 
     NaN where a duration or a milestone never varies.
     """
+    from scipy import stats  # here: scipy.stats takes 0.6 s to import, every process paid it
+
     samples = sim.samples
     n = samples.finish.shape[1]
     centre = (n + 1) / 2

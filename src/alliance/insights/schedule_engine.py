@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import networkx as nx
 import numpy as np
 from scipy import special
 
@@ -501,6 +500,8 @@ class Model:
                 if not waiting[successor]:
                     heapq.heappush(ready, successor)
         if len(order) < len(self.tasks):
+            import networkx as nx  # only to name a cycle: 0.3 s to import
+
             graph = nx.DiGraph()
             graph.add_nodes_from(range(len(self.tasks)))
             graph.add_edges_from((p, t) for t, ps in self.preds.items() for p in ps)
