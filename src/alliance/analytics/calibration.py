@@ -38,12 +38,7 @@ def _day(value: str | None) -> date | None:
 def _history(agreement: Any, kind: str, key: str, as_of: date) -> list[tuple[date, list]]:
     """``(as_of, data[key])`` of every stored snapshot of ``kind`` dated before ``as_of`` (one
     query, only that key read)."""
-    rows = (
-        InsightSnapshot.objects.filter(agreement=agreement, kind=kind, as_of__lt=as_of)
-        .order_by("as_of")
-        .values_list("as_of", f"data__{key}")
-    )
-    return [(made, items or []) for made, items in rows]
+    return histories([agreement.pk], kind, key, as_of)[agreement.pk]
 
 
 def histories(

@@ -182,7 +182,7 @@ def agreements_inputs(agreements: Sequence[Agreement], as_of: date) -> list[Agre
     """:func:`agreement_inputs` of each of ``agreements``, read together: the same 16 queries
     for all of them (each for every agreement at once, grouped in Python), so the cost of a
     query is paid once per batch, not once per agreement. Give a bounded batch (the rows of
-    all of them are in memory together; ``services.insights_recompute_portfolio`` reads 500
+    all of them are in memory together; ``services.insights_recompute_portfolio`` reads 100
     at a time)."""
     source = _Batch(agreements)
     return [_Reader(agreement, as_of, source).build() for agreement in agreements]

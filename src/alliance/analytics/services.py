@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import time
@@ -442,15 +443,14 @@ def fingerprint(
     keeps the digests this run cannot change (the inputs, the earlier snapshots) from one
     call to the next."""
     known = _stable_digests(agreement, inputs, known)
-    stage = Agreement.objects.filter(pk=agreement.pk).values_list("stage", flat=True).first()
-    changes = StageChange.objects.filter(agreement=agreement).order_by("pk")
+    warnings, stages = _rows_of([agreement.pk])
     return _fingerprint_of(
         inputs.as_of,
         known["inputs"],
         known["history"],
         effects,
-        list(_warning_rows(agreement)),
-        [stage, *changes.values_list(*STAGE_CHANGE_COLUMNS)],
+        warnings[agreement.pk],
+        stages[agreement.pk],
     )
 
 
@@ -469,7 +469,7 @@ def _fingerprint_of(
     stage_rows: list,
 ) -> dict[str, dict[str, Any]]:
     """:func:`fingerprint` from what it reads: the inputs' digest, the history's digests, the
-    rules' warning rows (:func:`_warning_rows`) and the stage followed by its changes."""
+    rules' warning rows and the stage followed by its changes (:func:`_rows_of`)."""
     common = {"version": FINGERPRINT_VERSION, "as_of": as_of.isoformat(), "inputs": inputs}
     extra = {"effects": effects, "warnings": _digest(warning_rows), "stage": _digest(stage_rows)}
     out = {}
@@ -499,31 +499,10 @@ WARNING_COLUMNS = (
 )  # fmt: skip
 
 
-def _warning_rows(agreement: Agreement) -> Any:
-    """The rules' warnings as stored: what the sync compares with and writes."""
-    return (
-        EarlyWarning.objects.filter(agreement=agreement, rule__in=rules.RULES)
-        .order_by("key")
-        .values_list(*WARNING_COLUMNS)
-    )
-
-
 def _history_digests(agreement: Agreement, as_of: date) -> dict[str, str]:
     """The calibration's input besides the inputs: which earlier snapshots exist, and when
     each was computed (a history recompute replaces them)."""
-    rows = (
-        InsightSnapshot.objects.filter(
-            agreement=agreement,
-            kind__in=[SnapshotKind.TRUST, SnapshotKind.SCHEDULE],
-            as_of__lt=as_of,
-        )
-        .order_by("kind", "as_of")
-        .values_list("kind", "as_of", "computed_at")
-    )
-    by_kind: dict[str, list] = {}
-    for kind, made, computed_at in rows:
-        by_kind.setdefault(kind, []).append((made, computed_at))
-    return {kind: _digest(items) for kind, items in by_kind.items()}
+    return _histories_digests([agreement.pk], as_of)[agreement.pk]
 
 
 def _histories_digests(agreement_ids: list[int], as_of: date) -> dict[int, dict[str, str]]:
@@ -875,32 +854,23 @@ def insights_recompute_portfolio(
     (``selectors.agreements_inputs``), each agreement's models run once, and the chunk's
     snapshots, warnings and audit events are written with bulk statements, in short
     transactions of ``write_chunk`` agreements (the stage follows per agreement, as it rarely
-    moves). A chunk that fails is
-    recomputed agreement by agreement, so one agreement's failure is reported and does not
-    stop the others. As the system (:func:`system_actor`): every write still goes through the
-    access policy's check of the actor."""
+    moves). A chunk that fails is recomputed agreement by agreement, so one agreement's
+    failure is reported and does not stop the others. As the system (:func:`system_actor`):
+    every write still goes through the access policy's check of the actor."""
     started = time.perf_counter()
     report = RecomputeReport()
     times = times if times is not None else PortfolioTimes()
     as_of = as_of or clock.today()
     actor = system_actor()
     todo = agreements if agreements is not None else Agreement.objects.order_by("pk").iterator()
-    batch: list[Agreement] = []
-    for agreement in [*todo, None]:
-        if agreement is not None:
-            batch.append(agreement)
-            if len(batch) < chunk:
-                continue
-        if not batch:
-            break
+    for batch in itertools.batched(todo, chunk):
         try:
-            _portfolio_chunk(actor, batch, as_of, incremental, write_chunk, report, times)
+            _portfolio_chunk(actor, list(batch), as_of, incremental, write_chunk, report, times)
         except Exception:
             logger.exception("portfolio recompute failed for a chunk; one by one instead")
             done = insights_recompute_all(as_of=as_of, agreements=batch, incremental=incremental)
             _merge(report, done)
             report.fallbacks += 1
-        batch = []
     report.seconds = time.perf_counter() - started
     return report
 

@@ -315,6 +315,26 @@ def _create_event(
     return tuple(values[column] for column in EVENT_COLUMNS)
 
 
+def _apply_changes(
+    actor: Any, obj: models.Model, changes: Mapping[str, Any], *, partial: bool
+) -> dict[str, Any]:
+    """Check that ``actor`` may change ``obj``, set ``changes`` on it and validate it (only
+    the changed fields when ``partial``: the others were validated when written, and
+    many-to-many links are then left out of the audit). Returns the snapshot before."""
+    require_change(actor, obj)
+    before = snapshot(obj, many_to_many=not partial)
+    concrete = {f.name for f in obj._meta.concrete_fields}
+    for name, value in changes.items():
+        if name not in concrete:
+            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+        setattr(obj, name, value)
+    if partial:
+        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in changes])
+    else:
+        obj.full_clean()
+    return before
+
+
 def save_changes[M: models.Model](
     *,
     actor: Any,
@@ -324,13 +344,7 @@ def save_changes[M: models.Model](
     action: str = AuditAction.UPDATE,
 ) -> M:
     """Apply ``changes`` to a saved object, validate, save and audit the difference."""
-    require_change(actor, obj)
-    before = snapshot(obj)
-    for name, value in changes.items():
-        if name not in {f.name for f in obj._meta.concrete_fields}:
-            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
-        setattr(obj, name, value)
-    obj.full_clean()
+    before = _apply_changes(actor, obj, changes, partial=False)
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -347,13 +361,7 @@ def save_changes_batched(
     ``bulk_create`` of the batch's events (None when nothing changed)."""
     if not changes:
         return None
-    require_change(actor, obj)
-    before = snapshot(obj, many_to_many=False)
-    for name, value in changes.items():
-        if name not in {f.name for f in obj._meta.concrete_fields}:
-            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
-        setattr(obj, name, value)
-    obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in changes])
+    before = _apply_changes(actor, obj, changes, partial=True)
     obj.save(update_fields=list(changes))
     after = snapshot(obj, many_to_many=False)
     return audit_event(actor=actor, obj=obj, action=AuditAction.UPDATE, before=before, after=after)
@@ -370,14 +378,7 @@ def save_changes_bulk(
     for obj, fields in changes:
         if not fields:
             continue
-        require_change(actor, obj)
-        before = snapshot(obj, many_to_many=False)
-        concrete = {f.name for f in obj._meta.concrete_fields}
-        for name, value in fields.items():
-            if name not in concrete:
-                raise TypeError(f"{type(obj).__name__} has no field {name!r}")
-            setattr(obj, name, value)
-        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in fields])
+        before = _apply_changes(actor, obj, fields, partial=True)
         pending.append((obj, before, tuple(sorted(fields))))
     groups: dict[tuple[type[models.Model], tuple[str, ...]], list[models.Model]] = {}
     for obj, _before, names in pending:
