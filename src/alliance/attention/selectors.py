@@ -170,12 +170,22 @@ class _Warnings:
     rows: list[Any]
 
 
+def _owed_to(reader: Reader, path: str = "owed_to") -> list[Prefetch]:
+    """Who each commitment is owed to, read only where :func:`_concern` asks it: for a
+    representative's agreements (the team's items never read it), and only the keys. A
+    counsellor of fifty agreements otherwise read ~1,000 whole parties for nothing (17 ms of
+    the inbox's 53 ms of SQL on the 10,000-agreement data)."""
+    if not reader.ids(reps=True):
+        return []
+    return [Prefetch(path, queryset=Party.objects.only("pk"))]
+
+
 def _warnings(reader: Reader) -> _Warnings:
     rows = list(
         policy.early_warnings_visible_to(reader.user)
         .filter(counts.open_warning_q(), agreement_id__in=list(reader.agreements))
         .select_related("owner", "commitment__owed_by")
-        .prefetch_related(Prefetch("commitment__owed_to", queryset=Party.objects.order_by("name")))
+        .prefetch_related(*_owed_to(reader, "commitment__owed_to"))
     )
     by_commitment: dict[int, list[Any]] = defaultdict(list)
     for w in rows:
@@ -212,7 +222,7 @@ def _commitment_item(
     concern = _concern(reader, c)
     if concern is None:
         return None
-    url = reverse("commitment", args=[c.agreement.uuid, c.uuid])
+    url = reverse("commitment", args=[reader.agreements[c.agreement_id].uuid, c.uuid])
     if concern == Concern.OWES or reader.is_team(c.agreement_id):
         label = _("Update the commitment")
     else:
@@ -238,8 +248,8 @@ def _commitments(reader: Reader, warnings: _Warnings) -> list[Item]:
     visible = (
         policy.commitments_visible_to(reader.user)
         .filter(agreement_id__in=list(reader.agreements))
-        .select_related("owed_by", "agreement")
-        .prefetch_related(Prefetch("owed_to", queryset=Party.objects.order_by("name")))
+        .select_related("owed_by")
+        .prefetch_related(*_owed_to(reader))
     )
     items = []
     for c in visible.filter(counts.overdue_commitment_q(reader.today)):
