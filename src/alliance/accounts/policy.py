@@ -249,15 +249,13 @@ def commitment_comments_visible_to(user: User) -> QuerySet[CommitmentComment]:
     if _is_admin(user):
         return CommitmentComment.objects.all()
     team = _scoped(user, CommitmentComment, TEAM_ROLES)
-    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
-    parties = Q(pk__in=[])
-    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
-        parties |= Q(commitment__agreement_id=agreement_id) & (
-            Q(commitment__owed_by_id=party_id) | Q(commitment__owed_to=party_id)
-        )
-    own = CommitmentComment.objects.filter(
-        pk__in=CommitmentComment.objects.filter(parties, confidentiality="shared").values("pk")
+    owed_to_theirs = Commitment.owed_to.through.objects.filter(
+        represented(user, "commitment__agreement_id", "party_id")
+    ).values("commitment_id")
+    parties = represented(user, "commitment__agreement_id", "commitment__owed_by_id") | Q(
+        commitment_id__in=owed_to_theirs
     )
+    own = CommitmentComment.objects.filter(parties, confidentiality="shared")
     return team | own
 
 
@@ -482,12 +480,24 @@ def webhook_deliveries_visible_to(user: User) -> QuerySet[WebhookDelivery]:
 def _rep_scoped(user: User, model: type[Model], party_field: str) -> QuerySet:
     """Ids of ``model`` objects whose ``party_field`` is a party ``user`` represents in the
     same agreement."""
-    path = AGREEMENT_PATH[model]
-    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
-    condition = Q(pk__in=[])
-    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
-        condition |= Q(**{path: agreement_id, party_field: party_id})
-    return model._default_manager.filter(condition).values("pk")
+    return model._default_manager.filter(
+        represented(user, AGREEMENT_PATH[model], party_field)
+    ).values("pk")
+
+
+def represented(user: User, agreement_path: str, party_path: str) -> Exists:
+    """Rows whose party (at ``party_path``) is one ``user`` represents in the row's own
+    agreement (at ``agreement_path``). One semi-join whatever the number of memberships: an
+    OR of one clause per membership took a lender's representative in 2,000 agreements
+    2.2 s to build, before the database saw it."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=user.pk,
+            role=Role.PARTY_REPRESENTATIVE,
+            agreement_id=OuterRef(agreement_path),
+            party_id=OuterRef(party_path),
+        )
+    )
 
 
 VISIBLE: dict[type[Model], Any] = {

@@ -7,8 +7,6 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from alliance.accounts import policy
-from alliance.accounts.choices import Role
-from alliance.accounts.models import Membership
 from alliance.partnerships.choices import (
     OPEN_COMMITMENT_STATUSES,
     ConfirmationStatus,
@@ -63,11 +61,7 @@ def _pending_confirmations(user: Any) -> QuerySet[DeliveryConfirmation]:
 
 def _represented(user: Any, agreement_path: str) -> Q:
     """Rows whose ``party`` is one ``user`` represents, in the agreement where they do."""
-    reps = Membership.objects.filter(user_id=user.pk, role=Role.PARTY_REPRESENTATIVE)
-    condition = Q(pk__in=[])
-    for agreement_id, party_id in reps.values_list("agreement_id", "party_id"):
-        condition |= Q(**{agreement_path: agreement_id, "party_id": party_id})
-    return condition
+    return Q(policy.represented(user, agreement_path, "party_id"))
 
 
 def deliveries_to_confirm(user: Any) -> QuerySet[DeliveryConfirmation]:
