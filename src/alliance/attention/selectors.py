@@ -15,13 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from alliance.accounts import policy
 from alliance.accounts.choices import TEAM_ROLES, Role
@@ -146,6 +147,13 @@ def register_source(source: Source) -> Source:
 
 
 def _day(value: date) -> str:
+    return _day_in(value, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_in(value: date, language: str | None) -> str:
+    """A date as the reader's language writes it (90 µs each through Django's formats: a
+    reader of 2,000 agreements has 13,000 items, mostly on a few hundred distinct days)."""
     return formats.date_format(value, "DATE_FORMAT")
 
 
@@ -180,10 +188,29 @@ def _owed_to(reader: Reader, path: str = "owed_to") -> list[Prefetch]:
     return [Prefetch(path, queryset=Party.objects.only("pk"))]
 
 
+def _concerning(reader: Reader, commitment: str = "") -> Q:
+    """What concerns the reader, said to the database: everything of the agreements where
+    they are not a representative; in those where they are, only the commitments (at
+    ``commitment``, a path, "" for the commitment itself) their party owes or is owed —
+    :func:`_concern` then says which. A lender's representative in 2,000 agreements
+    otherwise read 13,000 overdue commitments to keep those that concern them."""
+    if not reader.ids(reps=True):
+        return Q()
+    owed_to_theirs = Commitment.owed_to.through.objects.filter(
+        policy.represented(reader.user, "commitment__agreement_id", "party_id")
+    ).values("commitment_id")
+    return (
+        Q(agreement_id__in=reader.ids(reps=False))
+        | Q(policy.represented(reader.user, "agreement_id", f"{commitment}owed_by_id"))
+        | Q(**{f"{commitment}pk__in": owed_to_theirs})
+    )
+
+
 def _warnings(reader: Reader) -> _Warnings:
     rows = list(
         policy.early_warnings_visible_to(reader.user)
         .filter(counts.open_warning_q(), agreement_id__in=list(reader.agreements))
+        .filter(_concerning(reader, "commitment__"))
         .select_related("owner", "commitment__owed_by")
         .prefetch_related(*_owed_to(reader, "commitment__owed_to"))
     )
@@ -247,7 +274,7 @@ def _commitments(reader: Reader, warnings: _Warnings) -> list[Item]:
     """Overdue commitments, and those still ahead that the forecast says are likely late."""
     visible = (
         policy.commitments_visible_to(reader.user)
-        .filter(agreement_id__in=list(reader.agreements))
+        .filter(_concerning(reader), agreement_id__in=list(reader.agreements))
         .select_related("owed_by")
         .prefetch_related(*_owed_to(reader))
     )
@@ -497,7 +524,8 @@ def inbox(user: Any, today: date, *, mine: bool = False) -> Inbox:
     warnings = _warnings(reader)
     items = _commitments(reader, warnings)
     items += _grievances(reader, warnings)
-    taken = {pk for pk, ws in warnings.by_commitment.items() if _taken(ws, items)}
+    said = {i.subject for i in items if i.kind in (ItemKind.OVERDUE, ItemKind.AT_RISK)}
+    taken = {pk for pk, ws in warnings.by_commitment.items() if _taken(ws, said)}
     items += _warning_items(reader, warnings, taken)
     items += _pulses(reader)
     for source in _SOURCES:
@@ -512,10 +540,10 @@ def inbox(user: Any, today: date, *, mine: bool = False) -> Inbox:
     return Inbox(reader, active, snoozed)
 
 
-def _taken(warnings: list[Any], items: list[Item]) -> bool:
-    """Whether the commitment of these warnings already has an item (overdue or at risk)."""
-    subjects = {i.subject for i in items if i.kind in (ItemKind.OVERDUE, ItemKind.AT_RISK)}
-    return any(str(w.commitment.uuid) in subjects for w in warnings if w.commitment is not None)
+def _taken(warnings: list[Any], said: set[str]) -> bool:
+    """Whether the commitment of these warnings already has an item (``said``: the subjects
+    of the overdue and at-risk items)."""
+    return any(str(w.commitment.uuid) in said for w in warnings if w.commitment is not None)
 
 
 def _mark(reader: Reader, items: list[Item]) -> None:

@@ -22,6 +22,13 @@ from alliance.web.tests.data import INTERNAL_TEXT, add_cockpit_data
 
 pytestmark = pytest.mark.django_db
 
+ESTIMATE = {
+    "category": "financial",
+    "duration_optimistic": 5,
+    "duration_likely": 10,
+    "duration_pessimistic": 20,
+}
+
 
 @pytest.fixture
 def data(world: Any) -> Any:
@@ -224,3 +231,58 @@ def test_a_long_inbox_shows_the_most_urgent_first_and_the_rest_on_asking(world):
     # A representative still sees only what concerns their party.
     page = _client(world.rep_y).get(reverse("inbox")).content.decode()
     assert set(re.findall(r'data-key="([^"]+)"', page)) <= set(_keys(world.rep_y))
+
+
+def test_a_representative_here_and_counsellor_there_sees_each_agreement_as_their_role_says(
+    world, data
+):
+    """What concerns a representative is narrowed by the database; where the same person is
+    on the team, every item of that agreement is theirs."""
+    from alliance.accounts.services import membership_grant
+    from alliance.partnerships import services as ps
+
+    today = clock.today()
+    ps.participation_add(
+        actor=world.owner, agreement=world.agreement, party=world.party_z, role="contractor"
+    )
+    between_others = ps.commitment_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        owed_by=world.party_y,
+        owed_to=[world.party_z],
+        title="Pay the local firm",
+        **ESTIMATE,
+        due_on=today - timedelta(days=3),
+    )
+    owed_to_x = ps.commitment_create(
+        actor=world.owner,
+        agreement=world.agreement,
+        owed_by=world.party_y,
+        owed_to=[world.party_z, world.party_x],
+        title="Disburse the first tranche",
+        **ESTIMATE,
+        due_on=today - timedelta(days=4),
+    )
+    other = world.other_agreement
+    ps.participation_add(
+        actor=world.other_owner, agreement=other, party=world.party_y, role="lender"
+    )
+    elsewhere = ps.commitment_create(
+        actor=world.other_owner,
+        agreement=other,
+        owed_by=world.party_z,
+        owed_to=[world.party_y],
+        title="Hand over the site",
+        **ESTIMATE,
+        due_on=today - timedelta(days=2),
+    )
+    membership_grant(actor=world.other_owner, agreement=other, user=world.rep_x, role="counsellor")
+    concerns = {
+        i.key: i.concern for i in selectors.inbox(world.rep_x, today).items if i.kind == "overdue"
+    }
+    assert concerns == {
+        f"overdue-{data.commitment_x.uuid}": "owes",
+        f"overdue-{owed_to_x.uuid}": "owed",
+        f"overdue-{elsewhere.uuid}": "",
+    }
+    assert f"overdue-{between_others.uuid}" in _keys(world.counsellor)
