@@ -35,6 +35,55 @@ def test_portfolio_lists_counts_and_filters(world, data):
     assert [a.pk for a in searched.context["agreements"]] == [world.agreement.pk]
 
 
+def test_a_long_portfolio_shows_a_page_of_rows_and_sums_them_all(world, data, monkeypatch):
+    """A reader of thousands of agreements gets the first rows in the order asked, the
+    counts of all of them, and a link that adds the next rows with the same filters."""
+    import re
+
+    from alliance.web.views import portfolio
+
+    for k in range(4):
+        ps.agreement_create(
+            actor=world.owner,
+            title=f"Lot {k} works",
+            kind="mou",
+            signed_on=date(2025, 5, k + 1),
+            host_country="SN",
+        )
+    monkeypatch.setattr(portfolio, "PORTFOLIO_PAGE", 2)
+    client = _client(world.owner)
+    everything = client.get(reverse("portfolio"), {"page": "99"})
+    ranked = [a.pk for a in everything.context["agreements"]]
+    assert len(ranked) == 5 and everything.context["hidden"] == 0
+
+    def rows(html: str) -> int:
+        return len(re.findall(r'<th scope="row">', html))
+
+    first = client.get(reverse("portfolio"))
+    html = first.content.decode()
+    assert [a.pk for a in first.context["agreements"]] == ranked[:2] and rows(html) == 2
+    assert "5 agreements" in html and "The first 2 of 5 are shown." in html
+    url = reverse("portfolio")
+    assert f'href="{url}?page=2#portfolio-results"' in html and "Show 2 more" in html
+    # The counts are those of every agreement, not of the rows shown.
+    assert first.context["summary"] == everything.context["summary"]
+    second = client.get(reverse("portfolio"), {"page": "2"})
+    assert [a.pk for a in second.context["agreements"]] == ranked[:4]
+    assert "filtered" not in second.content.decode().split("<caption>")[1].split("</caption>")[0]
+    assert "Show 1 more" in second.content.decode()
+    # The next page keeps the filters and the order asked.
+    titled = client.get(reverse("portfolio"), {"q": "works", "sort": "title"}).content.decode()
+    assert "The first 2 of 4 are shown." in titled
+    assert f'href="{url}?q=works&amp;sort=title&amp;page=2#portfolio-results"' in titled
+    assert [
+        rows(client.get(reverse("portfolio"), {"page": p}).content.decode())
+        for p in (
+            "0",
+            "x",
+        )
+    ] == [2, 2]
+
+
 def test_portfolio_filter_answers_htmx_with_the_results_only(world, data):
     response = _client(world.owner).get(
         reverse("portfolio"), {"q": "corridor"}, headers={"HX-Request": "true"}
