@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
-from alliance.interchange import rekeying, services
+from alliance.interchange import party_kinds, rekeying, services
 from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import explain
+from alliance.interchange.values import when
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
 from alliance.partnerships.choices import CommitmentStatus, ParticipationRole
@@ -51,6 +52,9 @@ class SourceParty:
     roles: set[str] = field(default_factory=set)
     identity: str = ""
     ref: str = ""  # the organisation identifier the source gives, valid or not
+    # The code that says its kind (an IATI organisation type, a party classification),
+    # "" when the kind is guessed from its role or name (see ``party_kinds``).
+    code: str = ""
 
     @property
     def role(self) -> str | None:
@@ -134,6 +138,8 @@ class SourceProject:
             self.parties[party.key] = party
             return party
         existing.roles |= party.roles
+        if party.code and not existing.code:
+            existing.kind, existing.code = party.kind, party.code
         existing.country = existing.country or party.country
         existing.ref = existing.ref or party.ref
         return existing
@@ -214,6 +220,7 @@ def apply_project(ctx: ImportContext, project: SourceProject) -> None:
     before = dict(stored[1] or {}) if stored is not None else {}
     _save_versions([(project, agreement)])
     parties = _parties(ctx, project, agreement)
+    _settle_kinds(ctx, [project])
     if before:
         _end_parties(ctx, project, agreement, parties, before)
     milestones = _milestones(ctx, project, agreement)
@@ -315,19 +322,6 @@ def _imported(projects: list[SourceProject]) -> dict[tuple[str, ...], Any]:
 
 def _versions(project: SourceProject) -> str:
     return f"{project.scheme}-version"
-
-
-def when(version: str) -> datetime | None:
-    """A source's date-time (``2024-01-10``, ``2024-01-10T08:00:00Z``, with an offset or
-    none: then UTC), or None."""
-    text = version.strip().replace("Z", "+00:00") if version else ""
-    try:
-        moment = datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _older(project: SourceProject, stored: str) -> bool:
@@ -516,6 +510,7 @@ def _unchanged(
         if _same_project(ctx, project, found, taking_part, last):
             same.append(project)
             _count_unchanged(ctx, project, found)
+    _settle_kinds(ctx, same)
     # A newer version that says the same (a republished file with new dates): only the
     # recorded version changes, in one write for the batch.
     _save_versions(
@@ -690,6 +685,7 @@ def _write_fresh(
         ]
     )
     parties = _parties_many(ctx, projects, found)
+    _settle_kinds(ctx, projects)
 
     joining = []
     for project, agreement in zip(projects, agreements, strict=True):
@@ -794,6 +790,7 @@ def _parties_many(
             "country": country,
         }
     created = ps.party_create_many(actor=ctx.actor, items=list(new.values()))
+    ctx.cache.setdefault(MADE, set()).update(party.pk for party in created)
     made = dict(zip(new, created, strict=True))
     relink = []
     label = _("parties")
@@ -807,6 +804,25 @@ def _parties_many(
         found[org] = party
     _remember(relink)
     return found
+
+
+# The parties this import created (their kind is the one their first mention gave).
+MADE = "parties-made"
+
+
+def _settle_kinds(ctx: ImportContext, projects: list[SourceProject]) -> None:
+    """Each party of ``projects`` gets the kind its strongest source says, whatever the
+    order of the imports (see ``party_kinds``)."""
+    mentions = []
+    for project in projects:
+        for key, source in project.parties.items():
+            party = ctx.cache.get(("party", source.org))
+            if party is not None:
+                said = party_kinds.Said(
+                    source.kind, source.code, project.version, f"{project.place}/parties/{key}"
+                )
+                mentions.append((party, said))
+    party_kinds.settle(ctx, mentions, ctx.cache.get(MADE))
 
 
 def _say_merged(
@@ -1091,6 +1107,7 @@ def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Par
                 kind=source.kind,
                 country=country,
             )
+            ctx.cache.setdefault(MADE, set()).add(party.pk)
             outcome = "created"
     services.source_remember("org", source.org, party)
     ctx.report.count(_("parties"), outcome)

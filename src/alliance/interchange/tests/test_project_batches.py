@@ -108,7 +108,8 @@ def _state() -> dict[str, Any]:
             for c in Commitment.objects.select_related("milestone")
         ),
         "sources": sorted(
-            (s.scheme, s.identifier, s.content_type.model,
+            # a party's kind record is keyed by the party's UUID: compared by its party
+            (s.scheme, "" if s.scheme == "party-kind" else s.identifier, s.content_type.model,
              objects[s.content_type.model, s.object_uuid])
             for s in SourceIdentifier.objects.select_related("content_type")
         ),
