@@ -295,9 +295,18 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
         except Exception:
             _restore(ctx, saved)
             one_by_one = projects
-    same = _unchanged(ctx, one_by_one, found)
+    same, changed = _known(ctx, one_by_one, found)
+    if changed:
+        saved = _state(ctx)
+        try:
+            with transaction.atomic():
+                _write_changed(ctx, changed, found)
+        except Exception:
+            _restore(ctx, saved)
+            changed = []
+    done = {id(p) for p in same} | {id(p) for p, _changes in changed}
     for project in one_by_one:
-        if not any(project is s for s in same):
+        if id(project) not in done:
             apply_project(ctx, project)
 
 
@@ -481,17 +490,16 @@ def _end_parties(
             )
 
 
-def _unchanged(
+def _known(
     ctx: ImportContext, projects: list[SourceProject], found: dict[tuple[str, str], Any]
-) -> list[SourceProject]:
-    """The projects imported before that this import would not change (a re-import): the
-    agreement, every party (by source identifier) and its participation, every milestone
-    and commitment found, with the same values, links and status. Read in bulk and
-    counted as ``apply_project`` counts them; any difference, new item or note sends the
-    project through ``apply_project``."""
+) -> tuple[list[SourceProject], list[tuple[SourceProject, list[tuple[Any, dict[str, Any]]]]]]:
+    """The projects imported before that this import would not change (a re-import), and
+    those it changes only in values (a new title, value or dates: see ``_planned_changes``)
+    with their changes. Read in bulk; the unchanged are counted as ``apply_project``
+    counts them. Any other difference sends the project through ``apply_project``."""
     agreements = [found[p.scheme, p.key] for p in projects if (p.scheme, p.key) in found]
     if not agreements:
-        return []
+        return [], []
     commitments = [o for key, o in found.items() if key[0].endswith("-commitment")]
     prefetch_related_objects(commitments, "owed_to")
     taking_part = set(
@@ -505,11 +513,14 @@ def _unchanged(
     for project in projects:
         for ocid in project.processes:
             last[ocid] = project
-    same = []
+    same, changed = [], []
     for project in projects:
-        if _same_project(ctx, project, found, taking_part, last):
+        changes = _planned_changes(ctx, project, found, taking_part, last)
+        if changes == []:
             same.append(project)
-            _count_unchanged(ctx, project, found)
+            _count_known(ctx, project, found, [])
+        elif changes is not None:
+            changed.append((project, changes))
     _settle_kinds(ctx, same)
     # A newer version that says the same (a republished file with new dates): only the
     # recorded version changes, in one write for the batch.
@@ -520,7 +531,28 @@ def _unchanged(
             if found.get(("versions", p.scheme, p.key), ("",))[0] != p.version[:40]
         ]
     )
-    return same
+    return same, changed
+
+
+def _write_changed(
+    ctx: ImportContext,
+    changed: list[tuple[SourceProject, list[tuple[Any, dict[str, Any]]]]],
+    found: dict[tuple[str, str], Any],
+) -> None:
+    """Write what a re-import changes in projects imported before (values only, see
+    ``_planned_changes``): each kind of object in one ``*_update_many`` call, through the
+    same checks and audit events as ``apply_project``; any refusal raises."""
+    by_model: dict[type, list[tuple[Any, dict[str, Any]]]] = {}
+    for _project, changes in changed:
+        for obj, fields in changes:
+            by_model.setdefault(type(obj), []).append((obj, fields))
+    ps.agreement_update_many(actor=ctx.actor, changes=by_model.get(pm.Agreement, []))
+    ps.milestone_update_many(actor=ctx.actor, changes=by_model.get(pm.Milestone, []))
+    ps.commitment_update_many(actor=ctx.actor, changes=by_model.get(pm.Commitment, []))
+    _save_versions([(p, found[p.scheme, p.key]) for p, _changes in changed])
+    for project, changes in changed:
+        _count_known(ctx, project, found, [obj for obj, _fields in changes])
+    _settle_kinds(ctx, [p for p, _changes in changed])
 
 
 def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], list[str]]:
@@ -539,59 +571,71 @@ def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], lis
     return keys
 
 
-def _same_project(
+def _planned_changes(
     ctx: ImportContext,
     project: SourceProject,
     found: dict[tuple[str, ...], Any],
     taking_part: set[tuple[int, int]],
     last: dict[str, SourceProject],
-) -> bool:
+) -> list[tuple[Any, dict[str, Any]]] | None:
+    """What a re-import changes in a project imported before, as ``(object, changed
+    fields)`` for its agreement, milestones and commitments ([] when nothing), or None when
+    it needs ``apply_project``: a new or dropped party, milestone or commitment, a party
+    that does not take part (yet, or again), a status, owed-to or delivery to move, a note
+    to make."""
     agreement = found.get((project.scheme, project.key))
-    if agreement is None or not _same_values(agreement, _agreement_fields(project)):
-        return False
+    if agreement is None:
+        return None
+    changes = [(agreement, _differences(agreement, _agreement_fields(project)))]
     for ocid in project.processes:
         owner = found.get((PROCESS, ocid))
         later = last[ocid]
         if owner != agreement and (
             later is project or owner != found.get((later.scheme, later.key))
         ):
-            return False
+            return None
     stored = found.get(("versions", project.scheme, project.key))
     if stored is None or stored[1] != _kept(project):
-        return False
+        return None
     parties = {}
     for key, source in project.parties.items():
         party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
         if party is None:
-            return False
+            return None
         if source.role is not None and (agreement.pk, party.pk) not in taking_part:
-            return False
+            return None
         parties[key] = party
     milestones = {}
     for source in project.milestones:
         milestone = found.get((f"{project.scheme}-group", f"{project.key}/{source.key}"))
+        if milestone is None:
+            return None
         wanted = {"title": source.title[:300], "due_on": source.due_on}
-        if milestone is None or not _same_values(
-            milestone, wanted | {"reached_on": source.reached_on}
-        ):
-            return False
+        changes.append(
+            (milestone, _differences(milestone, wanted | {"reached_on": source.reached_on}))
+        )
         milestones[source.key] = milestone
     for item in project.commitments:
         existing = found.get((f"{project.scheme}-commitment", f"{project.key}/{item.key}"))
         if existing is None or item.status != existing.status:
-            return False
+            return None
         owed_by = parties.get(item.owed_by)
         if owed_by is None or (item.delivered_on and item.delivered_on > ctx.today):
-            return False  # reported by ``apply_project``
+            return None  # reported by ``apply_project``
         terms = _commitment_terms(ctx, parties, milestones, item)
         if terms is None:
-            return False
+            return None
         fields, owed_to = terms
-        if not _same_values(existing, fields):
-            return False
         if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
-            return False
-    return True
+            return None
+        changes.append((existing, _differences(existing, fields)))
+    return [(obj, fields) for obj, fields in changes if fields]
+
+
+def _differences(obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The ``fields`` whose value ``obj`` does not have (references compared by key,
+    without reading the referenced object)."""
+    return {name: value for name, value in fields.items() if not _same_values(obj, {name: value})}
 
 
 def _same_values(obj: Any, fields: dict[str, Any]) -> bool:
@@ -607,19 +651,26 @@ def _same_values(obj: Any, fields: dict[str, Any]) -> bool:
     return True
 
 
-def _count_unchanged(
-    ctx: ImportContext, project: SourceProject, found: dict[tuple[str, str], Any]
+def _count_known(
+    ctx: ImportContext, project: SourceProject, found: dict[tuple[str, str], Any], changed: list
 ) -> None:
+    """Count a project imported before as ``apply_project`` counts it: each agreement,
+    milestone and commitment updated if it is among ``changed``, else unchanged."""
     count = ctx.report.count
-    count(_("agreements"), "unchanged")
+    updated = {(type(obj), obj.pk) for obj in changed}
+    agreement = found[project.scheme, project.key]
+    count(_("agreements"), "updated" if (pm.Agreement, agreement.pk) in updated else "unchanged")
     for source in project.parties.values():
         if ("party", source.org) not in ctx.cache:
             ctx.cache["party", source.org] = found["org", source.org]
             count(_("parties"), "unchanged")
-    if project.milestones:
-        count(_("milestones"), "unchanged", len(project.milestones))
-    if project.commitments:
-        count(_("commitments"), "unchanged", len(project.commitments))
+    for label, model, scheme, items in (
+        (_("milestones"), pm.Milestone, f"{project.scheme}-group", project.milestones),
+        (_("commitments"), pm.Commitment, f"{project.scheme}-commitment", project.commitments),
+    ):
+        for item in items:
+            obj = found[scheme, f"{project.key}/{item.key}"]
+            count(label, "updated" if (model, obj.pk) in updated else "unchanged")
 
 
 def _fresh(projects: list[SourceProject], found: dict[tuple[str, str], Any]) -> list[SourceProject]:
