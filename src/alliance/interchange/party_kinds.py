@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alliance.interchange import services
+from alliance.interchange.rows import explain
 from alliance.interchange.values import when
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
@@ -96,7 +98,13 @@ def settle(
 
 def _change(ctx: Any, party: pm.Party, old: Said, new: Said) -> None:
     before = PartyKind(party.kind).label if party.kind in PartyKind.values else party.kind
-    ps.party_update(actor=ctx.actor, party=party, kind=new.kind)
+    try:
+        with transaction.atomic():
+            ps.party_update(actor=ctx.actor, party=party, kind=new.kind)
+    except Exception as exc:  # the party refuses the change: said with its place
+        for column, reason in explain(exc):
+            ctx.report.error(f"{column}: {reason}" if column else reason, column=new.place)
+        return
     why = (
         _("the organisation type code %(code)s (%(v)s) replaces a kind guessed from a role")
         if not old.coded
