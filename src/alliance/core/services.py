@@ -39,9 +39,14 @@ def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
     the database unless ``many_to_many`` is false). An encrypted field gives its token, never
     its text: the trail stays as unreadable as the table without the keys."""
     data: dict[str, Any] = {}
-    for field in _snapshot_fields(type(obj)):
-        value = field.value_from_object(obj)
-        data[field.name] = None if value is None else field.value_to_string(obj)
+    for field, name, attname, as_text in _snapshot_plan(type(obj)):
+        value = getattr(obj, attname)
+        if value is None:
+            data[name] = None
+        elif as_text is None:
+            data[name] = field.value_to_string(obj)
+        else:
+            data[name] = as_text(value)
     if obj.pk is not None and many_to_many:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(
@@ -53,6 +58,50 @@ def snapshot(obj: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
 @functools.cache
 def _snapshot_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     return tuple(f for f in model._meta.concrete_fields if f.name not in {"id", "translations"})
+
+
+# Django's own field classes (exactly these: subclasses such as encrypted fields keep their
+# ``value_to_string``) whose ``value_to_string`` of a non-empty value is ``str(value)``, or
+# its ``isoformat()`` for dates and times.
+_STR_FIELDS = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.SlugField,
+        models.EmailField,
+        models.URLField,
+        models.IntegerField,
+        models.SmallIntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+        models.BooleanField,
+        models.DecimalField,
+        models.FloatField,
+        models.UUIDField,
+        models.ForeignKey,
+        models.OneToOneField,
+    }
+)
+_ISO_FIELDS = frozenset({models.DateField, models.DateTimeField, models.TimeField})
+
+
+@functools.cache
+def _snapshot_plan(model: type[models.Model]) -> tuple[tuple[Any, ...], ...]:
+    """For each snapshot field: the field, its name, its attribute, and how a non-empty
+    value becomes text without the two method calls per value of ``value_to_string``
+    (None: call it)."""
+    plan = []
+    for field in _snapshot_fields(model):
+        kind = type(field)
+        as_text = str if kind in _STR_FIELDS else _iso if kind in _ISO_FIELDS else None
+        plan.append((field, field.name, field.attname, as_text))
+    return tuple(plan)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat()
 
 
 def audit(
@@ -316,12 +365,21 @@ def _create_event(
 
 
 def _apply_changes(
-    actor: Any, obj: models.Model, changes: Mapping[str, Any], *, partial: bool
+    actor: Any,
+    obj: models.Model,
+    changes: Mapping[str, Any],
+    *,
+    partial: bool,
+    checked: bool = False,
+    constraints: bool = True,
 ) -> dict[str, Any]:
-    """Check that ``actor`` may change ``obj``, set ``changes`` on it and validate it (only
-    the changed fields when ``partial``: the others were validated when written, and
-    many-to-many links are then left out of the audit). Returns the snapshot before."""
-    require_change(actor, obj)
+    """Check that ``actor`` may change ``obj`` (unless ``checked`` already), set ``changes``
+    on it and validate it (only the changed fields when ``partial``: the others were
+    validated when written, and many-to-many links are then left out of the audit; without
+    ``constraints``, check constraints are left to the database). Returns the snapshot
+    before."""
+    if not checked:
+        require_change(actor, obj)
     before = snapshot(obj, many_to_many=not partial)
     concrete = {f.name for f in obj._meta.concrete_fields}
     for name, value in changes.items():
@@ -329,7 +387,10 @@ def _apply_changes(
             raise TypeError(f"{type(obj).__name__} has no field {name!r}")
         setattr(obj, name, value)
     if partial:
-        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in changes])
+        obj.full_clean(
+            exclude=[f.name for f in obj._meta.fields if f.name not in changes],
+            validate_constraints=constraints,
+        )
     else:
         obj.full_clean()
     return before
@@ -368,17 +429,28 @@ def save_changes_batched(
 
 
 def save_changes_bulk(
-    *, actor: Any, changes: Iterable[tuple[models.Model, Mapping[str, Any]]]
+    *,
+    actor: Any,
+    changes: Iterable[tuple[models.Model, Mapping[str, Any]]],
+    constraints: bool = True,
 ) -> list[AuditEvent]:
-    """:func:`save_changes_batched` for many objects at once: each is checked against the
-    access policy and its changes validated as there, then the rows are written with one
-    ``bulk_update`` per model and set of changed columns (only those columns). Returns the
-    audit events, not yet saved (call inside ``transaction.atomic``)."""
+    """:func:`save_changes_batched` for many objects at once: all are checked against the
+    access policy together (``policy.can_change_all``: the roles read once) and each one's
+    changes validated as there, then the rows are written with one ``bulk_update`` per
+    model and set of changed columns (only those columns). Without ``constraints``, check
+    constraints are left to the database (a violation raises ``IntegrityError``; callers
+    that must say which object failed redo the changes one by one). Returns the audit
+    events, not yet saved (call inside ``transaction.atomic``)."""
+    from alliance.accounts.policy import can_change_all
+
+    changes = [(obj, fields) for obj, fields in changes if fields]
+    if not can_change_all(actor, [obj for obj, _fields in changes]):
+        raise PermissionDenied(_("You may not change this item."))
     pending = []
     for obj, fields in changes:
-        if not fields:
-            continue
-        before = _apply_changes(actor, obj, fields, partial=True)
+        before = _apply_changes(
+            actor, obj, fields, partial=True, checked=True, constraints=constraints
+        )
         pending.append((obj, before, tuple(sorted(fields))))
     groups: dict[tuple[type[models.Model], tuple[str, ...]], list[models.Model]] = {}
     for obj, _before, names in pending:

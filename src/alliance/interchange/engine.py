@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alliance.interchange.errors import ImportRefused
+from alliance.interchange.jsonio import parsed_data_spared
 from alliance.interchange.report import ImportContext, ImportReport, Progress
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def _run_import(
         report.format = fmt or detect_format(path, report.file)
         if report.format not in FORMATS:
             raise ImportRefused(_("Unknown format “%(f)s”.") % {"f": report.format})
-        with transaction.atomic():
+        with transaction.atomic(), parsed_data_spared():
             _importer(report.format)(ctx, path)
             if dry_run or not report.ok:
                 transaction.set_rollback(True)
@@ -284,7 +285,7 @@ def run_import_many(
             fmt = options.get("fmt") or detect_format(path, shown_name)
             kinds.setdefault(fmt, []).append((path, shown_name))
         report.format = ", ".join(f for f in ORDER if f in kinds)
-        with transaction.atomic():
+        with transaction.atomic(), parsed_data_spared():
             for fmt in ORDER:
                 if fmt == "ocds" and fmt in kinds:
                     from alliance.interchange import ocds

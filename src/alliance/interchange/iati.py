@@ -373,11 +373,9 @@ def _org(
     name = name or ref
     country = organisations.country_of(ref, name)
     key = organisations.identity(ref, name, country)
-    kind = (
-        organisations.ORG_KIND.get((org.get("type") or "").strip())
-        or organisations.name_kind(name)
-        or kind_hint
-    )
+    code = (org.get("type") or "").strip()
+    coded = organisations.ORG_KIND.get(code)
+    kind = coded or organisations.name_kind(name) or kind_hint
     names = ctx.cache.setdefault("iati-org-names", {}).setdefault(key, {})
     folded = organisations.normalised_name(name)
     if names and folded not in names:
@@ -394,7 +392,16 @@ def _org(
         )
     if key in project.parties and element != "participating-org":
         return key  # its role in the activity says more than a transaction or a report
-    project.add_party(SourceParty(key=key, name=name, kind=kind, country=country, roles={role}))
+    project.add_party(
+        SourceParty(
+            key=key,
+            name=name,
+            kind=kind,
+            country=country,
+            roles={role},
+            code=f"IATI {code}" if coded else "",
+        )
+    )
     return key
 
 

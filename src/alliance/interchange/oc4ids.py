@@ -131,6 +131,7 @@ PARTY_READ = {
     "roles": gettext_noop("participation role"),
     "address": gettext_noop("party country (address/countryName)"),
     "x_kind": gettext_noop("party kind"),
+    "classifications": gettext_noop("party kind (an organisation type code)"),
 }
 PROCESS_READ = {
     "id": gettext_noop("the contracting process's key and ocid"),
@@ -325,9 +326,11 @@ def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProjec
         )
         _fields(ctx, "project/parties", party, PARTY_READ, nested={"address"})
         _fields(ctx, "project/parties/address", obj(party.get("address")), {"countryName"})
-        kind = _choice(party.get("x_kind"), PartyKind, _kind(roles))
+        kind, code = _kind(party, roles)
         project.add_party(
-            SourceParty(key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref)
+            SourceParty(
+                key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref, code=code
+            )
         )
         ctx.report.mapped(
             "project/parties", ctx.report.say(gettext_noop("party and participation"))
@@ -340,7 +343,18 @@ def _read_parties(ctx: ImportContext, raw: dict[str, Any], project: SourceProjec
         )
 
 
-def _kind(roles: set[str]) -> str:
+def _kind(party: dict[str, Any], roles: set[str]) -> tuple[str, str]:
+    """A party's kind and the code that says it: Alliance's own ``x_kind``, else an
+    organisation type among its classifications; else guessed from its roles (no code)."""
+    if party.get("x_kind") in PartyKind.values:
+        return party["x_kind"], f"x_kind {party['x_kind']}"
+    coded = organisations.coded_kind(party.get("classifications")) or organisations.coded_kind(
+        obj(party.get("details")).get("classifications")
+    )
+    return coded or (_role_kind(roles), "")
+
+
+def _role_kind(roles: set[str]) -> str:
     if roles & PUBLIC_ROLES:
         return PartyKind.GOVERNMENT
     if "funder" in roles:

@@ -331,20 +331,24 @@ def _parties(release: dict[str, Any]) -> dict[str, SourceParty]:
             obj(party.get("address")).get("countryName")
         ) or organisations.stated_country(ref, name)
         public = roles & {"buyer", "procuringEntity", "payer"}
-        kind = (
+        coded = organisations.coded_kind(obj(party.get("details")).get("classifications"))
+        kind, code = coded or (
             PartyKind.GOVERNMENT
             if public
             else PartyKind.LENDER
             if "funder" in roles
-            else PartyKind.LOCAL_FIRM
+            else PartyKind.LOCAL_FIRM,
+            "",
         )
         if key in found:
             found[key].roles |= mapped
             found[key].country = found[key].country or country
             found[key].ref = found[key].ref or ref
+            if code and not found[key].code:
+                found[key].kind, found[key].code = kind, code
         else:
             found[key] = SourceParty(
-                key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref
+                key=key, name=name, kind=kind, country=country, roles=mapped, ref=ref, code=code
             )
 
     for party in items(release.get("parties")):

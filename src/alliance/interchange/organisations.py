@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from alliance.interchange.values import _country_names, country_code
 from alliance.partnerships.choices import PartyKind
@@ -50,6 +51,34 @@ ORG_KIND = {
     "80": PartyKind.NGO,
     "90": PartyKind.NGO,
 }
+
+
+# Classification schemes that carry the IATI organisation type (written in several ways).
+TYPE_SCHEMES = {"iatiorganisationtype", "organisationtype", "organizationtype", "iatiorgtype"}
+# EU public procurement's contracting authority types (TED), as OCDS publishers give them.
+TED_KIND = {
+    "ministry": PartyKind.GOVERNMENT,
+    "national_agency": PartyKind.GOVERNMENT,
+    "regional_authority": PartyKind.LOCAL_AUTHORITY,
+    "regional_agency": PartyKind.LOCAL_AUTHORITY,
+    "eu_institution": PartyKind.MULTILATERAL,
+    "body_public": PartyKind.STATE_ENTERPRISE,
+}
+
+
+def coded_kind(classifications: Any) -> tuple[str, str] | None:
+    """The party kind and the code that says it, from an OCDS / OC4IDS party's
+    classifications (an IATI organisation type, a TED authority type), or None."""
+    for item in classifications if isinstance(classifications, list) else []:
+        if not isinstance(item, dict):
+            continue
+        scheme = re.sub(r"[^a-z]", "", fold(str(item.get("scheme") or "")))
+        code = str(item.get("id") or "").strip()
+        if scheme in TYPE_SCHEMES and code in ORG_KIND:
+            return ORG_KIND[code], f"IATI {code}"
+        if scheme.startswith("ted") and code.lower() in TED_KIND:
+            return TED_KIND[code.lower()], f"TED {code}"
+    return None
 
 
 def valid_identifier(ref: str) -> bool:
@@ -111,13 +140,21 @@ def name_country(name: str) -> str | None:
 
 
 def fold(text: str) -> str:
-    normal = unicodedata.normalize("NFKD", text.strip().lower())
+    text = text.strip().lower()
+    if text.isascii():  # most names: nothing to decompose
+        return text
+    normal = unicodedata.normalize("NFKD", text)
     return "".join(c for c in normal if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def normalised_name(name: str) -> str:
-    """A name as compared: case, accents, punctuation and spacing ignored."""
-    return " ".join(re.sub(r"[^\w]+", " ", fold(name)).split())
+    """A name as compared: case, accents, punctuation and spacing ignored (the same few
+    organisations recur in every project of a file: computed once per name)."""
+    return " ".join(NOT_WORD.sub(" ", fold(name)).split())
+
+
+NOT_WORD = re.compile(r"[^\w]+")
 
 
 # Identifier schemes that OCDS / OC4IDS publishers write by name instead of the

@@ -138,16 +138,13 @@ def source_versions_save(
     latest = {identifier[:300]: (obj, version, doc) for identifier, obj, version, doc in rows}
     for chunk in chunked(set(latest)):
         SourceIdentifier.objects.filter(scheme=scheme, identifier__in=chunk).delete()
-    SourceIdentifier.objects.bulk_create(
-        SourceIdentifier(
-            scheme=scheme,
-            identifier=identifier,
-            content_type=content_type,
-            object_uuid=obj.uuid,
-            version=version[:40],
-            document=document,
-        )
-        for identifier, (obj, version, document) in latest.items()
+    insert_values(
+        SourceIdentifier,
+        ("scheme", "identifier", "content_type_id", "object_uuid", "version", "document"),
+        (
+            (scheme, identifier, content_type.pk, obj.uuid, version[:40], document)
+            for identifier, (obj, version, document) in latest.items()
+        ),
     )
 
 

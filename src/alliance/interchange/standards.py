@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alliance.core.bulk import chunked
-from alliance.interchange import rekeying, services
+from alliance.interchange import party_kinds, rekeying, services
 from alliance.interchange.report import ImportContext
 from alliance.interchange.rows import explain
+from alliance.interchange.values import when
 from alliance.partnerships import models as pm
 from alliance.partnerships import services as ps
 from alliance.partnerships.choices import CommitmentStatus, ParticipationRole
@@ -51,6 +52,9 @@ class SourceParty:
     roles: set[str] = field(default_factory=set)
     identity: str = ""
     ref: str = ""  # the organisation identifier the source gives, valid or not
+    # The code that says its kind (an IATI organisation type, a party classification),
+    # "" when the kind is guessed from its role or name (see ``party_kinds``).
+    code: str = ""
 
     @property
     def role(self) -> str | None:
@@ -134,6 +138,8 @@ class SourceProject:
             self.parties[party.key] = party
             return party
         existing.roles |= party.roles
+        if party.code and not existing.code:
+            existing.kind, existing.code = party.kind, party.code
         existing.country = existing.country or party.country
         existing.ref = existing.ref or party.ref
         return existing
@@ -214,6 +220,7 @@ def apply_project(ctx: ImportContext, project: SourceProject) -> None:
     before = dict(stored[1] or {}) if stored is not None else {}
     _save_versions([(project, agreement)])
     parties = _parties(ctx, project, agreement)
+    _settle_kinds(ctx, [project])
     if before:
         _end_parties(ctx, project, agreement, parties, before)
     milestones = _milestones(ctx, project, agreement)
@@ -288,9 +295,18 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
         except Exception:
             _restore(ctx, saved)
             one_by_one = projects
-    same = _unchanged(ctx, one_by_one, found)
+    same, changed = _known(ctx, one_by_one, found)
+    if changed:
+        saved = _state(ctx)
+        try:
+            with transaction.atomic():
+                _write_changed(ctx, changed, found)
+        except Exception:
+            _restore(ctx, saved)
+            changed = []
+    done = {id(p) for p in same} | {id(p) for p, _changes in changed}
     for project in one_by_one:
-        if not any(project is s for s in same):
+        if id(project) not in done:
             apply_project(ctx, project)
 
 
@@ -315,19 +331,6 @@ def _imported(projects: list[SourceProject]) -> dict[tuple[str, ...], Any]:
 
 def _versions(project: SourceProject) -> str:
     return f"{project.scheme}-version"
-
-
-def when(version: str) -> datetime | None:
-    """A source's date-time (``2024-01-10``, ``2024-01-10T08:00:00Z``, with an offset or
-    none: then UTC), or None."""
-    text = version.strip().replace("Z", "+00:00") if version else ""
-    try:
-        moment = datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _older(project: SourceProject, stored: str) -> bool:
@@ -487,17 +490,16 @@ def _end_parties(
             )
 
 
-def _unchanged(
+def _known(
     ctx: ImportContext, projects: list[SourceProject], found: dict[tuple[str, str], Any]
-) -> list[SourceProject]:
-    """The projects imported before that this import would not change (a re-import): the
-    agreement, every party (by source identifier) and its participation, every milestone
-    and commitment found, with the same values, links and status. Read in bulk and
-    counted as ``apply_project`` counts them; any difference, new item or note sends the
-    project through ``apply_project``."""
+) -> tuple[list[SourceProject], list[tuple[SourceProject, list[tuple[Any, dict[str, Any]]]]]]:
+    """The projects imported before that this import would not change (a re-import), and
+    those it changes only in values (a new title, value or dates: see ``_planned_changes``)
+    with their changes. Read in bulk; the unchanged are counted as ``apply_project``
+    counts them. Any other difference sends the project through ``apply_project``."""
     agreements = [found[p.scheme, p.key] for p in projects if (p.scheme, p.key) in found]
     if not agreements:
-        return []
+        return [], []
     commitments = [o for key, o in found.items() if key[0].endswith("-commitment")]
     prefetch_related_objects(commitments, "owed_to")
     taking_part = set(
@@ -511,11 +513,15 @@ def _unchanged(
     for project in projects:
         for ocid in project.processes:
             last[ocid] = project
-    same = []
+    same, changed = [], []
     for project in projects:
-        if _same_project(ctx, project, found, taking_part, last):
+        changes = _planned_changes(ctx, project, found, taking_part, last)
+        if changes == []:
             same.append(project)
-            _count_unchanged(ctx, project, found)
+            _count_known(ctx, project, found, [])
+        elif changes is not None:
+            changed.append((project, changes))
+    _settle_kinds(ctx, same)
     # A newer version that says the same (a republished file with new dates): only the
     # recorded version changes, in one write for the batch.
     _save_versions(
@@ -525,7 +531,28 @@ def _unchanged(
             if found.get(("versions", p.scheme, p.key), ("",))[0] != p.version[:40]
         ]
     )
-    return same
+    return same, changed
+
+
+def _write_changed(
+    ctx: ImportContext,
+    changed: list[tuple[SourceProject, list[tuple[Any, dict[str, Any]]]]],
+    found: dict[tuple[str, str], Any],
+) -> None:
+    """Write what a re-import changes in projects imported before (values only, see
+    ``_planned_changes``): each kind of object in one ``*_update_many`` call, through the
+    same checks and audit events as ``apply_project``; any refusal raises."""
+    by_model: dict[type, list[tuple[Any, dict[str, Any]]]] = {}
+    for _project, changes in changed:
+        for obj, fields in changes:
+            by_model.setdefault(type(obj), []).append((obj, fields))
+    ps.agreement_update_many(actor=ctx.actor, changes=by_model.get(pm.Agreement, []))
+    ps.milestone_update_many(actor=ctx.actor, changes=by_model.get(pm.Milestone, []))
+    ps.commitment_update_many(actor=ctx.actor, changes=by_model.get(pm.Commitment, []))
+    _save_versions([(p, found[p.scheme, p.key]) for p, _changes in changed])
+    for project, changes in changed:
+        _count_known(ctx, project, found, [obj for obj, _fields in changes])
+    _settle_kinds(ctx, [p for p, _changes in changed])
 
 
 def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], list[str]]:
@@ -544,59 +571,71 @@ def _keys_by_scheme(projects: list[SourceProject]) -> dict[tuple[str, type], lis
     return keys
 
 
-def _same_project(
+def _planned_changes(
     ctx: ImportContext,
     project: SourceProject,
     found: dict[tuple[str, ...], Any],
     taking_part: set[tuple[int, int]],
     last: dict[str, SourceProject],
-) -> bool:
+) -> list[tuple[Any, dict[str, Any]]] | None:
+    """What a re-import changes in a project imported before, as ``(object, changed
+    fields)`` for its agreement, milestones and commitments ([] when nothing), or None when
+    it needs ``apply_project``: a new or dropped party, milestone or commitment, a party
+    that does not take part (yet, or again), a status, owed-to or delivery to move, a note
+    to make."""
     agreement = found.get((project.scheme, project.key))
-    if agreement is None or not _same_values(agreement, _agreement_fields(project)):
-        return False
+    if agreement is None:
+        return None
+    changes = [(agreement, _differences(agreement, _agreement_fields(project)))]
     for ocid in project.processes:
         owner = found.get((PROCESS, ocid))
         later = last[ocid]
         if owner != agreement and (
             later is project or owner != found.get((later.scheme, later.key))
         ):
-            return False
+            return None
     stored = found.get(("versions", project.scheme, project.key))
     if stored is None or stored[1] != _kept(project):
-        return False
+        return None
     parties = {}
     for key, source in project.parties.items():
         party = ctx.cache.get(("party", source.org)) or found.get(("org", source.org))
         if party is None:
-            return False
+            return None
         if source.role is not None and (agreement.pk, party.pk) not in taking_part:
-            return False
+            return None
         parties[key] = party
     milestones = {}
     for source in project.milestones:
         milestone = found.get((f"{project.scheme}-group", f"{project.key}/{source.key}"))
+        if milestone is None:
+            return None
         wanted = {"title": source.title[:300], "due_on": source.due_on}
-        if milestone is None or not _same_values(
-            milestone, wanted | {"reached_on": source.reached_on}
-        ):
-            return False
+        changes.append(
+            (milestone, _differences(milestone, wanted | {"reached_on": source.reached_on}))
+        )
         milestones[source.key] = milestone
     for item in project.commitments:
         existing = found.get((f"{project.scheme}-commitment", f"{project.key}/{item.key}"))
         if existing is None or item.status != existing.status:
-            return False
+            return None
         owed_by = parties.get(item.owed_by)
         if owed_by is None or (item.delivered_on and item.delivered_on > ctx.today):
-            return False  # reported by ``apply_project``
+            return None  # reported by ``apply_project``
         terms = _commitment_terms(ctx, parties, milestones, item)
         if terms is None:
-            return False
+            return None
         fields, owed_to = terms
-        if not _same_values(existing, fields):
-            return False
         if {p.pk for p in existing.owed_to.all()} != {p.pk for p in owed_to}:
-            return False
-    return True
+            return None
+        changes.append((existing, _differences(existing, fields)))
+    return [(obj, fields) for obj, fields in changes if fields]
+
+
+def _differences(obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The ``fields`` whose value ``obj`` does not have (references compared by key,
+    without reading the referenced object)."""
+    return {name: value for name, value in fields.items() if not _same_values(obj, {name: value})}
 
 
 def _same_values(obj: Any, fields: dict[str, Any]) -> bool:
@@ -612,19 +651,26 @@ def _same_values(obj: Any, fields: dict[str, Any]) -> bool:
     return True
 
 
-def _count_unchanged(
-    ctx: ImportContext, project: SourceProject, found: dict[tuple[str, str], Any]
+def _count_known(
+    ctx: ImportContext, project: SourceProject, found: dict[tuple[str, str], Any], changed: list
 ) -> None:
+    """Count a project imported before as ``apply_project`` counts it: each agreement,
+    milestone and commitment updated if it is among ``changed``, else unchanged."""
     count = ctx.report.count
-    count(_("agreements"), "unchanged")
+    updated = {(type(obj), obj.pk) for obj in changed}
+    agreement = found[project.scheme, project.key]
+    count(_("agreements"), "updated" if (pm.Agreement, agreement.pk) in updated else "unchanged")
     for source in project.parties.values():
         if ("party", source.org) not in ctx.cache:
             ctx.cache["party", source.org] = found["org", source.org]
             count(_("parties"), "unchanged")
-    if project.milestones:
-        count(_("milestones"), "unchanged", len(project.milestones))
-    if project.commitments:
-        count(_("commitments"), "unchanged", len(project.commitments))
+    for label, model, scheme, items in (
+        (_("milestones"), pm.Milestone, f"{project.scheme}-group", project.milestones),
+        (_("commitments"), pm.Commitment, f"{project.scheme}-commitment", project.commitments),
+    ):
+        for item in items:
+            obj = found[scheme, f"{project.key}/{item.key}"]
+            count(label, "updated" if (model, obj.pk) in updated else "unchanged")
 
 
 def _fresh(projects: list[SourceProject], found: dict[tuple[str, str], Any]) -> list[SourceProject]:
@@ -690,6 +736,7 @@ def _write_fresh(
         ]
     )
     parties = _parties_many(ctx, projects, found)
+    _settle_kinds(ctx, projects)
 
     joining = []
     for project, agreement in zip(projects, agreements, strict=True):
@@ -794,6 +841,7 @@ def _parties_many(
             "country": country,
         }
     created = ps.party_create_many(actor=ctx.actor, items=list(new.values()))
+    ctx.cache.setdefault(MADE, set()).update(party.pk for party in created)
     made = dict(zip(new, created, strict=True))
     relink = []
     label = _("parties")
@@ -807,6 +855,25 @@ def _parties_many(
         found[org] = party
     _remember(relink)
     return found
+
+
+# The parties this import created (their kind is the one their first mention gave).
+MADE = "parties-made"
+
+
+def _settle_kinds(ctx: ImportContext, projects: list[SourceProject]) -> None:
+    """Each party of ``projects`` gets the kind its strongest source says, whatever the
+    order of the imports (see ``party_kinds``)."""
+    mentions = []
+    for project in projects:
+        for key, source in project.parties.items():
+            party = ctx.cache.get(("party", source.org))
+            if party is not None:
+                said = party_kinds.Said(
+                    source.kind, source.code, project.version, f"{project.place}/parties/{key}"
+                )
+                mentions.append((party, said))
+    party_kinds.settle(ctx, mentions, ctx.cache.get(MADE))
 
 
 def _say_merged(
@@ -1091,6 +1158,7 @@ def _party(ctx: ImportContext, source: SourceParty, host_country: str) -> pm.Par
                 kind=source.kind,
                 country=country,
             )
+            ctx.cache.setdefault(MADE, set()).add(party.pk)
             outcome = "created"
     services.source_remember("org", source.org, party)
     ctx.report.count(_("parties"), outcome)

@@ -365,3 +365,16 @@ def clean_text(value: object, limit: int | None = None) -> str:
         value = int(value)
     text = str(value).strip()
     return text[:limit] if limit else text
+
+
+def when(version: str) -> datetime | None:
+    """A source's date-time (``2024-01-10``, ``2024-01-10T08:00:00Z``, with an offset or
+    none: then UTC), or None."""
+    text = version.strip().replace("Z", "+00:00") if version else ""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment

@@ -21,9 +21,10 @@ from alliance.accounts.policy import (
     is_team_member,
     person_notes_visible_to,
     role_on,
+    team_agreements,
 )
 from alliance.core import clock
-from alliance.core.bulk import chunked, insert_values
+from alliance.core.bulk import chunked, insert_many, insert_values
 from alliance.core.services import (
     DeletionPlan,
     audit,
@@ -31,6 +32,7 @@ from alliance.core.services import (
     plan_deletion,
     require_change,
     save_changes,
+    save_changes_bulk,
     save_new,
     save_new_many,
     snapshot,
@@ -188,6 +190,20 @@ def milestone_create_many(*, actor: Any, items: Iterable[dict[str, Any]]) -> lis
 @transaction.atomic
 def milestone_update(*, actor: Any, milestone: Milestone, **changes: Any) -> Milestone:
     return save_changes(actor=actor, obj=milestone, changes=changes)
+
+
+@transaction.atomic
+def agreement_update_many(*, actor: Any, changes: list[tuple[Agreement, dict[str, Any]]]) -> None:
+    """``agreement_update`` for many agreements at once (re-imports): the same policy check,
+    validation of the changed fields, rows and audit events, in a few statements (check
+    constraints left to the database: a refused batch is redone one by one)."""
+    insert_many(save_changes_bulk(actor=actor, changes=changes, constraints=False))
+
+
+@transaction.atomic
+def milestone_update_many(*, actor: Any, changes: list[tuple[Milestone, dict[str, Any]]]) -> None:
+    """``milestone_update`` for many milestones at once (re-imports)."""
+    insert_many(save_changes_bulk(actor=actor, changes=changes, constraints=False))
 
 
 @transaction.atomic
@@ -389,6 +405,44 @@ def commitment_update(*, actor: Any, commitment: Commitment, **changes: Any) -> 
         # in force from today (past figures keep the date that was in force then).
         _record_due_change(actor, commitment, previous, clock.today())
     return commitment
+
+
+@transaction.atomic
+def commitment_update_many(*, actor: Any, changes: list[tuple[Commitment, dict[str, Any]]]) -> None:
+    """``commitment_update`` for many commitments at once (re-imports): only the counsellor
+    team changes terms, nobody owes a commitment only to itself, a changed due date goes
+    into the dated history — the same rows and audit events, in a few statements. Status,
+    delivery and owed-to changes are not taken here (``commitment_update`` one by one)."""
+    changes = [(c, fields) for c, fields in changes if fields]
+    if not changes:
+        return
+    ids = {c.agreement_id for c, _fields in changes}
+    if team_agreements(actor, ids) != ids:
+        raise PermissionDenied(_("Only the counsellor team may change a commitment's terms."))
+    agreements = Agreement.objects.in_bulk(ids)
+    field = Commitment._meta.get_field("agreement")
+    for commitment, fields in changes:
+        if not field.is_cached(commitment):  # its clean() reads the agreement's dates
+            field.set_cached_value(commitment, agreements[commitment.agreement_id])
+        if {"status", "delivered_on", "owed_to"} & set(fields):
+            raise ValueError("status, delivery and owed-to changes go one by one")
+        if "owed_by" in fields:
+            _check_not_owed_to_itself(fields["owed_by"], commitment.owed_to.all())
+    previous = {c.pk: c.due_on for c, _fields in changes}
+    insert_many(save_changes_bulk(actor=actor, changes=changes, constraints=False))
+    on = clock.today()
+    moved = [
+        CommitmentDueChange(
+            commitment=c,
+            from_due_on=previous[c.pk],
+            to_due_on=c.due_on,
+            in_force_from=on,
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        for c, _fields in changes
+        if c.due_on != previous[c.pk]
+    ]
+    save_new_many(actor=actor, objs=moved, check=False)
 
 
 def _would_cycle(commitment: Commitment, prerequisite: Commitment) -> list[int] | None:

@@ -64,7 +64,7 @@ def matched(report, what: str) -> int:
 def way(request, monkeypatch):
     """Through the batched re-import and through ``apply_project`` alone."""
     if request.param == "one by one":
-        monkeypatch.setattr(standards, "_unchanged", lambda ctx, projects, found: [])
+        monkeypatch.setattr(standards, "_known", lambda ctx, projects, found: ([], []))
         monkeypatch.setattr(standards, "_fresh", lambda projects, found: [])
     return request.param
 
