@@ -290,3 +290,18 @@ def test_inactive_user_sees_nothing(world, full):
     world.owner.is_active = False
     world.owner.save()
     assert not policy.agreements_visible_to(world.owner).exists()
+
+
+def test_a_batch_may_be_changed_exactly_when_each_of_its_objects_may(world, full):
+    """``can_change_all`` (the batched write paths) reads the roles once and applies the same
+    rules as ``can_change``: for every actor, each object alone, every pair, and all."""
+    from itertools import combinations
+
+    objs = [o for o in full.values() if hasattr(o, "pk")]
+    for name, user in world.actors.items():
+        alone = {id(o): policy.can_change(user, o) for o in objs}
+        for obj in objs:
+            assert policy.can_change_all(user, [obj]) is alone[id(obj)], (name, obj)
+        for pair in combinations(objs, 2):
+            assert policy.can_change_all(user, list(pair)) is all(alone[id(o)] for o in pair)
+        assert policy.can_change_all(user, objs) is all(alone.values()), name
