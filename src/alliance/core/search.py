@@ -93,10 +93,11 @@ def _cursor_scope(alias: str) -> Any:
     computes and stores the *whole* result before the first row is sent — 4–6 s for a reader
     of 2,000 agreements (176,000 summaries), even when the first chunk holds every match the
     page shows. Inside a (read-only in effect) transaction the cursor is sent chunk by chunk
-    and closed when the limit is reached. SQLite has no server-side cursor, and a transaction
-    there would take the write lock: nothing to do."""
+    and closed when the limit is reached (no savepoint inside a transaction already open:
+    nothing is written). SQLite has no server-side cursor, and a transaction there would
+    take the write lock: nothing to do."""
     if connections[alias].vendor == "postgresql":
-        return transaction.atomic(using=alias)
+        return transaction.atomic(using=alias, savepoint=False)
     return nullcontext()
 
 
