@@ -409,7 +409,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Two queues (alliance.operations.queues): "default" for what a person waits for (the
+# recompute after a write, imports, mail), "bulk" for the daily portfolio recompute, each
+# served by its own worker so that a write never waits behind the long job.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "bulk"],
+    }
+}
 # Leases (alliance.operations.leases): a task whose worker stopped beating this long (or whose
 # process is gone, on the same machine) is taken back; tried again after TASK_RETRY_SECONDS,
 # doubling each time, up to TASK_MAX_ATTEMPTS attempts in all, then marked failed.
