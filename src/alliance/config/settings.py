@@ -437,3 +437,10 @@ LOGGING = {
 # data fails (alliance.analytics.snapshot_cache).
 SNAPSHOT_CACHE_MB = env_int("SNAPSHOT_CACHE_MB", 64)
 SNAPSHOT_CACHE_CHECK = TESTING
+# Insight snapshots kept (alliance.analytics.retention): every one of the last
+# INSIGHT_SNAPSHOTS_DAILY_DAYS days, then the last of each month; the daily job removes the
+# others, INSIGHT_SNAPSHOTS_PRUNE_BATCH rows per transaction. The calibration reads the window's
+# and the month ends of INSIGHT_SNAPSHOTS_MONTHS_READ months before it.
+INSIGHT_SNAPSHOTS_DAILY_DAYS = env_int("INSIGHT_SNAPSHOTS_DAILY_DAYS", 90)
+INSIGHT_SNAPSHOTS_MONTHS_READ = env_int("INSIGHT_SNAPSHOTS_MONTHS_READ", 24)
+INSIGHT_SNAPSHOTS_PRUNE_BATCH = env_int("INSIGHT_SNAPSHOTS_PRUNE_BATCH", 1000)

@@ -93,13 +93,17 @@ def run_job(job: str, period: str) -> dict[str, Any]:
     """Run one periodic job for its period, then send what it wrote."""
     today = clock.today()
     if job == Job.INSIGHTS:
-        from alliance.analytics.services import insights_recompute_portfolio
+        from alliance.analytics.retention import snapshots_prune
+        from alliance.analytics.services import insights_recompute_portfolio, system_actor
 
         report = insights_recompute_portfolio(as_of=today, incremental=True)
+        # Then the snapshots the retention rule no longer keeps, in short batches.
+        pruned = snapshots_prune(actor=system_actor(), as_of=today)
         result: dict[str, Any] = {
             "agreements": report.agreements,
             "skipped": report.skipped,
             "failed": report.failed,
+            "snapshots_pruned": pruned.deleted,
         }
     elif job == Job.REMINDERS:
         result = {"written": jobs.reminders(today)}
