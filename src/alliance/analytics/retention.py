@@ -106,7 +106,7 @@ def _removable(agreement_ids: list[int], as_of: date) -> list[int]:
 
 
 def snapshots_prune(
-    *, actor: Any, as_of: date | None = None, batch: int | None = None, agreements: int = 200
+    *, actor: Any, as_of: date | None = None, batch: int | None = None, agreements: int = 50
 ) -> Pruned:
     """Remove the snapshots the rule no longer keeps (module docstring): ``agreements`` at a
     time read, ``batch`` rows deleted per short transaction. The newest snapshot of every
@@ -116,13 +116,14 @@ def snapshots_prune(
     batch = batch or int(getattr(settings, "INSIGHT_SNAPSHOTS_PRUNE_BATCH", 1000))
     done = Pruned()
     # Only agreements with a snapshot old enough to be pruned are looked at.
-    ids = (
+    # (Read whole before deleting: no cursor stays open on the table the batches delete from.)
+    ids = list(
         InsightSnapshot.objects.filter(as_of__lt=window_start(as_of))
         .values_list("agreement_id", flat=True)
         .distinct()
         .order_by("agreement_id")
     )
-    for chunk in itertools.batched(ids.iterator(), agreements):
+    for chunk in itertools.batched(ids, agreements):
         for agreement_id in chunk:
             require_change(actor, InsightSnapshot(agreement_id=agreement_id))
         removable = _removable(list(chunk), as_of)

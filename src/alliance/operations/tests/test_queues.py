@@ -32,14 +32,19 @@ from alliance.partnerships.models import Agreement
 print(json.dumps(str(Agreement.objects.order_by("pk").last().uuid)))
 """
 
-# The scheduler's tick on the day: every daily job queued, the portfolio recompute first.
+# The day's portfolio recompute, queued as the scheduler's tick queues it (its ScheduledRun
+# row taken, so that the workers' own tick does not queue it again).
 DAILY = """
 import json
+from alliance.core import clock
+from alliance.notifications.choices import Job
+from alliance.notifications.models import ScheduledRun
+from alliance.notifications.scheduler import start
 from django_tasks_db.models import DBTaskResult
-from alliance.notifications.scheduler import tick
-tick()
-job = DBTaskResult.objects.get(task_path="alliance.notifications.scheduler.run_job",
-                               args_kwargs__args__0="insights")
+period = clock.today().isoformat()
+ScheduledRun.objects.create(job=Job.INSIGHTS, period=period)
+start(Job.INSIGHTS, period)
+job = DBTaskResult.objects.get(task_path="alliance.notifications.scheduler.run_job")
 print(json.dumps([str(job.id), job.queue_name]))
 """
 
@@ -51,7 +56,7 @@ print(json.dumps(recompute_agreement.enqueue(%(uuid)r).id))
 """
 
 
-AGREEMENTS = 80
+AGREEMENTS = 120
 
 
 @dataclass
