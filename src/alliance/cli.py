@@ -3,7 +3,7 @@
 alliance demo [--port P]          migrate the embedded database, load the demo, serve it with
                                   a task worker beside it (Ctrl+C stops both)
 alliance serve [--host H] [--port P] [--workers N]   N processes on one port (one per core)
-alliance worker [--batch …]       run background tasks (database-backed queue)
+alliance worker [--queue default|bulk|all] [--batch]   run background tasks (database queue)
 alliance generate --agreements N [--seed S] [--counsellors C] [--representatives R]
 alliance recompute [--agreement UUID …] [--as-of YYYY-MM-DD] [--history quarterly|monthly]
 alliance insights schedule|trust|alignment FILE.json …   (no database needed)
@@ -32,6 +32,8 @@ DEFAULT_PORT = 8000
 HELP = ("-h", "--help")
 # How long the demo waits for its worker to finish the task in hand after Ctrl+C.
 WORKER_GRACE_SECONDS = 10
+# ``alliance worker --queue``: alliance.operations.queues (named here: --help needs no Django).
+WORKER_QUEUES = ("default", "bulk", "all")
 
 
 def _var_dir() -> Path:
@@ -204,27 +206,34 @@ def demo(args: argparse.Namespace) -> int:
     print("Preparing the database…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("demo_load", verbosity=1)
-    worker = start_worker()
-    # A SIGTERM (a service manager, a test) stops the demo like Ctrl+C: the worker too.
+    # One worker for what users wait for, one for the daily portfolio recompute: a write's
+    # recompute never queues behind the long job (alliance.operations.queues).
+    workers = [start_worker("default"), start_worker("bulk")]
+    # A SIGTERM (a service manager, a test) stops the demo like Ctrl+C: the workers too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         return serve(args.host, port)
     except KeyboardInterrupt:
         return 0
     finally:
-        stop_worker(worker)
+        for worker in workers:
+            stop_worker(worker)
 
 
-def start_worker() -> subprocess.Popen:
-    """The task worker as a child process, so edits recompute the insights while the demo
-    runs. A process rather than a thread: the worker installs signal handlers (only the main
-    thread of a process may) and its Monte Carlo runs never hold the web server's interpreter;
-    SQLite in WAL mode lets both use the embedded database."""
-    print("Starting the task worker (insights are recomputed after every change).", flush=True)
+def start_worker(queue: str = "all") -> subprocess.Popen:
+    """A task worker of ``queue`` as a child process, so edits recompute the insights while
+    the demo runs. A process rather than a thread: the worker installs signal handlers (only
+    the main thread of a process may) and its Monte Carlo runs never hold the web server's
+    interpreter; SQLite in WAL mode lets both use the embedded database."""
+    if queue == "bulk":
+        print("Starting the task worker of the daily portfolio recompute.", flush=True)
+    else:
+        print("Starting the task worker (insights are recomputed after every change).", flush=True)
     env = worker_env(os.environ, _var_dir())
-    if env.get("EMAIL_FILE_PATH") and "EMAIL_FILE_PATH" not in os.environ:
+    if queue != "bulk" and env.get("EMAIL_FILE_PATH") and "EMAIL_FILE_PATH" not in os.environ:
         print(f"Reminders and digests are written under {env['EMAIL_FILE_PATH']}", flush=True)
-    return subprocess.Popen([sys.executable, "-m", "alliance", "worker"], env=env)
+    command = [sys.executable, "-m", "alliance", "worker", "--queue", queue]
+    return subprocess.Popen(command, env=env)
 
 
 def worker_env(environ: Mapping[str, str], var_dir: Path) -> dict[str, str]:
@@ -336,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     worker = commands.add_parser("worker", help="run background tasks")
     worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    worker.add_argument(
+        "--queue",
+        choices=WORKER_QUEUES,
+        default="all",
+        help="default: what users wait for (recomputes after writes, imports, mail, the"
+        " scheduler); bulk: the daily portfolio recompute; all (the default): both",
+    )
     gen = commands.add_parser("generate", help="generate a large synthetic portfolio")
     gen.add_argument("--agreements", type=int, required=True)
     gen.add_argument("--seed", type=int, default=1)
@@ -361,11 +377,14 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.host, _port(args.port), _workers(args.workers))
     if args.command == "worker":
         from alliance.notifications.scheduler import ensure_scheduler
+        from alliance.operations import queues
 
-        # The scheduler's first tick (it queues the next one itself): periodic jobs need no
-        # other process than this worker.
-        ensure_scheduler()
-        call_command("run_worker", batch=args.batch)
+        if args.queue != queues.BULK:
+            # The scheduler's first tick (it queues the next one itself) on the queue this
+            # worker serves: periodic jobs need no other process than the workers.
+            ensure_scheduler()
+        queue_name = "*" if args.queue == queues.ALL else args.queue
+        call_command("run_worker", batch=args.batch, queue_name=queue_name)
         return 0
     call_command(
         "generate",

@@ -16,6 +16,7 @@ from typing import Any
 from alliance.analytics.choices import SnapshotKind
 from alliance.analytics.models import InsightSnapshot
 from alliance.analytics.results import num
+from alliance.analytics.retention import calibration_snapshots
 from alliance.analytics.selectors import AgreementInputs
 from alliance.insights.calibration import (
     ForecastCalibration,
@@ -36,19 +37,26 @@ def _day(value: str | None) -> date | None:
 
 
 def _history(agreement: Any, kind: str, key: str, as_of: date) -> list[tuple[date, list]]:
-    """``(as_of, data[key])`` of every stored snapshot of ``kind`` dated before ``as_of`` (one
-    query, only that key read)."""
+    """``(as_of, data[key])`` of the stored snapshots of ``kind`` dated before ``as_of`` that
+    the calibration reads (``retention.calibration_snapshots``: the window's, then month
+    ends; a bounded number however long the history), only that key read."""
     return histories([agreement.pk], kind, key, as_of)[agreement.pk]
 
 
 def histories(
-    agreement_ids: list[int], kind: str, key: str, as_of: date
+    agreement_ids: list[int], kind: str, key: str, as_of: date, *, bounded: bool = True
 ) -> dict[int, list[tuple[date, list]]]:
-    """:func:`_history` of several agreements in one query, by agreement id."""
-    rows = (
-        InsightSnapshot.objects.filter(agreement__in=agreement_ids, kind=kind, as_of__lt=as_of)
-        .order_by("agreement_id", "as_of")
-        .values_list("agreement_id", "as_of", f"data__{key}")
+    """:func:`_history` of several agreements in two queries, by agreement id. ``bounded``
+    False reads every earlier snapshot, as before the retention rule (``bench/calibration.py``
+    measures both)."""
+    if bounded:
+        earlier = calibration_snapshots(agreement_ids, [kind], as_of)
+    else:
+        earlier = InsightSnapshot.objects.filter(
+            agreement__in=agreement_ids, kind=kind, as_of__lt=as_of
+        )
+    rows = earlier.order_by("agreement_id", "as_of").values_list(
+        "agreement_id", "as_of", f"data__{key}"
     )
     out: dict[int, list[tuple[date, list]]] = {pk: [] for pk in agreement_ids}
     for pk, made, items in rows:

@@ -39,6 +39,7 @@ from alliance.accounts.models import AuditEvent, Membership
 from alliance.analytics import calibration, results
 from alliance.analytics.choices import History, SnapshotKind
 from alliance.analytics.models import InsightSnapshot, StageChange
+from alliance.analytics.retention import calibration_snapshots
 from alliance.analytics.selectors import (
     PRIORITY_LEVELS,
     PRIORITY_ONE_IS_HIGHEST,
@@ -507,12 +508,9 @@ def _history_digests(agreement: Agreement, as_of: date) -> dict[str, str]:
 
 def _histories_digests(agreement_ids: list[int], as_of: date) -> dict[int, dict[str, str]]:
     """:func:`_history_digests` of several agreements in one query, by agreement id."""
+    # The snapshots the calibration reads (the retention rule's), not every earlier one.
     rows = (
-        InsightSnapshot.objects.filter(
-            agreement__in=agreement_ids,
-            kind__in=[SnapshotKind.TRUST, SnapshotKind.SCHEDULE],
-            as_of__lt=as_of,
-        )
+        calibration_snapshots(agreement_ids, [SnapshotKind.TRUST, SnapshotKind.SCHEDULE], as_of)
         .order_by("agreement_id", "kind", "as_of")
         .values_list("agreement_id", "kind", "as_of", "computed_at")
     )

@@ -423,7 +423,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Two queues (alliance.operations.queues): "default" for what a person waits for (the
+# recompute after a write, imports, mail), "bulk" for the daily portfolio recompute, each
+# served by its own worker so that a write never waits behind the long job.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "bulk"],
+    }
+}
 # Leases (alliance.operations.leases): a task whose worker stopped beating this long (or whose
 # process is gone, on the same machine) is taken back; tried again after TASK_RETRY_SECONDS,
 # doubling each time, up to TASK_MAX_ATTEMPTS attempts in all, then marked failed.
@@ -443,3 +451,10 @@ LOGGING = {
 # data fails (alliance.analytics.snapshot_cache).
 SNAPSHOT_CACHE_MB = env_int("SNAPSHOT_CACHE_MB", 64)
 SNAPSHOT_CACHE_CHECK = TESTING
+# Insight snapshots kept (alliance.analytics.retention): every one of the last
+# INSIGHT_SNAPSHOTS_DAILY_DAYS days, then the last of each month; the daily job removes the
+# others, INSIGHT_SNAPSHOTS_PRUNE_BATCH rows per transaction. The calibration reads the window's
+# and the month ends of INSIGHT_SNAPSHOTS_MONTHS_READ months before it.
+INSIGHT_SNAPSHOTS_DAILY_DAYS = env_int("INSIGHT_SNAPSHOTS_DAILY_DAYS", 90)
+INSIGHT_SNAPSHOTS_MONTHS_READ = env_int("INSIGHT_SNAPSHOTS_MONTHS_READ", 24)
+INSIGHT_SNAPSHOTS_PRUNE_BATCH = env_int("INSIGHT_SNAPSHOTS_PRUNE_BATCH", 1000)

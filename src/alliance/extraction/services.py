@@ -1,7 +1,8 @@
 """Writes of extraction: read a document into a run of candidates, then review them —
 edit, reject, merge, accept (one or in bulk). An accepted candidate becomes commitments
 through ``partnerships.services.commitment_create`` (validated, audited), linked back to
-the candidate and so to its words in the text. Everything is atomic and audited."""
+the candidate and so to its words in the text. Everything is atomic and audited; a
+document is read and extracted outside the transaction that writes what it found."""
 
 from __future__ import annotations
 
@@ -79,7 +80,6 @@ def _key(found: Found | Candidate) -> str:
     return " ".join(fold(words).split())
 
 
-@transaction.atomic
 def extraction_run_create(
     *,
     actor: Any,
@@ -91,10 +91,51 @@ def extraction_run_create(
     read: documents.Document | None = None,
 ) -> ExtractionRun:
     """Read a document and propose its commitments; compare with the previous reading of
-    the same agreement (added, altered, unchanged, removed)."""
+    the same agreement (added, altered, unchanged, removed). Read and extracted outside any
+    transaction, written in one short one (:func:`_run_store`): all or nothing."""
+    require_change(actor, ExtractionRun(agreement=agreement))
+    found = _extract(agreement, data, name, language, read)
+    return _run_store(actor, agreement, name, found, document)
+
+
+@dataclass
+class _Found:
+    """A document read and what the engine found in it, validated, not saved yet."""
+
+    read: documents.Document
+    language: str
+    found: list[Found]
+    candidates: list[tuple[Candidate, list[Party]]]
+
+
+def _extract(
+    agreement: Agreement,
+    data: bytes,
+    name: str,
+    language: str,
+    read: documents.Document | None = None,
+) -> _Found:
+    """The document's text, the engine's candidates and their rows, validated: seconds of
+    parsing (or OCR) on a long agreement, in autocommit. On SQLite a transaction holds the
+    one write lock from its first statement, so done inside one it kept every other writer (a
+    quick log, a page saving its session) waiting for the whole reading."""
     read = read or _read(data, name)
-    refs = party_refs(agreement)
-    result = extract(read, language=language, parties=refs)
+    result = extract(read, language=language, parties=party_refs(agreement))
+    parties = {str(p.uuid): p for p in agreement.parties.all()}
+    made = [_candidate_from(n, found, parties) for n, found in enumerate(result.candidates)]
+    return _Found(read, result.language, result.candidates, made)
+
+
+@transaction.atomic
+def _run_store(
+    actor: Any,
+    agreement: Agreement,
+    name: str,
+    found: _Found,
+    document: AgreementDocument | None,
+) -> ExtractionRun:
+    """Write the run and its candidates, compared with the previous run (read here, in the
+    transaction, so that two readings at once each compare with a run that exists)."""
     previous = agreement.extraction_runs.order_by("-created_at").first()
     run = ExtractionRun(
         agreement=agreement,
@@ -102,31 +143,37 @@ def extraction_run_create(
         created_by=actor if getattr(actor, "pk", None) else None,
         previous=previous,
         source_name=name[:255],
-        language=result.language,
-        method=read.method,
-        text=read.text,
-        page_starts=read.page_starts,
-        notes=read.notes,
+        language=found.language,
+        method=found.read.method,
+        text=found.read.text,
+        page_starts=found.read.page_starts,
+        notes=found.read.notes,
         engine_version=ENGINE_VERSION,
     )
     save_new(actor=actor, obj=run)
-    parties = {str(p.uuid): p for p in agreement.parties.all()}
     before = {}
     if previous is not None:
         before = {_key(c): c for c in previous.candidates.exclude(status=CandidateStatus.MERGED)}
     seen: set[str] = set()
-    for position, found in enumerate(result.candidates):
-        key = _key(found)
-        change = CandidateChange.FIRST
+    for one, (candidate, _owed_to) in zip(found.found, found.candidates, strict=True):
+        candidate.run = run
         if previous is not None:
-            old = before.get(key)
-            change = CandidateChange.ADDED if old is None else CandidateChange.UNCHANGED
+            old = before.get(_key(one))
+            candidate.change = CandidateChange.ADDED if old is None else CandidateChange.UNCHANGED
             if old is None:
-                old = _altered_from(found, before, seen)
-                change = CandidateChange.ALTERED if old is not None else change
+                old = _altered_from(one, before, seen)
+                candidate.change = CandidateChange.ALTERED if old is not None else candidate.change
             if old is not None:
                 seen.add(_key(old))
-        _candidate_from(run, position, found, parties, change)
+    # In two statements rather than two per candidate: the lock is held for the writes only.
+    made = found.candidates
+    Candidate.objects.bulk_create([candidate for candidate, _owed_to in made])
+    owed_to = Candidate.owed_to.through
+    owed_to.objects.bulk_create(
+        owed_to(candidate_id=candidate.pk, party_id=party.pk)
+        for candidate, parties_owed in made
+        for party in parties_owed
+    )
     if previous is not None:
         run.removed = [
             {"clause": c.clause, "sentence": c.sentence[:300]}
@@ -159,13 +206,14 @@ def _altered_from(found: Found, before: dict[str, Candidate], seen: set[str]) ->
 
 
 def _candidate_from(
-    run: ExtractionRun, position: int, found: Found, parties: dict[str, Party], change: str
-) -> Candidate:
+    position: int, found: Found, parties: dict[str, Party]
+) -> tuple[Candidate, list[Party]]:
+    """The candidate for ``found``, validated, not saved yet (nor given its run: a first
+    reading until compared with the previous one), and the parties it is owed to."""
     due_on = date.fromisoformat(found.due["date"]) if found.due and "date" in found.due else None
     candidate = Candidate(
-        run=run,
         position=position,
-        change=change,
+        change=CandidateChange.FIRST,
         title=_title(found),
         action=found.action,
         clause=found.clause[:60],
@@ -187,10 +235,8 @@ def _candidate_from(
         evidence=[list(e) for e in found.evidence],
     )
     candidate.full_clean(exclude=["run"])
-    candidate.save()
     owed_to = [p for p in (_party(parties, o.id) for o in found.owed_to) if p is not None]
-    candidate.owed_to.set(owed_to)
-    return candidate
+    return candidate, list(dict.fromkeys(owed_to))
 
 
 @transaction.atomic
@@ -426,35 +472,34 @@ def candidates_accept_many(
     return accepted, left
 
 
-@transaction.atomic
 def agreement_text_read(
     *, actor: Any, agreement: Agreement, upload: Any, title: str, language: str = "auto"
 ) -> ExtractionRun:
     """Keep the uploaded text with the agreement and read it into candidates, all or
-    nothing: a file that cannot be read leaves no document behind."""
+    nothing: a file that cannot be read leaves no document behind. Read and extracted before
+    the one short transaction that keeps the document and writes the run."""
     require_change(actor, ExtractionRun(agreement=agreement))
     upload.seek(0)
     data = upload.read()
-    read = _read(data, upload.name)  # before anything is kept
-    document = ps.agreement_document_add(
-        actor=actor, agreement=agreement, title=title, name=upload.name, content=data
-    )
-    return extraction_run_create(
-        actor=actor,
-        agreement=agreement,
-        data=data,
-        name=upload.name,
-        language=language,
-        document=document,
-        read=read,
-    )
+    found = _extract(agreement, data, upload.name, language)  # before anything is kept
+    document = None
+    try:
+        with transaction.atomic():
+            document = ps.agreement_document_add(
+                actor=actor, agreement=agreement, title=title, name=upload.name, content=data
+            )
+            return _run_store(actor, agreement, upload.name, found, document)
+    except Exception:
+        if document is not None:
+            document.file.delete(save=False)  # its row went with the transaction
+        raise
 
 
-@transaction.atomic
 def agreement_document_read(
     *, actor: Any, document: AgreementDocument, language: str = "auto"
 ) -> ExtractionRun:
-    """Read a document already kept with the agreement (the demo's signed text)."""
+    """Read a document already kept with the agreement (the demo's signed text): read and
+    extracted outside any transaction, the run written in one."""
     require_change(actor, ExtractionRun(agreement=document.agreement))
     with document.file.open("rb") as handle:
         data = handle.read()

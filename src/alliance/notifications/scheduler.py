@@ -1,7 +1,7 @@
 """Periodic jobs on the task worker, with no extra server.
 
 Django's tasks framework (and its database backend) queues tasks but has no periodic
-scheduling, so a small scheduler runs on the same queue: ``scheduler_tick`` is a task that
+scheduling, so a small scheduler runs on the default queue: ``scheduler_tick`` is a task that
 starts the jobs due, sends what the outbox has waiting (and runs ``SCHEDULER_TICK_HOOKS``:
 the webhooks' outbox), then queues itself again
 ``NOTIFICATION_TICK_SECONDS`` later (``run_after``). ``alliance worker`` queues the first tick
@@ -11,7 +11,8 @@ Each job runs once per period — a day, or an ISO week for the digest — becau
 ``ScheduledRun`` row (unique per job and period) is created in the same transaction that
 queues it. A run left unfinished by a killed worker is queued again after
 ``NOTIFICATION_RUN_TIMEOUT_SECONDS``; the jobs write through keyed rows, so running one
-again writes nothing twice.
+again writes nothing twice. The daily recompute goes on the bulk queue (:func:`start`), so the
+worker of the writes' recomputes never runs it (``alliance.operations.queues``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from alliance.notifications import jobs
 from alliance.notifications.choices import Job
 from alliance.notifications.models import ScheduledRun
 from alliance.notifications.outbox import deliver_due
+from alliance.operations import queues
 
 TICK_TASK = "alliance.notifications.scheduler.scheduler_tick"
 
@@ -61,7 +63,7 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
         with transaction.atomic():
             _run, created = ScheduledRun.objects.get_or_create(job=job, period=period)
             if created:
-                run_job.enqueue(job, period)
+                start(job, period)
                 started.append(f"{job} {period}")
     stale = now - timedelta(seconds=_seconds("NOTIFICATION_RUN_TIMEOUT_SECONDS", 1800))
     for run in ScheduledRun.objects.filter(finished_at=None, started_at__lt=stale):
@@ -70,7 +72,7 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
                 started_at=now
             )
             if updated:
-                run_job.enqueue(run.job, run.period)
+                start(run.job, run.period)
                 started.append(f"{run.job} {run.period} (again)")
     result: dict[str, Any] = {"started": started, "outbox": deliver_due(now=now)}
     for hook in getattr(settings, "SCHEDULER_TICK_HOOKS", ()):
@@ -78,18 +80,30 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
     return result
 
 
+def start(job: str, period: str) -> None:
+    """Queue ``job`` for ``period``: the portfolio recompute on the bulk queue, served by a
+    worker of its own, so that the writes' recomputes never wait behind it
+    (``alliance.operations.queues``); the short jobs with the writes."""
+    queue = queues.BULK if job == Job.INSIGHTS else queues.INTERACTIVE
+    run_job.using(queue_name=queue).enqueue(job, period)
+
+
 @task()
 def run_job(job: str, period: str) -> dict[str, Any]:
     """Run one periodic job for its period, then send what it wrote."""
     today = clock.today()
     if job == Job.INSIGHTS:
-        from alliance.analytics.services import insights_recompute_portfolio
+        from alliance.analytics.retention import snapshots_prune
+        from alliance.analytics.services import insights_recompute_portfolio, system_actor
 
         report = insights_recompute_portfolio(as_of=today, incremental=True)
+        # Then the snapshots the retention rule no longer keeps, in short batches.
+        pruned = snapshots_prune(actor=system_actor(), as_of=today)
         result: dict[str, Any] = {
             "agreements": report.agreements,
             "skipped": report.skipped,
             "failed": report.failed,
+            "snapshots_pruned": pruned.deleted,
         }
     elif job == Job.REMINDERS:
         result = {"written": jobs.reminders(today)}

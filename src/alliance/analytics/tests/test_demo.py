@@ -51,6 +51,7 @@ def test_the_demo_insights_are_computed_from_the_database_and_tell_the_story(dem
     _warnings_come_from_the_newest_date_only()
     _nothing_confidential_of_the_story_is_in_any_snapshot()
     _every_forecast_says_where_its_party_correlation_comes_from()
+    _the_calibration_reads_every_snapshot_of_the_demos_history()
 
 
 def _every_forecast_says_where_its_party_correlation_comes_from() -> None:
@@ -61,6 +62,18 @@ def _every_forecast_says_where_its_party_correlation_comes_from() -> None:
         assert correlation["says"]["msg"] == f"schedule.correlation_{correlation['source']}"
         if correlation["source"] == "prior":
             assert correlation["value"] == 0.3
+
+
+def _the_calibration_reads_every_snapshot_of_the_demos_history() -> None:
+    """The retention's bound on the calibration's read (window, then 24 month ends) leaves
+    out none of the demo's quarter ends: its calibration figures are the ones before it."""
+    from alliance.analytics.calibration import histories
+
+    ids = list(Agreement.objects.values_list("pk", flat=True))
+    for kind, key in ((SnapshotKind.SCHEDULE, "commitments"), (SnapshotKind.TRUST, "pairs")):
+        bounded = histories(ids, kind, key, TODAY)
+        assert bounded == histories(ids, kind, key, TODAY, bounded=False)
+        assert all(len(history) >= 5 for history in bounded.values())
 
 
 def _every_kind_today_and_a_quarterly_history() -> None:

@@ -109,9 +109,10 @@ def wait_for(condition: Callable[[], object], timeout: float, step: float = 0.1)
     return False
 
 
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, log: Path, *args: str) -> subprocess.Popen:
+    """``alliance worker *args`` (e.g. ``--queue bulk``), its output appended to ``log``."""
     return subprocess.Popen(
-        [sys.executable, "-m", "alliance", "worker"],
+        [sys.executable, "-m", "alliance", "worker", *args],
         env=env,
         stdout=log.open("a"),
         stderr=subprocess.STDOUT,

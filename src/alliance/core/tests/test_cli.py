@@ -4,6 +4,7 @@ a key, and every command runs in a directory where ``make demo`` ran (its key un
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -54,11 +55,28 @@ def test_every_command_runs_where_the_demo_ran(tmp_path: Path) -> None:
         ("generate", "--agreements", "1", "--seed", "3"),
         ("recompute",),
         ("export", "--help"),
-        ("worker", "--batch"),
+        ("worker", "--queue", "default", "--batch"),
     ):
         done = _run(tmp_path, *args)
         assert done.returncode == 0, (args, done.stderr[-2000:])
         assert "SECRET_KEY" not in done.stderr, args
+    # The worker of the writes' queue ran the scheduler's tick and left the daily portfolio
+    # recompute it queued to the bulk queue's worker (alliance.operations.queues).
+    assert _daily_job(tmp_path) == ("bulk", "READY")
+    done = _run(tmp_path, "worker", "--queue", "bulk", "--batch")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _daily_job(tmp_path) == ("bulk", "SUCCESSFUL")
+    assert _run(tmp_path, "worker", "--batch").returncode == 0  # every queue
+
+
+def _daily_job(tmp_path: Path) -> tuple[str, str]:
+    database = next((tmp_path / "var").glob("*.sqlite3"))
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "select queue_name, status from django_tasks_database_dbtaskresult"
+            " where task_path = 'alliance.notifications.scheduler.run_job'"
+            " and args_kwargs like '%insights%'"
+        ).fetchone()
 
 
 def test_without_a_key_a_real_command_says_how_to_get_one(tmp_path: Path) -> None:
