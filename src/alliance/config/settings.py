@@ -332,6 +332,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # a run a killed worker left is started again, when a message caught mid-send is given up.
 NOTIFICATION_TICK_SECONDS = env_int("NOTIFICATION_TICK_SECONDS", 60)
 NOTIFICATION_RUN_TIMEOUT_SECONDS = env_int("NOTIFICATION_RUN_TIMEOUT_SECONDS", 1800)
+# The niceness ``alliance worker --queue bulk`` adds to itself (alliance.cli.yield_the_cores).
+WORKER_BULK_NICE = env_int("WORKER_BULK_NICE", 10)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 600)
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

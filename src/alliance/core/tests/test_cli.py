@@ -112,3 +112,29 @@ def test_the_server_freezes_what_it_loaded_before_serving(db: None) -> None:
         gc.unfreeze()
     assert frozen > 50_000, frozen
     assert "alliance.web.views.cockpit" in views
+
+
+def test_the_daily_jobs_worker_leaves_the_cores_to_pages_and_writes(tmp_path):
+    """``--queue bulk`` lowers its own CPU priority by WORKER_BULK_NICE; the other queues
+    keep theirs. Each case in a process of its own (niceness only goes up)."""
+    import os
+    import subprocess
+    import sys
+
+    def niceness(queue: str, nice: str) -> int:
+        code = (
+            "from alliance.cli import _setup_django, yield_the_cores; _setup_django(); "
+            f"print(yield_the_cores({queue!r}))"
+        )
+        env = {**os.environ, "WORKER_BULK_NICE": nice, "ALLIANCE_VAR_DIR": str(tmp_path)}
+        env.setdefault("SECRET_KEY", "test-only")
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return int(out.stdout.strip().splitlines()[-1])
+
+    base = os.nice(0)
+    assert niceness("bulk", "10") == min(base + 10, 19)
+    assert niceness("default", "10") == base
+    assert niceness("all", "10") == base
+    assert niceness("bulk", "0") == base
