@@ -1,6 +1,7 @@
 """Load benchmark of the site as production runs it: ``alliance serve --workers N`` (waitress,
-one process per core, on loopback) with ``alliance worker`` beside it, on whatever database
-``DATABASE_URL`` names (SQLite under ``ALLIANCE_VAR_DIR`` otherwise).
+one process per core, on loopback) with the two task workers beside it (``alliance worker
+--queue default`` for the writes' recomputes, ``--queue bulk`` for the daily job), on whatever
+database ``DATABASE_URL`` names (SQLite under ``ALLIANCE_VAR_DIR`` otherwise).
 
 20 virtual users (half counsellors, half party representatives, each with a session of their
 own) loop without pause over the inbox, the portfolio, every tab of one of their agreements,
@@ -8,7 +9,7 @@ a commitment, the brief, a party and search; each makes one write a minute (a co
 an interaction through the quick log, a representative comments on a commitment). Before the
 pages, the same users ask the same server for ``/health/live/`` (a view that touches nothing):
 the floor the pages are compared with. Printed: p50 / p95 / p99 per page, requests per
-second, errors, and the CPU time of the server, the worker and the load client beside the
+second, errors, and the CPU time of the server, the workers and the load client beside the
 wall time.
 
 The database must already hold agreements: ``alliance generate --agreements N --counsellors
@@ -391,13 +392,13 @@ def report(floor_results: Results, floor_wall: float, results: Results, wall: fl
           f"{_quantile(merged, 0.95):.0f} | {_quantile(merged, 0.99):.0f} | "
           f"{sum(results.errors.values())} |")  # fmt: skip
     print()
-    print("| run | wall s | requests/s | ratio to hello world | server CPU s | "
-          "worker CPU s | client CPU s | server CPU ms / request |")  # fmt: skip
+    print("| run | wall s | requests/s | ratio to hello world | server CPU s | workers CPU s "
+          "(writes' + daily job's) | client CPU s | server CPU ms / request |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| hello world | {floor_wall:.0f} | {floor_rps:.1f} | 1.00 | {floor_cpu:.1f} | — | — | "
           f"{floor_cpu * 1000 / max(floor_rows, 1):.1f} |")  # fmt: skip
     print(f"| pages | {wall:.0f} | {rps:.1f} | {rps / floor_rps:.2f} | {cpu['server']:.1f} | "
-          f"{cpu['worker']:.1f} | {cpu['client']:.1f} | "
+          f"{cpu['default']:.1f} + {cpu['bulk']:.1f} | {cpu['client']:.1f} | "
           f"{cpu['server'] * 1000 / max(rows, 1):.1f} |")  # fmt: skip
     if results.samples:
         print("\nfirst errors: " + "; ".join(results.samples))
@@ -432,7 +433,7 @@ def main() -> None:
     meta = {
         "database": f"{connection.vendor}, {agreements:,} agreements",
         "server": f"alliance serve --workers {args.workers} (waitress, 8 threads each), "
-        "alliance worker beside it",
+        "alliance worker --queue default and --queue bulk (niceness +10) beside it",
         "load": f"{args.users} users ({len([u for u in users if u.role == 'counsellor'])} "
         f"counsellors, the rest representatives), "
         + (f"{args.think:g} s reading time on average" if args.think else "no pause")
@@ -449,7 +450,14 @@ def main() -> None:
         [str(ALLIANCE), "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    worker = subprocess.Popen([str(ALLIANCE), "worker"], env=env, stdout=subprocess.DEVNULL)
+    # The two task workers production runs (docs/deployment.md): the writes' recomputes, and
+    # the daily job (which starts with the worker when the day's run is due).
+    workers = {
+        queue: subprocess.Popen(
+            [str(ALLIANCE), "worker", "--queue", queue], env=env, stdout=subprocess.DEVNULL
+        )
+        for queue in ("default", "bulk")
+    }
     try:
         say(f"starting the server on 127.0.0.1:{port} with {args.workers} processes")
         _wait_until_up(port)
@@ -464,24 +472,22 @@ def main() -> None:
         run_threads(warm_up, [(port, u) for u in users])
         say(f"pages: {args.seconds:.0f} s")
         results = Results()
-        server0, worker0, client0 = (
-            _cpu_seconds(server.pid),
-            _cpu_seconds(worker.pid),
-            time.process_time(),
-        )
+        server0, client0 = _cpu_seconds(server.pid), time.process_time()
+        workers0 = {queue: _cpu_seconds(w.pid) for queue, w in workers.items()}
         until = time.monotonic() + args.seconds
         wall = run_threads(
             browse, [(port, u, until, results, k, args.think) for k, u in enumerate(users)]
         )  # fmt: skip
         cpu = {
             "server": _cpu_seconds(server.pid) - server0,
-            "worker": _cpu_seconds(worker.pid) - worker0,
+            **{queue: _cpu_seconds(w.pid) - workers0[queue] for queue, w in workers.items()},
             "client": time.process_time() - client0,
         }
         meta["machine"] += f", after {os.getloadavg()[0]:.1f}"
     finally:
         _stop(server)
-        _stop(worker)
+        for w in workers.values():
+            _stop(w)
     report(floor_results, floor_wall, results, wall, cpu, floor_cpu, meta)
 
 
