@@ -628,7 +628,7 @@ class Model:
         # bytes when the spread allows: half the memory of absolute days.
         spread = int((high - low).max(initial=0))
         self.finish_dtype = np.uint16 if spread < np.iinfo(np.uint16).max else np.int32
-        self.store_offset = (low + self.step).astype(np.int32)
+        self.store_offset = (low + self.step).astype(self.day_dtype)
         # The tasks that can finish last in some iteration: whose latest finish is not before
         # the earliest finish of every other (where critical paths are traced back from),
         # and that no task waits for. A task with a successor never finishes after it (the
@@ -640,6 +640,21 @@ class Model:
         for _, preds, _ in self.pull:
             waited_for[preds] = True
         self.last_candidates = np.flatnonzero((high >= low.max(initial=0)) & ~waited_for)
+        self._floors()
+
+    def _floors(self) -> None:
+        """Keep in each level only the started tasks whose "not before as_of" floor can bind.
+
+        It binds only where the shortest extra days (a draw, or the most likely duration of
+        the deterministic plan) from the earliest start end before as_of; conditioned on its
+        elapsed days, a started task's draws never do, and the forward pass skips its floor.
+        """
+        shortest = np.minimum(self.extra_low, np.maximum(self.most_likely - self.pos, 0))
+        rows = self.rows
+        earliest = self.rank_flat[rows.rank_base + rows.earliest] + shortest
+        binds = earliest < rows.as_of
+        for level in self.levels:
+            level.started = level.started[binds[level.lo + level.started]]
 
     def days(self, day: date) -> int:
         """Days since the model's origin."""
@@ -657,6 +672,9 @@ class Model:
         """
         tables = [cal.lookup_tables(self.origin, span) for cal in self.distinct_calendars]
         width = max(len(working) for _, working in tables) + 1
+        # Days fit in two bytes for any plan shorter than ninety years: half the memory
+        # traffic of every gather, maximum and comparison of the forward pass.
+        self.day_dtype = np.int16 if span + 1 <= np.iinfo(np.int16).max else np.int32
         ranks, ready = [], []
         for region in range(2 * len(tables)):
             rank, working = tables[region // 2]
@@ -665,14 +683,16 @@ class Model:
             padded = np.full(width, span + 1, dtype=np.int32)
             padded[: len(working)] = working + region % 2
             ready.append(padded)
-        self.rank_flat = np.concatenate(ranks).astype(np.int32)
-        self.ready_flat = np.concatenate(ready)
+        # Flat indices are numpy's own index type: a gather with them converts nothing.
+        self.rank_flat = np.concatenate(ranks).astype(np.intp)
+        self.ready_flat = np.concatenate(ready).astype(self.day_dtype)
         self.span, self.width = span, width
         region = 2 * self.calendar_of + self.pos
-        rank_base = (region * (span + 1)).astype(np.int32)
+        rank_base = (region * (span + 1)).astype(np.intp)
         as_of = self.rank_flat[rank_base + self.days(self.as_of)]
-        region_end = (region * width + width - 1).astype(np.int32)
-        self.rows = Rows(self.earliest, rank_base, as_of, region_end)
+        region_end = (region * width + width - 1).astype(np.intp)
+        earliest = self.earliest.astype(self.day_dtype)
+        self.rows = Rows(earliest, rank_base, as_of, region_end)
 
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
@@ -688,7 +708,7 @@ class Model:
 
     def new_ready(self, n: int) -> np.ndarray:
         """Ready-day array with the delivered tasks filled in (ready the day after)."""
-        ready = np.empty((len(self.order), n), dtype=np.int32)
+        ready = np.empty((len(self.order), n), dtype=self.day_dtype)
         ready[: self.n_fixed] = (self.fixed_finish + 1)[:, None]
         return ready
 
@@ -742,40 +762,45 @@ def forward(
     at once. A task not yet delivered cannot finish before ``as_of``.
     ``drives[e]`` records, per edge, whether the predecessor set the start.
 
-    One scratch block, the size of the largest level, holds each level's start
-    day, then its working-day index, in place: no per-level temporaries.
+    Per level: the predecessors' ready days gathered into scratch rows (the day type, two
+    bytes for any plan under ninety years), their maximum with the earliest start, then the
+    flat working-day index in one block of numpy's own index type, so that neither lookup
+    converts its indices: no per-level temporaries.
     """
     tie = model.parameters.criticality_tie_days
     widest = max((level.hi - level.lo for level in levels), default=0)
-    scratch = np.empty((widest, ready.shape[1]), dtype=np.int32)
+    most = max((len(level.columns) for level in levels), default=0)
+    n = ready.shape[1]
+    start = np.empty((widest, n), dtype=ready.dtype)
+    index = np.empty((widest, n), dtype=np.intp)
+    before = np.empty((most, widest, n), dtype=ready.dtype)
     for level in levels:
-        at = slice(level.lo, level.hi)
-        begin = scratch[: level.hi - level.lo]
+        at, size = slice(level.lo, level.hi), level.hi - level.lo
+        begin, flat = start[:size], index[:size]
         earliest = rows.earliest[at, None]
-        gathered = [_take(ready, preds, axis=0) for _, preds, _ in level.columns]
-        for k, ((m, _, _), before) in enumerate(zip(level.columns, gathered, strict=True)):
-            np.maximum(begin[:m] if k else earliest[:m], before, out=begin[:m])
+        for k, (m, preds, _) in enumerate(level.columns):
+            _take(ready, preds, axis=0, out=before[k, :m])
+            np.maximum(begin[:m] if k else earliest[:m], before[k, :m], out=begin[:m])
         # The first column is the longest: the rows past it have no predecessor.
         alone = level.columns[0][0] if level.columns else 0
         begin[alone:] = earliest[alone:]
         if drives is not None:
-            for (m, _, first), before in zip(level.columns, gathered, strict=True):
-                np.greater_equal(
-                    before + tie if tie else before, begin[:m], out=drives[first : first + m]
-                )
+            for k, (m, _, first) in enumerate(level.columns):
+                gathered = before[k, :m] + tie if tie else before[k, :m]
+                np.greater_equal(gathered, begin[:m], out=drives[first : first + m])
         if clip:
             np.minimum(begin, model.span, out=begin)
-        begin += rows.rank_base[at, None]
-        _take(model.rank_flat, begin, out=begin)  # now the flat working-day index
-        begin += extra[at]
+        np.add(begin, rows.rank_base[at, None], out=flat)
+        _take(model.rank_flat, flat, out=flat)  # now the flat working-day index
+        flat += extra[at]
         if clip:
-            np.maximum(begin, rows.as_of[at, None], out=begin)
-            np.minimum(begin, rows.region_end[at, None], out=begin)
+            np.maximum(flat, rows.as_of[at, None], out=flat)
+            np.minimum(flat, rows.region_end[at, None], out=flat)
         elif len(level.started):
             started = level.started
             floor = rows.as_of[at][started, None]
-            begin[started] = np.maximum(begin[started], floor)
-        _take(model.ready_flat, begin, out=ready[at])
+            flat[started] = np.maximum(flat[started], floor)
+        _take(model.ready_flat, flat, out=ready[at])
 
 
 def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
@@ -888,6 +913,10 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
         out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
     counts = criticality(model, ready, drives)
     stored = out.finish[:, lo:hi]
+    # Offsets are never negative, so with two-byte days they have the same bits as int16 as
+    # they have as uint16: the subtraction writes them without a cast.
+    if stored.dtype.itemsize == ready.dtype.itemsize:
+        stored = stored.view(ready.dtype)
     np.subtract(ready, model.store_offset[:, None], out=stored, casting="unsafe")
     return counts
 
