@@ -332,6 +332,8 @@ class Level:
     # (m, predecessor positions, first edge id): the k-th predecessor of the
     # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
     columns: list[tuple[int, np.ndarray, int]]
+    # The risks threatening the level's tasks, in rounds (see Model.risk_rounds).
+    risks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -433,9 +435,8 @@ class Model:
         fixed = set(self.fixed)
         open_tasks = [i for i in range(len(self.tasks)) if i not in fixed]
         self.edges: list[tuple[int, int]] = []
-        self.started = {
-            i for i in open_tasks if earliest_start(self.tasks[i], data.as_of) < data.as_of
-        }
+        self.earliest_dates = [earliest_start(task, data.as_of) for task in self.tasks]
+        self.started = {i for i in open_tasks if self.earliest_dates[i] < data.as_of}
         order, self.levels = plan(
             open_tasks, self.preds, self.topo, self.position, self.edges, self.started
         )
@@ -592,6 +593,9 @@ class Model:
             self.risk_positions.append(rows)
             self.risk_days.append(days)
             add[rows] += days
+        self.risk_pairs = self._risk_pairs()
+        for level in self.levels:
+            level.risks = self.risk_rounds(level.lo, level.hi)
         # Extra days a position can take: its table's range plus every risk that may hit it.
         self.extra_low = self.table[:, 0].astype(np.int64)
         self.extra_high = self.table[:, -1].astype(np.int64) + add
@@ -600,13 +604,40 @@ class Model:
         if self.table.dtype == np.uint8 and self.extra_high.max(initial=0) >= 256:
             self.table = self.table.astype(np.int16)
 
+    def _risk_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(position, risk, round) of every open task a risk (with days) threatens, by
+        position; a task's round counts the risks before it that threaten it too."""
+        pairs = sorted(
+            (int(p), r)
+            for r, (rows, days) in enumerate(zip(self.risk_positions, self.risk_days, strict=True))
+            if days
+            for p in rows
+        )
+        positions = np.array([p for p, _ in pairs], dtype=np.int64)
+        risks = np.array([r for _, r in pairs], dtype=np.int64)
+        firsts = np.searchsorted(positions, positions)
+        return positions, risks, np.arange(len(pairs)) - firsts
+
+    def risk_rounds(self, lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The risks threatening positions lo..hi as (rows from lo, risk ids) rounds, a row
+        at most once in each: ``extra[rows] += added[risks]`` round after round adds every
+        risk to every task it threatens."""
+        positions, risks, rounds = self.risk_pairs
+        a, b = np.searchsorted(positions, [lo, hi])
+        found = rounds[a:b]
+        return [
+            (positions[a:b][found == r] - lo, risks[a:b][found == r])
+            for r in range(int(found.max(initial=-1)) + 1)
+        ]
+
     # -- dates and calendars -----------------------------------------------
 
     def _dates(self, data: ScheduleInput) -> None:
         tasks = self.by_position()
         known = [data.as_of, *(d for task in tasks for d in (task.start, task.actual_finish) if d)]
         self.origin = min(known) - timedelta(days=1)
-        earliest = [self.days(earliest_start(task, data.as_of)) for task in tasks]
+        origin = self.origin
+        earliest = [(self.earliest_dates[t] - origin).days for t in self.order]
         self.earliest = np.array(earliest, dtype=np.int32)
         finish = [self.days(task.actual_finish) for task in tasks[: self.n_fixed]]
         self.fixed_finish = np.array(finish, dtype=np.int32)
@@ -752,6 +783,7 @@ def forward(
     ready: np.ndarray,
     drives: np.ndarray | None = None,
     clip: bool = False,
+    chunk: Chunk | None = None,
 ) -> None:
     """Fill ``ready`` (first day successors may start) for the levels' tasks.
 
@@ -760,7 +792,9 @@ def forward(
     there (``extra`` = d - 1), finishes on the last and is ready the next
     calendar day; a zero-duration task finishes on its start day and is ready
     at once. A task not yet delivered cannot finish before ``as_of``.
-    ``drives[e]`` records, per edge, whether the predecessor set the start.
+    ``drives[e]`` records, per edge, whether the predecessor set the start. With a
+    ``chunk``, each level's extra days are looked up from its draws and its finishes stored
+    as the level is reached (``extra`` is then not read).
 
     Per level: the predecessors' ready days gathered into scratch rows (the day type, two
     bytes for any plan under ninety years), their maximum with the earliest start, then the
@@ -792,7 +826,7 @@ def forward(
             np.minimum(begin, model.span, out=begin)
         np.add(begin, rows.rank_base[at, None], out=flat)
         _take(model.rank_flat, flat, out=flat)  # now the flat working-day index
-        flat += extra[at]
+        flat += extra[at] if chunk is None else chunk.extra(level)
         if clip:
             np.maximum(flat, rows.as_of[at, None], out=flat)
             np.minimum(flat, rows.region_end[at, None], out=flat)
@@ -801,43 +835,100 @@ def forward(
             floor = rows.as_of[at][started, None]
             flat[started] = np.maximum(flat[started], floor)
         _take(model.ready_flat, flat, out=ready[at])
+        if chunk is not None:
+            chunk.store(at, ready[at])
 
 
 def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
     """``table[index]``, two to three times as fast: the indices are in range by construction,
-    so the mode only decides speed (numpy's wrap loop is the fastest for in-range indices)."""
-    return np.take(table, index, axis=axis, out=out, mode="wrap")
+    so the mode only decides speed (numpy's wrap loop is the fastest for in-range indices).
+    The array's own method: ``np.take`` adds two Python calls to each of some 8,000 a run."""
+    return table.take(index, axis=axis, out=out, mode="wrap")
+
+
+@dataclass
+class Draws:
+    """One chunk's random numbers, drawn for the whole chunk in the stream's order.
+
+    Quantile indices come straight from the generator's raw 64-bit words, four
+    16-bit lanes each (G is a power of two, so the top bits are exactly
+    uniform); then the party factors of the copula, then the risk occurrences.
+    :func:`lookup` turns any block of rows into extra working days: all at once, or a
+    level at a time inside the forward pass (the same numbers, so the same days).
+    """
+
+    lanes: np.ndarray  # (open positions x n) raw 16-bit lanes
+    bins: np.ndarray | None  # (parties x n) each party factor's copula bin, times G
+    added: np.ndarray | None  # (risks x n) the days each risk adds where it occurred
+
+
+def draw(
+    model: Model, rng: np.random.Generator, n: int, hits: np.ndarray | None = None
+) -> Draws | None:
+    """The chunk's random numbers (None when every task is delivered: nothing is drawn)."""
+    size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
+    count = (total - first) * n
+    if not count:
+        return None
+    raw = rng.bit_generator.random_raw((count + 3) // 4)
+    lanes = raw.view(np.uint16)[:count].reshape(total - first, n)
+    bins = added = None
+    if model.correlated:
+        factor = rng.standard_normal((len(model.parties), n))
+        bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
+    if model.risks:
+        occurred = risk_occurrences(model, rng, n)
+        if hits is not None:
+            hits[...] = occurred
+        days = np.array(model.risk_days, dtype=np.int64)[:, None]
+        added = (occurred * days).astype(model.table.dtype)
+    return Draws(lanes, bins, added)
+
+
+def lookup(model: Model, draws: Draws, lo: int, hi: int, risks, out: np.ndarray) -> None:
+    """Extra working days of positions lo..hi (all open) into ``out``: the quantile drawn
+    (re-drawn given the party factor's bin with the copula), then every risk that occurred."""
+    size, first = model.parameters.quantile_table_size, model.n_fixed
+    index = draws.lanes[lo - first : hi - first] >> (17 - size.bit_length())
+    if draws.bins is not None:
+        party = model.party_of[lo:hi]
+        index = _take(model.copula, _take(draws.bins, party, axis=0) + index)
+    _take(model.table.ravel(), model.table_base[lo - first : hi - first] + index, out=out)
+    for rows, which in risks:
+        out[rows] += draws.added[which]
 
 
 def sample(
     model: Model, rng: np.random.Generator, n: int, hits: np.ndarray | None = None
 ) -> np.ndarray:
-    """Extra working days after the first, (positions x n); zero for delivered tasks.
-
-    Quantile indices come straight from the generator's raw 64-bit words, four
-    16-bit lanes each (G is a power of two, so the top bits are exactly
-    uniform); with the copula they are re-drawn given the party factor's bin.
-    """
-    size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
+    """Extra working days after the first, (positions x n); zero for delivered tasks."""
+    first, total = model.n_fixed, len(model.order)
     extra = np.zeros((total, n), dtype=model.table.dtype)
-    count = (total - first) * n
-    if not count:
-        return extra
-    raw = rng.bit_generator.random_raw((count + 3) // 4)
-    index = raw.view(np.uint16)[:count].reshape(total - first, n) >> (17 - size.bit_length())
-    if model.correlated:
-        factor = rng.standard_normal((len(model.parties), n))
-        bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
-        index = _take(model.copula, _take(bins, model.party_of[first:], axis=0) + index)
-    _take(model.table.ravel(), model.table_base + index, out=extra[first:])
-    if model.risks:
-        occurred = risk_occurrences(model, rng, n)
-        if hits is not None:
-            hits[...] = occurred
-        for rows, days, hit in zip(model.risk_positions, model.risk_days, occurred, strict=True):
-            if len(rows) and days:
-                extra[rows] += (hit * days).astype(extra.dtype)[None, :]
+    draws = draw(model, rng, n, hits)
+    if draws is not None:
+        risks = model.risk_rounds(first, total) if draws.added is not None else []
+        lookup(model, draws, first, total, risks, extra[first:])
     return extra
+
+
+class Chunk:
+    """What the forward pass of one chunk reads and writes a level at a time, while the
+    level's rows are in the cache: its extra days looked up from the draws (and kept), its
+    finishes stored as offsets."""
+
+    def __init__(self, model: Model, draws: Draws | None, extra: np.ndarray, finish):
+        self.model, self.draws, self.kept, self.finish = model, draws, extra, finish
+        widest = max((level.hi - level.lo for level in model.levels), default=0)
+        self.scratch = np.empty((widest, extra.shape[1]), dtype=extra.dtype)
+
+    def extra(self, level: Level) -> np.ndarray:
+        days = self.scratch[: level.hi - level.lo]
+        lookup(self.model, self.draws, level.lo, level.hi, level.risks, days)
+        self.kept[level.lo : level.hi] = days
+        return days
+
+    def store(self, at: slice, ready: np.ndarray) -> None:
+        np.subtract(ready, self.model.store_offset[at, None], out=self.finish[at], casting="unsafe")
 
 
 def risk_occurrences(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -904,21 +995,22 @@ def _count(flags: np.ndarray) -> np.ndarray:
 
 def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Samples):
     n = hi - lo
-    extra = sample(model, rng, n, out.risks[:, lo:hi])
+    draws = draw(model, rng, n, out.risks[:, lo:hi])
     ready = model.new_ready(n)
     drives = np.empty((len(model.edges), n), dtype=bool)
-    forward(model, model.levels, model.rows, extra, ready, drives)
-    out.extra[:, lo:hi] = extra
-    for row, members in enumerate(model.milestone_members):
-        out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
-    counts = criticality(model, ready, drives)
     stored = out.finish[:, lo:hi]
     # Offsets are never negative, so with two-byte days they have the same bits as int16 as
     # they have as uint16: the subtraction writes them without a cast.
     if stored.dtype.itemsize == ready.dtype.itemsize:
         stored = stored.view(ready.dtype)
-    np.subtract(ready, model.store_offset[:, None], out=stored, casting="unsafe")
-    return counts
+    # Delivered tasks: no draw (zero extra days), their finish stored once here.
+    fixed = slice(0, model.n_fixed)
+    np.subtract(ready[fixed], model.store_offset[fixed, None], out=stored[fixed], casting="unsafe")
+    chunk = Chunk(model, draws, out.extra[:, lo:hi], stored)
+    forward(model, model.levels, model.rows, None, ready, drives, chunk=chunk)
+    for row, members in enumerate(model.milestone_members):
+        out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
+    return criticality(model, ready, drives)
 
 
 def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
