@@ -764,6 +764,10 @@ class Model:
                     dues.setdefault(task.milestone, []).append(task.due)
         self.milestone_names = sorted(members)
         self.milestone_members = [np.array(members[name]) for name in self.milestone_names]
+        # All members in one gather, each milestone's maximum by one reduceat.
+        self.milestone_rows = np.concatenate([[], *self.milestone_members]).astype(np.intp)
+        sizes = [len(m) for m in self.milestone_members]
+        self.milestone_starts = np.cumsum([0, *sizes[:-1]]).astype(np.intp)
         self.milestone_dues = [
             data.milestone_dues.get(name, max(dues.get(name, ()), default=None))
             for name in self.milestone_names
@@ -792,7 +796,8 @@ def forward(
     there (``extra`` = d - 1), finishes on the last and is ready the next
     calendar day; a zero-duration task finishes on its start day and is ready
     at once. A task not yet delivered cannot finish before ``as_of``.
-    ``drives[e]`` records, per edge, whether the predecessor set the start. With a
+    ``drives[e]`` records, per edge, whether the predecessor set the start, as bits (eight
+    iterations a byte, as ``np.packbits``): a level's flags are packed while in the cache. With a
     ``chunk``, each level's extra days are looked up from its draws and its finishes stored
     as the level is reached (``extra`` is then not read).
 
@@ -808,6 +813,7 @@ def forward(
     start = np.empty((widest, n), dtype=ready.dtype)
     index = np.empty((widest, n), dtype=np.intp)
     before = np.empty((most, widest, n), dtype=ready.dtype)
+    flags = np.empty((most * widest if drives is not None else 0, n), dtype=bool)
     for level in levels:
         at, size = slice(level.lo, level.hi), level.hi - level.lo
         begin, flat = start[:size], index[:size]
@@ -818,10 +824,14 @@ def forward(
         # The first column is the longest: the rows past it have no predecessor.
         alone = level.columns[0][0] if level.columns else 0
         begin[alone:] = earliest[alone:]
-        if drives is not None:
-            for k, (m, _, first) in enumerate(level.columns):
+        if drives is not None and level.columns:
+            edges = 0  # a level's edges are numbered on from its first column's
+            for k, (m, _, _) in enumerate(level.columns):
                 gathered = before[k, :m] + tie if tie else before[k, :m]
-                np.greater_equal(gathered, begin[:m], out=drives[first : first + m])
+                np.greater_equal(gathered, begin[:m], out=flags[edges : edges + m])
+                edges += m
+            first = level.columns[0][2]
+            drives[first : first + edges, : (n + 7) // 8] = np.packbits(flags[:edges], axis=1)
         if clip:
             np.minimum(begin, model.span, out=begin)
         np.add(begin, rows.rank_base[at, None], out=flat)
@@ -966,7 +976,7 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     start (ties included), stopping where an earliest start or ``as_of`` ruled.
     Flags are packed 64 iterations to a word, and each level is traced back in
     one step (``bitwise_or.at`` lets a predecessor of several of its tasks
-    collect from all of them).
+    collect from all of them). ``drives`` is packed so already (see :func:`forward`).
     """
     words = (ready.shape[1] + 63) // 64
     # Only a task that can finish after every other's earliest finish can be last.
@@ -974,7 +984,6 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     last = model.finish_from_ready(ready[candidates], candidates)
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
-    drives = _pack(drives, words)
     for successors, preds, edges in model.pull:
         np.bitwise_or.at(critical, preds, _take(critical, successors, axis=0) & drives[edges])
     return _count(critical), _count(drives)
@@ -997,7 +1006,8 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     n = hi - lo
     draws = draw(model, rng, n, out.risks[:, lo:hi])
     ready = model.new_ready(n)
-    drives = np.empty((len(model.edges), n), dtype=bool)
+    words = (n + 63) // 64
+    drives = np.zeros((len(model.edges), 8 * words), dtype=np.uint8)  # zero-padded bits
     stored = out.finish[:, lo:hi]
     # Offsets are never negative, so with two-byte days they have the same bits as int16 as
     # they have as uint16: the subtraction writes them without a cast.
@@ -1008,9 +1018,11 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     np.subtract(ready[fixed], model.store_offset[fixed, None], out=stored[fixed], casting="unsafe")
     chunk = Chunk(model, draws, out.extra[:, lo:hi], stored)
     forward(model, model.levels, model.rows, None, ready, drives, chunk=chunk)
-    for row, members in enumerate(model.milestone_members):
-        out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
-    return criticality(model, ready, drives)
+    if len(model.milestone_rows):
+        rows = model.milestone_rows
+        finish = model.finish_from_ready(ready[rows], rows)
+        out.milestones[:, lo:hi] = np.maximum.reduceat(finish, model.milestone_starts, axis=0)
+    return criticality(model, ready, drives.view(np.uint64))
 
 
 def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
