@@ -224,6 +224,24 @@ def _duration_cdf(tasks, factors, row, values, parameters: ScheduleParameters) -
     return np.where(working & (values < 1), 0.0, cdf)
 
 
+def _shared_rows(tasks, factor: np.ndarray, parameters: ScheduleParameters) -> np.ndarray:
+    """Per task, the first task whose CDF row is the very same (itself when none is).
+
+    The same estimate and factor give the same row. In whole working days, with factor 1 and
+    whole-day estimates, so does the same shape (most likely and pessimistic minus optimistic):
+    ``(d - optimistic) / spread`` is then computed exactly, whatever the optimistic.
+    """
+    whole, first = parameters.working_days == "whole", {}
+    shared = np.empty(len(tasks), dtype=np.int64)
+    for i, (task, f) in enumerate(zip(tasks, factor.tolist(), strict=True)):
+        low, mode, high = task.optimistic, task.most_likely, task.pessimistic
+        key = (low, mode, high, f)
+        if whole and f == 1.0 and all(float(x).is_integer() for x in (low, mode, high)):
+            key = (mode - low, high - low)
+        shared[i] = first.setdefault(key, i)
+    return shared
+
+
 def quantile_table(
     tasks, factors, parameters: ScheduleParameters, elapsed: np.ndarray | None = None
 ) -> np.ndarray:
@@ -244,8 +262,21 @@ def quantile_table(
     high = np.ceil(factor * [task.pessimistic for task in tasks]).astype(np.int64)
     width = high - low + 1  # every (task, candidate duration) pair, flattened
     row = np.repeat(np.arange(count), width)
-    values = low[row] + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    cdf = _duration_cdf(tasks, factor, row, values.astype(float), parameters)
+    offset = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    values = low[row] + offset
+    # The CDF of each distinct row once (the costly part: an incomplete beta per pair).
+    shared = _shared_rows(tasks, factor, parameters)
+    own = np.flatnonzero(shared == np.arange(count))
+    own_width = width[own]
+    own_row = np.repeat(np.arange(len(own)), own_width)
+    own_values = low[own][own_row] + np.arange(own_width.sum())
+    own_values -= np.repeat(np.cumsum(own_width) - own_width, own_width)
+    own_cdf = _duration_cdf(
+        [tasks[t] for t in own], factor[own], own_row, own_values.astype(float), parameters
+    )
+    slot = np.zeros(count, dtype=np.int64)
+    slot[own] = np.cumsum(width[own]) - width[own]
+    cdf = own_cdf[slot[shared][row] + offset]
     shift = np.zeros(count, dtype=np.int64)
     if elapsed is not None and (elapsed >= 0).any():
         cdf, shift = _condition(cdf, row, values, low, high, np.asarray(elapsed), parameters)
