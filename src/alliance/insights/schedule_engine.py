@@ -231,15 +231,18 @@ def _shared_rows(tasks, factor: np.ndarray, parameters: ScheduleParameters) -> n
     whole-day estimates, so does the same shape (most likely and pessimistic minus optimistic):
     ``(d - optimistic) / spread`` is then computed exactly, whatever the optimistic.
     """
-    whole, first = parameters.working_days == "whole", {}
-    shared = np.empty(len(tasks), dtype=np.int64)
-    for i, (task, f) in enumerate(zip(tasks, factor.tolist(), strict=True)):
-        low, mode, high = task.optimistic, task.most_likely, task.pessimistic
-        key = (low, mode, high, f)
-        if whole and f == 1.0 and all(float(x).is_integer() for x in (low, mode, high)):
-            key = (mode - low, high - low)
-        shared[i] = first.setdefault(key, i)
-    return shared
+    estimate = np.array(
+        [(task.optimistic, task.most_likely, task.pessimistic) for task in tasks], dtype=float
+    ).reshape(len(tasks), 3)
+    keys = np.column_stack([estimate, factor])
+    if parameters.working_days == "whole":
+        shape = (factor == 1.0) & (estimate == np.floor(estimate)).all(axis=1)
+        # (mode - low, high - low, -1, -1): no factor is -1, so no estimate's key is a shape's.
+        keys[shape, :2] = estimate[shape, 1:] - estimate[shape, :1]
+        keys[shape, 2:] = -1.0
+    first: dict[tuple, int] = {}
+    rows = map(tuple, keys.tolist())
+    return np.array([first.setdefault(key, i) for i, key in enumerate(rows)], dtype=np.int64)
 
 
 def quantile_table(
@@ -593,10 +596,14 @@ class Model:
         elapsed = np.full(len(tasks), -1, dtype=np.int64)
         if not self.parameters.condition_on_elapsed:
             return elapsed
-        for position, task in enumerate(tasks):
-            if position >= self.n_fixed and self._is_started(task):
-                calendar = self.calendars[task.party]
-                elapsed[position] = int(calendar.working_days_between(task.start, self.as_of))
+        started: dict[str, list[int]] = {}  # by party: one vectorised count per calendar
+        for position in range(self.n_fixed, len(tasks)):
+            if self._is_started(tasks[position]):
+                started.setdefault(tasks[position].party, []).append(position)
+        for party, positions in started.items():
+            starts = [tasks[p].start for p in positions]
+            days = self.calendars[party].working_days_between(starts, self.as_of)
+            elapsed[positions] = days
         return elapsed
 
     def _is_started(self, task: ScheduleTask) -> bool:
@@ -609,7 +616,7 @@ class Model:
         self.risks = tuple(data.risks)
         self.risk_positions, self.risk_days = [], []
         add = np.zeros(len(self.order), dtype=np.int64)
-        position = {int(task): p for p, task in enumerate(self.order)}
+        position = self.position
         for risk in self.risks:
             if not 0.0 <= risk.probability <= 1.0 or risk.impact < 0:
                 raise ScheduleInputError(
