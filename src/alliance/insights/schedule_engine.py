@@ -821,7 +821,7 @@ def forward(
     model: Model,
     levels: list[Level],
     rows: Rows,
-    extra: np.ndarray,
+    extra: np.ndarray | None,
     ready: np.ndarray,
     drives: np.ndarray | None = None,
     clip: bool = False,
