@@ -110,18 +110,20 @@ def timed(function: Callable, repeat: int = 1):
 
 
 def timed_with_cpu(function: Callable, repeat: int = 1):
-    """Best wall time of `repeat` runs, the CPU time (all threads) of that run, the result.
+    """Best wall time of `repeat` runs, the best CPU time (all threads) of them, the result.
 
     CPU time next to wall time shows how much other load on the machine slowed
-    a measurement down.
+    a measurement down. Each is the least of the runs, taken separately: on a shared machine
+    the run with the least wall time is not the one with the least CPU time (a run descheduled
+    for a while may have been spared the other processes' cache traffic), and the CPU time of
+    the fastest-wall run swung the ratios of the same code by a third from one run to the next.
     """
-    best, cpu, result = float("inf"), 0.0, None
+    best, cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
         result = function()
-        wall = time.perf_counter() - start
-        if wall < best:
-            best, cpu = wall, time.process_time() - start_cpu
+        best = min(best, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
     return best, cpu, result
 
 
@@ -187,7 +189,7 @@ def schedule_section(iterations: int = 10_000, loop_iterations: int = 20) -> lis
     end_to_end, end_cpu, sim = timed_with_cpu(lambda: simulate(data, iterations=iterations), 3)
     full, full_cpu, result = timed_with_cpu(lambda: forecast_schedule(data, iterations=iterations))
     risky, started = with_risks_and_started_work(data)
-    risk_wall, risk_cpu, _ = timed_with_cpu(lambda: simulate(risky, iterations=iterations), 3)
+    risk_wall, risk_cpu, _ = timed_with_cpu(lambda: simulate(risky, iterations=iterations), 5)
     durations = dict(zip(sim.task_ids, sim.durations, strict=True))
     loop, _ = timed(lambda: replay(data, durations, loop_iterations))
     loop_scaled = loop * iterations / loop_iterations

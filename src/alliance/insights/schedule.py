@@ -611,7 +611,7 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
 def _ready(model: Model, positions: np.ndarray, finish: np.ndarray) -> np.ndarray:
     """Ready days back from finish days: next day, same day for zero-duration tasks."""
     step = np.where(positions < model.n_fixed, 1, model.pos[positions])
-    return (finish + step[:, None]).astype(np.int32)
+    return (finish + step[:, None]).astype(model.day_dtype)
 
 
 def _forced_finish(model: Model, sim: Simulation, position: int, n: int) -> np.ndarray:

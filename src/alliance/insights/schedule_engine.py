@@ -224,6 +224,27 @@ def _duration_cdf(tasks, factors, row, values, parameters: ScheduleParameters) -
     return np.where(working & (values < 1), 0.0, cdf)
 
 
+def _shared_rows(tasks, factor: np.ndarray, parameters: ScheduleParameters) -> np.ndarray:
+    """Per task, the first task whose CDF row is the very same (itself when none is).
+
+    The same estimate and factor give the same row. In whole working days, with factor 1 and
+    whole-day estimates, so does the same shape (most likely and pessimistic minus optimistic):
+    ``(d - optimistic) / spread`` is then computed exactly, whatever the optimistic.
+    """
+    estimate = np.array(
+        [(task.optimistic, task.most_likely, task.pessimistic) for task in tasks], dtype=float
+    ).reshape(len(tasks), 3)
+    keys = np.column_stack([estimate, factor])
+    if parameters.working_days == "whole":
+        shape = (factor == 1.0) & (estimate == np.floor(estimate)).all(axis=1)
+        # (mode - low, high - low, -1, -1): no factor is -1, so no estimate's key is a shape's.
+        keys[shape, :2] = estimate[shape, 1:] - estimate[shape, :1]
+        keys[shape, 2:] = -1.0
+    first: dict[tuple, int] = {}
+    rows = map(tuple, keys.tolist())
+    return np.array([first.setdefault(key, i) for i, key in enumerate(rows)], dtype=np.int64)
+
+
 def quantile_table(
     tasks, factors, parameters: ScheduleParameters, elapsed: np.ndarray | None = None
 ) -> np.ndarray:
@@ -244,8 +265,21 @@ def quantile_table(
     high = np.ceil(factor * [task.pessimistic for task in tasks]).astype(np.int64)
     width = high - low + 1  # every (task, candidate duration) pair, flattened
     row = np.repeat(np.arange(count), width)
-    values = low[row] + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    cdf = _duration_cdf(tasks, factor, row, values.astype(float), parameters)
+    offset = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    values = low[row] + offset
+    # The CDF of each distinct row once (the costly part: an incomplete beta per pair).
+    shared = _shared_rows(tasks, factor, parameters)
+    own = np.flatnonzero(shared == np.arange(count))
+    own_width = width[own]
+    own_row = np.repeat(np.arange(len(own)), own_width)
+    own_values = low[own][own_row] + np.arange(own_width.sum())
+    own_values -= np.repeat(np.cumsum(own_width) - own_width, own_width)
+    own_cdf = _duration_cdf(
+        [tasks[t] for t in own], factor[own], own_row, own_values.astype(float), parameters
+    )
+    slot = np.zeros(count, dtype=np.int64)
+    slot[own] = np.cumsum(width[own]) - width[own]
+    cdf = own_cdf[slot[shared][row] + offset]
     shift = np.zeros(count, dtype=np.int64)
     if elapsed is not None and (elapsed >= 0).any():
         cdf, shift = _condition(cdf, row, values, low, high, np.asarray(elapsed), parameters)
@@ -332,6 +366,8 @@ class Level:
     # (m, predecessor positions, first edge id): the k-th predecessor of the
     # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
     columns: list[tuple[int, np.ndarray, int]]
+    # The risks threatening the level's tasks, in rounds (see Model.risk_rounds).
+    risks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -433,9 +469,8 @@ class Model:
         fixed = set(self.fixed)
         open_tasks = [i for i in range(len(self.tasks)) if i not in fixed]
         self.edges: list[tuple[int, int]] = []
-        self.started = {
-            i for i in open_tasks if earliest_start(self.tasks[i], data.as_of) < data.as_of
-        }
+        self.earliest_dates = [earliest_start(task, data.as_of) for task in self.tasks]
+        self.started = {i for i in open_tasks if self.earliest_dates[i] < data.as_of}
         order, self.levels = plan(
             open_tasks, self.preds, self.topo, self.position, self.edges, self.started
         )
@@ -561,10 +596,14 @@ class Model:
         elapsed = np.full(len(tasks), -1, dtype=np.int64)
         if not self.parameters.condition_on_elapsed:
             return elapsed
-        for position, task in enumerate(tasks):
-            if position >= self.n_fixed and self._is_started(task):
-                calendar = self.calendars[task.party]
-                elapsed[position] = int(calendar.working_days_between(task.start, self.as_of))
+        started: dict[str, list[int]] = {}  # by party: one vectorised count per calendar
+        for position in range(self.n_fixed, len(tasks)):
+            if self._is_started(tasks[position]):
+                started.setdefault(tasks[position].party, []).append(position)
+        for party, positions in started.items():
+            starts = [tasks[p].start for p in positions]
+            days = self.calendars[party].working_days_between(starts, self.as_of)
+            elapsed[positions] = days
         return elapsed
 
     def _is_started(self, task: ScheduleTask) -> bool:
@@ -577,7 +616,7 @@ class Model:
         self.risks = tuple(data.risks)
         self.risk_positions, self.risk_days = [], []
         add = np.zeros(len(self.order), dtype=np.int64)
-        position = {int(task): p for p, task in enumerate(self.order)}
+        position = self.position
         for risk in self.risks:
             if not 0.0 <= risk.probability <= 1.0 or risk.impact < 0:
                 raise ScheduleInputError(
@@ -592,6 +631,9 @@ class Model:
             self.risk_positions.append(rows)
             self.risk_days.append(days)
             add[rows] += days
+        self.risk_pairs = self._risk_pairs()
+        for level in self.levels:
+            level.risks = self.risk_rounds(level.lo, level.hi)
         # Extra days a position can take: its table's range plus every risk that may hit it.
         self.extra_low = self.table[:, 0].astype(np.int64)
         self.extra_high = self.table[:, -1].astype(np.int64) + add
@@ -600,13 +642,40 @@ class Model:
         if self.table.dtype == np.uint8 and self.extra_high.max(initial=0) >= 256:
             self.table = self.table.astype(np.int16)
 
+    def _risk_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(position, risk, round) of every open task a risk (with days) threatens, by
+        position; a task's round counts the risks before it that threaten it too."""
+        pairs = sorted(
+            (int(p), r)
+            for r, (rows, days) in enumerate(zip(self.risk_positions, self.risk_days, strict=True))
+            if days
+            for p in rows
+        )
+        positions = np.array([p for p, _ in pairs], dtype=np.int64)
+        risks = np.array([r for _, r in pairs], dtype=np.int64)
+        firsts = np.searchsorted(positions, positions)
+        return positions, risks, np.arange(len(pairs)) - firsts
+
+    def risk_rounds(self, lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The risks threatening positions lo..hi as (rows from lo, risk ids) rounds, a row
+        at most once in each: ``extra[rows] += added[risks]`` round after round adds every
+        risk to every task it threatens."""
+        positions, risks, rounds = self.risk_pairs
+        a, b = np.searchsorted(positions, [lo, hi])
+        found = rounds[a:b]
+        return [
+            (positions[a:b][found == r] - lo, risks[a:b][found == r])
+            for r in range(int(found.max(initial=-1)) + 1)
+        ]
+
     # -- dates and calendars -----------------------------------------------
 
     def _dates(self, data: ScheduleInput) -> None:
         tasks = self.by_position()
         known = [data.as_of, *(d for task in tasks for d in (task.start, task.actual_finish) if d)]
         self.origin = min(known) - timedelta(days=1)
-        earliest = [self.days(earliest_start(task, data.as_of)) for task in tasks]
+        origin = self.origin
+        earliest = [(self.earliest_dates[t] - origin).days for t in self.order]
         self.earliest = np.array(earliest, dtype=np.int32)
         finish = [self.days(task.actual_finish) for task in tasks[: self.n_fixed]]
         self.fixed_finish = np.array(finish, dtype=np.int32)
@@ -628,7 +697,7 @@ class Model:
         # bytes when the spread allows: half the memory of absolute days.
         spread = int((high - low).max(initial=0))
         self.finish_dtype = np.uint16 if spread < np.iinfo(np.uint16).max else np.int32
-        self.store_offset = (low + self.step).astype(np.int32)
+        self.store_offset = (low + self.step).astype(self.day_dtype)
         # The tasks that can finish last in some iteration: whose latest finish is not before
         # the earliest finish of every other (where critical paths are traced back from),
         # and that no task waits for. A task with a successor never finishes after it (the
@@ -640,6 +709,21 @@ class Model:
         for _, preds, _ in self.pull:
             waited_for[preds] = True
         self.last_candidates = np.flatnonzero((high >= low.max(initial=0)) & ~waited_for)
+        self._floors()
+
+    def _floors(self) -> None:
+        """Keep in each level only the started tasks whose "not before as_of" floor can bind.
+
+        It binds only where the shortest extra days (a draw, or the most likely duration of
+        the deterministic plan) from the earliest start end before as_of; conditioned on its
+        elapsed days, a started task's draws never do, and the forward pass skips its floor.
+        """
+        shortest = np.minimum(self.extra_low, np.maximum(self.most_likely - self.pos, 0))
+        rows = self.rows
+        earliest = self.rank_flat[rows.rank_base + rows.earliest] + shortest
+        binds = earliest < rows.as_of
+        for level in self.levels:
+            level.started = level.started[binds[level.lo + level.started]]
 
     def days(self, day: date) -> int:
         """Days since the model's origin."""
@@ -657,6 +741,9 @@ class Model:
         """
         tables = [cal.lookup_tables(self.origin, span) for cal in self.distinct_calendars]
         width = max(len(working) for _, working in tables) + 1
+        # Days fit in two bytes for any plan shorter than ninety years: half the memory
+        # traffic of every gather, maximum and comparison of the forward pass.
+        self.day_dtype = np.int16 if span + 1 <= np.iinfo(np.int16).max else np.int32
         ranks, ready = [], []
         for region in range(2 * len(tables)):
             rank, working = tables[region // 2]
@@ -665,14 +752,16 @@ class Model:
             padded = np.full(width, span + 1, dtype=np.int32)
             padded[: len(working)] = working + region % 2
             ready.append(padded)
-        self.rank_flat = np.concatenate(ranks).astype(np.int32)
-        self.ready_flat = np.concatenate(ready)
+        # Flat indices are numpy's own index type: a gather with them converts nothing.
+        self.rank_flat = np.concatenate(ranks).astype(np.intp)
+        self.ready_flat = np.concatenate(ready).astype(self.day_dtype)
         self.span, self.width = span, width
         region = 2 * self.calendar_of + self.pos
-        rank_base = (region * (span + 1)).astype(np.int32)
+        rank_base = (region * (span + 1)).astype(np.intp)
         as_of = self.rank_flat[rank_base + self.days(self.as_of)]
-        region_end = (region * width + width - 1).astype(np.int32)
-        self.rows = Rows(self.earliest, rank_base, as_of, region_end)
+        region_end = (region * width + width - 1).astype(np.intp)
+        earliest = self.earliest.astype(self.day_dtype)
+        self.rows = Rows(earliest, rank_base, as_of, region_end)
 
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
@@ -688,7 +777,7 @@ class Model:
 
     def new_ready(self, n: int) -> np.ndarray:
         """Ready-day array with the delivered tasks filled in (ready the day after)."""
-        ready = np.empty((len(self.order), n), dtype=np.int32)
+        ready = np.empty((len(self.order), n), dtype=self.day_dtype)
         ready[: self.n_fixed] = (self.fixed_finish + 1)[:, None]
         return ready
 
@@ -713,6 +802,10 @@ class Model:
                     dues.setdefault(task.milestone, []).append(task.due)
         self.milestone_names = sorted(members)
         self.milestone_members = [np.array(members[name]) for name in self.milestone_names]
+        # All members in one gather, each milestone's maximum by one reduceat.
+        self.milestone_rows = np.concatenate([[], *self.milestone_members]).astype(np.intp)
+        sizes = [len(m) for m in self.milestone_members]
+        self.milestone_starts = np.cumsum([0, *sizes[:-1]]).astype(np.intp)
         self.milestone_dues = [
             data.milestone_dues.get(name, max(dues.get(name, ()), default=None))
             for name in self.milestone_names
@@ -728,10 +821,11 @@ def forward(
     model: Model,
     levels: list[Level],
     rows: Rows,
-    extra: np.ndarray,
+    extra: np.ndarray | None,
     ready: np.ndarray,
     drives: np.ndarray | None = None,
     clip: bool = False,
+    chunk: Chunk | None = None,
 ) -> None:
     """Fill ``ready`` (first day successors may start) for the levels' tasks.
 
@@ -740,79 +834,149 @@ def forward(
     there (``extra`` = d - 1), finishes on the last and is ready the next
     calendar day; a zero-duration task finishes on its start day and is ready
     at once. A task not yet delivered cannot finish before ``as_of``.
-    ``drives[e]`` records, per edge, whether the predecessor set the start.
+    ``drives[e]`` records, per edge, whether the predecessor set the start, as bits (eight
+    iterations a byte, as ``np.packbits``): a level's flags are packed while in the cache. With a
+    ``chunk``, each level's extra days are looked up from its draws and its finishes stored
+    as the level is reached (``extra`` is then not read).
 
-    One scratch block, the size of the largest level, holds each level's start
-    day, then its working-day index, in place: no per-level temporaries.
+    Per level: the predecessors' ready days gathered into scratch rows (the day type, two
+    bytes for any plan under ninety years), their maximum with the earliest start, then the
+    flat working-day index in one block of numpy's own index type, so that neither lookup
+    converts its indices: no per-level temporaries.
     """
     tie = model.parameters.criticality_tie_days
     widest = max((level.hi - level.lo for level in levels), default=0)
-    scratch = np.empty((widest, ready.shape[1]), dtype=np.int32)
+    most = max((len(level.columns) for level in levels), default=0)
+    n = ready.shape[1]
+    start = np.empty((widest, n), dtype=ready.dtype)
+    index = np.empty((widest, n), dtype=np.intp)
+    before = np.empty((most, widest, n), dtype=ready.dtype)
+    flags = np.empty((most * widest if drives is not None else 0, n), dtype=bool)
     for level in levels:
-        at = slice(level.lo, level.hi)
-        begin = scratch[: level.hi - level.lo]
+        at, size = slice(level.lo, level.hi), level.hi - level.lo
+        begin, flat = start[:size], index[:size]
         earliest = rows.earliest[at, None]
-        gathered = [_take(ready, preds, axis=0) for _, preds, _ in level.columns]
-        for k, ((m, _, _), before) in enumerate(zip(level.columns, gathered, strict=True)):
-            np.maximum(begin[:m] if k else earliest[:m], before, out=begin[:m])
+        for k, (m, preds, _) in enumerate(level.columns):
+            _take(ready, preds, axis=0, out=before[k, :m])
+            np.maximum(begin[:m] if k else earliest[:m], before[k, :m], out=begin[:m])
         # The first column is the longest: the rows past it have no predecessor.
         alone = level.columns[0][0] if level.columns else 0
         begin[alone:] = earliest[alone:]
-        if drives is not None:
-            for (m, _, first), before in zip(level.columns, gathered, strict=True):
-                np.greater_equal(
-                    before + tie if tie else before, begin[:m], out=drives[first : first + m]
-                )
+        if drives is not None and level.columns:
+            edges = 0  # a level's edges are numbered on from its first column's
+            for k, (m, _, _) in enumerate(level.columns):
+                gathered = before[k, :m] + tie if tie else before[k, :m]
+                np.greater_equal(gathered, begin[:m], out=flags[edges : edges + m])
+                edges += m
+            first = level.columns[0][2]
+            drives[first : first + edges, : (n + 7) // 8] = np.packbits(flags[:edges], axis=1)
         if clip:
             np.minimum(begin, model.span, out=begin)
-        begin += rows.rank_base[at, None]
-        _take(model.rank_flat, begin, out=begin)  # now the flat working-day index
-        begin += extra[at]
+        np.add(begin, rows.rank_base[at, None], out=flat)
+        _take(model.rank_flat, flat, out=flat)  # now the flat working-day index
+        flat += extra[at] if chunk is None else chunk.extra(level)
         if clip:
-            np.maximum(begin, rows.as_of[at, None], out=begin)
-            np.minimum(begin, rows.region_end[at, None], out=begin)
+            np.maximum(flat, rows.as_of[at, None], out=flat)
+            np.minimum(flat, rows.region_end[at, None], out=flat)
         elif len(level.started):
             started = level.started
             floor = rows.as_of[at][started, None]
-            begin[started] = np.maximum(begin[started], floor)
-        _take(model.ready_flat, begin, out=ready[at])
+            flat[started] = np.maximum(flat[started], floor)
+        _take(model.ready_flat, flat, out=ready[at])
+        if chunk is not None:
+            chunk.store(at, ready[at])
 
 
 def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
     """``table[index]``, two to three times as fast: the indices are in range by construction,
-    so the mode only decides speed (numpy's wrap loop is the fastest for in-range indices)."""
-    return np.take(table, index, axis=axis, out=out, mode="wrap")
+    so the mode only decides speed (numpy's wrap loop is the fastest for in-range indices).
+    The array's own method: ``np.take`` adds two Python calls to each of some 8,000 a run."""
+    return table.take(index, axis=axis, out=out, mode="wrap")
+
+
+@dataclass
+class Draws:
+    """One chunk's random numbers, drawn for the whole chunk in the stream's order.
+
+    Quantile indices come straight from the generator's raw 64-bit words, four
+    16-bit lanes each (G is a power of two, so the top bits are exactly
+    uniform); then the party factors of the copula, then the risk occurrences.
+    :func:`lookup` turns any block of rows into extra working days: all at once, or a
+    level at a time inside the forward pass (the same numbers, so the same days).
+    """
+
+    lanes: np.ndarray  # (open positions x n) raw 16-bit lanes
+    bins: np.ndarray | None  # (parties x n) each party factor's copula bin, times G
+    added: np.ndarray | None  # (risks x n) the days each risk adds where it occurred
+
+
+def draw(
+    model: Model, rng: np.random.Generator, n: int, hits: np.ndarray | None = None
+) -> Draws | None:
+    """The chunk's random numbers (None when every task is delivered: nothing is drawn)."""
+    size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
+    count = (total - first) * n
+    if not count:
+        return None
+    raw = rng.bit_generator.random_raw((count + 3) // 4)
+    lanes = raw.view(np.uint16)[:count].reshape(total - first, n)
+    bins = added = None
+    if model.correlated:
+        factor = rng.standard_normal((len(model.parties), n))
+        bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
+    if model.risks:
+        occurred = risk_occurrences(model, rng, n)
+        if hits is not None:
+            hits[...] = occurred
+        days = np.array(model.risk_days, dtype=np.int64)[:, None]
+        added = (occurred * days).astype(model.table.dtype)
+    return Draws(lanes, bins, added)
+
+
+def lookup(model: Model, draws: Draws, lo: int, hi: int, risks, out: np.ndarray) -> None:
+    """Extra working days of positions lo..hi (all open) into ``out``: the quantile drawn
+    (re-drawn given the party factor's bin with the copula), then every risk that occurred."""
+    size, first = model.parameters.quantile_table_size, model.n_fixed
+    index = draws.lanes[lo - first : hi - first] >> (17 - size.bit_length())
+    if draws.bins is not None:
+        party = model.party_of[lo:hi]
+        index = _take(model.copula, _take(draws.bins, party, axis=0) + index)
+    _take(model.table.ravel(), model.table_base[lo - first : hi - first] + index, out=out)
+    for rows, which in risks:
+        out[rows] += draws.added[which]
 
 
 def sample(
     model: Model, rng: np.random.Generator, n: int, hits: np.ndarray | None = None
 ) -> np.ndarray:
-    """Extra working days after the first, (positions x n); zero for delivered tasks.
-
-    Quantile indices come straight from the generator's raw 64-bit words, four
-    16-bit lanes each (G is a power of two, so the top bits are exactly
-    uniform); with the copula they are re-drawn given the party factor's bin.
-    """
-    size, first, total = model.parameters.quantile_table_size, model.n_fixed, len(model.order)
+    """Extra working days after the first, (positions x n); zero for delivered tasks."""
+    first, total = model.n_fixed, len(model.order)
     extra = np.zeros((total, n), dtype=model.table.dtype)
-    count = (total - first) * n
-    if not count:
-        return extra
-    raw = rng.bit_generator.random_raw((count + 3) // 4)
-    index = raw.view(np.uint16)[:count].reshape(total - first, n) >> (17 - size.bit_length())
-    if model.correlated:
-        factor = rng.standard_normal((len(model.parties), n))
-        bins = np.searchsorted(model.copula_edges, factor).astype(np.int32) * size
-        index = _take(model.copula, _take(bins, model.party_of[first:], axis=0) + index)
-    _take(model.table.ravel(), model.table_base + index, out=extra[first:])
-    if model.risks:
-        occurred = risk_occurrences(model, rng, n)
-        if hits is not None:
-            hits[...] = occurred
-        for rows, days, hit in zip(model.risk_positions, model.risk_days, occurred, strict=True):
-            if len(rows) and days:
-                extra[rows] += (hit * days).astype(extra.dtype)[None, :]
+    draws = draw(model, rng, n, hits)
+    if draws is not None:
+        risks = model.risk_rounds(first, total) if draws.added is not None else []
+        lookup(model, draws, first, total, risks, extra[first:])
     return extra
+
+
+class Chunk:
+    """What the forward pass of one chunk reads and writes a level at a time, while the
+    level's rows are in the cache: its extra days looked up from the draws (and kept), its
+    finishes stored as offsets."""
+
+    def __init__(self, model: Model, draws: Draws | None, extra: np.ndarray, finish):
+        self.model, self.draws, self.kept, self.finish = model, draws, extra, finish
+        widest = max((level.hi - level.lo for level in model.levels), default=0)
+        self.scratch = np.empty((widest, extra.shape[1]), dtype=extra.dtype)
+
+    def extra(self, level: Level) -> np.ndarray:
+        days = self.scratch[: level.hi - level.lo]
+        lookup(self.model, self.draws, level.lo, level.hi, level.risks, days)
+        self.kept[level.lo : level.hi] = days
+        return days
+
+    def store(self, at: slice, ready: np.ndarray) -> None:
+        np.subtract(ready, self.model.store_offset[at, None], out=self.finish[at], casting="unsafe")
 
 
 def risk_occurrences(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -850,7 +1014,7 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     start (ties included), stopping where an earliest start or ``as_of`` ruled.
     Flags are packed 64 iterations to a word, and each level is traced back in
     one step (``bitwise_or.at`` lets a predecessor of several of its tasks
-    collect from all of them).
+    collect from all of them). ``drives`` is packed so already (see :func:`forward`).
     """
     words = (ready.shape[1] + 63) // 64
     # Only a task that can finish after every other's earliest finish can be last.
@@ -858,7 +1022,6 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     last = model.finish_from_ready(ready[candidates], candidates)
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
-    drives = _pack(drives, words)
     for successors, preds, edges in model.pull:
         np.bitwise_or.at(critical, preds, _take(critical, successors, axis=0) & drives[edges])
     return _count(critical), _count(drives)
@@ -879,17 +1042,25 @@ def _count(flags: np.ndarray) -> np.ndarray:
 
 def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Samples):
     n = hi - lo
-    extra = sample(model, rng, n, out.risks[:, lo:hi])
+    draws = draw(model, rng, n, out.risks[:, lo:hi])
     ready = model.new_ready(n)
-    drives = np.empty((len(model.edges), n), dtype=bool)
-    forward(model, model.levels, model.rows, extra, ready, drives)
-    out.extra[:, lo:hi] = extra
-    for row, members in enumerate(model.milestone_members):
-        out.milestones[row, lo:hi] = model.finish_from_ready(ready[members], members).max(axis=0)
-    counts = criticality(model, ready, drives)
+    words = (n + 63) // 64
+    drives = np.zeros((len(model.edges), 8 * words), dtype=np.uint8)  # zero-padded bits
     stored = out.finish[:, lo:hi]
-    np.subtract(ready, model.store_offset[:, None], out=stored, casting="unsafe")
-    return counts
+    # Offsets are never negative, so with two-byte days they have the same bits as int16 as
+    # they have as uint16: the subtraction writes them without a cast.
+    if stored.dtype.itemsize == ready.dtype.itemsize:
+        stored = stored.view(ready.dtype)
+    # Delivered tasks: no draw (zero extra days), their finish stored once here.
+    fixed = slice(0, model.n_fixed)
+    np.subtract(ready[fixed], model.store_offset[fixed, None], out=stored[fixed], casting="unsafe")
+    chunk = Chunk(model, draws, out.extra[:, lo:hi], stored)
+    forward(model, model.levels, model.rows, None, ready, drives, chunk=chunk)
+    if len(model.milestone_rows):
+        rows = model.milestone_rows
+        finish = model.finish_from_ready(ready[rows], rows)
+        out.milestones[:, lo:hi] = np.maximum.reduceat(finish, model.milestone_starts, axis=0)
+    return criticality(model, ready, drives.view(np.uint64))
 
 
 def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:

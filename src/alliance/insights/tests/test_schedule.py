@@ -116,6 +116,28 @@ def test_critical_paths_match_the_reference_when_flags_span_several_words():
     assert sum(critical.values()) >= 130  # every iteration has a path
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_days_beyond_two_bytes_give_the_same_forecast(seed):
+    """Days are counted in two bytes while the plan spans under ninety years; a delivery a
+    century back stretches the span past that, the engine counts in four, and nothing moves."""
+    data = random_schedule(seed)
+    ancient = task("a-ancient", 1, 2, 3, status="delivered", actual_finish=date(1926, 3, 2))
+    old = dataclasses.replace(data, tasks=(*data.tasks, ancient))
+    sims = [simulate(d, iterations=300, seed=seed) for d in (data, old)]
+    assert [sim.model.day_dtype for sim in sims] == [np.int16, np.int32]
+    (new_sim, old_sim), rows = sims, {task_id: row for row, task_id in enumerate(sims[1].task_ids)}
+    for row, task_id in enumerate(new_sim.task_ids):
+        other = rows[task_id]
+        np.testing.assert_array_equal(new_sim.durations[row], old_sim.durations[other])
+        np.testing.assert_array_equal(
+            new_sim.finish[row] + (new_sim.origin - old_sim.origin).days, old_sim.finish[other]
+        )
+        assert new_sim.samples.critical[row] == old_sim.samples.critical[other]
+    forecasts = [forecast_schedule(d, iterations=300, seed=seed) for d in (data, old)]
+    assert forecasts[0].milestones == forecasts[1].milestones
+    assert forecasts[0].tasks == tuple(t for t in forecasts[1].tasks if t.id != "a-ancient")
+
+
 def test_project_length_is_the_networkx_longest_path():
     data = random_schedule(7, size=30)
     plain = tuple(

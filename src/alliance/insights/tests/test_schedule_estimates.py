@@ -21,7 +21,7 @@ from scipy import special
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.parameters import SCHEDULE
 from alliance.insights.schedule import ScheduleInput, ScheduleTask, forecast_schedule, simulate
-from alliance.insights.schedule_engine import quantile_table
+from alliance.insights.schedule_engine import _duration_cdf, _shared_rows, quantile_table
 
 AS_OF = date(2026, 3, 2)  # a Monday
 EVERY_DAY = WorkingCalendar(weekmask="1111111")
@@ -104,6 +104,44 @@ def test_a_forecast_with_a_degenerate_estimate_runs(kind, estimate):
     finish = result.task("x").quantiles
     assert AS_OF <= finish["P50"] <= finish["P80"] <= finish["P95"]
     assert result.task("y").quantiles["P50"] > finish["P50"]
+
+
+estimates = st.lists(
+    st.tuples(
+        st.sampled_from([0, 1, 2, 3, 2.5, 7, 40]),
+        st.sampled_from([0, 1, 4, 0.5]),
+        st.sampled_from([0, 1, 6, 2.25]),
+        st.sampled_from([1.0, 1.0, 0.7, 1.35]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def cdf_row(task: ScheduleTask, factor: float, parameters) -> np.ndarray:
+    """The task's own CDF over its candidate whole days, computed for it alone."""
+    low = math.floor(factor * task.optimistic)
+    values = np.arange(low, math.ceil(factor * task.pessimistic) + 1).astype(float)
+    return _duration_cdf([task], [factor], np.zeros(len(values), dtype=int), values, parameters)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    estimates=estimates,
+    kind=st.sampled_from(["triangular", "pert"]),
+    days=st.sampled_from(["whole", "continuous"]),
+)
+def test_tasks_that_share_a_cdf_row_have_the_very_same_row(estimates, kind, days):
+    """The table computes each distinct CDF row once (same estimate and factor or, in whole
+    days with factor 1 and whole-day estimates, the same shape shifted): the row a task
+    borrows is bit for bit the one it would compute itself."""
+    parameters = dataclasses.replace(PERT, distribution=kind, working_days=days)
+    tasks = [one(low, low + up, low + up + more) for low, up, more, _ in estimates]
+    factors = np.array([factor for *_, factor in estimates])
+    for i, shared in enumerate(_shared_rows(tasks, factors, parameters)):
+        assert shared <= i
+        mine, theirs = (cdf_row(tasks[t], factors[t], parameters) for t in (i, shared))
+        np.testing.assert_array_equal(mine, theirs)
 
 
 # -- work already under way ------------------------------------------------------------------
