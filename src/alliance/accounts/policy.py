@@ -329,18 +329,6 @@ def pulse_answers_for_aggregates(user: User, agreement: Agreement) -> tuple[Quer
     return answers.values(*fields, *dimensions), MIN_ANSWERS_PER_CELL
 
 
-def _represents(user: User, agreement_path: str, party_path: str) -> Exists:
-    """True on rows whose agreement and party ``user`` represents (one subquery, no query)."""
-    return Exists(
-        Membership.objects.filter(
-            user_id=user.pk,
-            role=Role.PARTY_REPRESENTATIVE,
-            agreement_id=OuterRef(agreement_path),
-            party_id=OuterRef(party_path),
-        )
-    )
-
-
 def pulse_answerers_visible_to(user: User) -> QuerySet:
     """Who answered which round — never what: ``pulse_id``, ``respondent_id``,
     ``respondent__name`` and ``respondent_party_id`` rows. The team's for every answer; a
@@ -352,7 +340,7 @@ def pulse_answerers_visible_to(user: User) -> QuerySet:
     if _is_admin(user):
         return TrustResponse.objects.values(*fields).distinct()
     team = Q(pulse__agreement_id__in=_member_agreement_ids(user, TEAM_ROLES))
-    own_party = _represents(user, "pulse__agreement_id", "respondent_party_id")
+    own_party = represented(user, "pulse__agreement_id", "respondent_party_id")
     return TrustResponse.objects.filter(team | Q(own_party)).values(*fields).distinct()
 
 
@@ -369,7 +357,7 @@ def pulse_sheets_of_own_party(user: User) -> QuerySet:
     fields = ("pulse_id", "person_id", "person__name", "submitted_at")
     if not (user.is_authenticated and user.is_active):
         return PulseRespondent.objects.none().values(*fields)
-    own_party = _represents(user, "pulse__agreement_id", "person__party_id")
+    own_party = represented(user, "pulse__agreement_id", "person__party_id")
     return PulseRespondent.objects.filter(own_party).values(*fields)
 
 

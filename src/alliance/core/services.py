@@ -60,10 +60,10 @@ def _snapshot_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     return tuple(f for f in model._meta.concrete_fields if f.name not in {"id", "translations"})
 
 
-# Django's own field classes (exactly these: subclasses such as encrypted fields keep their
-# ``value_to_string``) whose ``value_to_string`` of a non-empty value is ``str(value)``, or
-# its ``isoformat()`` for dates and times.
-_STR_FIELDS = frozenset(
+# Django's own text, integer, boolean and UUID field classes (exactly these: subclasses such
+# as the encrypted fields keep their own behaviour): a value's text is ``str(value)`` and its
+# ``clean`` depends on the value alone. Each use below adds the classes that hold for it only.
+_SCALAR_FIELDS = frozenset(
     {
         models.CharField,
         models.TextField,
@@ -77,13 +77,17 @@ _STR_FIELDS = frozenset(
         models.PositiveSmallIntegerField,
         models.PositiveBigIntegerField,
         models.BooleanField,
-        models.DecimalField,
-        models.FloatField,
         models.UUIDField,
-        models.ForeignKey,
-        models.OneToOneField,
     }
 )
+# Whose ``value_to_string`` of a non-empty value is ``str(value)``, or its ``isoformat()``
+# for dates and times.
+_STR_FIELDS = _SCALAR_FIELDS | {
+    models.DecimalField,
+    models.FloatField,
+    models.ForeignKey,
+    models.OneToOneField,
+}
 _ISO_FIELDS = frozenset({models.DateField, models.DateTimeField, models.TimeField})
 
 
@@ -256,26 +260,10 @@ def save_new_many[M: models.Model](
 # Django's own field classes whose ``clean`` depends on the value alone (not on the object or
 # the database) and gives an equal value back: within a batch, a value already found valid
 # is not validated again.
-# Subclasses (the project's encrypted fields, say) and relations are always validated.
-_PURE_FIELDS = frozenset(
-    {
-        models.CharField,
-        models.TextField,
-        models.SlugField,
-        models.EmailField,
-        models.URLField,
-        models.IntegerField,
-        models.SmallIntegerField,
-        models.BigIntegerField,
-        models.PositiveIntegerField,
-        models.PositiveSmallIntegerField,
-        models.PositiveBigIntegerField,
-        models.BooleanField,
-        models.DateField,
-        models.UUIDField,
-    }
-)  # not decimals, floats or datetimes: equal values may still differ (1.0 and 1.00, -0.0
-# and 0.0, one instant in two time zones), and each keeps its own
+# Subclasses (the project's encrypted fields, say) and relations are always validated; not
+# decimals, floats or datetimes: equal values may still differ (1.0 and 1.00, -0.0 and 0.0,
+# one instant in two time zones), and each keeps its own.
+_PURE_FIELDS = _SCALAR_FIELDS | {models.DateField}
 _UNSEEN = object()
 
 
