@@ -378,8 +378,10 @@ def run_database(kind: str, files: dict[str, Path], folder: Path, postgres: str)
     try:
         out = subprocess.run(
             [sys.executable, __file__, "--child", payload],
-            env=env, check=True, capture_output=True, text=True,
+            env=env, check=False, capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode:
+            raise SystemExit(f"the {kind} run failed:\n{out.stderr[-4000:]}")
     finally:
         if kind == "postgres":
             postgres_admin(postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
@@ -449,8 +451,11 @@ def main() -> None:
         files = {name: folder / INPUTS[name][1] for name in args.inputs.split(",")}
         for name, path in files.items():
             INPUTS[name][2](path, args)
+        kinds = args.databases.split(",")
+        if unknown := set(kinds) - {"sqlite", "postgres"}:
+            raise SystemExit(f"--databases: sqlite and/or postgres, not {', '.join(unknown)}")
         rows = []
-        for kind in args.databases.split(","):
+        for kind in kinds:
             rows.extend(run_database(kind, files, folder, args.postgres))
         print(table(rows))
         print(fixed_table(rows))
