@@ -9,8 +9,9 @@ when none is waiting (``ensure_scheduler``), so the schedule survives restarts.
 
 Each job runs once per period — a day, or an ISO week for the digest — because its
 ``ScheduledRun`` row (unique per job and period) is created in the same transaction that
-queues it. A run left unfinished by a killed worker is queued again after
-``NOTIFICATION_RUN_TIMEOUT_SECONDS``; the jobs write through keyed rows, so running one
+queues it. A run left unfinished, with no task of it queued or running any more, is queued
+again after ``NOTIFICATION_RUN_TIMEOUT_SECONDS`` (a killed worker's task is taken back by the
+leases); the jobs write through keyed rows, so running one
 again writes nothing twice. The jobs go on the bulk queue (:func:`start`), so the worker of
 the writes' recomputes never runs them (``alliance.operations.queues``).
 """
@@ -36,6 +37,7 @@ from alliance.notifications.outbox import deliver_due
 from alliance.operations import queues
 
 TICK_TASK = "alliance.notifications.scheduler.scheduler_tick"
+RUN_TASK = "alliance.notifications.scheduler.run_job"
 
 
 def periods(today: date) -> dict[str, str]:
@@ -67,6 +69,8 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
                 started.append(f"{job} {period}")
     stale = now - timedelta(seconds=_seconds("NOTIFICATION_RUN_TIMEOUT_SECONDS", 1800))
     for run in ScheduledRun.objects.filter(finished_at=None, started_at__lt=stale):
+        if _in_hand(run):
+            continue
         with transaction.atomic():
             updated = ScheduledRun.objects.filter(pk=run.pk, started_at=run.started_at).update(
                 started_at=now
@@ -83,6 +87,20 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
 # The day's mail is written before the portfolio recompute starts: queued by the same tick,
 # the jobs run by priority, and the recompute holds the bulk worker for its whole run.
 JOB_PRIORITY = {Job.INSIGHTS: -10}
+
+
+def _in_hand(run: ScheduledRun) -> bool:
+    """Whether a task of ``run`` is still queued or running: a long run (the portfolio
+    recompute, 40 minutes of CPU at 10,000 agreements) is not stale, and a task whose worker
+    died is taken back by the leases (``alliance.operations.leases``). Only a run whose task
+    is gone — failed for good, or never queued — is started again; otherwise every
+    ``NOTIFICATION_RUN_TIMEOUT_SECONDS`` queued one more full pass behind the first."""
+    return DBTaskResult.objects.filter(
+        task_path=RUN_TASK,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=run.job,
+        args_kwargs__args__1=run.period,
+    ).exists()
 
 
 def start(job: str, period: str) -> None:

@@ -97,9 +97,18 @@ def test_the_scheduler_starts_each_job_once_per_period_and_queues_its_next_tick(
         task_path=scheduler.TICK_TASK, status=TaskResultStatus.READY
     )
     assert ticks.count() == 1
-    # A run a killed worker left unfinished is started again once it is stale.
-    ScheduledRun.objects.filter(job="reminders").update(
+    # A run left unfinished long ago is not started again while its task is still queued
+    # or running (a long job; a dead worker's task is the leases' to take back)...
+    ScheduledRun.objects.filter(job__in=["reminders", "insights"]).update(
         started_at=timezone.now() - timedelta(hours=2)
     )
+    reminders = queued.get(args_kwargs__args__0="reminders")
+    queued.filter(args_kwargs__args__0="insights").update(status=TaskResultStatus.RUNNING)
+    with clock.frozen(date(2025, 7, 9)):
+        assert scheduler.tick()["started"] == []
+    # ... and is started again once its task is gone (failed for good).
+    queued.filter(pk=reminders.pk).update(status=TaskResultStatus.FAILED)
     with clock.frozen(date(2025, 7, 9)):
         assert scheduler.tick()["started"] == ["reminders 2025-07-09 (again)"]
+    waiting = queued.filter(status=TaskResultStatus.READY, args_kwargs__args__0="reminders")
+    assert waiting.count() == 1
