@@ -119,6 +119,28 @@ def build_world() -> World:
     )
 
 
+def settings_under(env: dict[str, str], expression: str) -> Any:
+    """What ``expression`` (Python, with ``settings`` in scope; its value JSON) gives in the
+    settings a fresh process reads from ``env``: for the settings computed from the
+    environment at start-up, which the test process has already read its own way."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({expression}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "alliance.config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def tally(check: str, n: int = 1) -> None:
     """Count ``n`` tries of the discretion check ``check`` (a request made as one role, a file
     scanned, a login attempt...) for ``scripts/discretion_tally.py``.

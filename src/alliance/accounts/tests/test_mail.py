@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import os
 import socket
 import subprocess
-import sys
 from email.message import EmailMessage
 
 import pytest
@@ -18,6 +16,7 @@ from django.urls import reverse
 
 from alliance.accounts import mail, services
 from alliance.accounts.models import Profile
+from alliance.testing import settings_under
 
 
 class Inbox:
@@ -140,18 +139,7 @@ def test_smtp_settings_come_from_the_environment(tmp_path):
         "EMAIL_USE_TLS": "true",
         "DEFAULT_FROM_EMAIL": "Alliance <noreply@example.org>",
     }
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps([settings.MAILERS, settings.DEFAULT_FROM_EMAIL]))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**env, "DJANGO_SETTINGS_MODULE": "alliance.config.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    mailers, sender = json.loads(out.stdout.strip().splitlines()[-1])
+    mailers, sender = settings_under(env, "[settings.MAILERS, settings.DEFAULT_FROM_EMAIL]")
     assert mailers["default"]["BACKEND"].endswith("smtp.EmailBackend")
     assert mailers["default"]["OPTIONS"] | {} == {
         "host": "smtp.example.org",
@@ -163,31 +151,15 @@ def test_smtp_settings_come_from_the_environment(tmp_path):
         "timeout": 30,
     }
     assert sender == "Alliance <noreply@example.org>"
-    both = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**env, "EMAIL_USE_SSL": "true", "DJANGO_SETTINGS_MODULE": "alliance.config.settings"},
-        capture_output=True,
-        text=True,
-    )
-    assert both.returncode != 0 and "EMAIL_USE_TLS or EMAIL_USE_SSL" in both.stderr
+    with pytest.raises(subprocess.CalledProcessError) as both:
+        settings_under({**env, "EMAIL_USE_SSL": "true"}, "settings.MAILERS")
+    assert "EMAIL_USE_TLS or EMAIL_USE_SSL" in both.value.stderr
 
 
 def test_without_a_server_the_demo_writes_mail_to_the_console_or_files(tmp_path):
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps(settings.MAILERS))"
-    )
     base = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
-    base |= {"ALLIANCE_TESTING": "1", "DJANGO_SETTINGS_MODULE": "alliance.config.settings"}
-    console = subprocess.run(
-        [sys.executable, "-c", code], env=base, capture_output=True, text=True, check=True
-    )
-    assert json.loads(console.stdout)["default"]["BACKEND"].endswith("console.EmailBackend")
-    files = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**base, "EMAIL_FILE_PATH": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(files.stdout)["default"]["OPTIONS"] == {"file_path": str(tmp_path)}
+    base |= {"ALLIANCE_TESTING": "1"}
+    console = settings_under(base, "settings.MAILERS")
+    assert console["default"]["BACKEND"].endswith("console.EmailBackend")
+    files = settings_under({**base, "EMAIL_FILE_PATH": str(tmp_path)}, "settings.MAILERS")
+    assert files["default"]["OPTIONS"] == {"file_path": str(tmp_path)}

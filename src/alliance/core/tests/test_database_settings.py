@@ -7,30 +7,18 @@ query that then ran in 0.4 s (EXPLAIN ANALYZE on the 10,000-agreement data)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 from django.db import connection
+
+from alliance.testing import settings_under
 
 pytestmark = pytest.mark.django_db
 
 
 def _settings_of(env: dict[str, str]) -> dict[str, dict]:
-    code = (
-        "import django, json; from django.conf import settings; django.setup();"
-        "print(json.dumps({k: v.get('OPTIONS', {}) for k, v in settings.DATABASES.items()}))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**env, "DJANGO_SETTINGS_MODULE": "alliance.config.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
+    return settings_under(env, "{k: v.get('OPTIONS', {}) for k, v in settings.DATABASES.items()}")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
