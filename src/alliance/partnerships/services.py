@@ -432,13 +432,7 @@ def commitment_update_many(*, actor: Any, changes: list[tuple[Commitment, dict[s
     insert_many(save_changes_bulk(actor=actor, changes=changes, constraints=False))
     on = clock.today()
     moved = [
-        CommitmentDueChange(
-            commitment=c,
-            from_due_on=previous[c.pk],
-            to_due_on=c.due_on,
-            in_force_from=on,
-            actor=actor if getattr(actor, "pk", None) else None,
-        )
+        _due_change(actor, c, previous[c.pk], on)
         for c, _fields in changes
         if c.due_on != previous[c.pk]
     ]
@@ -843,7 +837,21 @@ def _record_due_change(
     on: date,
     proposal: DueDateProposal | None = None,
 ) -> None:
-    change = CommitmentDueChange.objects.create(
+    change = _due_change(actor, commitment, previous, on, proposal)
+    change.save()
+    audit(actor=actor, obj=change, action=AuditAction.CREATE)
+
+
+def _due_change(
+    actor: Any,
+    commitment: Commitment,
+    previous: date,
+    on: date,
+    proposal: DueDateProposal | None = None,
+) -> CommitmentDueChange:
+    """The dated history's row for a due date moved from ``previous``, in force from ``on``
+    (not saved)."""
+    return CommitmentDueChange(
         commitment=commitment,
         from_due_on=previous,
         to_due_on=commitment.due_on,
@@ -851,7 +859,6 @@ def _record_due_change(
         proposal=proposal,
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    audit(actor=actor, obj=change, action=AuditAction.CREATE)
 
 
 def _close_proposals(actor: Any, commitment: Commitment, on: date) -> None:
