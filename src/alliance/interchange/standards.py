@@ -287,23 +287,11 @@ def _apply_batch(ctx: ImportContext, projects: list[SourceProject]) -> None:
         return
     fresh = _fresh(projects, found)
     one_by_one = [p for p in projects if not any(p is f for f in fresh)]
-    if fresh:
-        saved = _state(ctx)
-        try:
-            with transaction.atomic():
-                _write_fresh(ctx, fresh, found)
-        except Exception:
-            _restore(ctx, saved)
-            one_by_one = projects
+    if fresh and not _batched(ctx, lambda: _write_fresh(ctx, fresh, found)):
+        one_by_one = projects
     same, changed = _known(ctx, one_by_one, found)
-    if changed:
-        saved = _state(ctx)
-        try:
-            with transaction.atomic():
-                _write_changed(ctx, changed, found)
-        except Exception:
-            _restore(ctx, saved)
-            changed = []
+    if changed and not _batched(ctx, lambda: _write_changed(ctx, changed, found)):
+        changed = []
     done = {id(p) for p in same} | {id(p) for p, _changes in changed}
     for project in one_by_one:
         if id(project) not in done:
@@ -697,6 +685,20 @@ def _fresh(projects: list[SourceProject], found: dict[tuple[str, str], Any]) -> 
         if len(set(milestones)) == len(milestones) and len(set(commitments)) == len(commitments):
             fresh.append(project)
     return fresh
+
+
+def _batched(ctx: Any, write: Callable[[], None]) -> bool:
+    """Run a batched ``write`` in a savepoint of its own; if anything refuses it, roll it and
+    the report back and say so (False): the projects then go one by one, where each error
+    keeps its place."""
+    saved = _state(ctx)
+    try:
+        with transaction.atomic():
+            write()
+    except Exception:
+        _restore(ctx, saved)
+        return False
+    return True
 
 
 def _state(ctx: ImportContext) -> tuple[Any, ...]:
