@@ -24,7 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -221,18 +221,38 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def yield_the_cores(queue: str) -> int:
-    """The worker of the long jobs (``--queue bulk``) runs at a lower CPU priority
-    (``WORKER_BULK_NICE``, 10; 0 keeps it): the daily recompute uses whatever the pages and
-    the writes' worker leave, instead of taking a core from the people waiting for them
-    (measured at 10,000 agreements: page p95 1.5 s while it ran beside the web processes).
-    Returns the worker's niceness."""
+    """The worker of the long jobs (``--queue bulk``) stays out of the way of the pages and
+    the writes' worker: the daily recompute uses what they leave instead of taking a core
+    from the people waiting for them (measured at 10,000 agreements: page p95 1.5 s while it
+    ran beside the web processes at the same priority).
+
+    - its niceness goes up by ``WORKER_BULK_NICE`` (10; 0 keeps it);
+    - on Linux, with ``WORKER_BULK_IDLE`` (the default), it runs under ``SCHED_IDLE``: only
+      on CPU time no other process wants, where a niceness of 19 still takes a share;
+    - its threads (the Monte Carlo's) are kept to ``WORKER_BULK_CORES`` cores where the
+      system allows it (0, the default: all but one, at least one), so a page always finds
+      a core that the job's memory traffic does not share.
+
+    Threads started afterwards inherit all three. Returns the worker's niceness."""
     from django.conf import settings
 
     from alliance.operations import queues
 
-    if queue == queues.BULK and settings.WORKER_BULK_NICE > 0:
-        return os.nice(settings.WORKER_BULK_NICE)
-    return os.nice(0)
+    if queue != queues.BULK:
+        return os.nice(0)
+    if settings.WORKER_BULK_IDLE and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, bulk_cores(os.sched_getaffinity(0), settings.WORKER_BULK_CORES))
+    return os.nice(max(settings.WORKER_BULK_NICE, 0))
+
+
+def bulk_cores(available: Collection[int], wanted: int) -> set[int]:
+    """The cores the daily jobs' worker keeps to: ``wanted`` of ``available`` (0: all but
+    one, at least one), the highest-numbered ones (the first core takes most interrupts)."""
+    cores = sorted(available)
+    count = wanted if wanted > 0 else len(cores) - 1
+    return set(cores[-max(1, min(count, len(cores))) :])
 
 
 def start_worker(queue: str = "all") -> subprocess.Popen:

@@ -332,8 +332,13 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # a run a killed worker left is started again, when a message caught mid-send is given up.
 NOTIFICATION_TICK_SECONDS = env_int("NOTIFICATION_TICK_SECONDS", 60)
 NOTIFICATION_RUN_TIMEOUT_SECONDS = env_int("NOTIFICATION_RUN_TIMEOUT_SECONDS", 1800)
-# The niceness ``alliance worker --queue bulk`` adds to itself (alliance.cli.yield_the_cores).
+# How ``alliance worker --queue bulk`` (the daily jobs) stays out of the pages' way
+# (alliance.cli.yield_the_cores): the niceness it adds to itself; whether it runs only on CPU
+# time nothing else wants (Linux's SCHED_IDLE); how many cores its threads may use (0: all but
+# one, at least one).
 WORKER_BULK_NICE = env_int("WORKER_BULK_NICE", 10)
+WORKER_BULK_IDLE = env_bool("WORKER_BULK_IDLE", True)
+WORKER_BULK_CORES = env_int("WORKER_BULK_CORES", 0)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 600)
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

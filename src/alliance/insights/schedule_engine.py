@@ -1063,6 +1063,14 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     return criticality(model, ready, drives.view(np.uint64))
 
 
+def usable_cores() -> int:
+    """The cores this thread may run on (its affinity: the daily jobs' worker keeps off one,
+    ``alliance.cli.yield_the_cores``), where the system says; else every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
     """``work(generator, lo, hi)`` for every chunk of iterations, on all cores.
 
@@ -1072,7 +1080,7 @@ def in_chunks(model: Model, iterations: int, seed: int, work: Callable) -> list:
     size = model.parameters.chunk_iterations
     bounds = range(0, iterations, size)
     seeds = np.random.SeedSequence(seed).spawn(len(bounds))
-    workers = model.parameters.threads or os.cpu_count() or 1
+    workers = model.parameters.threads or usable_cores()
 
     def run(chunk: int):
         lo = bounds[chunk]

@@ -115,26 +115,52 @@ def test_the_server_freezes_what_it_loaded_before_serving(db: None) -> None:
 
 
 def test_the_daily_jobs_worker_leaves_the_cores_to_pages_and_writes(tmp_path):
-    """``--queue bulk`` lowers its own CPU priority by WORKER_BULK_NICE; the other queues
-    keep theirs. Each case in a process of its own (niceness only goes up)."""
+    """``--queue bulk`` lowers its own CPU priority by WORKER_BULK_NICE, runs under
+    SCHED_IDLE (Linux) and keeps its threads — the Monte Carlo's pool among them — to all
+    cores but one; the other queues keep theirs. Each case in a process of its own (niceness
+    only goes up)."""
     import os
     import subprocess
     import sys
 
-    def niceness(queue: str, nice: str) -> int:
-        code = (
-            "from alliance.cli import _setup_django, yield_the_cores; _setup_django(); "
-            f"print(yield_the_cores({queue!r}))"
-        )
-        env = {**os.environ, "WORKER_BULK_NICE": nice, "ALLIANCE_VAR_DIR": str(tmp_path)}
+    code = (
+        "import os, sys, threading\n"
+        "from alliance.cli import _setup_django, yield_the_cores\n"
+        "from alliance.insights.schedule_engine import usable_cores\n"
+        "_setup_django()\n"
+        "nice = yield_the_cores(sys.argv[1])\n"
+        "seen = []\n"
+        "idle = lambda: getattr(os, 'SCHED_IDLE', -1) == os.sched_getscheduler(0)\n"
+        "thread = threading.Thread(target=lambda: seen.append((idle(), usable_cores())))\n"
+        "thread.start(); thread.join()\n"
+        "print(nice, int(seen[0][0]), seen[0][1])\n"
+    )
+
+    def worker(queue: str, **environ: str) -> tuple[int, bool, int]:
+        env = {**os.environ, "ALLIANCE_VAR_DIR": str(tmp_path), **environ}
         env.setdefault("SECRET_KEY", "test-only")
         out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code, queue], env=env, capture_output=True, text=True, check=True
         )
-        return int(out.stdout.strip().splitlines()[-1])
+        nice, idle, cores = out.stdout.strip().splitlines()[-1].split()
+        return int(nice), idle == "1", int(cores)
 
     base = os.nice(0)
-    assert niceness("bulk", "10") == min(base + 10, 19)
-    assert niceness("default", "10") == base
-    assert niceness("all", "10") == base
-    assert niceness("bulk", "0") == base
+    cores = len(os.sched_getaffinity(0))
+    # A thread the job starts afterwards (the Monte Carlo's) runs idle, on all cores but one.
+    assert worker("bulk", WORKER_BULK_NICE="10") == (min(base + 10, 19), True, max(cores - 1, 1))
+    assert worker("default", WORKER_BULK_NICE="10") == (base, False, cores)
+    assert worker("all", WORKER_BULK_NICE="10") == (base, False, cores)
+    kept = {"WORKER_BULK_NICE": "0", "WORKER_BULK_IDLE": "0", "WORKER_BULK_CORES": "99"}
+    assert worker("bulk", **kept) == (base, False, cores)
+    assert worker("bulk", WORKER_BULK_CORES="1")[2] == 1
+
+
+def test_the_daily_jobs_worker_keeps_the_highest_cores_and_at_least_one():
+    from alliance.cli import bulk_cores
+
+    assert bulk_cores({0, 1}, 0) == {1}
+    assert bulk_cores({0}, 0) == {0}
+    assert bulk_cores({0, 1, 2, 3}, 0) == {1, 2, 3}
+    assert bulk_cores({0, 1, 2, 3}, 2) == {2, 3}
+    assert bulk_cores({3, 5}, 9) == {3, 5}
