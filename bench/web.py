@@ -432,8 +432,15 @@ def main() -> None:
     users = virtual_users(args.users)
     meta = {
         "database": f"{connection.vendor}, {agreements:,} agreements",
-        "server": f"alliance serve --workers {args.workers} (waitress, 8 threads each), "
-        "alliance worker --queue default and --queue bulk (niceness +10) beside it",
+        "server": f"alliance serve --workers {args.workers} (waitress, "
+        f"{os.environ.get('WEB_THREADS') or 8} threads each), "
+        "alliance worker --queue default and --queue bulk beside it (the bulk one "
+        + (
+            "niceness +10 only"
+            if os.environ.get("WORKER_BULK_IDLE") == "0"
+            else "under SCHED_IDLE, on all cores but one"
+        )
+        + ")",
         "load": f"{args.users} users ({len([u for u in users if u.role == 'counsellor'])} "
         f"counsellors, the rest representatives), "
         + (f"{args.think:g} s reading time on average" if args.think else "no pause")

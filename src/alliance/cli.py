@@ -144,18 +144,31 @@ def _freeze_what_is_loaded() -> None:
     gc.freeze()
 
 
+def _threads() -> int:
+    """Request threads per server process (``WEB_THREADS``, 8 by default)."""
+    raw = os.environ.get("WEB_THREADS") or "8"
+    try:
+        threads = int(raw)
+    except ValueError:
+        raise SystemExit(f"alliance: WEB_THREADS must be a whole number, not {raw!r}") from None
+    if not 1 <= threads <= 64:
+        raise SystemExit(f"alliance: WEB_THREADS must be between 1 and 64, not {threads}")
+    return threads
+
+
 def _waitress(application: Any, host: str, port: int, *, reuse_port: bool) -> None:
     from waitress import serve as waitress_serve
 
+    threads = _threads()
     if not reuse_port:
-        waitress_serve(application, host=host, port=port, threads=8, ident="Alliance")
+        waitress_serve(application, host=host, port=port, threads=threads, ident="Alliance")
         return
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    waitress_serve(application, sockets=[sock], threads=8, ident="Alliance")
+    waitress_serve(application, sockets=[sock], threads=threads, ident="Alliance")
 
 
 def _serve_processes(application: Any, host: str, port: int, workers: int) -> int:

@@ -164,3 +164,24 @@ def test_the_daily_jobs_worker_keeps_the_highest_cores_and_at_least_one():
     assert bulk_cores({0, 1, 2, 3}, 0) == {1, 2, 3}
     assert bulk_cores({0, 1, 2, 3}, 2) == {2, 3}
     assert bulk_cores({3, 5}, 9) == {3, 5}
+
+
+def test_server_processes_and_threads_are_read_and_checked(monkeypatch):
+    """``--workers`` / ``WEB_WORKERS`` and ``WEB_THREADS``: a bad value stops the server with
+    a message naming the setting, before anything is served."""
+    import pytest
+
+    from alliance.cli import _threads, _workers
+
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("WEB_THREADS", raising=False)
+    assert (_workers(None), _threads()) == (1, 8)
+    monkeypatch.setenv("WEB_WORKERS", "4")
+    monkeypatch.setenv("WEB_THREADS", "2")
+    assert (_workers(None), _workers("3"), _threads()) == (4, 3, 2)
+    for bad in ("0", "65", "two"):
+        monkeypatch.setenv("WEB_THREADS", bad)
+        with pytest.raises(SystemExit, match="WEB_THREADS"):
+            _threads()
+        with pytest.raises(SystemExit, match="--workers"):
+            _workers(bad)
