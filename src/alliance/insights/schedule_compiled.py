@@ -176,3 +176,18 @@ def forward_pass(
             stored = store_offset[p]
             for i in range(n):
                 finish[p, at + np.uint64(i)] = ready[p, i] - stored
+
+
+@numba.njit(nogil=True, cache=_LOCATION != "")
+def trace_back(lo, hi, pred_ptr, pred_pos, pred_edge, critical, drives):
+    """Critical flags (tasks x 64-bit words) traced back from the ends of the paths: each task,
+    last first, passes its flags to every predecessor whose edge drove its start in the same
+    iterations (``drives``, edges x words). A task's successors all come after it, so its flags
+    are complete before it passes them on."""
+    words = critical.shape[1]
+    for p in range(hi - 1, lo - 1, -1):
+        r = p - lo
+        for j in range(pred_ptr[r], pred_ptr[r + 1]):
+            q, e = pred_pos[j], pred_edge[j]
+            for w in range(words):
+                critical[q, w] |= critical[p, w] & drives[e, w]

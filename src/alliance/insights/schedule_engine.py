@@ -25,7 +25,7 @@ from scipy import special
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.correlation import learn_party_correlation
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
-from alliance.insights.schedule_compiled import forward_pass
+from alliance.insights.schedule_compiled import forward_pass, trace_back
 
 DELIVERED = "delivered"
 WAIVED = "waived"
@@ -457,24 +457,6 @@ def flatten(levels: list[Level]) -> Flat:
     )
 
 
-def pull_plan(levels: list[Level]) -> list[tuple[np.ndarray, np.ndarray, slice]]:
-    """Per level, last first: (successor positions, predecessor positions, edge ids) of the
-    edges into it, for tracing critical paths back.
-
-    A level's edges are contiguous (the forward pass numbers them column by column), and
-    every task's successors are in later levels, so each level's flags are final before its
-    predecessors read them.
-    """
-    groups = []
-    for level in reversed(levels):
-        if level.columns:
-            successors = np.concatenate([level.lo + np.arange(m) for m, _, _ in level.columns])
-            preds = np.concatenate([preds for _, preds, _ in level.columns])
-            first = level.columns[0][2]
-            groups.append((successors, preds, slice(first, first + len(preds))))
-    return groups
-
-
 # --------------------------------------------------------------------------
 # The prepared model
 # --------------------------------------------------------------------------
@@ -513,7 +495,6 @@ class Model:
             open_tasks, self.preds, self.topo, self.position, self.edges, self.started
         )
         self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
-        self.pull = pull_plan(self.levels)
         self.parties = sorted({task.party for task in self.tasks})
         self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
         # The copula's correlation: learned from the deliveries when there are enough of them.
@@ -752,8 +733,9 @@ class Model:
         # reaches it anyway: seeding from the ends of the paths alone gives the same flags
         # from a fraction of the rows (467 of 2,622 on the bench's 5,000 tasks).
         waited_for = np.zeros(len(self.order), dtype=bool)
-        for _, preds, _ in self.pull:
-            waited_for[preds] = True
+        for level in self.levels:
+            for _, preds, _ in level.columns:
+                waited_for[preds] = True
         self.last_candidates = np.flatnonzero((high >= low.max(initial=0)) & ~waited_for)
         self._floors()
 
@@ -1054,9 +1036,9 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     The critical path of an iteration is traced back from the task(s) that
     finish last through every predecessor whose ready day set its successor's
     start (ties included), stopping where an earliest start or ``as_of`` ruled.
-    Flags are packed 64 iterations to a word, and each level is traced back in
-    one step (``bitwise_or.at`` lets a predecessor of several of its tasks
-    collect from all of them). ``drives`` is packed so already (see :func:`forward`).
+    Flags are packed 64 iterations to a word and traced back by one compiled loop over the
+    edges, last task first (:func:`~alliance.insights.schedule_compiled.trace_back`);
+    ``drives`` is packed so already (see :func:`forward`).
     """
     words = (ready.shape[1] + 63) // 64
     # Only a task that can finish after every other's earliest finish can be last.
@@ -1064,8 +1046,8 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     last = model.finish_from_ready(ready[candidates], candidates)
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
-    for successors, preds, edges in model.pull:
-        np.bitwise_or.at(critical, preds, _take(critical, successors, axis=0) & drives[edges])
+    flat = model.flat
+    trace_back(flat.lo, flat.hi, flat.pred_ptr, flat.pred_pos, flat.pred_edge, critical, drives)
     return _count(critical), _count(drives)
 
 
