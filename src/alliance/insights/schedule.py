@@ -11,14 +11,14 @@ earliest start, nor before ``as_of`` if it has not started), works on its owing
 party's working days and finishes on the last of them. Delivered tasks are
 fixed at their actual finish.
 
-All iterations run at once: tasks are processed by topological level, each
-level a handful of numpy operations over (tasks in level x iterations).
+The iterations are cut into cache-sized chunks that run on all cores, each with
+its own random stream; in a chunk, one compiled loop (numba, without the GIL)
+walks the tasks in topological order, each over the chunk's iterations.
 Working-day arithmetic is integer indexing into per-calendar lookup tables and
-durations are drawn by indexing per-task tables of equiprobable quantiles, so
-nothing loops per iteration; the iterations are cut into cache-sized chunks
-that run on all cores, each with its own random stream (the machinery is in
-``schedule_engine.py``). Results depend on the input and the seed only, not on
-the order of tasks or the number of threads.
+durations are drawn by indexing per-task tables of equiprobable quantiles (the
+machinery is in ``schedule_engine.py`` and ``schedule_compiled.py``). Results
+depend on the input and the seed only, not on the order of tasks or the number
+of threads.
 
 The model, its formulas, parameters and sources are in ``docs/insights.md``;
 every knob is in :class:`alliance.insights.parameters.ScheduleParameters`.

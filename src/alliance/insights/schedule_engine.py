@@ -1,10 +1,11 @@
-"""The machinery under :mod:`alliance.insights.schedule`: inputs, tables and the vectorised pass.
+"""The machinery under :mod:`alliance.insights.schedule`: inputs, tables and the passes.
 
 Everything here works on integer arrays laid out task by iteration ("positions"
 x iterations): tasks sorted by topological level so that a level is a
 contiguous block of rows, days counted from a common origin, working-day
 arithmetic as indexing into per-calendar lookup tables, durations as indexing
-into per-task quantile tables. Public names live in ``schedule.py``.
+into per-task quantile tables. The forward pass and the critical-path trace are
+compiled loops (``schedule_compiled.py``). Public names live in ``schedule.py``.
 """
 
 from __future__ import annotations
