@@ -1,5 +1,6 @@
-"""Where the schedule's compiled forward pass keeps its code: numba's cache works, and is
-reused, when the package's own folder cannot be written (an installed, read-only package)."""
+"""The schedule's compiled passes: where numba keeps their code (the cache works, and is
+reused, when the package's own folder cannot be written: an installed, read-only package),
+and that the forward pass releases the GIL (the chunks' threads run side by side)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import numpy as np
+
 import alliance
+from alliance.insights import schedule_engine
+from alliance.insights.parameters import SCHEDULE
 from alliance.insights.schedule_compiled import cache_location
+from alliance.insights.tests.test_schedule import random_schedule
 
 
 def blocked(tmp_path: Path, name: str) -> Path:
@@ -83,3 +90,45 @@ def test_the_compiled_pass_is_cached_in_the_var_folder_when_the_package_is_read_
     cached = list((var / "numba").rglob("*"))
     assert any(path.suffix == ".nbi" for path in cached)
     assert any(path.suffix == ".nbc" for path in cached)
+
+
+def test_the_compiled_pass_lets_other_threads_run():
+    # The chunks run on threads: the pass must release the GIL, or they would take turns.
+    model = schedule_engine.Model(random_schedule(1, size=200), SCHEDULE)
+    n = 100_000
+    extra = np.zeros((len(model.order), n), model.table.dtype)
+    finish = np.zeros((len(model.order), n), model.finish_dtype)
+    drives = np.zeros((len(model.edges), n // 8), np.uint8)
+    hits = np.zeros((len(model.risks), n), dtype=bool)
+    draws = schedule_engine.draw(model, np.random.default_rng(0), n, hits)
+    ready = model.new_ready(n)
+
+    def forward() -> None:
+        schedule_engine.forward(
+            model, model.flat, model.rows, extra, ready, drives, draws=draws, finish=finish
+        )
+
+    forward()  # compiled (or loaded) before the measured call
+    started, done = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        started.set()
+        for _ in range(5):
+            forward()
+        done.set()
+
+    # With a long switch interval, a thread holding the GIL keeps it until it blocks or ends:
+    # this thread then wakes only while the pass runs without it (it waits without the GIL).
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(30.0)
+    try:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        started.wait()
+        ticks = 0
+        while not done.wait(0.001):
+            ticks += 1
+        thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert ticks > 0  # holding the GIL, the pass would let this thread wake only once it ended
