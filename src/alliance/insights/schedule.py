@@ -11,14 +11,14 @@ earliest start, nor before ``as_of`` if it has not started), works on its owing
 party's working days and finishes on the last of them. Delivered tasks are
 fixed at their actual finish.
 
-All iterations run at once: tasks are processed by topological level, each
-level a handful of numpy operations over (tasks in level x iterations).
+The iterations are cut into cache-sized chunks that run on all cores, each with
+its own random stream; in a chunk, one compiled loop (numba, without the GIL)
+walks the tasks in topological order, each over the chunk's iterations.
 Working-day arithmetic is integer indexing into per-calendar lookup tables and
-durations are drawn by indexing per-task tables of equiprobable quantiles, so
-nothing loops per iteration; the iterations are cut into cache-sized chunks
-that run on all cores, each with its own random stream (the machinery is in
-``schedule_engine.py``). Results depend on the input and the seed only, not on
-the order of tasks or the number of threads.
+durations are drawn by indexing per-task tables of equiprobable quantiles (the
+machinery is in ``schedule_engine.py`` and ``schedule_compiled.py``). Results
+depend on the input and the seed only, not on the order of tasks or the number
+of threads.
 
 The model, its formulas, parameters and sources are in ``docs/insights.md``;
 every knob is in :class:`alliance.insights.parameters.ScheduleParameters`.
@@ -47,6 +47,7 @@ from alliance.insights.schedule_engine import (
     ScheduleInputError,
     ScheduleRisk,
     ScheduleTask,
+    flatten,
     forward,
     histogram_quantiles,
     learn_slippage,
@@ -419,10 +420,8 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
 
 def _deterministic_milestones(model: Model) -> np.ndarray:
     """Each milestone's finish day with every open task at its most likely duration (CPM)."""
-    extra = np.maximum(model.most_likely - model.pos, 0)[:, None]
-    extra[: model.n_fixed] = 0
     ready = model.new_ready(1)
-    forward(model, model.levels, model.rows, extra, ready)
+    forward(model, model.flat, model.rows, model.plan_extra, ready)
     finish = model.finish_from_ready(ready)[:, 0]
     return np.array([finish[m].max() for m in model.milestone_members], dtype=np.int64)
 
@@ -444,7 +443,7 @@ def _risk_tornado(model: Model, sim: Simulation) -> list[tuple[RiskShift, ...]]:
         hit = sim.samples.risks[r, :n]
         extra[np.ix_(rows, np.flatnonzero(hit))] -= days
         ready = model.new_ready(n)
-        forward(model, model.levels, model.rows, extra, ready)
+        forward(model, model.flat, model.rows, extra, ready)
         finish = model.finish_from_ready(ready)
         milestones = np.stack([finish[m].max(axis=0) for m in model.milestone_members])
         without = _quantile_rows(milestones, parameters.cascade_quantile)
@@ -576,7 +575,7 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     forced = _forced_finish(model, sim, position, n)
     ready[local[task_index]] = forced + model.pos[position]
     extra = sim.samples.extra[positions, :n]
-    forward(model, levels, model.rows.take(positions), extra, ready)
+    forward(model, flatten(levels), model.rows.take(positions), extra, ready)
     moved = positions[len(externals) :]
     without = _quantile_rows(
         ready[len(externals) :] - model.pos[moved, None], model.parameters.cascade_quantile

@@ -1,10 +1,11 @@
-"""The machinery under :mod:`alliance.insights.schedule`: inputs, tables and the vectorised pass.
+"""The machinery under :mod:`alliance.insights.schedule`: inputs, tables and the passes.
 
 Everything here works on integer arrays laid out task by iteration ("positions"
 x iterations): tasks sorted by topological level so that a level is a
 contiguous block of rows, days counted from a common origin, working-day
 arithmetic as indexing into per-calendar lookup tables, durations as indexing
-into per-task quantile tables. Public names live in ``schedule.py``.
+into per-task quantile tables. The forward pass and the critical-path trace are
+compiled loops (``schedule_compiled.py``). Public names live in ``schedule.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from scipy import special
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.correlation import learn_party_correlation
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
+from alliance.insights.schedule_compiled import forward_pass, trace_back
 
 DELIVERED = "delivered"
 WAIVED = "waived"
@@ -366,8 +368,6 @@ class Level:
     # (m, predecessor positions, first edge id): the k-th predecessor of the
     # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
     columns: list[tuple[int, np.ndarray, int]]
-    # The risks threatening the level's tasks, in rounds (see Model.risk_rounds).
-    risks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -419,22 +419,43 @@ def plan(
     return order, levels
 
 
-def pull_plan(levels: list[Level]) -> list[tuple[np.ndarray, np.ndarray, slice]]:
-    """Per level, last first: (successor positions, predecessor positions, edge ids) of the
-    edges into it, for tracing critical paths back.
+@dataclass
+class Flat:
+    """Levels as the compiled pass reads them: positions lo..hi, and per row r = p - lo the
+    predecessor positions and edge ids ``[pred_ptr[r], pred_ptr[r + 1])`` and whether the
+    "not before as_of" floor binds."""
 
-    A level's edges are contiguous (the forward pass numbers them column by column), and
-    every task's successors are in later levels, so each level's flags are final before its
-    predecessors read them.
-    """
-    groups = []
-    for level in reversed(levels):
-        if level.columns:
-            successors = np.concatenate([level.lo + np.arange(m) for m, _, _ in level.columns])
-            preds = np.concatenate([preds for _, preds, _ in level.columns])
-            first = level.columns[0][2]
-            groups.append((successors, preds, slice(first, first + len(preds))))
-    return groups
+    lo: int
+    hi: int
+    pred_ptr: np.ndarray
+    pred_pos: np.ndarray
+    pred_edge: np.ndarray
+    floor: np.ndarray
+
+
+def flatten(levels: list[Level]) -> Flat:
+    """The levels' rows, predecessors and floors as flat arrays (row by row, the k-th
+    predecessor of a row k-th)."""
+    lo = levels[0].lo if levels else 0
+    hi = levels[-1].hi if levels else 0
+    rows, preds, edges = [np.empty(0, dtype=np.int64)], [np.empty(0, np.int64)], []
+    floor = np.zeros(hi - lo, dtype=np.bool_)
+    for level in levels:
+        for m, column, first in level.columns:
+            rows.append(np.arange(level.lo - lo, level.lo - lo + m))
+            preds.append(column)
+            edges.append(first + np.arange(m))
+        floor[level.lo - lo + level.started] = True
+    row = np.concatenate(rows)
+    by_row = np.argsort(row, kind="stable")  # columns were concatenated in order
+    return Flat(
+        lo,
+        hi,
+        np.searchsorted(row[by_row], np.arange(hi - lo + 1)).astype(np.int64),
+        np.concatenate(preds).astype(np.int64)[by_row],
+        np.concatenate([np.empty(0, np.int64), *edges]).astype(np.int64)[by_row],
+        floor,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -475,7 +496,6 @@ class Model:
             open_tasks, self.preds, self.topo, self.position, self.edges, self.started
         )
         self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
-        self.pull = pull_plan(self.levels)
         self.parties = sorted({task.party for task in self.tasks})
         self.slippage = {p: learn_slippage(p, data.histories, parameters) for p in self.parties}
         # The copula's correlation: learned from the deliveries when there are enough of them.
@@ -632,15 +652,23 @@ class Model:
             self.risk_days.append(days)
             add[rows] += days
         self.risk_pairs = self._risk_pairs()
-        for level in self.levels:
-            level.risks = self.risk_rounds(level.lo, level.hi)
+        # Per open position (from n_fixed), its risks: risk_ids[risk_ptr[r]:risk_ptr[r + 1]].
+        positions, self.risk_ids, _ = self.risk_pairs
+        self.risk_ptr = np.searchsorted(positions, np.arange(self.n_fixed, len(self.order) + 1))
         # Extra days a position can take: its table's range plus every risk that may hit it.
         self.extra_low = self.table[:, 0].astype(np.int64)
         self.extra_high = self.table[:, -1].astype(np.int64) + add
         if self.extra_high.max(initial=0) > np.iinfo(np.int16).max:
             raise ScheduleInputError("a duration with its risks exceeds 32767 working days")
-        if self.table.dtype == np.uint8 and self.extra_high.max(initial=0) >= 256:
+        # The deterministic plan's extra days (most likely durations) in the table's type when
+        # they fit, so that every forward pass of a model runs one compiled specialisation.
+        plan = np.maximum(self.most_likely - self.pos, 0)
+        plan[: self.n_fixed] = 0
+        longest = max(self.extra_high.max(initial=0), plan.max(initial=0))
+        if self.table.dtype == np.uint8 and longest >= 256:
             self.table = self.table.astype(np.int16)
+        fits = plan.max(initial=0) <= np.iinfo(self.table.dtype).max
+        self.plan_extra = plan.astype(self.table.dtype if fits else np.int64)[:, None]
 
     def _risk_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(position, risk, round) of every open task a risk (with days) threatens, by
@@ -706,8 +734,9 @@ class Model:
         # reaches it anyway: seeding from the ends of the paths alone gives the same flags
         # from a fraction of the rows (467 of 2,622 on the bench's 5,000 tasks).
         waited_for = np.zeros(len(self.order), dtype=bool)
-        for _, preds, _ in self.pull:
-            waited_for[preds] = True
+        for level in self.levels:
+            for _, preds, _ in level.columns:
+                waited_for[preds] = True
         self.last_candidates = np.flatnonzero((high >= low.max(initial=0)) & ~waited_for)
         self._floors()
 
@@ -724,6 +753,7 @@ class Model:
         binds = earliest < rows.as_of
         for level in self.levels:
             level.started = level.started[binds[level.lo + level.started]]
+        self.flat = flatten(self.levels)
 
     def days(self, day: date) -> int:
         """Days since the model's origin."""
@@ -767,7 +797,7 @@ class Model:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
         extra = np.stack([self.extra_low, self.extra_high], axis=1).astype(self.table.dtype)
         ready = self.new_ready(2)
-        forward(self, self.levels, self.rows, extra, ready, clip=True)
+        forward(self, flatten(self.levels), self.rows, extra, ready, clip=True)
         finish = self.finish_from_ready(ready)
         return finish[:, 0].astype(np.int64), finish[:, 1].astype(np.int64)
 
@@ -813,21 +843,31 @@ class Model:
 
 
 # --------------------------------------------------------------------------
-# The vectorised forward pass
+# The forward pass (compiled: schedule_compiled.py)
 # --------------------------------------------------------------------------
+
+
+_NO_LANES = np.empty((0, 0), dtype=np.uint16)
+_NO_BINS = np.empty((0, 0), dtype=np.int32)
+_NO_DRIVES = np.empty((0, 0), dtype=np.uint8)
+_NO_FINISH = np.empty((0, 0), dtype=np.uint16)  # the finishes' type but for the widest plans
+_NO_COPULA = np.empty(0, dtype=np.uint16)
+_NO_COPULA.flags.writeable = False  # as the cached copula tables
 
 
 def forward(
     model: Model,
-    levels: list[Level],
+    flat: Flat,
     rows: Rows,
     extra: np.ndarray | None,
     ready: np.ndarray,
     drives: np.ndarray | None = None,
     clip: bool = False,
-    chunk: Chunk | None = None,
+    draws: Draws | None = None,
+    finish: np.ndarray | None = None,
+    column: int = 0,
 ) -> None:
-    """Fill ``ready`` (first day successors may start) for the levels' tasks.
+    """Fill ``ready`` (first day successors may start) for the tasks at ``flat``'s positions.
 
     A task starts on the first working day of its owner on or after the latest
     of its earliest start and its predecessors' ready days, works its d days
@@ -835,56 +875,61 @@ def forward(
     calendar day; a zero-duration task finishes on its start day and is ready
     at once. A task not yet delivered cannot finish before ``as_of``.
     ``drives[e]`` records, per edge, whether the predecessor set the start, as bits (eight
-    iterations a byte, as ``np.packbits``): a level's flags are packed while in the cache. With a
-    ``chunk``, each level's extra days are looked up from its draws and its finishes stored
-    as the level is reached (``extra`` is then not read).
+    iterations a byte, as ``np.packbits``). With ``draws`` (a chunk of the Monte Carlo), each
+    task's extra days are looked up from them as the task is reached and written to
+    ``extra``, and its finish stored as an offset in ``finish``. ``clip`` keeps every index
+    inside the tables (the bounds are computed before the span is known to be wide enough).
 
-    Per level: the predecessors' ready days gathered into scratch rows (the day type, two
-    bytes for any plan under ninety years), their maximum with the earliest start, then the
-    flat working-day index in one block of numpy's own index type, so that neither lookup
-    converts its indices: no per-level temporaries.
+    One compiled loop (:func:`~alliance.insights.schedule_compiled.forward_pass`) over the
+    tasks, each over the iterations, without the GIL.
     """
-    tie = model.parameters.criticality_tie_days
-    widest = max((level.hi - level.lo for level in levels), default=0)
-    most = max((len(level.columns) for level in levels), default=0)
+    if flat.hi == flat.lo:
+        return
     n = ready.shape[1]
-    start = np.empty((widest, n), dtype=ready.dtype)
-    index = np.empty((widest, n), dtype=np.intp)
-    before = np.empty((most, widest, n), dtype=ready.dtype)
-    flags = np.empty((most * widest if drives is not None else 0, n), dtype=bool)
-    for level in levels:
-        at, size = slice(level.lo, level.hi), level.hi - level.lo
-        begin, flat = start[:size], index[:size]
-        earliest = rows.earliest[at, None]
-        for k, (m, preds, _) in enumerate(level.columns):
-            _take(ready, preds, axis=0, out=before[k, :m])
-            np.maximum(begin[:m] if k else earliest[:m], before[k, :m], out=begin[:m])
-        # The first column is the longest: the rows past it have no predecessor.
-        alone = level.columns[0][0] if level.columns else 0
-        begin[alone:] = earliest[alone:]
-        if drives is not None and level.columns:
-            edges = 0  # a level's edges are numbered on from its first column's
-            for k, (m, _, _) in enumerate(level.columns):
-                gathered = before[k, :m] + tie if tie else before[k, :m]
-                np.greater_equal(gathered, begin[:m], out=flags[edges : edges + m])
-                edges += m
-            first = level.columns[0][2]
-            drives[first : first + edges, : (n + 7) // 8] = np.packbits(flags[:edges], axis=1)
-        if clip:
-            np.minimum(begin, model.span, out=begin)
-        np.add(begin, rows.rank_base[at, None], out=flat)
-        _take(model.rank_flat, flat, out=flat)  # now the flat working-day index
-        flat += extra[at] if chunk is None else chunk.extra(level)
-        if clip:
-            np.maximum(flat, rows.as_of[at, None], out=flat)
-            np.minimum(flat, rows.region_end[at, None], out=flat)
-        elif len(level.started):
-            started = level.started
-            floor = rows.as_of[at][started, None]
-            flat[started] = np.maximum(flat[started], floor)
-        _take(model.ready_flat, flat, out=ready[at])
-        if chunk is not None:
-            chunk.store(at, ready[at])
+    # Arrays a pass does not use are empty ones of the same types as when it does: every pass
+    # over one model runs the same compiled specialisation.
+    table = model.table
+    lanes, shift, bins, added = _NO_LANES, 0, _NO_BINS, np.empty((0, n), table.dtype)
+    if draws is not None:
+        if flat.lo != model.n_fixed:
+            raise ValueError("draws are for the model's own plan (every open task)")
+        lanes, shift = draws.lanes, 17 - model.parameters.quantile_table_size.bit_length()
+        bins = _NO_BINS if draws.bins is None else draws.bins
+        added = added if draws.added is None else draws.added
+    copula = model.copula if model.correlated else _NO_COPULA
+    forward_pass(
+        flat.lo,
+        flat.hi,
+        flat.pred_ptr,
+        flat.pred_pos,
+        flat.pred_edge,
+        flat.floor,
+        rows.earliest,
+        rows.rank_base,
+        rows.as_of,
+        rows.region_end,
+        model.rank_flat,
+        model.ready_flat,
+        clip,
+        model.span,
+        model.parameters.criticality_tie_days,
+        extra,
+        column,
+        lanes,
+        shift,
+        bins,
+        copula,
+        table.ravel(),
+        model.table_base.ravel(),
+        model.party_of,
+        model.risk_ptr,
+        model.risk_ids,
+        added,
+        ready,
+        _NO_DRIVES if drives is None else drives,
+        _NO_FINISH if finish is None else finish,
+        np.empty(0, model.day_dtype) if finish is None else model.store_offset,
+    )
 
 
 def _take(table: np.ndarray, index: np.ndarray, axis=None, out=None) -> np.ndarray:
@@ -959,26 +1004,6 @@ def sample(
     return extra
 
 
-class Chunk:
-    """What the forward pass of one chunk reads and writes a level at a time, while the
-    level's rows are in the cache: its extra days looked up from the draws (and kept), its
-    finishes stored as offsets."""
-
-    def __init__(self, model: Model, draws: Draws | None, extra: np.ndarray, finish):
-        self.model, self.draws, self.kept, self.finish = model, draws, extra, finish
-        widest = max((level.hi - level.lo for level in model.levels), default=0)
-        self.scratch = np.empty((widest, extra.shape[1]), dtype=extra.dtype)
-
-    def extra(self, level: Level) -> np.ndarray:
-        days = self.scratch[: level.hi - level.lo]
-        lookup(self.model, self.draws, level.lo, level.hi, level.risks, days)
-        self.kept[level.lo : level.hi] = days
-        return days
-
-    def store(self, at: slice, ready: np.ndarray) -> None:
-        np.subtract(ready, self.model.store_offset[at, None], out=self.finish[at], casting="unsafe")
-
-
 def risk_occurrences(model: Model, rng: np.random.Generator, n: int) -> np.ndarray:
     """Whether each risk occurs in each of ``n`` iterations (risks x n), drawn after the
     durations from the same stream: the chunk's draws say which iterations it hit."""
@@ -1012,9 +1037,9 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     The critical path of an iteration is traced back from the task(s) that
     finish last through every predecessor whose ready day set its successor's
     start (ties included), stopping where an earliest start or ``as_of`` ruled.
-    Flags are packed 64 iterations to a word, and each level is traced back in
-    one step (``bitwise_or.at`` lets a predecessor of several of its tasks
-    collect from all of them). ``drives`` is packed so already (see :func:`forward`).
+    Flags are packed 64 iterations to a word and traced back by one compiled loop over the
+    edges, last task first (:func:`~alliance.insights.schedule_compiled.trace_back`);
+    ``drives`` is packed so already (see :func:`forward`).
     """
     words = (ready.shape[1] + 63) // 64
     # Only a task that can finish after every other's earliest finish can be last.
@@ -1022,8 +1047,8 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     last = model.finish_from_ready(ready[candidates], candidates)
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
-    for successors, preds, edges in model.pull:
-        np.bitwise_or.at(critical, preds, _take(critical, successors, axis=0) & drives[edges])
+    flat = model.flat
+    trace_back(flat.lo, flat.hi, flat.pred_ptr, flat.pred_pos, flat.pred_edge, critical, drives)
     return _count(critical), _count(drives)
 
 
@@ -1047,15 +1072,20 @@ def run_chunk(model: Model, rng: np.random.Generator, lo: int, hi: int, out: Sam
     words = (n + 63) // 64
     drives = np.zeros((len(model.edges), 8 * words), dtype=np.uint8)  # zero-padded bits
     stored = out.finish[:, lo:hi]
-    # Offsets are never negative, so with two-byte days they have the same bits as int16 as
-    # they have as uint16: the subtraction writes them without a cast.
-    if stored.dtype.itemsize == ready.dtype.itemsize:
-        stored = stored.view(ready.dtype)
     # Delivered tasks: no draw (zero extra days), their finish stored once here.
     fixed = slice(0, model.n_fixed)
     np.subtract(ready[fixed], model.store_offset[fixed, None], out=stored[fixed], casting="unsafe")
-    chunk = Chunk(model, draws, out.extra[:, lo:hi], stored)
-    forward(model, model.levels, model.rows, None, ready, drives, chunk=chunk)
+    forward(
+        model,
+        model.flat,
+        model.rows,
+        out.extra,
+        ready,
+        drives,
+        draws=draws,
+        finish=out.finish,
+        column=lo,
+    )
     if len(model.milestone_rows):
         rows = model.milestone_rows
         finish = model.finish_from_ready(ready[rows], rows)
