@@ -969,6 +969,7 @@ def latest_snapshots_for(
     kinds: Sequence[str],
     *,
     keys: Sequence[str] | None = None,
+    localize: bool = True,
 ) -> dict[int, dict[str, Any]]:
     """The newest snapshot of each kind for each agreement, in one query.
 
@@ -977,7 +978,8 @@ def latest_snapshots_for(
     the database and each value is a plain dict ``{"uuid", "as_of", "computed_at", <key>...}``
     instead of a model instance. ``agreements`` may be a queryset (it stays a subquery) or a
     list. The newest row per (agreement, kind) is found with a ``ROW_NUMBER()`` window, which
-    SQLite and PostgreSQL both run.
+    SQLite and PostgreSQL both run. ``localize=False`` (with ``keys``): the values as stored,
+    their messages not rendered, for a caller that reads only figures and identifiers.
     """
     kinds = list(kinds)
     if not kinds:
@@ -1006,7 +1008,10 @@ def latest_snapshots_for(
     extracted = {f"data__{key}": KeyTransform(key, "data") for key in keys}
     rows = latest.values("agreement_id", "kind", "uuid", "as_of", "computed_at", **extracted)
     for row in rows:
-        values = {key: messages.localized(row[f"data__{key}"]) for key in keys}
+        values = {
+            key: messages.localized(row[f"data__{key}"]) if localize else row[f"data__{key}"]
+            for key in keys
+        }
         found[row["agreement_id"]][row["kind"]] = {
             "uuid": row["uuid"],
             "as_of": row["as_of"],

@@ -38,7 +38,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page = min(max(int(request.GET.get("page", "1")), 1), pages)
     except ValueError:
         page = 1
+    # Only the items shown are built (dates, names, links, the team to assign to): the
+    # counts and the order need none of it.
     shown = box.items[: page * INBOX_PAGE]
+    box.build(shown + box.snoozed)
     context = {
         "inbox": box,
         "shown": shown,

@@ -262,7 +262,7 @@ def agreement_brief(user: Any, agreement: Agreement, today: date) -> AgreementBr
         divergences=_divergences(_data(current, "alignment"), _topic_names(user, agreement)),
         warnings=[_warning_line(w) for w in warnings[:TOP_WARNINGS]],
         counts=counts,
-        asks=_asks(user, agreement, access, party, schedule, visible, key, maturity, today),
+        asks=_asks(user, agreement, access, party, schedule, visible, key, maturity, today, counts),
         marking=_marking(w.confidentiality for w in warnings[:TOP_WARNINGS]),
     )
     brief.bottom_line = _bottom_line(brief)
@@ -576,6 +576,7 @@ def _asks(
     key: list[KeyCommitment],
     maturity: Mapping[str, Any] | None,
     today: date,
+    counts: Counts,  # the brief's, read once for the page (they were read twice)
 ) -> list[Ask]:
     """What the reader is asked to do (docs/briefings.md, "What is asked of the reader"): a
     party's representative, what their party owes and the pulse it is asked to answer; the
@@ -606,7 +607,6 @@ def _asks(
                 )
             )
             break
-    counts = web_selectors.agreement_counts(user, agreement, today)
     if counts.overdue_grievances:
         asks.append(
             Ask(

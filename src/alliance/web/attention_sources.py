@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from alliance.attention.choices import Concern, ItemKind
-from alliance.attention.selectors import Item, Reader, register_source
+from alliance.attention.selectors import Details, Item, Reader, register_source
 from alliance.partnerships import selectors
+from alliance.partnerships.models import Agreement, DeliveryConfirmation, DueDateAnswer
 from alliance.risks.choices import Severity
 
 # A delivery waiting longer than this for its answer needs action this week.
@@ -39,7 +42,6 @@ def deliveries_to_confirm(reader: Reader) -> list[Item]:
             continue
         declared = conf.delivery.happened_on
         waited = (reader.today - declared).days
-        c = conf.commitment
         items.append(
             Item(
                 kind=ItemKind.DELIVERY,
@@ -47,16 +49,26 @@ def deliveries_to_confirm(reader: Reader) -> list[Item]:
                 agreement=agreement,
                 severity=Severity.WARNING if waited >= CONFIRM_WITHIN_DAYS else Severity.INFO,
                 due=declared,
-                title=c.localized("title"),
-                evidence=_("%(owing)s declared it delivered on %(day)s: confirm or contest")
-                % {"owing": c.owed_by, "day": _day(declared)},
-                action_url=reverse("delivery_answer", args=[agreement.uuid, c.uuid, conf.uuid]),
-                action_label=_("Confirm or contest"),
-                party=str(conf.party),
+                title=conf.commitment.localized("title"),
                 concern=Concern.ASKED if conf in asked else "",
+                details=_delivery(agreement, conf),
             )
         )
     return items
+
+
+def _delivery(agreement: Agreement, conf: DeliveryConfirmation) -> Callable[[], Details]:
+    def details() -> Details:
+        c = conf.commitment
+        return Details(
+            _("%(owing)s declared it delivered on %(day)s: confirm or contest")
+            % {"owing": c.owed_by, "day": _day(conf.delivery.happened_on)},
+            reverse("delivery_answer", args=[agreement.uuid, c.uuid, conf.uuid]),
+            _("Confirm or contest"),
+            str(conf.party),
+        )
+
+    return details
 
 
 @register_source
@@ -78,18 +90,28 @@ def due_dates_to_answer(reader: Reader) -> list[Item]:
                 else Severity.INFO,
                 due=proposal.from_due_on,
                 title=c.localized("title"),
-                evidence=_("%(party)s proposes %(to)s instead of %(from)s")
-                % {
-                    "party": proposal.party,
-                    "to": _day(proposal.to_due_on),
-                    "from": _day(proposal.from_due_on),
-                },
-                action_url=reverse(
-                    "due_date_proposal", args=[agreement.uuid, c.uuid, proposal.uuid]
-                ),
-                action_label=_("Accept or refuse"),
-                party=str(answer.party),
                 concern=Concern.ASKED,
+                details=_due_date(agreement, answer),
             )
         )
     return items
+
+
+def _due_date(agreement: Agreement, answer: DueDateAnswer) -> Callable[[], Details]:
+    def details() -> Details:
+        proposal = answer.proposal
+        return Details(
+            _("%(party)s proposes %(to)s instead of %(from)s")
+            % {
+                "party": proposal.party,
+                "to": _day(proposal.to_due_on),
+                "from": _day(proposal.from_due_on),
+            },
+            reverse(
+                "due_date_proposal", args=[agreement.uuid, proposal.commitment.uuid, proposal.uuid]
+            ),
+            _("Accept or refuse"),
+            str(answer.party),
+        )
+
+    return details

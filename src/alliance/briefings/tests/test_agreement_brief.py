@@ -36,6 +36,23 @@ def test_counts_equal_the_overview_for_every_reader(world, computed):
         assert brief.counts.open_warnings == len(page.context["warnings"]), name
 
 
+def test_the_brief_reads_the_agreement_s_counts_once(world, computed, monkeypatch):
+    """The asks ("see that the grievance ... is answered") use the brief's counts: they were
+    read a second time (three queries, a tenth of the page's CPU)."""
+    calls = []
+    counts = web_selectors.agreement_counts
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return counts(*args, **kwargs)
+
+    monkeypatch.setattr(web_selectors, "agreement_counts", counting)
+    brief = agreement_brief(world.counsellor, world.agreement, clock.today())
+    assert len(calls) == 1
+    assert brief.counts.overdue_grievances == 1
+    assert any("grievance past its response date" in ask.text for ask in brief.asks)
+
+
 def test_ratings_compare_the_current_snapshot_with_one_at_least_four_weeks_older(world, computed):
     brief = agreement_brief(world.owner, world.agreement, clock.today())
     assert [r.name for r in brief.ratings] == ["progress", "implementation", "risk"]
