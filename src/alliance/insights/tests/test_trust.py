@@ -393,3 +393,45 @@ def test_cli_trust_prints_the_report_as_json(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["as_of"] == "2025-06-01"
     assert {p["promise_keeping"]["band"] for p in out["pairs"]} >= {"critical", "excellent"}
+
+
+def _preparations(frame):
+    """A frame's meeting timelines from the numpy passes and from the compiled loops."""
+    from alliance.insights import trust_portfolio
+    from alliance.insights.parameters import SALIENCE
+
+    threshold = trust_portfolio._COMPILED_FROM
+    try:
+        trust_portfolio._COMPILED_FROM = 10**12
+        numpy_ = trust_portfolio.TrustPreparation.build(frame, SALIENCE)
+        trust_portfolio._COMPILED_FROM = 0
+        compiled = trust_portfolio.TrustPreparation.build(frame, SALIENCE)
+    finally:
+        trust_portfolio._COMPILED_FROM = threshold
+    return numpy_, compiled
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_compiled_meeting_timelines_are_the_numpy_ones(data, rnd: random.Random):
+    # Large frames take the compiled loops: the same rows, pairs and opposite pairs in the same
+    # order, with the participants grouped by interaction or shuffled (sorted then), and a
+    # pair meeting more than 32 times in no date order (merge-sorted rather than inserted).
+    many = tuple(
+        Interaction(f"x{k}", date(2024, 1, 1) + timedelta(days=rnd.randrange(500)), ("min", "bank"))
+        for k in range(40)
+    )
+    data = [*(replace(a, id=f"ag{g}") for g, a in enumerate(data)), agreement(interactions=many)]
+    frame = frame_from_agreements(data)
+    rows = list(range(len(frame.ix_ag)))
+    rnd.shuffle(rows)
+    columns = ("ix_ag", "ix_event", "ix_date", "ix_party")
+    shuffled = replace(frame, **{name: getattr(frame, name)[rows] for name in columns})
+    for f in (frame, shuffled):
+        numpy_, compiled = _preparations(f)
+        for name in ("row", "pair", "back"):
+            np.testing.assert_array_equal(getattr(compiled, name), getattr(numpy_, name))
+        a = portfolio_trust(f, AS_OF, prepared=numpy_)
+        b = portfolio_trust(f, AS_OF, prepared=compiled)
+        np.testing.assert_array_equal(a.index, b.index)
+        np.testing.assert_array_equal(a.agreement_index, b.agreement_index)
