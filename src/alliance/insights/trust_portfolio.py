@@ -561,14 +561,19 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     breach's violating mass.
     """
     c, s = ev["component"], ev["score"]
-    kappa = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])[
-        c
-    ]
-    behaviour = (c == _PROMISE) | (c == _RESPONSE)
-    full = s >= 1.0 - 1e-12
-    confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
-    floor = np.where(behaviour & ~full, np.minimum(params.breach_floor, kappa), 0.0)
-    violate = w * (floor + (kappa - floor) * (1.0 - s))
+    kappas = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])
+    if len(s) >= _COMPILED_FROM:
+        # The same arithmetic in one compiled pass (a large portfolio: millions of events).
+        from alliance.insights.trust_compiled import event_masses
+
+        confirm, violate = event_masses(c, s, w, kappas, float(params.breach_floor))
+    else:
+        kappa = kappas[c]
+        behaviour = (c == _PROMISE) | (c == _RESPONSE)
+        full = s >= 1.0 - 1e-12
+        confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
+        floor = np.where(behaviour & ~full, np.minimum(params.breach_floor, kappa), 0.0)
+        violate = w * (floor + (kappa - floor) * (1.0 - s))
     repair = ev["repair"] == _REPAIR
     if repair.any():
         # The breach of the same commitment row towards the same pair, weighted alike.

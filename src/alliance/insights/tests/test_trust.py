@@ -1,6 +1,7 @@
 """Trust: closed forms, working-day lateness, Say/Do bands, properties of the index."""
 
 import random
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -395,28 +396,29 @@ def test_cli_trust_prints_the_report_as_json(capsys):
     assert {p["promise_keeping"]["band"] for p in out["pairs"]} >= {"critical", "excellent"}
 
 
-def _preparations(frame):
-    """A frame's meeting timelines from the numpy passes and from the compiled loops."""
+@contextmanager
+def _compiled_from(rows: int):
+    """Frames of ``rows`` participant rows or events and more take the compiled loops."""
     from alliance.insights import trust_portfolio
-    from alliance.insights.parameters import SALIENCE
 
     threshold = trust_portfolio._COMPILED_FROM
+    trust_portfolio._COMPILED_FROM = rows
     try:
-        trust_portfolio._COMPILED_FROM = 10**12
-        numpy_ = trust_portfolio.TrustPreparation.build(frame, SALIENCE)
-        trust_portfolio._COMPILED_FROM = 0
-        compiled = trust_portfolio.TrustPreparation.build(frame, SALIENCE)
+        yield
     finally:
         trust_portfolio._COMPILED_FROM = threshold
-    return numpy_, compiled
 
 
 @SETTINGS
 @given(st.lists(agreements(), min_size=1, max_size=3), st.randoms(use_true_random=False))
-def test_compiled_meeting_timelines_are_the_numpy_ones(data, rnd: random.Random):
-    # Large frames take the compiled loops: the same rows, pairs and opposite pairs in the same
-    # order, with the participants grouped by interaction or shuffled (sorted then), and a
-    # pair meeting more than 32 times in no date order (merge-sorted rather than inserted).
+def test_the_compiled_loops_give_the_numpy_results(data, rnd: random.Random):
+    # Large frames take the compiled loops: the same meeting rows, pairs and opposite pairs in
+    # the same order, with the participants grouped by interaction or shuffled (sorted then),
+    # and a pair meeting more than 32 times in no date order (merge-sorted rather than
+    # inserted); the same events' masses, to the last bit.
+    from alliance.insights.parameters import SALIENCE
+    from alliance.insights.trust_portfolio import TrustPreparation
+
     many = tuple(
         Interaction(f"x{k}", date(2024, 1, 1) + timedelta(days=rnd.randrange(500)), ("min", "bank"))
         for k in range(40)
@@ -428,10 +430,15 @@ def test_compiled_meeting_timelines_are_the_numpy_ones(data, rnd: random.Random)
     columns = ("ix_ag", "ix_event", "ix_date", "ix_party")
     shuffled = replace(frame, **{name: getattr(frame, name)[rows] for name in columns})
     for f in (frame, shuffled):
-        numpy_, compiled = _preparations(f)
+        with _compiled_from(10**12):
+            numpy_ = TrustPreparation.build(f, SALIENCE)
+            a = portfolio_trust(f, AS_OF, keep_events=True)
+        with _compiled_from(0):
+            compiled = TrustPreparation.build(f, SALIENCE)
+            b = portfolio_trust(f, AS_OF, keep_events=True)
         for name in ("row", "pair", "back"):
             np.testing.assert_array_equal(getattr(compiled, name), getattr(numpy_, name))
-        a = portfolio_trust(f, AS_OF, prepared=numpy_)
-        b = portfolio_trust(f, AS_OF, prepared=compiled)
-        np.testing.assert_array_equal(a.index, b.index)
-        np.testing.assert_array_equal(a.agreement_index, b.agreement_index)
+        for name in ("confirm", "violate", "contribution"):
+            np.testing.assert_array_equal(getattr(b.events, name), getattr(a.events, name))
+        np.testing.assert_array_equal(b.index, a.index)
+        np.testing.assert_array_equal(b.agreement_index, a.agreement_index)
