@@ -558,14 +558,59 @@ def working_days_between(
     calendars: Sequence[WorkingCalendar], which: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> np.ndarray:
     """Working days from ``start`` to ``end`` (negative when ``end`` is earlier), each row counted
-    on ``calendars[which[row]]``. One numpy busday pass per distinct calendar."""
+    on ``calendars[which[row]]``.
+
+    Over many rows, one table per calendar in use holds the working days before each day of the
+    rows' date range, and every row is the difference of two entries, exactly as ``busday_count``
+    counts: ``C(end) - C(start)`` over ``[start, end)``, and over ``(end, start]`` (both a day
+    on) when ``end`` is earlier. Otherwise (few rows, a range wide for them, or a NaT, which
+    ``busday_count`` rejects), one numpy busday pass per distinct calendar."""
     out = np.zeros(len(start), dtype=np.int64)
     if len(start) == 0:
         return out
+    table = _working_day_table(calendars, which, start, end)
+    if table is not None:
+        before, lo = table
+        stride = before.shape[1]
+        flat = before.ravel()
+        base = which * stride - lo
+        s = start.astype("datetime64[D]").astype(np.int64)
+        e = end.astype("datetime64[D]").astype(np.int64)
+        # numpy counts a reversed range over (end, start]: both ends one day on.
+        base = base + (e < s)
+        return flat[base + e] - flat[base + s]
     for k in np.unique(which):
         rows = np.flatnonzero(which == k)
         out[rows] = _busday_count(calendars[int(k)], start[rows], end[rows])
     return out
+
+
+_TABLE_FROM = 10_000  # rows; below, the busday passes cost less than building the tables
+
+
+def _working_day_table(
+    calendars: Sequence[WorkingCalendar], which: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """``(before, lo)``: ``before[k, d]`` working days of calendar ``k`` in ``[lo, lo + d)``
+    (zero rows for calendars no row uses), from the earliest date of ``start`` and ``end`` to
+    the day after the latest; None when the rows are few, their range wide for them, or a date
+    is NaT."""
+    n = len(start)
+    if n < _TABLE_FROM:
+        return None
+    s = np.asarray(start, "datetime64[D]")
+    e = np.asarray(end, "datetime64[D]")
+    if np.isnat(s).any() or np.isnat(e).any():
+        return None
+    lo = int(min(s.min(), e.min()).astype(np.int64))
+    span = int(max(s.max(), e.max()).astype(np.int64)) - lo + 1
+    used = np.flatnonzero(np.bincount(which, minlength=len(calendars)))
+    if span * len(used) > 2 * n:
+        return None
+    before = np.zeros((len(calendars), span + 1), np.int64)
+    for k in used:
+        before[k] = calendars[int(k)].lookup_tables(np.datetime64(lo, "D"), span)[0]
+    return before, lo
 
 
 def _busday_count(cal: WorkingCalendar, start: np.ndarray, end: np.ndarray) -> np.ndarray:

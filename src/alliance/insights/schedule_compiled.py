@@ -58,6 +58,8 @@ import numpy as np  # noqa: E402
 
 numba.config.reload_config()
 
+CACHE = _LOCATION != ""  # whether compiled code is kept on disk (the ``cache=`` of each kernel)
+
 
 @numba.njit(nogil=True, cache=_LOCATION != "")
 def forward_pass(

@@ -378,9 +378,12 @@ class TrustPreparation:
     @classmethod
     def build(cls, frame: PortfolioFrame, salience: SalienceParameters) -> TrustPreparation:
         pairs = _Pairs.build(frame, salience)
-        i, j = ordered_pairs_within(
-            frame.ix_ag * (frame.ix_event.max(initial=0) + 1) + frame.ix_event, both_ways=False
-        )
+        group = frame.ix_ag * (frame.ix_event.max(initial=0) + 1) + frame.ix_event
+        if len(group) >= _COMPILED_FROM and len(pairs):
+            i, pair, back = _compiled_meeting_pairs(frame, pairs, group)
+            order = _compiled_timeline_order(pair, frame.ix_date[i], frame.ix_event[i], len(pairs))
+            return cls(pairs, i[order], pair[order], back[order])
+        i, j = ordered_pairs_within(group, both_ways=False)
         # Orient each meeting pair from the lower party index, as the pair keys expect.
         swap = frame.ix_party[i] > frame.ix_party[j]
         i, j = np.where(swap, j, i), np.where(swap, i, j)
@@ -389,6 +392,37 @@ class TrustPreparation:
         order = _timeline_order(pair, frame.ix_date[i], frame.ix_event[i])
         i, pair = i[order], pair[order]
         return cls(pairs, i, pair, pairs.reverse(pair))
+
+
+# Participant rows from which the meeting timelines come from the compiled loops (numba,
+# imported then); small frames (one agreement's models) keep the numpy passes and do not pay
+# for importing numba.
+_COMPILED_FROM = 20_000
+
+
+def _compiled_meeting_pairs(frame: PortfolioFrame, pairs: _Pairs, group: np.ndarray):
+    """The meeting pairs from one compiled loop, in the timeline order the numpy passes give.
+
+    Rows of one interaction are usually contiguous already (the event column ascending, one
+    agreement per event): the loop then walks them as they are, without sorting by interaction.
+    The pairs come out grouped in another order than ``ordered_pairs_within``'s, but within an
+    interaction in the same one, and only rows of the same interaction can tie in the timeline's
+    stable sort by (pair, date, event): the sorted timeline is the same.
+    """
+    from alliance.insights.trust_compiled import meeting_pairs
+
+    event = frame.ix_event
+    contiguous = np.all(group[1:] >= group[:-1]) or (
+        np.all(event[1:] >= event[:-1])
+        and np.array_equal(group[1:] != group[:-1], event[1:] != event[:-1])
+    )
+    order = np.arange(len(group)) if contiguous else np.argsort(group, kind="stable")
+    ag_start = np.searchsorted(pairs.ag, np.arange(frame.n_agreements + 1))
+    return meeting_pairs(
+        order, np.asarray(group, np.int64), np.asarray(frame.ix_party, np.int64),
+        np.asarray(frame.ix_ag, np.int64), pairs.keys.astype(np.int64, copy=False),
+        ag_start.astype(np.int64), np.int64(pairs.n_parties),
+    )  # fmt: skip
 
 
 def _engagement_events(frame, prepared, day, params) -> list[dict[str, np.ndarray]]:
@@ -414,6 +448,22 @@ def _engagement_events(frame, prepared, day, params) -> list[dict[str, np.ndarra
         for side in (pair, back)
     ]
     return sides
+
+
+def _compiled_timeline_order(
+    pair: np.ndarray, dates: np.ndarray, event: np.ndarray, n_pairs: int
+) -> np.ndarray:
+    """:func:`_timeline_order` by the compiled counting sort (when the key fits in 63 bits)."""
+    if len(pair) == 0:
+        return np.zeros(0, np.int64)
+    d = dates.astype(np.int64)
+    d = d - d.min()
+    span_e = int(event.max()) + 1
+    if (int(d.max()) + 1) * span_e >= 2**62:
+        return _timeline_order(pair, dates, event)
+    from alliance.insights.trust_compiled import timeline_order
+
+    return timeline_order(pair, d * span_e + event, np.int64(n_pairs))
 
 
 def _timeline_order(pair: np.ndarray, dates: np.ndarray, event: np.ndarray) -> np.ndarray:
@@ -511,14 +561,19 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     breach's violating mass.
     """
     c, s = ev["component"], ev["score"]
-    kappa = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])[
-        c
-    ]
-    behaviour = (c == _PROMISE) | (c == _RESPONSE)
-    full = s >= 1.0 - 1e-12
-    confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
-    floor = np.where(behaviour & ~full, np.minimum(params.breach_floor, kappa), 0.0)
-    violate = w * (floor + (kappa - floor) * (1.0 - s))
+    kappas = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])
+    if len(s) >= _COMPILED_FROM:
+        # The same arithmetic in one compiled pass (a large portfolio: millions of events).
+        from alliance.insights.trust_compiled import event_masses
+
+        confirm, violate = event_masses(c, s, w, kappas, float(params.breach_floor))
+    else:
+        kappa = kappas[c]
+        behaviour = (c == _PROMISE) | (c == _RESPONSE)
+        full = s >= 1.0 - 1e-12
+        confirm = np.where(behaviour, np.where(full, w, 0.0), w * s)
+        floor = np.where(behaviour & ~full, np.minimum(params.breach_floor, kappa), 0.0)
+        violate = w * (floor + (kappa - floor) * (1.0 - s))
     repair = ev["repair"] == _REPAIR
     if repair.any():
         # The breach of the same commitment row towards the same pair, weighted alike.

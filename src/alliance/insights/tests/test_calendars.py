@@ -98,3 +98,30 @@ def test_lookup_tables_agree_with_busday_offset(calendar, offset, n):
     assert origin + timedelta(days=int(working[rank[offset] + n])) == expected
     start = origin + timedelta(days=offset)
     assert rank[offset] == calendar.working_days_between(origin, start)
+
+
+def test_working_days_over_many_rows_count_as_busday_count_does():
+    # Past _TABLE_FROM rows the portfolio count reads prefix tables: it must give numpy's
+    # counts exactly, reversed ranges (counted over (end, start]) and days off at either end
+    # included, on calendars with other weekends and blackouts, some calendars unused.
+    from alliance.insights.inputs import _TABLE_FROM, working_days_between
+
+    election = WorkingCalendar.for_country(
+        "FR", years=[2026], blackouts=[(date(2026, 3, 9), date(2026, 3, 20))]
+    )
+    calendars = (FRANCE_2026, SAUDI_2026, WorkingCalendar("1010101"), election)
+    rng = np.random.default_rng(7)
+    n = 2 * _TABLE_FROM
+    origin = np.datetime64("2026-01-01")
+    start = origin + rng.integers(0, 365, n).astype("timedelta64[D]")
+    end = origin + rng.integers(0, 365, n).astype("timedelta64[D]")
+    which = rng.choice([0, 1, 3], n)
+    counts = working_days_between(calendars, which, start, end)
+    expected = np.array(
+        [calendars[k].working_days_between(s, e) for k, s, e in zip(which, start, end, strict=True)]
+    )
+    assert (end < start).sum() > n // 3
+    np.testing.assert_array_equal(counts, expected)
+    start[5] = np.datetime64("NaT")
+    with pytest.raises(ValueError, match="NaT"):
+        working_days_between(calendars, which, start, end)

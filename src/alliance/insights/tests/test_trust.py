@@ -1,6 +1,7 @@
 """Trust: closed forms, working-day lateness, Say/Do bands, properties of the index."""
 
 import random
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -393,3 +394,51 @@ def test_cli_trust_prints_the_report_as_json(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["as_of"] == "2025-06-01"
     assert {p["promise_keeping"]["band"] for p in out["pairs"]} >= {"critical", "excellent"}
+
+
+@contextmanager
+def _compiled_from(rows: int):
+    """Frames of ``rows`` participant rows or events and more take the compiled loops."""
+    from alliance.insights import trust_portfolio
+
+    threshold = trust_portfolio._COMPILED_FROM
+    trust_portfolio._COMPILED_FROM = rows
+    try:
+        yield
+    finally:
+        trust_portfolio._COMPILED_FROM = threshold
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_the_compiled_loops_give_the_numpy_results(data, rnd: random.Random):
+    # Large frames take the compiled loops: the same meeting rows, pairs and opposite pairs in
+    # the same order, with the participants grouped by interaction or shuffled (sorted then),
+    # and a pair meeting more than 32 times in no date order (merge-sorted rather than
+    # inserted); the same events' masses, to the last bit.
+    from alliance.insights.parameters import SALIENCE
+    from alliance.insights.trust_portfolio import TrustPreparation
+
+    many = tuple(
+        Interaction(f"x{k}", date(2024, 1, 1) + timedelta(days=rnd.randrange(500)), ("min", "bank"))
+        for k in range(40)
+    )
+    data = [*(replace(a, id=f"ag{g}") for g, a in enumerate(data)), agreement(interactions=many)]
+    frame = frame_from_agreements(data)
+    rows = list(range(len(frame.ix_ag)))
+    rnd.shuffle(rows)
+    columns = ("ix_ag", "ix_event", "ix_date", "ix_party")
+    shuffled = replace(frame, **{name: getattr(frame, name)[rows] for name in columns})
+    for f in (frame, shuffled):
+        with _compiled_from(10**12):
+            numpy_ = TrustPreparation.build(f, SALIENCE)
+            a = portfolio_trust(f, AS_OF, keep_events=True)
+        with _compiled_from(0):
+            compiled = TrustPreparation.build(f, SALIENCE)
+            b = portfolio_trust(f, AS_OF, keep_events=True)
+        for name in ("row", "pair", "back"):
+            np.testing.assert_array_equal(getattr(compiled, name), getattr(numpy_, name))
+        for name in ("confirm", "violate", "contribution"):
+            np.testing.assert_array_equal(getattr(b.events, name), getattr(a.events, name))
+        np.testing.assert_array_equal(b.index, a.index)
+        np.testing.assert_array_equal(b.agreement_index, a.agreement_index)
