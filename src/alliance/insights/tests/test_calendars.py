@@ -122,6 +122,6 @@ def test_working_days_over_many_rows_count_as_busday_count_does():
     )
     assert (end < start).sum() > n // 3
     np.testing.assert_array_equal(counts, expected)
-    start[5] = np.datetime64("NaT")
+    start[5] = np.datetime64("NaT", "D")
     with pytest.raises(ValueError, match="NaT"):
         working_days_between(calendars, which, start, end)
