@@ -369,11 +369,20 @@ def insights_refresh(
         # The engine checks itself against what happened (analytics.calibration): read
         # before the write transaction, from the snapshots stored before this date.
         known = calibration.outcomes(computed.inputs)
+        schedules = trusts = None
+        if reference:  # the snapshots read whole, as before calibration.schedule_past
+            schedules, trusts = (
+                past_of(calibration.histories([agreement.pk], kind, key, as_of)[agreement.pk])
+                for kind, key, past_of in (
+                    (SnapshotKind.SCHEDULE, "commitments", calibration.schedule_past_of),
+                    (SnapshotKind.TRUST, "pairs", calibration.trust_past_of),
+                )
+            )
         computed.data[SnapshotKind.SCHEDULE]["calibration"] = calibration.schedule_calibration(
-            agreement, computed.inputs, known
+            agreement, computed.inputs, known, schedules
         )
         computed.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
-            agreement, computed.inputs, known
+            agreement, computed.inputs, known, trusts
         )
     _stable_digests(agreement, inputs, digests)  # before the lock: only writes below
     # Computed above, written here in one short transaction: a worker killed mid-way leaves
@@ -973,17 +982,17 @@ def _portfolio_chunk(
     for agreement in todo:
         computed[agreement.pk], tick = _compute_timed(inputs[agreement.pk], times, tick)
     todo_ids = [a.pk for a in todo]
-    schedules = calibration.histories(todo_ids, SnapshotKind.SCHEDULE, "commitments", as_of)
-    trusts = calibration.histories(todo_ids, SnapshotKind.TRUST, "pairs", as_of)
+    known = {pk: calibration.outcomes(computed[pk].inputs) for pk in todo_ids}
+    schedules = calibration.schedule_past(todo_ids, as_of, known)
+    trusts = calibration.trust_past(todo_ids, as_of, known)
     for agreement in todo:
         done = computed[agreement.pk]
         started = time.perf_counter()
-        known = calibration.outcomes(done.inputs)
         done.data[SnapshotKind.SCHEDULE]["calibration"] = calibration.schedule_calibration(
-            agreement, done.inputs, known, schedules[agreement.pk]
+            agreement, done.inputs, known[agreement.pk], schedules[agreement.pk]
         )
         done.data[SnapshotKind.TRUST]["calibration"] = calibration.trust_calibration(
-            agreement, done.inputs, known, trusts[agreement.pk]
+            agreement, done.inputs, known[agreement.pk], trusts[agreement.pk]
         )
         ms = round(1000 * (time.perf_counter() - started))
         done.duration_ms[SnapshotKind.SCHEDULE] = (
