@@ -598,13 +598,40 @@ def _calendar_digest(calendar: WorkingCalendar) -> str:
     )
 
 
+# The types most of the inputs' ~5,000 values are, turned canonical by their exact type (one
+# dictionary look-up instead of the chain of isinstance checks of _canonical_any, ~3 times
+# faster): the same canonical form, the same digests (test_fingerprint).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+# A dataclass's field names, by its exact type (``dataclasses.fields`` per value is slow).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _canonical(value: Any) -> Any:
     """``value`` as JSON-ready data whose text does not depend on the process (sets sorted,
     dataclasses by field, numpy arrays as lists)."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is list or kind is tuple:
+        return [_canonical(v) for v in value]
+    if kind is dict:
+        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
+    if kind is date:
+        return str(value)
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return [kind.__name__, [_canonical(getattr(value, name)) for name in names]]
+    return _canonical_any(value)
+
+
+def _canonical_any(value: Any) -> Any:
+    """:func:`_canonical` of any value, by what it is an instance of (subclasses too)."""
     if isinstance(value, WorkingCalendar):
         return _calendar_digest(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, [_canonical(getattr(value, f.name)) for f in fields(value)]]
+        names = tuple(f.name for f in fields(value))
+        _FIELDS[type(value)] = names
+        return [type(value).__name__, [_canonical(getattr(value, name)) for name in names]]
     if isinstance(value, dict):
         return [[_canonical(k), _canonical(v)] for k, v in value.items()]
     if isinstance(value, list | tuple):
