@@ -58,7 +58,8 @@ def main() -> None:
     options = parser.parse_args()
     vendor = _setup()
 
-    from django.db.models.functions import Length
+    from django.db.models import TextField
+    from django.db.models.functions import Cast, Length
 
     from alliance.analytics import calibration
     from alliance.analytics.choices import SnapshotKind
@@ -164,7 +165,7 @@ def main() -> None:
     day_bytes = (
         sum(
             InsightSnapshot.objects.filter(as_of=day0)
-            .annotate(size=Length("data"))
+            .annotate(size=Length(Cast("data", TextField())))
             .values_list("size", flat=True)
         )
         / n
