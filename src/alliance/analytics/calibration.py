@@ -10,6 +10,7 @@ history and writes the JSON stored in the ``schedule`` and ``trust`` snapshots u
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -286,8 +287,19 @@ ORDER BY agreement, made, n
 }
 
 
-def _select(sql: dict[str, str], kind: str, agreement_ids: list[int], as_of: date, rows: list):
-    candidates, params = _candidates(agreement_ids, kind, as_of)
+def _select(
+    sql: dict[str, str],
+    kind: str,
+    agreement_ids: list[int],
+    as_of: date,
+    rows: list,
+    snapshots: list[int] | None = None,
+) -> list[tuple]:
+    """Run ``sql`` over the snapshots the rule gives (or only the pks ``snapshots``)."""
+    if snapshots is None:
+        candidates, params = _candidates(agreement_ids, kind, as_of)
+    else:
+        candidates, params = ", ".join(["%s"] * len(snapshots)), tuple(snapshots)
     text = sql[connection.vendor].format(
         table=connection.ops.quote_name(InsightSnapshot._meta.db_table), candidates=candidates
     )
@@ -341,22 +353,57 @@ def trust_past(
     date."""
     if not agreement_ids:
         return {}
-    counts = _counts(agreement_ids, SnapshotKind.TRUST, as_of)
     if not _sql_reads():
         history = histories(agreement_ids, SnapshotKind.TRUST, "pairs", as_of)
         return {pk: trust_past_of(history[pk]) for pk in agreement_ids}
-    out = {pk: Past(counts[pk], []) for pk in agreement_ids}
+    # The snapshots' dates first (no JSON): their count, and the newest before each due date.
+    dated: dict[int, list[tuple[date, int]]] = {pk: [] for pk in agreement_ids}
+    rows = calibration_snapshots(agreement_ids, [SnapshotKind.TRUST], as_of).order_by(
+        "agreement_id", "as_of"
+    )
+    for pk, made, snapshot in rows.values_list("agreement_id", "as_of", "pk"):
+        dated[pk].append((made, snapshot))
+    out = {pk: Past(len(dated[pk]), []) for pk in agreement_ids}
     needs = sorted(
         {
-            (pk, truster, o.owed_by, o.due.isoformat())
+            (pk, truster, o.owed_by, o.due)
             for pk in agreement_ids
             for o in known[pk]
             if not o.left_out and o.due is not None and o.due < as_of
             for truster in o.owed_to
         }
     )
-    found = _select(_TRUST_SQL, SnapshotKind.TRUST, agreement_ids, as_of, needs)
-    for pk, made, _n, truster, trustee, index, state in found:
+    # A need's newest snapshot before its due date: when the pair has an index in it, that
+    # index is the one chosen. Only those snapshots are read first (one per due date, not one
+    # per day); the needs whose pair has none there (rare) are read again over every snapshot.
+    newest: dict[tuple, tuple[date, int]] = {}
+    for pk, truster, trustee, due in needs:
+        days = dated[pk]
+        at = bisect.bisect_left(days, (due,))
+        if at:
+            newest[(pk, truster, trustee, due)] = days[at - 1]
+    wanted = [[pk, truster, trustee, due.isoformat()] for pk, truster, trustee, due in newest]
+    first = sorted({snapshot for _made, snapshot in newest.values()})
+    found = (
+        _select(_TRUST_SQL, SnapshotKind.TRUST, agreement_ids, as_of, wanted, first)
+        if (first)
+        else []
+    )
+    have = {(pk, truster, trustee, _made(made)) for pk, made, _n, truster, trustee, *_ in found}
+    again = [
+        [pk, truster, trustee, due.isoformat()]
+        for (pk, truster, trustee, due), (made, _snapshot) in newest.items()
+        if (pk, truster, trustee, made) not in have
+    ]
+    if again:
+        found = [*found, *_select(_TRUST_SQL, SnapshotKind.TRUST, agreement_ids, as_of, again)]
+    seen = set()
+    for pk, made, n, truster, trustee, index, state in sorted(
+        found, key=lambda row: (row[0], _made(row[1]), row[2])
+    ):
+        if (pk, made, n) in seen:
+            continue
+        seen.add((pk, made, n))
         out[pk].items.append(
             PastTrust(
                 truster=truster,

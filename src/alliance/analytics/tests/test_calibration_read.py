@@ -54,8 +54,11 @@ def _alter(rng: random.Random, data: dict) -> dict:
             t["quantiles"]["P80"] = _shifted(t["quantiles"].get("P80"), rng.randint(-20, 20))
         if rng.random() < 0.05:
             t["probability_on_time"] = None
+    gone = rng.random() < 0.3  # no index at all that day: an earlier snapshot's counts
     for p in data.get("pairs") or []:
-        if rng.random() < 0.15:
+        if gone:
+            p["index"] = None
+        elif rng.random() < 0.15:
             p["index"] = None  # no index: the one before it counts
         elif rng.random() < 0.2:
             p["index"] = round(rng.uniform(0, 100), 2)
