@@ -92,14 +92,20 @@ def _port(value: str | None) -> int:
 
 
 def _workers(value: str | None) -> int:
-    raw = value or os.environ.get("WEB_WORKERS") or "1"
+    """Server processes (``--workers``, else ``WEB_WORKERS``, else 1)."""
+    return _server_count("--workers", value or os.environ.get("WEB_WORKERS") or "1")
+
+
+def _server_count(name: str, raw: str) -> int:
+    """A count of server processes or threads: a whole number from 1 to 64, or the server
+    stops with a message naming the setting."""
     try:
-        workers = int(raw)
+        count = int(raw)
     except ValueError:
-        raise SystemExit(f"alliance: --workers must be a number, not {raw!r}") from None
-    if not 1 <= workers <= 64:
-        raise SystemExit(f"alliance: --workers must be between 1 and 64, not {workers}")
-    return workers
+        raise SystemExit(f"alliance: {name} must be a number, not {raw!r}") from None
+    if not 1 <= count <= 64:
+        raise SystemExit(f"alliance: {name} must be between 1 and 64, not {count}")
+    return count
 
 
 def serve(host: str, port: int, workers: int = 1) -> int:
@@ -146,14 +152,7 @@ def _freeze_what_is_loaded() -> None:
 
 def _threads() -> int:
     """Request threads per server process (``WEB_THREADS``, 8 by default)."""
-    raw = os.environ.get("WEB_THREADS") or "8"
-    try:
-        threads = int(raw)
-    except ValueError:
-        raise SystemExit(f"alliance: WEB_THREADS must be a whole number, not {raw!r}") from None
-    if not 1 <= threads <= 64:
-        raise SystemExit(f"alliance: WEB_THREADS must be between 1 and 64, not {threads}")
-    return threads
+    return _server_count("WEB_THREADS", os.environ.get("WEB_THREADS") or "8")
 
 
 def _waitress(application: Any, host: str, port: int, *, reuse_port: bool) -> None:

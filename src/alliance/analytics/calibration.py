@@ -235,6 +235,18 @@ ORDER BY agreement, made, n
 # pairs (~2 kB of JSON each) are parsed once each (one json_extract of the four fields) and
 # both sides materialized, so the join uses an index instead of parsing every snapshot again
 # for every delivery (measured: 3 times faster).
+# Both dialects' last step: per need, the newest element before its due date.
+_TRUST_CHOSEN = """), chosen AS (
+    SELECT e.*, ROW_NUMBER() OVER (
+        PARTITION BY d.agreement, d.truster, d.trustee, d.due ORDER BY e.made DESC, e.n DESC
+    ) AS r
+    FROM needs d JOIN elements e ON e.agreement = d.agreement AND e.truster = d.truster
+        AND e.trustee = d.trustee AND e.made < d.due
+)
+SELECT DISTINCT agreement, made, n, truster, trustee, idx, state FROM chosen WHERE r = 1
+ORDER BY agreement, made, n
+"""
+
 _TRUST_SQL = {
     "postgresql": """
 WITH needs AS (
@@ -250,16 +262,8 @@ WITH needs AS (
         THEN s.data -> 'pairs' ELSE '[]'::jsonb END
     ) WITH ORDINALITY AS x(e, n)
     WHERE s.id IN ({candidates}) AND jsonb_typeof(x.e -> 'index') NOT IN ('null')
-), chosen AS (
-    SELECT e.*, ROW_NUMBER() OVER (
-        PARTITION BY d.agreement, d.truster, d.trustee, d.due ORDER BY e.made DESC, e.n DESC
-    ) AS r
-    FROM needs d JOIN elements e ON e.agreement = d.agreement AND e.truster = d.truster
-        AND e.trustee = d.trustee AND e.made < d.due
-)
-SELECT DISTINCT agreement, made, n, truster, trustee, idx, state FROM chosen WHERE r = 1
-ORDER BY agreement, made, n
-""",
+"""
+    + _TRUST_CHOSEN,
     "sqlite": """
 WITH needs AS MATERIALIZED (
     SELECT d.value ->> '$[0]' AS agreement, d.value ->> '$[1]' AS truster,
@@ -274,16 +278,8 @@ WITH needs AS MATERIALIZED (
     SELECT agreement, made, n, v ->> '$[0]' AS truster, v ->> '$[1]' AS trustee,
            v -> '$[2]' AS idx, v ->> '$[3]' AS state
     FROM parts WHERE json_type(v, '$[2]') NOT IN ('null')
-), chosen AS (
-    SELECT e.*, ROW_NUMBER() OVER (
-        PARTITION BY d.agreement, d.truster, d.trustee, d.due ORDER BY e.made DESC, e.n DESC
-    ) AS r
-    FROM needs d JOIN elements e ON e.agreement = d.agreement AND e.truster = d.truster
-        AND e.trustee = d.trustee AND e.made < d.due
-)
-SELECT DISTINCT agreement, made, n, truster, trustee, idx, state FROM chosen WHERE r = 1
-ORDER BY agreement, made, n
-""",
+"""
+    + _TRUST_CHOSEN,
 }
 
 
