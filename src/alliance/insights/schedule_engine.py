@@ -26,7 +26,6 @@ from scipy import special
 from alliance.insights.calendars import WorkingCalendar
 from alliance.insights.correlation import learn_party_correlation
 from alliance.insights.parameters import SCHEDULE, ScheduleParameters
-from alliance.insights.schedule_compiled import forward_pass, trace_back
 
 DELIVERED = "delivered"
 WAIVED = "waived"
@@ -897,6 +896,8 @@ def forward(
         bins = _NO_BINS if draws.bins is None else draws.bins
         added = added if draws.added is None else draws.added
     copula = model.copula if model.correlated else _NO_COPULA
+    from alliance.insights.schedule_compiled import forward_pass  # numba: loaded when first run
+
     forward_pass(
         flat.lo,
         flat.hi,
@@ -1048,6 +1049,8 @@ def criticality(model: Model, ready: np.ndarray, drives: np.ndarray):
     critical = np.zeros((len(model.order), words), dtype=np.uint64)
     critical[candidates] = _pack(last == last.max(axis=0), words)
     flat = model.flat
+    from alliance.insights.schedule_compiled import trace_back
+
     trace_back(flat.lo, flat.hi, flat.pred_ptr, flat.pred_pos, flat.pred_edge, critical, drives)
     return _count(critical), _count(drives)
 
