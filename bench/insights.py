@@ -311,12 +311,12 @@ def portfolio_frame(
     cm_ag, cm_by, cm_to = two_parties(commitments)
     due = today - days(rng.integers(-200, 700, commitments))
     delivered = due + days(np.maximum(rng.normal(0, 20, commitments), -10))
-    delivered[(rng.random(commitments) < 0.25) | (delivered > today)] = np.datetime64("NaT")
+    delivered[(rng.random(commitments) < 0.25) | (delivered > today)] = np.datetime64("NaT", "D")
     n_fu, n_pu = commitments // 2, commitments // 5
     fu_ag, fu_a, fu_b = two_parties(n_fu)
     asked = past(n_fu)
     answered = asked + days(rng.integers(1, 60, n_fu))
-    answered[(rng.random(n_fu) < 0.2) | (answered > today)] = np.datetime64("NaT")
+    answered[(rng.random(n_fu) < 0.2) | (answered > today)] = np.datetime64("NaT", "D")
     pu_ag, pu_a, pu_b = two_parties(n_pu)
     topics = 5
     ex_ag = np.repeat(np.arange(n), topics * k)
