@@ -473,5 +473,6 @@ def trust_json(result: TrustCalibration, snapshots: int) -> dict[str, Any]:
         "brier_base_rate": num(result.brier_base_rate),
         "auc": num(result.auc),
         "without_index": result.without_index,
+        "at_prior": result.at_prior,
         "established": result.n >= CALIBRATION.established_from,
     }

@@ -15,7 +15,12 @@ that day), and scored against what happened since, as known on ``as_of``:
   index of the party owed in the party owing, as last computed before the due date, read as a
   probability (index / 100), is scored against "delivered on time" by the Brier score and by
   the area under the ROC curve (AUC: the chance a delivery on time had the higher index than
-  a late one; 0.5 is no better than chance).
+  a late one; 0.5 is no better than chance). An index whose evidence was insufficient then
+  (``TrustParameters.provisional_from``) is the prior, not a measurement of the pair: it is
+  counted apart (``at_prior``), not scored. Scored, the prior (50) would rank a pair nobody
+  knew yet above most measured ones (a breach weighs up to four kept promises, so measured
+  indexes sit well below the share on time): the first delivery of every new pair would be
+  "predicted" by a figure that says nothing about it.
 
 An outcome not yet known on ``as_of`` (not delivered, due date or P80 date still ahead) is
 left out; a commitment still open past its due date is late, past its P80 a miss. Waived and
@@ -147,7 +152,9 @@ class TrustCalibration:
     brier_base_rate: float | None
     auc: float | None
     without_index: int  # deliveries fallen due with no index computed before them
-    checks: tuple[TrustCheck, ...]
+    checks: tuple[TrustCheck, ...]  # the scored ones
+    # Deliveries fallen due whose last index before them was the prior (insufficient evidence).
+    at_prior: int = 0
 
 
 # --------------------------------------------------------------------------
@@ -297,6 +304,9 @@ def _bins(p: Sequence[float], y: Sequence[bool], n_bins: int) -> tuple[Calibrati
 # Trust
 # --------------------------------------------------------------------------
 
+# The evidence state of an index that is its prior (trust_portfolio.EVIDENCE_STATES[0]).
+INSUFFICIENT = "insufficient"
+
 
 def backtest_trust(
     indexes: Iterable[PastTrust],
@@ -312,7 +322,7 @@ def backtest_trust(
             history.setdefault((t.truster, t.trustee), []).append(t)
     for found in history.values():
         found.sort(key=lambda t: t.made)
-    checks, without = [], 0
+    checks, without, at_prior = [], 0, 0
     for o in outcomes:
         if o.left_out or o.due is None or o.due >= as_of:
             continue
@@ -324,6 +334,9 @@ def backtest_trust(
                 without += 1
                 continue
             last = before[-1]
+            if last.state == INSUFFICIENT:
+                at_prior += 1
+                continue
             checks.append(
                 TrustCheck(
                     o.task_id, truster, o.owed_by, last.made, last.index, last.state, on_time
@@ -342,4 +355,5 @@ def backtest_trust(
         auc=auc(p, y),
         without_index=without,
         checks=tuple(checks),
+        at_prior=at_prior,
     )
