@@ -241,9 +241,16 @@ def _shared_rows(tasks, factor: np.ndarray, parameters: ScheduleParameters) -> n
         # (mode - low, high - low, -1, -1): no factor is -1, so no estimate's key is a shape's.
         keys[shape, :2] = estimate[shape, 1:] - estimate[shape, :1]
         keys[shape, 2:] = -1.0
-    first: dict[tuple, int] = {}
-    rows = map(tuple, keys.tolist())
-    return np.array([first.setdefault(key, i) for i, key in enumerate(rows)], dtype=np.int64)
+    # Sorted by key (stably: a run of equal keys keeps the task order), each run's first task.
+    count = len(keys)
+    by_key = np.lexsort(keys.T[::-1]) if count else np.empty(0, dtype=np.intp)
+    ordered = keys[by_key]
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)  # == as floats: 0.0 is -0.0
+    run = np.cumsum(starts) - 1
+    first = np.empty(count, dtype=np.int64)
+    first[by_key] = by_key[np.flatnonzero(starts)][run]
+    return first
 
 
 def quantile_table(
@@ -725,9 +732,10 @@ class Model:
         of_party = {party: number[calendar] for party, calendar in self.calendars.items()}
         self.calendar_of = np.array([of_party[t.party] for t in tasks], dtype=np.int64)
         span = int(max(self.earliest.max(initial=0), self.fixed_finish.max(initial=0))) + 800
+        every = flatten(self.levels)  # every floor: the bounds do not know yet which bind
         while True:
             self._tables(span)
-            low, high = self._bounds()
+            low, high = self._bounds(every)
             if high.max(initial=0) < span - 2:
                 break
             span *= 2
@@ -804,11 +812,11 @@ class Model:
         earliest = self.earliest.astype(self.day_dtype)
         self.rows = Rows(earliest, rank_base, as_of, region_end)
 
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(self, flat: Flat) -> tuple[np.ndarray, np.ndarray]:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
         extra = np.stack([self.extra_low, self.extra_high], axis=1).astype(self.table.dtype)
         ready = self.new_ready(2)
-        forward(self, flatten(self.levels), self.rows, extra, ready, clip=True)
+        forward(self, flat, self.rows, extra, ready, clip=True)
         finish = self.finish_from_ready(ready)
         return finish[:, 0].astype(np.int64), finish[:, 1].astype(np.int64)
 
@@ -1172,32 +1180,6 @@ def run(model: Model, iterations: int, seed: int) -> Samples:
 # --------------------------------------------------------------------------
 
 
-def histogram_quantiles(values, low, high, quantiles: Iterable[float], due=None):
-    """Row-wise lower quantiles (and P(value <= due)) of integer rows known to lie in [low, high].
-
-    Counting is cheaper than sorting: one bincount over all rows, then a search
-    in the running totals. A quantile q is the smallest value v with
-    P(value <= v) >= q (the "inverted CDF" definition).
-    """
-    rows, n = values.shape
-    width = (high - low + 1).astype(np.int64)
-    base = np.concatenate(([0], np.cumsum(width)[:-1]))
-    shifted = values - (low - base)[:, None]
-    cum = np.cumsum(np.bincount(shifted.ravel(), minlength=int(width.sum())))
-    before = np.arange(rows, dtype=np.int64) * n
-    quantiles = tuple(quantiles)
-    result = np.empty((rows, len(quantiles)), dtype=np.int64)
-    for column, q in enumerate(quantiles):
-        need = before + max(1, math.ceil(q * n - 1e-9))
-        result[:, column] = np.searchsorted(cum, need, side="left") - base + low
-    on_time = None
-    if due is not None:
-        offset = np.clip(due - low, -1, width - 1)
-        counted = np.where(offset >= 0, cum[base + np.maximum(offset, 0)] - before, 0)
-        on_time = counted / n
-    return result, on_time
-
-
 def on_rows(rows: int, work: Callable[[int, int], object], threads: int = 0) -> None:
     """``work(lo, hi)`` over the rows cut in one range per thread (``threads``, 0: every usable
     core), side by side: for compiled kernels, which release the GIL."""
@@ -1211,9 +1193,13 @@ def on_rows(rows: int, work: Callable[[int, int], object], threads: int = 0) -> 
 
 
 def counted_quantiles(values, low, high, quantiles: Iterable[float], due=None, threads: int = 1):
-    """:func:`histogram_quantiles` by one compiled count per row (no temporary copy of the
-    rows): the same lower quantiles and P(value <= due). ``low`` and ``high`` None: each row's
-    own minimum and maximum bound it."""
+    """Row-wise lower quantiles (and P(value <= due)) of integer rows known to lie in [low, high].
+
+    Counting is cheaper than sorting: one compiled count per row, then a walk up its running
+    totals (:func:`~alliance.insights.schedule_compiled.row_quantiles`). A quantile q is the
+    smallest value v with P(value <= v) >= q (the "inverted CDF" definition). ``low`` and
+    ``high`` None: each row's own minimum and maximum bound it.
+    """
     from alliance.insights.schedule_compiled import row_quantiles
 
     rows, n = values.shape
@@ -1230,9 +1216,3 @@ def counted_quantiles(values, low, high, quantiles: Iterable[float], due=None, t
         threads,
     )
     return result, (None if due is None else counted / n)
-
-
-def row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slice]:
-    """Row slices of about ``cells`` elements, to bound temporary memory."""
-    step = max(1, cells // max(iterations, 1))
-    return [slice(lo, min(lo + step, rows)) for lo in range(0, rows, step)]
