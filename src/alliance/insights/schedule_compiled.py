@@ -291,3 +291,44 @@ def row_quantiles(values, low, high, lo, hi, need, due, result, counted):
         if len(due):
             limit = np.int64(due[r]) - base
             counted[r] = 0 if limit < 0 else counts[min(limit, width - 1)]
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def subset_depths(topological, pred_ptr, pred_task, inside, depth):
+    """Each task's level among the ``inside`` ones: 0 without a predecessor inside, else one
+    more than its deepest predecessor inside (``pred_task[pred_ptr[t]:pred_ptr[t + 1]]``),
+    the tasks taken in a topological order."""
+    for t in topological:
+        if inside[t]:
+            level = 0
+            for j in range(pred_ptr[t], pred_ptr[t + 1]):
+                q = pred_task[j]
+                if inside[q] and depth[q] + 1 > level:
+                    level = depth[q] + 1
+            depth[t] = level
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def topological_order(waiting, succ_ptr, succ_task):
+    """Kahn's algorithm: the tasks (``waiting[t]`` predecessors each, successors
+    ``succ_task[succ_ptr[t]:succ_ptr[t + 1]]``) in an order where each comes after its
+    predecessors; shorter than the tasks when a cycle leaves some waiting."""
+    waiting = waiting.copy()
+    total = len(waiting)
+    order = np.empty(total, dtype=np.int64)
+    tail = 0
+    for t in range(total):
+        if waiting[t] == 0:
+            order[tail] = t
+            tail += 1
+    head = 0
+    while head < tail:
+        t = order[head]
+        head += 1
+        for j in range(succ_ptr[t], succ_ptr[t + 1]):
+            s = succ_task[j]
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                order[tail] = s
+                tail += 1
+    return order[:tail]

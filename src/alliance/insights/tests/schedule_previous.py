@@ -4,13 +4,16 @@ the fast paths are checked against (``test_schedule_fast_paths.py``), kept verba
 The delay cascade planned each downstream set anew; quantiles came from one bincount of all
 the rows; the sensitivity was a float matrix product of gathered mid-ranks; each milestone
 walked the graph in Python for its upstream tasks and merging paths; equal CDF rows were
-found with a dictionary.
+found with a dictionary; the model's plan was made level by level in Python (``plan``,
+``flatten``).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,7 +25,7 @@ from alliance.insights.schedule import (
     _ready,
     _working_days,
 )
-from alliance.insights.schedule_engine import Model, ScheduleParameters, flatten, forward, plan
+from alliance.insights.schedule_engine import Flat, Model, ScheduleParameters, forward
 
 
 def cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...]:
@@ -222,3 +225,78 @@ def row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slice
     """Row slices of about ``cells`` elements, to bound temporary memory."""
     step = max(1, cells // max(iterations, 1))
     return [slice(lo, min(lo + step, rows)) for lo in range(0, rows, step)]
+
+
+@dataclass
+class Level:
+    """One topological level: positions lo..hi, the tasks with most predecessors first."""
+
+    lo: int
+    hi: int
+    # Rows (from lo) of the tasks that started before as_of: only those need the
+    # "not before as_of" floor, the others cannot start before it anyway.
+    started: np.ndarray
+    # (m, predecessor positions, first edge id): the k-th predecessor of the
+    # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
+    columns: list[tuple[int, np.ndarray, int]]
+
+
+def plan(
+    subset: list[int],
+    preds: Mapping[int, list[int]],
+    topo_rank: Mapping[int, int],
+    position: dict[int, int],
+    edges: list[tuple[int, int]] | None = None,
+    started: Collection[int] = (),
+) -> tuple[list[int], list[Level]]:
+    """Order ``subset`` by level (most predecessors first within one) and plan each level.
+
+    Predecessors outside ``subset`` must already have a position (they are read,
+    not computed); positions for ``subset`` continue from ``len(position)``.
+    The edges, in the order the forward pass meets them, are appended to ``edges``.
+    """
+    inside, depth = set(subset), {}
+    for task in sorted(subset, key=topo_rank.__getitem__):
+        depth[task] = 1 + max((depth[p] for p in preds[task] if p in inside), default=-1)
+    order = sorted(subset, key=lambda task: (depth[task], -len(preds[task]), task))
+    for task in order:
+        position[task] = len(position)
+    edges = [] if edges is None else edges
+    levels = []
+    for _, group in itertools.groupby(order, key=depth.__getitem__):
+        members = list(group)
+        columns = []
+        for k in range(len(preds[members[0]])):
+            having = [task for task in members if len(preds[task]) > k]
+            columns.append(
+                (len(having), np.array([position[preds[t][k]] for t in having]), len(edges))
+            )
+            edges.extend((preds[t][k], t) for t in having)
+        early = np.array([row for row, task in enumerate(members) if task in started], dtype=int)
+        levels.append(Level(position[members[0]], position[members[-1]] + 1, early, columns))
+    return order, levels
+
+
+def flatten(levels: list[Level]) -> Flat:
+    """The levels' rows, predecessors and floors as flat arrays (row by row, the k-th
+    predecessor of a row k-th)."""
+    lo = levels[0].lo if levels else 0
+    hi = levels[-1].hi if levels else 0
+    rows, preds, edges = [np.empty(0, dtype=np.int64)], [np.empty(0, np.int64)], []
+    floor = np.zeros(hi - lo, dtype=np.bool_)
+    for level in levels:
+        for m, column, first in level.columns:
+            rows.append(np.arange(level.lo - lo, level.lo - lo + m))
+            preds.append(column)
+            edges.append(first + np.arange(m))
+        floor[level.lo - lo + level.started] = True
+    row = np.concatenate(rows)
+    by_row = np.argsort(row, kind="stable")  # columns were concatenated in order
+    return Flat(
+        lo,
+        hi,
+        np.searchsorted(row[by_row], np.arange(hi - lo + 1)).astype(np.int64),
+        np.concatenate(preds).astype(np.int64)[by_row],
+        np.concatenate([np.empty(0, np.int64), *edges]).astype(np.int64)[by_row],
+        floor,
+    )

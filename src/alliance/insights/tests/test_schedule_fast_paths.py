@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from alliance.insights import schedule
 from alliance.insights.parameters import SCHEDULE
 from alliance.insights.schedule import ScheduleRisk, simulate
-from alliance.insights.schedule_engine import _shared_rows, counted_quantiles
+from alliance.insights.schedule_engine import Model, _shared_rows, counted_quantiles, plan
 from alliance.insights.tests import schedule_previous as previous
 from alliance.insights.tests.test_schedule import AS_OF, random_schedule
 
@@ -157,3 +157,25 @@ def test_the_shared_cdf_rows_are_the_first_equal_ones(rows, days):
     factors = np.array([factor for *_, factor in rows], dtype=float)
     found = _shared_rows(tasks, factors, parameters)
     np.testing.assert_array_equal(found, previous.shared_rows(tasks, factors, parameters))
+
+
+@SETTINGS
+@given(data=inputs)
+def test_the_plan_is_the_level_by_level_one(data):
+    model = Model(data, PARAMETERS)
+    fixed = set(model.fixed)
+    open_tasks = [t for t in range(len(model.tasks)) if t not in fixed]
+    laid = [{task: p for p, task in enumerate(model.fixed)} for _ in range(2)]
+    edges: list[list] = [[], []]
+    topological = sorted(model.topo, key=model.topo.__getitem__)
+    order, flat = plan(open_tasks, model.preds, topological, laid[0], edges[0], model.started)
+    old_order, levels = previous.plan(
+        open_tasks, model.preds, model.topo, laid[1], edges[1], model.started
+    )
+    expected = previous.flatten(levels)
+    assert order == old_order and laid[0] == laid[1] and edges[0] == edges[1]
+    assert (flat.lo, flat.hi) == (expected.lo, expected.hi)
+    for name in ("pred_ptr", "pred_pos", "pred_edge", "floor"):
+        found, wanted = getattr(flat, name), getattr(expected, name)
+        assert found.dtype == wanted.dtype, name
+        np.testing.assert_array_equal(found, wanted)
