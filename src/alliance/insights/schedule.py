@@ -563,10 +563,8 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
     offsets = _quantile_rows(sim.samples.finish[:, :n], parameters.cascade_quantile)
     with_delay = offsets + model.finish_low
     # The first n iterations' ready days and extra days, once for every cascade.
-    replay = _Replay(
-        (sim.samples.finish[:, :n] + model.store_offset[:, None]).astype(model.day_dtype),
-        np.ascontiguousarray(sim.samples.extra[:, :n]),
-    )
+    ready = (sim.samples.finish[:, :n] + model.store_offset[:, None]).astype(model.day_dtype)
+    replay = _Replay(ready, np.ascontiguousarray(sim.samples.extra[:, :n]), ready.copy())
     return tuple(
         _exclusion(model, sim, replay, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
@@ -576,10 +574,12 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
 @dataclass
 class _Replay:
     """The stored iterations a cascade replays: ready days (positions x n, the model's day
-    type) and extra days, C-ordered for the compiled pass."""
+    type) and extra days, C-ordered for the compiled pass, and a copy of the ready days each
+    cascade changes and puts back."""
 
     ready: np.ndarray
     extra: np.ndarray
+    scratch: np.ndarray
 
 
 def _exclusion(
@@ -593,23 +593,44 @@ def _exclusion(
     (common random numbers), over the first ``cascade_iterations`` iterations.
     Each downstream quantile finish moves by the delay this one task passes on.
 
-    Every task after it in the model's own order is passed again over the stored ready days
-    (positions are in topological order): one that does not wait for it, directly or not,
-    gets its very own days back, so only the rows that changed are downstream shifts (a row
-    that did not change kept its quantile: no shift).
+    The tasks after it in the model's own order (a topological one) are passed again over the
+    stored ready days, each only if a predecessor's days changed
+    (:func:`~alliance.insights.schedule_compiled.replay_pass`): only the rows that changed can
+    shift (a row that did not keeps its quantile).
     """
+    from alliance.insights.schedule_compiled import replay_pass
+
     task_index = int(model.order[position])
     n = replay.ready.shape[1]
     forced = _forced_finish(model, sim, position, n)
-    ready = replay.ready.copy()
+    ready, flat, rows = replay.scratch, model.flat, model.rows
     ready[position] = forced + model.pos[position]
-    after = model.flat.starting_at(position + 1)
-    forward(model, after, model.rows, replay.extra, ready)
-    rows = slice(position + 1, len(model.order))
-    moved = position + 1 + np.flatnonzero((ready[rows] != replay.ready[rows]).any(axis=1))
+    changed = np.zeros(len(model.order), dtype=bool)
+    changed[position] = True
+    after = flat.starting_at(position + 1)
+    replay_pass(
+        after.lo,
+        after.hi,
+        after.pred_ptr,
+        after.pred_pos,
+        after.floor,
+        rows.earliest,
+        rows.rank_base,
+        rows.as_of,
+        rows.region_end,
+        model.rank_flat,
+        model.ready_flat,
+        model.span,
+        replay.extra,
+        replay.ready,
+        ready,
+        changed,
+    )
+    moved = position + 1 + np.flatnonzero(changed[position + 1 :])
     without = _quantile_rows(
         ready[moved] - model.pos[moved, None], model.parameters.cascade_quantile
     )
+    ready[moved], ready[position] = replay.ready[moved], replay.ready[position]  # put back
     days = _working_days(model, moved, without, with_delay[moved])
     shifts = [
         DownstreamShift(

@@ -332,3 +332,59 @@ def topological_order(waiting, succ_ptr, succ_task):
                 order[tail] = s
                 tail += 1
     return order[:tail]
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def replay_pass(
+    lo,
+    hi,
+    pred_ptr,
+    pred_pos,
+    floor,
+    earliest,
+    rank_base,
+    as_of,
+    region_end,
+    rank_flat,
+    ready_flat,
+    span,
+    extra,
+    base,
+    ready,
+    changed,
+):
+    """The forward pass again over rows lo..hi of a run (``base``: its ready days, ``extra``:
+    its extra days) after some rows of ``ready`` (otherwise equal to ``base``) were changed,
+    ``changed[p]`` saying which. A row none of whose predecessors changed keeps its days,
+    unread; any other is computed as :func:`forward_pass` computes it (no draws, no clip) and
+    marked changed where its days differ from the run's."""
+    n = ready.shape[1]
+    begin = np.empty(n, dtype=np.int32)
+    for p in range(lo, hi):
+        r = p - lo
+        moved = False
+        for j in range(pred_ptr[r], pred_ptr[r + 1]):
+            if changed[pred_pos[j]]:
+                moved = True
+                break
+        if not moved:
+            continue
+        first = earliest[p]
+        for i in range(n):
+            begin[i] = first
+        for j in range(pred_ptr[r], pred_ptr[r + 1]):
+            q = pred_pos[j]
+            for i in range(n):
+                begin[i] = max(begin[i], ready[q, i])
+        offset = np.uint64(rank_base[p])
+        low, high = np.uint64(as_of[p]), np.uint64(region_end[p])
+        differs = False
+        for i in range(n):
+            start = np.uint64(min(begin[i], span)) + offset
+            flat = np.uint64(rank_flat[start]) + np.uint64(np.int32(extra[p, i]))
+            if floor[r]:
+                flat = max(flat, low)
+            ready[p, i] = ready_flat[min(flat, high)]
+            if ready[p, i] != base[p, i]:
+                differs = True
+        changed[p] = differs
