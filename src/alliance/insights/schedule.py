@@ -47,12 +47,10 @@ from alliance.insights.schedule_engine import (
     ScheduleInputError,
     ScheduleRisk,
     ScheduleTask,
-    flatten,
+    counted_quantiles,
     forward,
-    histogram_quantiles,
     learn_slippage,
-    plan,
-    row_blocks,
+    on_rows,
     run,
     sample_all,
 )
@@ -316,17 +314,14 @@ def _quantile_names(parameters: ScheduleParameters) -> list[str]:
 def _task_quantiles(model: Model, samples: Samples) -> tuple[np.ndarray, np.ndarray]:
     """Finish quantiles (positions x quantiles, days) and P(finish <= due) per position."""
     finish, low = samples.finish, model.finish_low  # offsets from the earliest possible finish
-    rows, n = finish.shape
-    quantiles = np.empty((rows, len(model.parameters.quantiles)), dtype=np.int64)
-    on_time = np.empty(rows)
-    for block in row_blocks(rows, n):
-        quantiles[block], on_time[block] = histogram_quantiles(
-            finish[block],
-            np.zeros_like(low[block]),
-            model.finish_high[block] - low[block],
-            model.parameters.quantiles,
-            due=np.minimum(model.due[block], model.finish_high[block] + 1) - low[block],
-        )
+    quantiles, on_time = counted_quantiles(
+        finish,
+        np.zeros_like(low),
+        model.finish_high - low,
+        model.parameters.quantiles,
+        due=np.minimum(model.due, model.finish_high + 1) - low,
+        threads=model.parameters.threads,
+    )
     return quantiles + low[:, None], on_time
 
 
@@ -372,8 +367,10 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
     low = np.array([model.finish_low[m].max() for m in model.milestone_members])
     high = np.array([model.finish_high[m].max() for m in model.milestone_members])
     dues = np.array([model.days(d) if d else np.iinfo(np.int64).max for d in model.milestone_dues])
-    quantiles, on_time = histogram_quantiles(finish, low, high, parameters.quantiles, due=dues)
+    quantiles, on_time = counted_quantiles(finish, low, high, parameters.quantiles, due=dues)
     rho = _sensitivity(model, sim)
+    strict = _strictly_upstream(model)
+    paths = _paths(model)
     deterministic = _deterministic_milestones(model)
     tornado = _risk_tornado(model, sim)
     p80 = names.index("P80") if "P80" in names else len(names) - 1
@@ -381,7 +378,9 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
     for row, name in enumerate(model.milestone_names):
         members = model.milestone_members[row]
         # Only the milestone's own tasks and those upstream can move it.
-        upstream = np.array(sorted(_upstream(model, [int(model.order[p]) for p in members])))
+        upstream = strict[:, row].copy()
+        upstream[members] = True
+        upstream = np.flatnonzero(upstream)
         upstream = upstream[(upstream >= model.n_fixed) & np.isfinite(rho[upstream, row])]
         # Strongest first, ties by id (tasks are numbered in id order).
         ranked = upstream[np.lexsort((model.order[upstream], -rho[upstream, row]))]
@@ -412,7 +411,7 @@ def _milestone_forecasts(model: Model, sim: Simulation) -> tuple[MilestoneForeca
                 deterministic=model.date(plan_day),
                 contingency_working_days=int(contingency[0]),
                 risks=tornado[row],
-                paths=_merging_paths(model, [int(model.order[p]) for p in members]),
+                paths=sum(paths[p] for p in members if p >= model.n_fixed and not strict[p, row]),
             )
         )
     return tuple(result)
@@ -466,63 +465,77 @@ def _risk_tornado(model: Model, sim: Simulation) -> list[tuple[RiskShift, ...]]:
     return [tuple(sorted(found, key=lambda s: (-s.working_days, s.risk_id))) for found in shifts]
 
 
-def _merging_paths(model: Model, tasks: list[int]) -> int:
-    """How many distinct paths of open tasks end in the milestone's last open tasks (those no
-    other of its tasks waits for): a chain is one path, four parallel branches four, a
-    diamond two. Delivered tasks carry no uncertainty and are not counted."""
-    fixed = set(model.fixed)
-    open_members = [t for t in tasks if t not in fixed]
-    upstream: set[int] = set()  # strictly upstream of some member: not an end
-    stack = [p for t in open_members for p in model.preds[t]]
-    while stack:
-        task = stack.pop()
-        if task not in upstream:
-            upstream.add(task)
-            stack.extend(model.preds[task])
-    count: dict[int, int] = {}
-    for task in sorted(upstream | set(open_members), key=model.topo.__getitem__):
-        if task not in fixed:
-            count[task] = sum(count[p] for p in model.preds[task] if p not in fixed) or 1
-    return sum(count[t] for t in open_members if t not in upstream)
+def _strictly_upstream(model: Model) -> np.ndarray:
+    """Whether each position is strictly upstream of each milestone (positions x milestones):
+    some member waits for it, directly or not. One pass back over the plan's edges, last task
+    first, carrying each task's milestones (bits) to its predecessors."""
+    from alliance.insights.schedule_compiled import trace_back
+
+    total, kinds, flat = len(model.order), len(model.milestone_names), model.flat
+    words = (kinds + 63) // 64
+    marks = np.zeros((total, words), dtype=np.uint64)
+    for row, members in enumerate(model.milestone_members):
+        bit = np.uint64(1) << np.uint64(row % 64)
+        for p in members[(members >= flat.lo) & (members < flat.hi)] - flat.lo:
+            preds = flat.pred_pos[flat.pred_ptr[p] : flat.pred_ptr[p + 1]]
+            marks[preds, row // 64] |= bit
+    every = np.full((len(model.edges), words), np.iinfo(np.uint64).max, dtype=np.uint64)
+    trace_back(flat.lo, flat.hi, flat.pred_ptr, flat.pred_pos, flat.pred_edge, marks, every)
+    shifts = (np.arange(kinds) % 64).astype(np.uint64)
+    return ((marks[:, np.arange(kinds) // 64] >> shifts) & np.uint64(1)).astype(bool)
 
 
-def _upstream(model: Model, tasks: list[int]) -> set[int]:
-    """Positions of the given tasks and of every task they (transitively) depend on."""
-    seen, stack = set(tasks), list(tasks)
-    while stack:
-        for pred in model.preds[stack.pop()]:
-            if pred not in seen:
-                seen.add(pred)
-                stack.append(pred)
-    return {model.position[task] for task in seen}
+def _paths(model: Model) -> list[int]:
+    """Per position, how many distinct paths of open tasks end in it (1 for a task waiting for
+    no open one): a milestone's merging paths are the sum over its open members that no
+    other member waits for (a chain is one path, four parallel branches four, a diamond two).
+    Delivered tasks carry no uncertainty and are not counted. Python integers: the count
+    grows with the product of the branchings."""
+    flat, first = model.flat, model.n_fixed
+    count = [0] * len(model.order)
+    ptr, preds = flat.pred_ptr.tolist(), flat.pred_pos.tolist()
+    for p in range(flat.lo, flat.hi):
+        r = p - flat.lo
+        count[p] = sum(count[q] for q in preds[ptr[r] : ptr[r + 1]] if q >= first) or 1
+    return count
 
 
 def _sensitivity(model: Model, sim: Simulation) -> np.ndarray:
     """Spearman correlation (mid-ranks for ties) of each duration with each milestone finish.
 
-    NaN where a duration or a milestone never varies.
+    NaN where a duration or a milestone never varies. The sums are taken in integers (twice
+    each centred mid-rank is one), by counting rather than sorting
+    (:func:`~alliance.insights.schedule_compiled.rank_products`): exactly the values a float
+    matrix product of the ranks gives while its every partial sum is exact, which it is up to
+    some 300,000 iterations (a sum of products of half-integers below n^3 / 12).
     """
-    from scipy import stats  # here: scipy.stats takes 0.6 s to import, every process paid it
+    from alliance.insights.schedule_compiled import centred_ranks, rank_products
 
     samples = sim.samples
-    n = samples.finish.shape[1]
-    centre = (n + 1) / 2
-    milestone_ranks = stats.rankdata(samples.milestones, axis=1) - centre
-    milestone_var = (milestone_ranks**2).sum(axis=1)
+    milestones = samples.milestones
+    kinds, n = milestones.shape
+    # Twice the centred ranks fit in 32 bits, and so do their sums per value below 46,341
+    # iterations (|sum| < n^2).
+    wide = np.int32 if n * n < 2**31 else np.int64
+    targets = np.empty((kinds, n), dtype=wide)
+    milestone_var = np.empty(kinds, dtype=np.int64)
+    low, high = milestones.min(axis=1).astype(np.int64), milestones.max(axis=1).astype(np.int64)
+    centred_ranks(milestones, low, high, 0, kinds, targets, milestone_var)
+    targets = np.ascontiguousarray(targets.T)
+    rows = len(model.order)
+    numerator = np.empty((rows, kinds), dtype=np.int64)
+    duration_var = np.empty(rows, dtype=np.int64)
     low, high = model.extra_low, model.extra_high
-    rho = np.full((len(model.order), len(model.milestone_names)), np.nan)
-    for block in row_blocks(len(model.order), n):
-        width = high[block] - low[block] + 1
-        base = np.concatenate(([0], np.cumsum(width)[:-1]))
-        shifted = samples.extra[block] - (low[block] - base)[:, None]
-        counts = np.bincount(shifted.ravel(), minlength=int(width.sum()))
-        below = np.cumsum(counts) - counts - np.repeat(np.arange(len(width)) * n, width)
-        mid = below + (counts + 1) / 2 - centre  # centred mid-rank of each value
-        duration_var = np.add.reduceat(counts * mid**2, base)
-        ranks = mid[shifted]
-        numerator = ranks @ milestone_ranks.T
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rho[block] = numerator / np.sqrt(duration_var[:, None] * milestone_var[None, :])
+    extra = samples.extra
+    on_rows(
+        rows,
+        lambda lo, hi: rank_products(extra, low, high, lo, hi, targets, numerator, duration_var),
+        model.parameters.threads,
+    )
+    # Each sum is four times the one of the mid-ranks themselves (exact in floats: a power of
+    # two, integers far below 2^53).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (numerator / 4) / np.sqrt((duration_var / 4)[:, None] * (milestone_var / 4)[None, :])
     rho[~np.isfinite(rho)] = np.nan
     return rho
 
@@ -549,13 +562,29 @@ def _cascade(model: Model, sim: Simulation, on_time) -> tuple[CascadeEffect, ...
     # Quantiles of the stored offsets, shifted back: no copy of every finish as absolute days.
     offsets = _quantile_rows(sim.samples.finish[:, :n], parameters.cascade_quantile)
     with_delay = offsets + model.finish_low
+    # The first n iterations' ready days and extra days, once for every cascade.
+    ready = (sim.samples.finish[:, :n] + model.store_offset[:, None]).astype(model.day_dtype)
+    replay = _Replay(ready, np.ascontiguousarray(sim.samples.extra[:, :n]), ready.copy())
     return tuple(
-        _exclusion(model, sim, n, with_delay, position, reason, probability)
+        _exclusion(model, sim, replay, with_delay, position, reason, probability)
         for probability, _, position, reason in candidates[: parameters.cascade_max_tasks]
     )
 
 
-def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reason, probability):
+@dataclass
+class _Replay:
+    """The stored iterations a cascade replays: ready days (positions x n, the model's day
+    type) and extra days, C-ordered for the compiled pass, and a copy of the ready days each
+    cascade changes and puts back."""
+
+    ready: np.ndarray
+    extra: np.ndarray
+    scratch: np.ndarray
+
+
+def _exclusion(
+    model: Model, sim: Simulation, replay: _Replay, with_delay, position, reason, probability
+):
     """Re-run everything downstream of one task forced to its most likely duration.
 
     The task keeps its sampled start (its own predecessors are unchanged) but
@@ -563,23 +592,45 @@ def _exclusion(model: Model, sim: Simulation, n: int, with_delay, position, reas
     if it had gone to plan; downstream tasks keep their sampled durations
     (common random numbers), over the first ``cascade_iterations`` iterations.
     Each downstream quantile finish moves by the delay this one task passes on.
+
+    The tasks after it in the model's own order (a topological one) are passed again over the
+    stored ready days, each only if a predecessor's days changed
+    (:func:`~alliance.insights.schedule_compiled.replay_pass`): only the rows that changed can
+    shift (a row that did not keeps its quantile).
     """
+    from alliance.insights.schedule_compiled import replay_pass
+
     task_index = int(model.order[position])
-    downstream = sorted(model.descendants(task_index))
-    inputs = {p for t in downstream for p in model.preds[t]} - set(downstream) | {task_index}
-    externals = sorted(inputs)
-    local = {task: i for i, task in enumerate(externals)}
-    order, levels = plan(downstream, model.preds, model.topo, local, started=model.started)
-    positions = np.array([model.position[t] for t in externals + order], dtype=np.int64)
-    ready = _ready(model, positions, model.absolute(sim.samples.finish[positions, :n], positions))
+    n = replay.ready.shape[1]
     forced = _forced_finish(model, sim, position, n)
-    ready[local[task_index]] = forced + model.pos[position]
-    extra = sim.samples.extra[positions, :n]
-    forward(model, flatten(levels), model.rows.take(positions), extra, ready)
-    moved = positions[len(externals) :]
-    without = _quantile_rows(
-        ready[len(externals) :] - model.pos[moved, None], model.parameters.cascade_quantile
+    ready, flat, rows = replay.scratch, model.flat, model.rows
+    ready[position] = forced + model.pos[position]
+    changed = np.zeros(len(model.order), dtype=bool)
+    changed[position] = True
+    after = flat.starting_at(position + 1)
+    replay_pass(
+        after.lo,
+        after.hi,
+        after.pred_ptr,
+        after.pred_pos,
+        after.floor,
+        rows.earliest,
+        rows.rank_base,
+        rows.as_of,
+        rows.region_end,
+        model.rank_flat,
+        model.ready_flat,
+        model.span,
+        replay.extra,
+        replay.ready,
+        ready,
+        changed,
     )
+    moved = position + 1 + np.flatnonzero(changed[position + 1 :])
+    without = _quantile_rows(
+        ready[moved] - model.pos[moved, None], model.parameters.cascade_quantile
+    )
+    ready[moved], ready[position] = replay.ready[moved], replay.ready[position]  # put back
     days = _working_days(model, moved, without, with_delay[moved])
     shifts = [
         DownstreamShift(
@@ -628,12 +679,7 @@ def _forced_finish(model: Model, sim: Simulation, position: int, n: int) -> np.n
 
 def _quantile_rows(values: np.ndarray, q: float) -> np.ndarray:
     """The q-quantile of each row (integer days)."""
-    result = np.empty(len(values), dtype=np.int64)
-    for block in row_blocks(len(values), values.shape[1]):
-        part = values[block]
-        low, high = part.min(axis=1).astype(np.int64), part.max(axis=1).astype(np.int64)
-        result[block] = histogram_quantiles(part, low, high, [q])[0][:, 0]
-    return result
+    return counted_quantiles(values, None, None, [q])[0][:, 0]
 
 
 def _working_days(model: Model, positions: np.ndarray, first, last) -> np.ndarray:

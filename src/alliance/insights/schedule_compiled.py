@@ -193,3 +193,198 @@ def trace_back(lo, hi, pred_ptr, pred_pos, pred_edge, critical, drives):
             q, e = pred_pos[j], pred_edge[j]
             for w in range(words):
                 critical[q, w] |= critical[p, w] & drives[e, w]
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def centred_ranks(values, low, high, lo, hi, ranks, variance):
+    """Twice each value's centred mid-rank in its row, for rows lo..hi: ``ranks[r, i]`` is
+    ``2 (rank - (n + 1) / 2)`` with tied values sharing their mean rank (scipy's "average"),
+    an integer; ``variance[r]`` the sum of the squares of those. The values of row r lie in
+    ``[low[r], high[r]]`` and are counted, not sorted."""
+    n = values.shape[1]
+    counts = np.zeros(int(np.max(high - low)) + 1 if len(low) else 1, dtype=np.int64)
+    for r in range(lo, hi):
+        width = high[r] - low[r] + 1
+        counts[:width] = 0
+        for i in range(n):
+            counts[values[r, i] - low[r]] += 1
+        below, total = 0, 0
+        for v in range(width):
+            c = counts[v]
+            counts[v] = 2 * below + c - n  # now twice the centred mid-rank of value v
+            total += c * counts[v] * counts[v]
+            below += c
+        for i in range(n):
+            ranks[r, i] = counts[values[r, i] - low[r]]
+        variance[r] = total
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def rank_products(values, low, high, lo, hi, targets, numerator, variance):
+    """Spearman's sums by counting, in integers: for rows lo..hi of ``values`` (each row's
+    values in ``[low[r], high[r]]``), ``numerator[r, k]`` is the sum over the iterations of
+    twice the value's centred mid-rank times ``targets[i, k]`` (twice a target's centred
+    rank), and ``variance[r]`` the sum of the squares of the former. Iterations of one value
+    share its rank, so the targets are summed per value first (``acc``) and each sum taken
+    once by its rank: exact, as every operand is an integer."""
+    n, kinds = targets.shape
+    width_max = int(np.max(high - low)) + 1 if len(low) else 1
+    counts = np.zeros(width_max, dtype=np.int64)
+    acc = np.zeros((width_max, kinds), dtype=targets.dtype)
+    for r in range(lo, hi):
+        width = high[r] - low[r] + 1
+        counts[:width] = 0
+        acc[:width, :] = 0
+        for i in range(n):
+            v = values[r, i] - low[r]
+            counts[v] += 1
+            for k in range(kinds):
+                acc[v, k] += targets[i, k]
+        below, total = 0, 0
+        for k in range(kinds):
+            numerator[r, k] = 0
+        for v in range(width):
+            c = counts[v]
+            mid = 2 * below + c - n
+            total += c * mid * mid
+            below += c
+            if c:
+                for k in range(kinds):
+                    numerator[r, k] += mid * np.int64(acc[v, k])
+        variance[r] = total
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def row_quantiles(values, low, high, lo, hi, need, due, result, counted):
+    """Lower quantiles of integer rows by counting, rows lo..hi: ``result[r, j]`` is the
+    smallest value v with at least ``need[j]`` of the row's values at most v (the "inverted
+    CDF" definition), ``counted[r]`` how many values are at most ``due[r]``. Each row's
+    values lie in ``[low[r], high[r]]``; with ``low`` empty, each row's own minimum and
+    maximum are used."""
+    n = values.shape[1]
+    own = len(low) == 0
+    width_max = 1
+    if not own:
+        width_max = int(np.max(high[lo:hi] - low[lo:hi])) + 1 if hi > lo else 1
+    counts = np.zeros(width_max, dtype=np.int64)
+    for r in range(lo, hi):
+        if own:
+            first, last = values[r, 0], values[r, 0]
+            for i in range(n):
+                first = min(first, values[r, i])
+                last = max(last, values[r, i])
+            base, width = np.int64(first), np.int64(last) - np.int64(first) + 1
+            if width > len(counts):
+                counts = np.zeros(width, dtype=np.int64)
+        else:
+            base, width = np.int64(low[r]), np.int64(high[r]) - np.int64(low[r]) + 1
+        counts[:width] = 0
+        for i in range(n):
+            counts[np.int64(values[r, i]) - base] += 1
+        for v in range(1, width):
+            counts[v] += counts[v - 1]  # now how many values are at most base + v
+        for j in range(len(need)):
+            v = 0
+            while counts[v] < need[j]:
+                v += 1
+            result[r, j] = base + v
+        if len(due):
+            limit = np.int64(due[r]) - base
+            counted[r] = 0 if limit < 0 else counts[min(limit, width - 1)]
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def subset_depths(topological, pred_ptr, pred_task, inside, depth):
+    """Each task's level among the ``inside`` ones: 0 without a predecessor inside, else one
+    more than its deepest predecessor inside (``pred_task[pred_ptr[t]:pred_ptr[t + 1]]``),
+    the tasks taken in a topological order."""
+    for t in topological:
+        if inside[t]:
+            level = 0
+            for j in range(pred_ptr[t], pred_ptr[t + 1]):
+                q = pred_task[j]
+                if inside[q] and depth[q] + 1 > level:
+                    level = depth[q] + 1
+            depth[t] = level
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def topological_order(waiting, succ_ptr, succ_task):
+    """Kahn's algorithm: the tasks (``waiting[t]`` predecessors each, successors
+    ``succ_task[succ_ptr[t]:succ_ptr[t + 1]]``) in an order where each comes after its
+    predecessors; shorter than the tasks when a cycle leaves some waiting."""
+    waiting = waiting.copy()
+    total = len(waiting)
+    order = np.empty(total, dtype=np.int64)
+    tail = 0
+    for t in range(total):
+        if waiting[t] == 0:
+            order[tail] = t
+            tail += 1
+    head = 0
+    while head < tail:
+        t = order[head]
+        head += 1
+        for j in range(succ_ptr[t], succ_ptr[t + 1]):
+            s = succ_task[j]
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                order[tail] = s
+                tail += 1
+    return order[:tail]
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def replay_pass(
+    lo,
+    hi,
+    pred_ptr,
+    pred_pos,
+    floor,
+    earliest,
+    rank_base,
+    as_of,
+    region_end,
+    rank_flat,
+    ready_flat,
+    span,
+    extra,
+    base,
+    ready,
+    changed,
+):
+    """The forward pass again over rows lo..hi of a run (``base``: its ready days, ``extra``:
+    its extra days) after some rows of ``ready`` (otherwise equal to ``base``) were changed,
+    ``changed[p]`` saying which. A row none of whose predecessors changed keeps its days,
+    unread; any other is computed as :func:`forward_pass` computes it (no draws, no clip) and
+    marked changed where its days differ from the run's."""
+    n = ready.shape[1]
+    begin = np.empty(n, dtype=np.int32)
+    for p in range(lo, hi):
+        r = p - lo
+        moved = False
+        for j in range(pred_ptr[r], pred_ptr[r + 1]):
+            if changed[pred_pos[j]]:
+                moved = True
+                break
+        if not moved:
+            continue
+        first = earliest[p]
+        for i in range(n):
+            begin[i] = first
+        for j in range(pred_ptr[r], pred_ptr[r + 1]):
+            q = pred_pos[j]
+            for i in range(n):
+                begin[i] = max(begin[i], ready[q, i])
+        offset = np.uint64(rank_base[p])
+        low, high = np.uint64(as_of[p]), np.uint64(region_end[p])
+        differs = False
+        for i in range(n):
+            start = np.uint64(min(begin[i], span)) + offset
+            flat = np.uint64(rank_flat[start]) + np.uint64(np.int32(extra[p, i]))
+            if floor[r]:
+                flat = max(flat, low)
+            ready[p, i] = ready_flat[min(flat, high)]
+            if ready[p, i] != base[p, i]:
+                differs = True
+        changed[p] = differs

@@ -10,12 +10,12 @@ compiled loops (``schedule_compiled.py``). Public names live in ``schedule.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import heapq
 import itertools
 import math
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -241,9 +241,16 @@ def _shared_rows(tasks, factor: np.ndarray, parameters: ScheduleParameters) -> n
         # (mode - low, high - low, -1, -1): no factor is -1, so no estimate's key is a shape's.
         keys[shape, :2] = estimate[shape, 1:] - estimate[shape, :1]
         keys[shape, 2:] = -1.0
-    first: dict[tuple, int] = {}
-    rows = map(tuple, keys.tolist())
-    return np.array([first.setdefault(key, i) for i, key in enumerate(rows)], dtype=np.int64)
+    # Sorted by key (stably: a run of equal keys keeps the task order), each run's first task.
+    count = len(keys)
+    by_key = np.lexsort(keys.T[::-1]) if count else np.empty(0, dtype=np.intp)
+    ordered = keys[by_key]
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)  # == as floats: 0.0 is -0.0
+    run = np.cumsum(starts) - 1
+    first = np.empty(count, dtype=np.int64)
+    first[by_key] = by_key[np.flatnonzero(starts)][run]
+    return first
 
 
 def quantile_table(
@@ -356,20 +363,6 @@ def copula_table(size: int, bins: int, rho: float) -> np.ndarray:
 
 
 @dataclass
-class Level:
-    """One topological level: positions lo..hi, the tasks with most predecessors first."""
-
-    lo: int
-    hi: int
-    # Rows (from lo) of the tasks that started before as_of: only those need the
-    # "not before as_of" floor, the others cannot start before it anyway.
-    started: np.ndarray
-    # (m, predecessor positions, first edge id): the k-th predecessor of the
-    # level's first m tasks, for k = 0, 1...; edge ids run on from the first.
-    columns: list[tuple[int, np.ndarray, int]]
-
-
-@dataclass
 class Rows:
     """Per-position constants of the tasks a forward pass computes."""
 
@@ -383,39 +376,63 @@ class Rows:
 
 
 def plan(
-    subset: list[int],
+    subset: Sequence[int],
     preds: Mapping[int, list[int]],
-    topo_rank: Mapping[int, int],
+    topological: Sequence[int],
     position: dict[int, int],
     edges: list[tuple[int, int]] | None = None,
     started: Collection[int] = (),
-) -> tuple[list[int], list[Level]]:
-    """Order ``subset`` by level (most predecessors first within one) and plan each level.
+) -> tuple[list[int], Flat]:
+    """Order ``subset`` by level (most predecessors first within one, then by task) and lay it
+    out for the compiled pass.
 
-    Predecessors outside ``subset`` must already have a position (they are read,
-    not computed); positions for ``subset`` continue from ``len(position)``.
-    The edges, in the order the forward pass meets them, are appended to ``edges``.
+    ``preds`` has every task 0..N-1, ``topological`` lists them in a topological order.
+    Predecessors outside ``subset`` must already have a position (they are read, not
+    computed); positions for ``subset`` continue from ``len(position)``. The edges, in the
+    order the forward pass meets them (level by level, the k-th predecessors of the level's
+    tasks k-th), are appended to ``edges``; the "not before as_of" floor is set for the
+    ``started`` tasks. Array work, and one compiled pass for the levels.
     """
-    inside, depth = set(subset), {}
-    for task in sorted(subset, key=topo_rank.__getitem__):
-        depth[task] = 1 + max((depth[p] for p in preds[task] if p in inside), default=-1)
-    order = sorted(subset, key=lambda task: (depth[task], -len(preds[task]), task))
-    for task in order:
-        position[task] = len(position)
+    from alliance.insights.schedule_compiled import subset_depths
+
+    total = len(preds)
+    counts = np.fromiter((len(preds[t]) for t in range(total)), dtype=np.int64, count=total)
+    ptr = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    every = itertools.chain.from_iterable(preds[t] for t in range(total))
+    pred_task = np.fromiter(every, dtype=np.int64, count=int(ptr[-1]))
+    chosen = np.asarray(subset, dtype=np.int64)
+    inside = np.zeros(total, dtype=bool)
+    inside[chosen] = True
+    depth = np.zeros(total, dtype=np.int64)
+    subset_depths(np.asarray(topological, dtype=np.int64), ptr, pred_task, inside, depth)
+    rows = chosen[np.lexsort((chosen, -counts[chosen], depth[chosen]))]
+    order = rows.tolist()
+    first = len(position)
+    position.update(zip(order, range(first, first + len(order)), strict=True))
     edges = [] if edges is None else edges
-    levels = []
-    for _, group in itertools.groupby(order, key=depth.__getitem__):
-        members = list(group)
-        columns = []
-        for k in range(len(preds[members[0]])):
-            having = [task for task in members if len(preds[task]) > k]
-            columns.append(
-                (len(having), np.array([position[preds[t][k]] for t in having]), len(edges))
-            )
-            edges.extend((preds[t][k], t) for t in having)
-        early = np.array([row for row, task in enumerate(members) if task in started], dtype=int)
-        levels.append(Level(position[members[0]], position[members[-1]] + 1, early, columns))
-    return order, levels
+    if not order:
+        return order, Flat(
+            0, 0, np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0, np.int64),
+            np.empty(0, dtype=np.bool_),
+        )  # fmt: skip
+    at = np.full(total, -1, dtype=np.int64)
+    at[np.fromiter(position.keys(), np.int64)] = np.fromiter(position.values(), np.int64)
+    # Row r's k-th predecessor is entry row_ptr[r] + k.
+    sizes = counts[rows]
+    row_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=row_ptr[1:])
+    row = np.repeat(np.arange(len(rows)), sizes)
+    k = np.arange(int(row_ptr[-1])) - row_ptr[:-1][row]
+    pred = pred_task[ptr[rows][row] + k]
+    meets = np.lexsort((row, k, depth[rows][row]))  # level, then k, then row
+    pred_edge = np.empty(len(meets), dtype=np.int64)
+    pred_edge[meets] = len(edges) + np.arange(len(meets))
+    edges.extend(zip(pred[meets].tolist(), rows[row[meets]].tolist(), strict=True))
+    early = np.zeros(total, dtype=bool)
+    early[np.fromiter(started, np.int64, count=len(started))] = True
+    flat = Flat(first, first + len(rows), row_ptr, at[pred], pred_edge, early[rows])
+    return order, flat
 
 
 @dataclass
@@ -431,30 +448,17 @@ class Flat:
     pred_edge: np.ndarray
     floor: np.ndarray
 
-
-def flatten(levels: list[Level]) -> Flat:
-    """The levels' rows, predecessors and floors as flat arrays (row by row, the k-th
-    predecessor of a row k-th)."""
-    lo = levels[0].lo if levels else 0
-    hi = levels[-1].hi if levels else 0
-    rows, preds, edges = [np.empty(0, dtype=np.int64)], [np.empty(0, np.int64)], []
-    floor = np.zeros(hi - lo, dtype=np.bool_)
-    for level in levels:
-        for m, column, first in level.columns:
-            rows.append(np.arange(level.lo - lo, level.lo - lo + m))
-            preds.append(column)
-            edges.append(first + np.arange(m))
-        floor[level.lo - lo + level.started] = True
-    row = np.concatenate(rows)
-    by_row = np.argsort(row, kind="stable")  # columns were concatenated in order
-    return Flat(
-        lo,
-        hi,
-        np.searchsorted(row[by_row], np.arange(hi - lo + 1)).astype(np.int64),
-        np.concatenate(preds).astype(np.int64)[by_row],
-        np.concatenate([np.empty(0, np.int64), *edges]).astype(np.int64)[by_row],
-        floor,
-    )
+    def starting_at(self, lo: int) -> Flat:
+        """The same rows from position ``lo`` on (``lo`` within ``self.lo..self.hi``)."""
+        first = min(max(lo, self.lo), self.hi) - self.lo
+        return Flat(
+            self.lo + first,
+            self.hi,
+            self.pred_ptr[first:],
+            self.pred_pos,
+            self.pred_edge,
+            self.floor[first:],
+        )
 
 
 # --------------------------------------------------------------------------
@@ -477,7 +481,8 @@ class Model:
         self.fixed = [i for i, task in enumerate(self.tasks) if is_fixed(task)]
         self.n_fixed = len(self.fixed)
         self.preds = self._predecessors()
-        self.topo = {task: rank for rank, task in enumerate(self._topological_order())}
+        topological = self._topological_order()
+        self.topo = {task: rank for rank, task in enumerate(topological)}
         # A delivered task is fixed: its predecessors no longer matter.
         for task in self.fixed:
             self.preds[task] = []
@@ -491,8 +496,8 @@ class Model:
         self.edges: list[tuple[int, int]] = []
         self.earliest_dates = [earliest_start(task, data.as_of) for task in self.tasks]
         self.started = {i for i in open_tasks if self.earliest_dates[i] < data.as_of}
-        order, self.levels = plan(
-            open_tasks, self.preds, self.topo, self.position, self.edges, self.started
+        order, self.planned = plan(
+            open_tasks, self.preds, topological, self.position, self.edges, self.started
         )
         self.order = np.array(self.fixed + order, dtype=np.int64)  # position -> task
         self.parties = sorted({task.party for task in self.tasks})
@@ -532,27 +537,22 @@ class Model:
         return preds
 
     def _topological_order(self) -> list[int]:
-        """Tasks in lexicographic topological order (Kahn's algorithm, smallest index first).
+        """Tasks in a topological order (Kahn's algorithm, compiled, over the predecessor
+        lists as arrays; the level order of the plan does not depend on which).
 
-        Plain Python over the predecessor lists: a small fraction of the time of building a
-        networkx graph and searching it for cycles. Only when a cycle leaves tasks unsorted
-        is networkx asked to name it.
+        Only when a cycle leaves tasks unsorted is networkx asked to name it.
         """
-        waiting = {task: len(preds) for task, preds in self.preds.items()}
-        successors: dict[int, list[int]] = {task: [] for task in self.preds}
-        for task, preds in self.preds.items():
-            for pred in preds:
-                successors[pred].append(task)
-        ready = [task for task, count in waiting.items() if not count]
-        heapq.heapify(ready)
-        order = []
-        while ready:
-            task = heapq.heappop(ready)
-            order.append(task)
-            for successor in successors[task]:
-                waiting[successor] -= 1
-                if not waiting[successor]:
-                    heapq.heappush(ready, successor)
+        from alliance.insights.schedule_compiled import topological_order
+
+        total = len(self.tasks)
+        counts = np.fromiter((len(self.preds[t]) for t in range(total)), np.int64, count=total)
+        every = itertools.chain.from_iterable(self.preds[t] for t in range(total))
+        preds = np.fromiter(every, dtype=np.int64, count=int(counts.sum()))
+        task = np.repeat(np.arange(total, dtype=np.int64), counts)
+        by_pred = np.argsort(preds, kind="stable")
+        succ_ptr = np.zeros(total + 1, dtype=np.int64)
+        np.cumsum(np.bincount(preds, minlength=total), out=succ_ptr[1:])
+        order = topological_order(counts, succ_ptr, task[by_pred]).tolist()
         if len(order) < len(self.tasks):
             import networkx as nx  # only to name a cycle: 0.3 s to import
 
@@ -713,9 +713,10 @@ class Model:
         of_party = {party: number[calendar] for party, calendar in self.calendars.items()}
         self.calendar_of = np.array([of_party[t.party] for t in tasks], dtype=np.int64)
         span = int(max(self.earliest.max(initial=0), self.fixed_finish.max(initial=0))) + 800
+        every = self.planned  # every floor: the bounds do not know yet which bind
         while True:
             self._tables(span)
-            low, high = self._bounds()
+            low, high = self._bounds(every)
             if high.max(initial=0) < span - 2:
                 break
             span *= 2
@@ -733,14 +734,12 @@ class Model:
         # reaches it anyway: seeding from the ends of the paths alone gives the same flags
         # from a fraction of the rows (467 of 2,622 on the bench's 5,000 tasks).
         waited_for = np.zeros(len(self.order), dtype=bool)
-        for level in self.levels:
-            for _, preds, _ in level.columns:
-                waited_for[preds] = True
+        waited_for[self.planned.pred_pos] = True
         self.last_candidates = np.flatnonzero((high >= low.max(initial=0)) & ~waited_for)
         self._floors()
 
     def _floors(self) -> None:
-        """Keep in each level only the started tasks whose "not before as_of" floor can bind.
+        """Keep only the started tasks whose "not before as_of" floor can bind.
 
         It binds only where the shortest extra days (a draw, or the most likely duration of
         the deterministic plan) from the earliest start end before as_of; conditioned on its
@@ -750,9 +749,9 @@ class Model:
         rows = self.rows
         earliest = self.rank_flat[rows.rank_base + rows.earliest] + shortest
         binds = earliest < rows.as_of
-        for level in self.levels:
-            level.started = level.started[binds[level.lo + level.started]]
-        self.flat = flatten(self.levels)
+        planned = self.planned
+        floor = planned.floor & binds[planned.lo : planned.hi]
+        self.flat = dataclasses.replace(planned, floor=floor)
 
     def days(self, day: date) -> int:
         """Days since the model's origin."""
@@ -792,11 +791,11 @@ class Model:
         earliest = self.earliest.astype(self.day_dtype)
         self.rows = Rows(earliest, rank_base, as_of, region_end)
 
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(self, flat: Flat) -> tuple[np.ndarray, np.ndarray]:
         """Earliest and latest possible finish of every task (all-shortest / all-longest draws)."""
         extra = np.stack([self.extra_low, self.extra_high], axis=1).astype(self.table.dtype)
         ready = self.new_ready(2)
-        forward(self, flatten(self.levels), self.rows, extra, ready, clip=True)
+        forward(self, flat, self.rows, extra, ready, clip=True)
         finish = self.finish_from_ready(ready)
         return finish[:, 0].astype(np.int64), finish[:, 1].astype(np.int64)
 
@@ -1160,33 +1159,39 @@ def run(model: Model, iterations: int, seed: int) -> Samples:
 # --------------------------------------------------------------------------
 
 
-def histogram_quantiles(values, low, high, quantiles: Iterable[float], due=None):
+def on_rows(rows: int, work: Callable[[int, int], object], threads: int = 0) -> None:
+    """``work(lo, hi)`` over the rows cut in one range per thread (``threads``, 0: every usable
+    core), side by side: for compiled kernels, which release the GIL."""
+    threads = max(1, min(threads or usable_cores(), rows))
+    bounds = [rows * k // threads for k in range(threads + 1)]
+    if threads == 1:
+        work(0, rows)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(work, bounds[:-1], bounds[1:]))
+
+
+def counted_quantiles(values, low, high, quantiles: Iterable[float], due=None, threads: int = 1):
     """Row-wise lower quantiles (and P(value <= due)) of integer rows known to lie in [low, high].
 
-    Counting is cheaper than sorting: one bincount over all rows, then a search
-    in the running totals. A quantile q is the smallest value v with
-    P(value <= v) >= q (the "inverted CDF" definition).
+    Counting is cheaper than sorting: one compiled count per row, then a walk up its running
+    totals (:func:`~alliance.insights.schedule_compiled.row_quantiles`). A quantile q is the
+    smallest value v with P(value <= v) >= q (the "inverted CDF" definition). ``low`` and
+    ``high`` None: each row's own minimum and maximum bound it.
     """
+    from alliance.insights.schedule_compiled import row_quantiles
+
     rows, n = values.shape
-    width = (high - low + 1).astype(np.int64)
-    base = np.concatenate(([0], np.cumsum(width)[:-1]))
-    shifted = values - (low - base)[:, None]
-    cum = np.cumsum(np.bincount(shifted.ravel(), minlength=int(width.sum())))
-    before = np.arange(rows, dtype=np.int64) * n
-    quantiles = tuple(quantiles)
-    result = np.empty((rows, len(quantiles)), dtype=np.int64)
-    for column, q in enumerate(quantiles):
-        need = before + max(1, math.ceil(q * n - 1e-9))
-        result[:, column] = np.searchsorted(cum, need, side="left") - base + low
-    on_time = None
-    if due is not None:
-        offset = np.clip(due - low, -1, width - 1)
-        counted = np.where(offset >= 0, cum[base + np.maximum(offset, 0)] - before, 0)
-        on_time = counted / n
-    return result, on_time
-
-
-def row_blocks(rows: int, iterations: int, cells: int = 4_000_000) -> list[slice]:
-    """Row slices of about ``cells`` elements, to bound temporary memory."""
-    step = max(1, cells // max(iterations, 1))
-    return [slice(lo, min(lo + step, rows)) for lo in range(0, rows, step)]
+    need = np.array([max(1, math.ceil(q * n - 1e-9)) for q in quantiles], dtype=np.int64)
+    result = np.empty((rows, len(need)), dtype=np.int64)
+    if low is None:
+        low = high = np.empty(0, dtype=np.int64)
+    low, high = np.asarray(low, dtype=np.int64), np.asarray(high, dtype=np.int64)
+    dues = np.empty(0, np.int64) if due is None else np.asarray(due, dtype=np.int64)
+    counted = np.zeros(rows if due is not None else 0, dtype=np.int64)
+    on_rows(
+        rows,
+        lambda lo, hi: row_quantiles(values, low, high, lo, hi, need, dues, result, counted),
+        threads,
+    )
+    return result, (None if due is None else counted / n)
