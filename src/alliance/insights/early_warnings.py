@@ -35,10 +35,11 @@ from alliance.insights.alignment import (
     PortfolioAlignment,
     Widening,
     alignment_widening,
+    portfolio_alignment,
     portfolio_widening,
 )
 from alliance.insights.calendars import WorkingCalendar
-from alliance.insights.evidence import Contribution
+from alliance.insights.evidence import Contribution, Evidence
 from alliance.insights.inputs import AgreementData, PortfolioFrame, canonical, frame_from_agreements
 from alliance.insights.messages import Message, msg
 from alliance.insights.parameters import (
@@ -52,7 +53,7 @@ from alliance.insights.parameters import (
     WarningParameters,
 )
 from alliance.insights.salience import is_key, salience_score
-from alliance.insights.trust import AgreementTrust, agreement_trust
+from alliance.insights.trust import AgreementTrust, pair_evidence
 from alliance.insights.trust_portfolio import (
     PortfolioTrust,
     commitment_lateness,
@@ -357,12 +358,15 @@ def early_warnings(
     calendar: WorkingCalendar | None = None,
     trust_result: AgreementTrust | None = None,
     frame: PortfolioFrame | None = None,
+    trust_now: PortfolioTrust | None = None,
 ) -> tuple[EarlyWarning, ...]:
     """Every warning of one agreement at ``as_of``, most severe first. ``schedule`` maps task
     ids to (P80 finish, due date) from the schedule-risk model; ``trust_result`` is the
     agreement's trust at ``as_of`` with the same parameters if the caller has it already
     (the trust warnings' evidence is read from it; otherwise it is computed when needed).
-    ``frame``: as for ``trust.agreement_trust``."""
+    ``frame``: as for ``trust.agreement_trust``; ``trust_now``: ``portfolio_trust(frame,
+    as_of, trust, salience, keep_events=True)`` if the caller has it (``trust_result`` was
+    made from it), not computed again."""
     if frame is None:
         data = canonical(data)
         frame = frame_from_agreements([data])
@@ -375,13 +379,18 @@ def early_warnings(
             np.array([schedule[t][0] for t in tasks], "datetime64[D]"),
             np.array([schedule[t][1] for t in tasks], "datetime64[D]"),
         )
+    # The trust at the date, once: the rules read its indexes, the trust warnings its events.
+    now = trust_now or portfolio_trust(frame, as_of, trust, salience, keep_events=True)
+    # The alignment at the date, once: the widening rule and its evidence compare with it.
+    aligned = portfolio_alignment(frame, as_of, alignment, calendar)
     found = portfolio_warnings(
         frame, as_of, params, schedule=columns, trust=trust, alignment=alignment,
-        salience=salience, calendar=calendar,
+        salience=salience, calendar=calendar, trust_now=now, alignment_now=aligned,
     )  # fmt: skip
     ctx = _Ctx(
-        data, frame, tasks, as_of, params, trust, alignment, salience, calendar, trust_result
-    )
+        data, frame, tasks, as_of, params, trust, alignment, salience, calendar, trust_result, now,
+        aligned,
+    )  # fmt: skip
     out = [_labelled(ctx, found, k) for k in range(len(found))]
     return tuple(sorted(out, key=lambda w: (-SEVERITIES.index(w.severity), w.rule, w.subject)))
 
@@ -398,18 +407,23 @@ class _Ctx:
     salience: SalienceParameters
     calendar: WorkingCalendar | None
     given_trust: AgreementTrust | None = None
+    trust_now: PortfolioTrust | None = None
+    alignment_now: PortfolioAlignment | None = None
+
+    def pair_evidence(self, truster: str, trustee: str) -> Evidence:
+        """The evidence of a pair's trust at the date (its events labelled only when asked)."""
+        if self.given_trust is not None:
+            return self.given_trust.pair(truster, trustee).evidence
+        return pair_evidence(self.data, self.frame, self.trust_now, truster, trustee)
 
     # Computed once, and only when a warning of that rule needs its details.
     @cached_property
-    def trust_result(self) -> AgreementTrust:
-        if self.given_trust is not None:
-            return self.given_trust
-        return agreement_trust(self.data, self.as_of, self.trust, self.salience, trend=False)
-
-    @cached_property
     def widenings(self) -> tuple[Widening, ...]:
         then = self.as_of - timedelta(days=self.params.alignment_lookback_days)
-        return alignment_widening(self.data, then, self.as_of, self.alignment, self.calendar)
+        return alignment_widening(
+            self.data, then, self.as_of, self.alignment, self.calendar, frame=self.frame,
+            after_result=self.alignment_now,
+        )  # fmt: skip
 
 
 # Who should act on a rule's warning by default: "lead" is the agreement's lead counsellor
@@ -481,8 +495,7 @@ def _describe_trust(ctx, s, value):
     message = msg("warning.trust_falling", truster=a, trustee=b, points=_days(value), days=days)
     # The events of the period that pulled it down, largest first.
     since = ctx.as_of - timedelta(days=days)
-    pair = ctx.trust_result.pair(a, b)
-    recent = [c for c in pair.evidence.contributions if c.date and c.date > since]
+    recent = [c for c in ctx.pair_evidence(a, b).contributions if c.date and c.date > since]
     movers = sorted((c for c in recent if c.contribution < 0), key=lambda c: c.contribution)
     facts = _fact(title, -value, "trust", f"{a}->{b}", message=message) + tuple(movers[:5])
     return _Said(f"{a}->{b}", title, message,

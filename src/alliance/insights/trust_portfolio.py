@@ -393,6 +393,28 @@ class TrustPreparation:
         i, pair = i[order], pair[order]
         return cls(pairs, i, pair, pairs.reverse(pair))
 
+    def replicate(self, frame: PortfolioFrame, copies: int) -> TrustPreparation:
+        """The preparation of ``inputs.replicate(frame, copies)`` (``self`` is ``frame``'s):
+        copy ``t``'s pairs and timelines are the frame's, shifted by ``t`` agreements, pairs
+        and participant rows; the copies' keys sort after each other, so the arrays are the
+        ones :meth:`build` gives, without pairing and sorting again."""
+        p, n = self.pairs, len(self.pairs)
+        t = np.arange(copies)
+
+        def tiled(values: np.ndarray, step: int) -> np.ndarray:
+            return (values[None, :] + (t * step)[:, None]).ravel()
+
+        ag = tiled(p.ag, frame.n_agreements)
+        keys = (ag * p.n_parties + np.tile(p.a, copies)) * p.n_parties + np.tile(p.b, copies)
+        pairs = _Pairs(
+            ag, np.tile(p.a, copies), np.tile(p.b, copies), np.tile(p.sal_a, copies),
+            np.tile(p.sal_b, copies), keys, p.n_parties,
+        )  # fmt: skip
+        back = np.where(self.back[None, :] >= 0, tiled(self.back, n).reshape(copies, -1), -1)
+        return TrustPreparation(
+            pairs, tiled(self.row, len(frame.ix_ag)), tiled(self.pair, n), back.ravel()
+        )
+
 
 # Participant rows from which the meeting timelines come from the compiled loops (numba,
 # imported then); small frames (one agreement's models) keep the numpy passes and do not pay
