@@ -135,11 +135,45 @@ def portfolio_trust(
         *_engagement_events(frame, prepared, day, params),
         _perception_events(frame, pairs, day),
     ]
+    # (np.bincount over no event at all gives integers: that case stays with it.)
+    if not keep_events and sum(len(p["pair"]) for p in parts) >= max(_COMPILED_FROM, 1):
+        # A portfolio: each part's sums accumulated in place, in the order of the events of
+        # all parts (the same floats as the sums over the parts concatenated).
+        sums = _compiled_sums(pairs, parts, day, params)
+        return replace(_fused(frame, pairs, *sums, params, intervals), prepared=prepared)
     ev = _concat_events(parts)
-    ev_weight = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
-    ev_weight = ev_weight * ev["strength"] * ev["materiality"]
+    ev_weight = _recency(ev, pairs, day, params)
     result = _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
     return replace(result, prepared=prepared)
+
+
+def _recency(ev, pairs, day, params: TrustParameters) -> np.ndarray:
+    """Each event's weight: recency at its agreement's date, strength and materiality."""
+    w = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
+    return w * ev["strength"] * ev["materiality"]
+
+
+def _compiled_sums(pairs, parts, day, params: TrustParameters):
+    """What :func:`_fuse` sums over the events (weights, confirming and violating masses, the
+    plain share's weights and scores per (component, pair); Say/Do counts per pair), part by
+    part into the same arrays, without concatenating millions of events."""
+    from alliance.insights.trust_compiled import accumulate
+
+    n = len(pairs)
+    sums = np.zeros((5, 4 * n))
+    n_due, n_on_time = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    for part in parts:
+        if not len(part["pair"]):
+            continue
+        w = _recency(part, pairs, day, params)
+        confirm, violate = _masses(part, w, params, compiled=True)
+        slot = part["component"] * n + part["pair"]
+        accumulate(slot, w, confirm, violate, part["materiality"], part["score"], sums)
+        due, on_time = _say_do_counts(part, n)
+        n_due += due
+        n_on_time += on_time
+    W, P, N, weight, scored = (x.reshape(4, n) for x in sums)
+    return W, P, N, (weight, scored), n_due, n_on_time
 
 
 @dataclass(frozen=True)
@@ -572,7 +606,9 @@ def _priors(params: TrustParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return mean, strength, weight
 
 
-def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.ndarray]:
+def _masses(
+    ev, w: np.ndarray, params: TrustParameters, *, compiled: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Each event's confirming and violating mass (before the component's weight).
 
     Promise and response events: a full score confirms (mass w); anything less only violates,
@@ -584,7 +620,7 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     """
     c, s = ev["component"], ev["score"]
     kappas = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])
-    if len(s) >= _COMPILED_FROM:
+    if compiled or len(s) >= _COMPILED_FROM:
         # The same arithmetic in one compiled pass (a large portfolio: millions of events).
         from alliance.insights.trust_compiled import event_masses
 
@@ -620,13 +656,31 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
     evidence of all components pooled, each event weighted by its component's weight, so a
     component without events adds nothing (coverage-aware by construction)."""
     n = len(pairs)
-    prior, strength, comp_w = _priors(params)
     c = ev["component"]
     slot = c * n + ev["pair"]
     confirm, violate = _masses(ev, w, params)
     W = np.bincount(slot, w, minlength=4 * n).reshape(4, n)
     P = np.bincount(slot, confirm, minlength=4 * n).reshape(4, n)
     N = np.bincount(slot, violate, minlength=4 * n).reshape(4, n)
+    # The plain share kept reads recency only (no materiality, no asymmetry), as the
+    # performance-to-promise scale always has.
+    recency = w / ev["materiality"]
+    plain = (
+        np.bincount(slot, recency, minlength=4 * n).reshape(4, n),
+        np.bincount(slot, recency * ev["score"], minlength=4 * n).reshape(4, n),
+    )
+    n_due, n_on_time = _say_do_counts(ev, n)
+    events = (ev, w, confirm, violate) if keep_events else None
+    return _fused(frame, pairs, W, P, N, plain, n_due, n_on_time, params, intervals, events)
+
+
+def _fused(
+    frame, pairs, W, P, N, plain, n_due, n_on_time, params, intervals, events=None
+) -> PortfolioTrust:
+    """The result from the sums per (component, pair) (``events``: the events, their weights
+    and masses, to keep with their contributions)."""
+    n = len(pairs)
+    prior, strength, comp_w = _priors(params)
     alpha = prior[:, None] * strength[:, None] + P
     beta = (1.0 - prior[:, None]) * strength[:, None] + N
     total = alpha + beta
@@ -642,20 +696,14 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         low, high = posterior_interval(a, b, params.interval)
     else:
         low = high = np.full(n, np.nan)
-    # The plain share kept reads recency only (no materiality, no asymmetry), as the
-    # performance-to-promise scale always has.
-    recency = w / ev["materiality"]
-    plain = (
-        np.bincount(slot, recency, minlength=4 * n).reshape(4, n),
-        np.bincount(slot, recency * ev["score"], minlength=4 * n).reshape(4, n),
-    )
     pool = _AgreementPool.build(pairs, W, P, N, frame.n_agreements, params, plain)
-    n_due, n_on_time = _say_do_counts(ev, n)
-    events = None
-    if keep_events:
+    kept = None
+    if events is not None:
+        ev, w, confirm, violate = events
+        c = ev["component"]
         ew = comp_w[c]
         contribution = 100.0 * ew * (confirm - m0 * (confirm + violate)) / (a + b)[ev["pair"]]
-        events = TrustEvents(
+        kept = TrustEvents(
             component=c,
             pair=ev["pair"],
             ref=ev["ref"],
@@ -701,7 +749,7 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         agreement_state=evidence_state(pool.amount, params),
         alpha=a,
         beta=b,
-        events=events,
+        events=kept,
     )
 
 
