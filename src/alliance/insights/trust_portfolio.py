@@ -127,14 +127,19 @@ def portfolio_trust(
     the date-independent work: pairing participants and sorting every pair's meetings.
     """
     day = np.broadcast_to(np.asarray(as_of, "datetime64[D]"), (frame.n_agreements,))
-    prepared = prepared or TrustPreparation.build(frame, salience)
+    if prepared is None and len(frame.ix_ag) >= _COMPILED_FROM:
+        # A portfolio: the meeting timelines are sorted (compiled, without the GIL) on the
+        # other core while the other components' events are scored here.
+        pairs = _Pairs.build(frame, salience)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            timelines = pool.submit(TrustPreparation.build, frame, salience, pairs)
+            others = _other_events(frame, pairs, day, params)
+            prepared = timelines.result()
+    else:
+        prepared = prepared or TrustPreparation.build(frame, salience)
+        others = _other_events(frame, prepared.pairs, day, params)
     pairs = prepared.pairs
-    parts = [
-        _promise_events(frame, pairs, day, params),
-        _response_events(frame, pairs, day, params),
-        *_engagement_events(frame, prepared, day, params),
-        _perception_events(frame, pairs, day),
-    ]
+    parts = [*others[:2], *_engagement_events(frame, prepared, day, params), others[2]]
     # (np.bincount over no event at all gives integers: that case stays with it.)
     if not keep_events and sum(len(p["pair"]) for p in parts) >= max(_COMPILED_FROM, 1):
         # A portfolio: each part's sums accumulated in place, in the order of the events of
@@ -145,6 +150,15 @@ def portfolio_trust(
     ev_weight = _recency(ev, pairs, day, params)
     result = _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
     return replace(result, prepared=prepared)
+
+
+def _other_events(frame, pairs, day, params) -> list[dict[str, np.ndarray]]:
+    """The promise, response and perception events (all but the meeting gaps)."""
+    return [
+        _promise_events(frame, pairs, day, params),
+        _response_events(frame, pairs, day, params),
+        _perception_events(frame, pairs, day),
+    ]
 
 
 def _recency(ev, pairs, day, params: TrustParameters) -> np.ndarray:
@@ -410,8 +424,11 @@ class TrustPreparation:
     back: np.ndarray
 
     @classmethod
-    def build(cls, frame: PortfolioFrame, salience: SalienceParameters) -> TrustPreparation:
-        pairs = _Pairs.build(frame, salience)
+    def build(
+        cls, frame: PortfolioFrame, salience: SalienceParameters, pairs: _Pairs | None = None
+    ) -> TrustPreparation:
+        """The preparation of ``frame`` (``pairs``: its participant pairs, if built already)."""
+        pairs = _Pairs.build(frame, salience) if pairs is None else pairs
         group = frame.ix_ag * (frame.ix_event.max(initial=0) + 1) + frame.ix_event
         if len(group) >= _COMPILED_FROM and len(pairs):
             i, pair, back = _compiled_meeting_pairs(frame, pairs, group)
