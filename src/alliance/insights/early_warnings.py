@@ -300,17 +300,8 @@ def _not_met(frame, day, params, trust, salience):
     """Key participants whose last interaction is older than their expected cadence."""
     key = _key_participants(frame, salience)
     ag, party = frame.pp_ag[key], frame.pp_party[key]
-    n = max(frame.n_parties, 1)
-    seen = frame.ix_date <= day
-    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
-    uniq, inv = np.unique(member, return_inverse=True)
-    last = np.full(len(uniq) + 1, np.iinfo(np.int64).min)  # one spare slot for "never met"
-    np.maximum.at(last, inv, frame.ix_date[seen].astype(np.int64))
-    pos = np.searchsorted(uniq, ag * n + party)
-    met = np.zeros(len(ag), bool)
-    inside = pos < len(uniq)
-    met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
-    since = np.where(met, last[pos].astype("datetime64[D]"), day)
+    met, last = last_met(frame, day, ag, party)
+    since = np.where(met, last.astype("datetime64[D]"), day)
     gap = party_working_days(frame, party, since, np.full(len(ag), day)).astype(np.float64)
     cadence = expected_cadence(
         frame.party_cycle[party], frame.party_cycle[party], _sal(frame, key, salience), trust
@@ -322,6 +313,33 @@ def _not_met(frame, day, params, trust, salience):
         np.where(~met[late] | (gap[late] > 2 * params.cadence_tolerance * cadence[late]),
                  _MEDIUM, _LOW), value[late],
     )  # fmt: skip
+
+
+def last_met(
+    frame: PortfolioFrame, day, ag: np.ndarray, party: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each (agreement, party), all distinct, took part in an interaction on or before
+    ``day``, and the day of its last one (as days since the epoch; the least int64 if none).
+
+    Each participant row is looked up among the few wanted pairs (a binary search), instead of
+    sorting millions of rows to group them."""
+    n = max(frame.n_parties, 1)
+    wanted = ag * n + party
+    order = np.argsort(wanted, kind="stable")
+    ordered = wanted[order]
+    seen = frame.ix_date <= day
+    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
+    met = np.zeros(len(wanted), bool)
+    last = np.full(len(wanted), np.iinfo(np.int64).min)
+    if len(ordered) and len(member):
+        pos = np.minimum(np.searchsorted(ordered, member), len(ordered) - 1)
+        hit = ordered[pos] == member
+        at = pos[hit]
+        found = np.full(len(ordered), np.iinfo(np.int64).min)
+        np.maximum.at(found, at, frame.ix_date[seen][hit].astype(np.int64))
+        last[order] = found
+        met[order] = np.bincount(at, minlength=len(ordered)) > 0
+    return met, last
 
 
 def _key_participants(frame: PortfolioFrame, salience: SalienceParameters) -> np.ndarray:

@@ -5,6 +5,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -308,3 +309,33 @@ def test_the_portfolio_rules_and_keys_are_the_same_on_one_core_or_two(data):
         warning_key(RULES[r], frame.agreement_ids[g], s)
         for r, g, s in zip(alone.rule, alone.ag, expected, strict=True)
     ]
+
+
+def _last_met_by_grouping(frame, day, ag, party):
+    """The key party's last meeting as the rule found it before: every participant row
+    grouped (np.unique), the latest day per group, the wanted pairs looked up."""
+    n = max(frame.n_parties, 1)
+    seen = frame.ix_date <= day
+    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
+    uniq, inv = np.unique(member, return_inverse=True)
+    last = np.full(len(uniq) + 1, np.iinfo(np.int64).min)
+    np.maximum.at(last, inv, frame.ix_date[seen].astype(np.int64))
+    pos = np.searchsorted(uniq, ag * n + party)
+    met = np.zeros(len(ag), bool)
+    inside = pos < len(uniq)
+    met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
+    return met, last[pos]
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=4), st.integers(-400, 60))
+def test_a_key_partys_last_meeting_is_found_as_by_grouping_every_row(data, offset):
+    from alliance.insights.early_warnings import last_met
+
+    frame = frame_from_agreements([replace(a, id=f"ag{g}") for g, a in enumerate(data)])
+    day = np.datetime64(AS_OF + timedelta(days=offset), "D")
+    ag, party = frame.pp_ag, frame.pp_party  # every participant: each (agreement, party) once
+    met, last = last_met(frame, day, ag, party)
+    expected_met, expected_last = _last_met_by_grouping(frame, day, ag, party)
+    np.testing.assert_array_equal(met, expected_met)
+    np.testing.assert_array_equal(last[met], expected_last[met])
