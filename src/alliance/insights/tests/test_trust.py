@@ -508,7 +508,6 @@ def test_one_agreements_pairs_are_the_portfolio_figures_pair_by_pair(data):
         assert pair.promise_keeping.low == 100.0 * float(low[0])
         counts = np.bincount(r.events.component[r.events.pair == k], minlength=4)
         assert [c.n_events for c in pair.components.values()] == counts.tolist()
-        assert [t.index for t in pair.trend][-1] == pair.index
         evidence = pair_evidence(data, frame, r, pair.truster, pair.trustee)
         assert evidence == pair.evidence
         assert [c.message for c in evidence.contributions] == [
