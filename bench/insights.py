@@ -491,7 +491,7 @@ def portfolio_section() -> list[Row]:
         (label, f"warnings, all rules ({len(warnings):,} raised)", f"{t_warn:.2f} s", "", ""),
         (label, "warning keys (SHA-1 of rule, agreement, subject)", f"{t_keys:.2f} s", "", ""),
         (label, f"total ({participants:,} interaction participants)", f"{total:.2f} s", "",
-         "< 10 s"),
+         "< 5 s"),
         (f"one agreement ({size})", "one new event: trust with trend, alignment, warnings",
          f"{t_one * 1000:.0f} ms", "", "< 50 ms"),
     ]  # fmt: skip

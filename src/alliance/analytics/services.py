@@ -71,7 +71,7 @@ from alliance.insights.parameters import (
 )
 from alliance.insights.salience import assess_all
 from alliance.insights.schedule import ScheduleInputError, forecast_schedule
-from alliance.insights.trust import agreement_trust
+from alliance.insights.trust import agreement_result, agreement_trust, portfolio_trust
 from alliance.partnerships.choices import MaturityStage
 from alliance.partnerships.models import Agreement, Commitment
 from alliance.risks.choices import Severity, WarningStatus
@@ -209,7 +209,12 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
     sorted_data = shared.get("data", data)
     frame = {"frame": shared["frame"]} if shared else {}
     with _Timer(out, SnapshotKind.TRUST):
-        trust = agreement_trust(sorted_data, as_of, TRUST, SALIENCE, **frame)
+        if shared:
+            # The trust at the date once: its pairs here, its indexes and events in the warnings.
+            now = portfolio_trust(shared["frame"], as_of, TRUST, SALIENCE, keep_events=True)
+            trust = agreement_result(sorted_data, shared["frame"], now, as_of, TRUST, SALIENCE)
+        else:
+            now, trust = None, agreement_trust(sorted_data, as_of, TRUST, SALIENCE)
         with _Json(out, SnapshotKind.TRUST):
             out.data[SnapshotKind.TRUST] = results.trust(trust, inputs)
     with _Timer(out, SnapshotKind.ALIGNMENT):
@@ -233,7 +238,7 @@ def compute(inputs: AgreementInputs, *, reference: bool = False) -> Computed:
         out.warnings = rules.early_warnings(
             sorted_data, as_of, WARNINGS, schedule=_p80_by_task(forecast), trust=TRUST,
             alignment=ALIGNMENT_USED, salience=SALIENCE, calendar=host,
-            trust_result=None if reference else trust, **frame,
+            trust_result=None if reference else trust, trust_now=now, **frame,
         )  # fmt: skip
     with _Timer(out, SnapshotKind.MATURITY):
         maturity = assess_maturity(

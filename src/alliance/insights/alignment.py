@@ -38,7 +38,7 @@ from alliance.insights.inputs import (
     jsonable,
     ordered_pairs_within,
 )
-from alliance.insights.messages import msg
+from alliance.insights.messages import Message, msg
 from alliance.insights.parameters import ALIGNMENT, AlignmentParameters
 
 DIMENSIONS = ("date", "priority", "target")
@@ -288,16 +288,23 @@ def alignment_widening(
     calendar: WorkingCalendar | None = None,
     *,
     frame: PortfolioFrame | None = None,
+    after_result: PortfolioAlignment | None = None,
 ) -> tuple[Widening, ...]:
     """Pairs of ``data`` whose gap on a topic widened between ``before`` and ``after``.
-    ``frame``: as for ``trust.agreement_trust``."""
+    ``frame``: as for ``trust.agreement_trust``; ``after_result``: as for
+    :func:`portfolio_widening` (on ``frame``)."""
     if frame is None:
         data = canonical(data)
         frame = frame_from_agreements([data])
-    old, new, k_new, k_old = portfolio_widening(frame, before, after, params, calendar)
+    old, new, k_new, k_old = portfolio_widening(
+        frame, before, after, params, calendar, after_result=after_result
+    )
     out = []
-    for kn, ko in zip(k_new, k_old, strict=True):
-        gap_after, gap_before = _gap(frame, new, kn, params), _gap(frame, old, ko, params)
+    after, before = (
+        _gaps(frame, new, params, k_new.tolist()),
+        _gaps(frame, old, params, k_old.tolist()),
+    )
+    for gap_after, gap_before in zip(after, before, strict=True):
         change = None
         if (
             gap_after.date_gap_working_days is not None
@@ -340,23 +347,39 @@ def _restamp(expectations, when: date) -> tuple:
     return tuple(replace(e, recorded=when) for e in expectations)
 
 
-def _gap(
-    frame: PortfolioFrame, r: PortfolioAlignment, k: int, params: AlignmentParameters
-) -> PairGap:
-    a, b = int(r.pair_a[k]), int(r.pair_b[k])
-    party, other = (frame.party_ids[int(frame.ex_party[x])] for x in (a, b))
-    steps = abs(frame.ex_priority[a] - frame.ex_priority[b])
-    target = r.dim_distance[2, k]
-    return PairGap(
-        topic=frame.topic_ids[int(r.pair_topic[k])],
-        party=party,
-        other=other,
-        date_gap_working_days=None if np.isnan(r.date_gap[k]) else int(r.date_gap[k]),
-        priority_steps=None if np.isnan(steps) else int(steps),
-        target_gap=None if np.isnan(target) else float(target),
-        distance=float(r.distance[k]),
-        higher_priority=_higher(frame.ex_priority[a], frame.ex_priority[b], party, other, params),
+def _gaps(
+    frame: PortfolioFrame, r: PortfolioAlignment, params: AlignmentParameters, rows=None
+) -> list[PairGap]:
+    """The pair gaps of rows ``rows`` of ``r`` (all by default), read from Python lists (one
+    conversion per column, the same values as numpy's scalars)."""
+    rows = range(len(r.distance)) if rows is None else rows
+    ids, topics = frame.party_ids, frame.topic_ids
+    party, priority = frame.ex_party.tolist(), frame.ex_priority.tolist()
+    pair_a, pair_b, topic = r.pair_a.tolist(), r.pair_b.tolist(), r.pair_topic.tolist()
+    date_gap, target, distance = (
+        r.date_gap.tolist(),
+        r.dim_distance[2].tolist(),
+        r.distance.tolist(),
     )
+    out = []
+    for k in rows:
+        a, b = pair_a[k], pair_b[k]
+        name, other = ids[party[a]], ids[party[b]]
+        steps = abs(priority[a] - priority[b])
+        gap = date_gap[k]
+        out.append(
+            PairGap(
+                topic=topics[topic[k]],
+                party=name,
+                other=other,
+                date_gap_working_days=None if np.isnan(gap) else int(gap),
+                priority_steps=None if np.isnan(steps) else int(steps),
+                target_gap=None if np.isnan(target[k]) else target[k],
+                distance=distance[k],
+                higher_priority=_higher(priority[a], priority[b], name, other, params),
+            )
+        )
+    return out
 
 
 def _higher(pa: float, pb: float, party: str, other: str, params: AlignmentParameters):
@@ -374,9 +397,10 @@ def _result(
     as_of: date,
     params: AlignmentParameters = ALIGNMENT,
 ):
-    gaps = [_gap(frame, r, k, params) for k in range(len(r.distance))]
+    gaps = _gaps(frame, r, params)
     score = None if np.isnan(r.agreement_score[0]) else float(r.agreement_score[0])
-    contributions = [c for k, g in enumerate(gaps) for c in _contributions(data, frame, r, k, g)]
+    shares, stated = r.dim_share.T.tolist(), (~np.isnan(r.dim_distance)).T.tolist()
+    contributions = [c for k, g in enumerate(gaps) for c in _contributions(g, shares[k], stated[k])]
     evidence = combine(score if score is not None else 100.0, 100.0, contributions)
     return AlignmentResult(
         agreement=data.id,
@@ -444,22 +468,15 @@ def _missing(data: AgreementData, as_of: date) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
-    texts = (
-        f"target dates {abs(g.date_gap_working_days or 0)} working days apart",
-        f"priorities {g.priority_steps} steps apart ({g.higher_priority} ranks it higher)",
-        f"measurable targets {100 * (g.target_gap or 0):.0f} % apart",
-    )
-    said = (
-        msg("alignment.dates_apart", days=abs(g.date_gap_working_days or 0)),
-        msg("alignment.priorities_apart", steps=g.priority_steps, higher=g.higher_priority),
-        msg("alignment.targets_apart", percent=round(100 * (g.target_gap or 0))),
-    )
+def _contributions(g: PairGap, shares: list[float], stated: list[bool]) -> list[Contribution]:
+    """The lines of one pair: each dimension both stated that takes points off (``shares``,
+    ``stated``: the pair's ``dim_share`` and whether its ``dim_distance`` is a number)."""
     out = []
-    for d, text in enumerate(texts):
-        points = float(r.dim_share[d, k])
-        if np.isnan(r.dim_distance[d, k]) or points == 0.0:
+    for d in range(len(DIMENSIONS)):
+        points = shares[d]
+        if not stated[d] or points == 0.0:
             continue
+        text, said = _dimension_said(g, d)
         out.append(
             Contribution(
                 label=f"{g.topic}: {g.party} vs {g.other}, {text}",
@@ -467,10 +484,26 @@ def _contributions(data, frame, r, k, g: PairGap) -> list[Contribution]:
                 event_id=f"{g.topic}|{g.party}|{g.other}|{DIMENSIONS[d]}",
                 event_kind="expectation_gap",
                 message=msg("alignment.gap", topic=g.topic, party=g.party, other=g.other,
-                            gap=said[d]),
+                            gap=said),
             )
         )  # fmt: skip
     return out
+
+
+def _dimension_said(g: PairGap, d: int) -> tuple[str, Message]:
+    """What one dimension's gap says: the English text and the message."""
+    if d == 0:
+        days = abs(g.date_gap_working_days or 0)
+        return f"target dates {days} working days apart", msg("alignment.dates_apart", days=days)
+    if d == 1:
+        return (
+            f"priorities {g.priority_steps} steps apart ({g.higher_priority} ranks it higher)",
+            msg("alignment.priorities_apart", steps=g.priority_steps, higher=g.higher_priority),
+        )
+    return (
+        f"measurable targets {100 * (g.target_gap or 0):.0f} % apart",
+        msg("alignment.targets_apart", percent=round(100 * (g.target_gap or 0))),
+    )
 
 
 def alignment_report(

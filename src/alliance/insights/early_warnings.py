@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -35,10 +37,11 @@ from alliance.insights.alignment import (
     PortfolioAlignment,
     Widening,
     alignment_widening,
+    portfolio_alignment,
     portfolio_widening,
 )
 from alliance.insights.calendars import WorkingCalendar
-from alliance.insights.evidence import Contribution
+from alliance.insights.evidence import Contribution, Evidence
 from alliance.insights.inputs import AgreementData, PortfolioFrame, canonical, frame_from_agreements
 from alliance.insights.messages import Message, msg
 from alliance.insights.parameters import (
@@ -52,7 +55,7 @@ from alliance.insights.parameters import (
     WarningParameters,
 )
 from alliance.insights.salience import is_key, salience_score
-from alliance.insights.trust import AgreementTrust, agreement_trust
+from alliance.insights.trust import AgreementTrust, pair_evidence
 from alliance.insights.trust_portfolio import (
     PortfolioTrust,
     commitment_lateness,
@@ -118,27 +121,53 @@ class PortfolioWarnings:
 
     def subjects(self, frame: PortfolioFrame) -> list[str]:
         """Readable subject of each row (records by their ``*_ref``, parties by id)."""
-        return [_subject(frame, int(r), s) for r, s in zip(self.rule, self.subject, strict=True)]
+        # Rule by rule, from Python ints (one conversion, not a numpy scalar per field).
+        out: list[str] = [""] * len(self)
+        for r, name in enumerate(RULES):
+            rows = np.flatnonzero(self.rule == r)
+            said = _SUBJECTS.get(name, _record_subjects)(frame, self.subject[rows].tolist())
+            for k, subject in zip(rows.tolist(), said, strict=True):
+                out[k] = subject
+        return out
 
     def keys(self, frame: PortfolioFrame) -> list[str]:
         """Stable keys. Records are named by ``*_ref``: in a portfolio frame, make the refs
         stable ids (e.g. primary keys) for the keys to survive inserts."""
         ids = frame.agreement_ids or tuple(str(g) for g in range(frame.n_agreements))
+        # warning_key, row by row: the same strings hashed, without a call per row.
+        sha1 = hashlib.sha1
         return [
-            warning_key(RULES[r], ids[g], s)
-            for r, g, s in zip(self.rule, self.ag, self.subjects(frame), strict=True)
-        ]
+            sha1(f"{RULES[r]}|{ids[g]}|{s}".encode()).hexdigest()[:20]
+            for r, g, s in zip(self.rule.tolist(), self.ag.tolist(), self.subjects(frame),
+                               strict=True)
+        ]  # fmt: skip
 
 
-def _subject(frame: PortfolioFrame, rule: int, s: np.ndarray) -> str:
-    name = RULES[rule]
-    if name == "trust_falling":
-        return f"{frame.party_ids[s[0]]}->{frame.party_ids[s[1]]}"
-    if name == "alignment_widening":
-        return f"{frame.topic_ids[s[0]]}|{frame.party_ids[s[1]]}|{frame.party_ids[s[2]]}"
-    if name == "key_party_not_met":
-        return frame.party_ids[s[0]]
-    return str(int(s[0]))
+def _record_subjects(frame: PortfolioFrame, s: list[list[int]]) -> list[str]:
+    return [str(x[0]) for x in s]
+
+
+def _pair_subjects(frame: PortfolioFrame, s: list[list[int]]) -> list[str]:
+    ids = frame.party_ids
+    return [f"{ids[a]}->{ids[b]}" for a, b, _ in s]
+
+
+def _topic_pair_subjects(frame: PortfolioFrame, s: list[list[int]]) -> list[str]:
+    ids, topics = frame.party_ids, frame.topic_ids
+    return [f"{topics[t]}|{ids[a]}|{ids[b]}" for t, a, b in s]
+
+
+def _party_subjects(frame: PortfolioFrame, s: list[list[int]]) -> list[str]:
+    ids = frame.party_ids
+    return [ids[x[0]] for x in s]
+
+
+# The subjects of the rules whose subject is not a record's ``*_ref``.
+_SUBJECTS = {
+    "trust_falling": _pair_subjects,
+    "alignment_widening": _topic_pair_subjects,
+    "key_party_not_met": _party_subjects,
+}
 
 
 # --------------------------------------------------------------------------
@@ -165,14 +194,19 @@ def portfolio_warnings(
     and alignment already computed at ``as_of`` (same parameters) to skip computing them again."""
     day = np.datetime64(as_of, "D")
     cal = calendar or WorkingCalendar()
-    parts = [
-        _overdue(frame, day, params),
-        _trust_falling(frame, as_of, params, trust, salience, trust_now),
-        _widening(frame, as_of, params, alignment, cal, alignment_now),
-        _not_met(frame, day, params, trust, salience),
-        _regulatory(frame, day, params, cal),
-        _grievances(frame, day, params, cal),
-    ]
+    falling = partial(_trust_falling, frame, as_of, params, trust, salience, trust_now)
+    with ThreadPoolExecutor(max_workers=1) if _large(frame) else nullcontext() as pool:
+        # On a portfolio the costliest rule (trust again at an earlier date, its numpy and
+        # compiled passes releasing the GIL) runs on the second core beside the others.
+        trust_rows = pool.submit(falling) if pool else None
+        parts = [
+            _overdue(frame, day, params),
+            _widening(frame, as_of, params, alignment, cal, alignment_now),
+            _not_met(frame, day, params, trust, salience),
+            _regulatory(frame, day, params, cal),
+            _grievances(frame, day, params, cal),
+        ]
+        parts.insert(1, trust_rows.result() if trust_rows else falling())
     if schedule is not None:
         parts.append(_schedule(*schedule, day, params, cal))
     return PortfolioWarnings(
@@ -182,6 +216,14 @@ def portfolio_warnings(
         severity=np.concatenate([p[3] for p in parts]),
         value=np.concatenate([p[4] for p in parts]).astype(np.float64),
     )
+
+
+# Participant and commitment rows from which the trust rule runs in a thread of its own.
+_THREADED_FROM = 200_000
+
+
+def _large(frame: PortfolioFrame) -> bool:
+    return len(frame.ix_ag) + len(frame.cm_ag) >= _THREADED_FROM
 
 
 def _level(value, medium_from, high_from) -> np.ndarray:
@@ -258,17 +300,8 @@ def _not_met(frame, day, params, trust, salience):
     """Key participants whose last interaction is older than their expected cadence."""
     key = _key_participants(frame, salience)
     ag, party = frame.pp_ag[key], frame.pp_party[key]
-    n = max(frame.n_parties, 1)
-    seen = frame.ix_date <= day
-    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
-    uniq, inv = np.unique(member, return_inverse=True)
-    last = np.full(len(uniq) + 1, np.iinfo(np.int64).min)  # one spare slot for "never met"
-    np.maximum.at(last, inv, frame.ix_date[seen].astype(np.int64))
-    pos = np.searchsorted(uniq, ag * n + party)
-    met = np.zeros(len(ag), bool)
-    inside = pos < len(uniq)
-    met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
-    since = np.where(met, last[pos].astype("datetime64[D]"), day)
+    met, last = last_met(frame, day, ag, party)
+    since = np.where(met, last.astype("datetime64[D]"), day)
     gap = party_working_days(frame, party, since, np.full(len(ag), day)).astype(np.float64)
     cadence = expected_cadence(
         frame.party_cycle[party], frame.party_cycle[party], _sal(frame, key, salience), trust
@@ -280,6 +313,33 @@ def _not_met(frame, day, params, trust, salience):
         np.where(~met[late] | (gap[late] > 2 * params.cadence_tolerance * cadence[late]),
                  _MEDIUM, _LOW), value[late],
     )  # fmt: skip
+
+
+def last_met(
+    frame: PortfolioFrame, day, ag: np.ndarray, party: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each (agreement, party), all distinct, took part in an interaction on or before
+    ``day``, and the day of its last one (as days since the epoch; the least int64 if none).
+
+    Each participant row is looked up among the few wanted pairs (a binary search), instead of
+    sorting millions of rows to group them."""
+    n = max(frame.n_parties, 1)
+    wanted = ag * n + party
+    order = np.argsort(wanted, kind="stable")
+    ordered = wanted[order]
+    seen = frame.ix_date <= day
+    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
+    met = np.zeros(len(wanted), bool)
+    last = np.full(len(wanted), np.iinfo(np.int64).min)
+    if len(ordered) and len(member):
+        pos = np.minimum(np.searchsorted(ordered, member), len(ordered) - 1)
+        hit = ordered[pos] == member
+        at = pos[hit]
+        found = np.full(len(ordered), np.iinfo(np.int64).min)
+        np.maximum.at(found, at, frame.ix_date[seen][hit].astype(np.int64))
+        last[order] = found
+        met[order] = np.bincount(at, minlength=len(ordered)) > 0
+    return met, last
 
 
 def _key_participants(frame: PortfolioFrame, salience: SalienceParameters) -> np.ndarray:
@@ -357,12 +417,15 @@ def early_warnings(
     calendar: WorkingCalendar | None = None,
     trust_result: AgreementTrust | None = None,
     frame: PortfolioFrame | None = None,
+    trust_now: PortfolioTrust | None = None,
 ) -> tuple[EarlyWarning, ...]:
     """Every warning of one agreement at ``as_of``, most severe first. ``schedule`` maps task
     ids to (P80 finish, due date) from the schedule-risk model; ``trust_result`` is the
     agreement's trust at ``as_of`` with the same parameters if the caller has it already
     (the trust warnings' evidence is read from it; otherwise it is computed when needed).
-    ``frame``: as for ``trust.agreement_trust``."""
+    ``frame``: as for ``trust.agreement_trust``; ``trust_now``: ``portfolio_trust(frame,
+    as_of, trust, salience, keep_events=True)`` if the caller has it (``trust_result`` was
+    made from it), not computed again."""
     if frame is None:
         data = canonical(data)
         frame = frame_from_agreements([data])
@@ -375,13 +438,18 @@ def early_warnings(
             np.array([schedule[t][0] for t in tasks], "datetime64[D]"),
             np.array([schedule[t][1] for t in tasks], "datetime64[D]"),
         )
+    # The trust at the date, once: the rules read its indexes, the trust warnings its events.
+    now = trust_now or portfolio_trust(frame, as_of, trust, salience, keep_events=True)
+    # The alignment at the date, once: the widening rule and its evidence compare with it.
+    aligned = portfolio_alignment(frame, as_of, alignment, calendar)
     found = portfolio_warnings(
         frame, as_of, params, schedule=columns, trust=trust, alignment=alignment,
-        salience=salience, calendar=calendar,
+        salience=salience, calendar=calendar, trust_now=now, alignment_now=aligned,
     )  # fmt: skip
     ctx = _Ctx(
-        data, frame, tasks, as_of, params, trust, alignment, salience, calendar, trust_result
-    )
+        data, frame, tasks, as_of, params, trust, alignment, salience, calendar, trust_result, now,
+        aligned,
+    )  # fmt: skip
     out = [_labelled(ctx, found, k) for k in range(len(found))]
     return tuple(sorted(out, key=lambda w: (-SEVERITIES.index(w.severity), w.rule, w.subject)))
 
@@ -398,18 +466,23 @@ class _Ctx:
     salience: SalienceParameters
     calendar: WorkingCalendar | None
     given_trust: AgreementTrust | None = None
+    trust_now: PortfolioTrust | None = None
+    alignment_now: PortfolioAlignment | None = None
+
+    def pair_evidence(self, truster: str, trustee: str) -> Evidence:
+        """The evidence of a pair's trust at the date (its events labelled only when asked)."""
+        if self.given_trust is not None:
+            return self.given_trust.pair(truster, trustee).evidence
+        return pair_evidence(self.data, self.frame, self.trust_now, truster, trustee)
 
     # Computed once, and only when a warning of that rule needs its details.
     @cached_property
-    def trust_result(self) -> AgreementTrust:
-        if self.given_trust is not None:
-            return self.given_trust
-        return agreement_trust(self.data, self.as_of, self.trust, self.salience, trend=False)
-
-    @cached_property
     def widenings(self) -> tuple[Widening, ...]:
         then = self.as_of - timedelta(days=self.params.alignment_lookback_days)
-        return alignment_widening(self.data, then, self.as_of, self.alignment, self.calendar)
+        return alignment_widening(
+            self.data, then, self.as_of, self.alignment, self.calendar, frame=self.frame,
+            after_result=self.alignment_now,
+        )  # fmt: skip
 
 
 # Who should act on a rule's warning by default: "lead" is the agreement's lead counsellor
@@ -481,8 +554,7 @@ def _describe_trust(ctx, s, value):
     message = msg("warning.trust_falling", truster=a, trustee=b, points=_days(value), days=days)
     # The events of the period that pulled it down, largest first.
     since = ctx.as_of - timedelta(days=days)
-    pair = ctx.trust_result.pair(a, b)
-    recent = [c for c in pair.evidence.contributions if c.date and c.date > since]
+    recent = [c for c in ctx.pair_evidence(a, b).contributions if c.date and c.date > since]
     movers = sorted((c for c in recent if c.contribution < 0), key=lambda c: c.contribution)
     facts = _fact(title, -value, "trust", f"{a}->{b}", message=message) + tuple(movers[:5])
     return _Said(f"{a}->{b}", title, message,

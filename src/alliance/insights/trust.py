@@ -31,7 +31,7 @@ evidence, the perception details and the monthly trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -207,16 +207,41 @@ def agreement_trust(
         data = canonical(data)
         frame = frame_from_agreements([data])
     result = portfolio_trust(frame, as_of, params, salience, keep_events=True)
-    trends = _trends(frame, as_of, params, salience) if trend else None
+    return agreement_result(data, frame, result, as_of, params, salience, trend=trend)
+
+
+def agreement_result(
+    data: AgreementData,
+    frame: PortfolioFrame,
+    result: PortfolioTrust,
+    as_of: date,
+    params: TrustParameters = TRUST,
+    salience: SalienceParameters = SALIENCE,
+    *,
+    trend: bool = True,
+) -> AgreementTrust:
+    """:func:`agreement_trust` from ``result``, ``portfolio_trust(frame, as_of, params,
+    salience, keep_events=True)`` already computed (``data`` canonical, ``frame`` its frame)."""
+    trends = _trends(frame, as_of, params, salience, result.prepared) if trend else None
     ev = result.events
-    labelled = [_contribution(data, ev, i) for i in range(len(ev.pair))]
+    labelled = _labelled(data, ev)
+    # Every pair's component intervals in one call (the same values pair by pair: element-wise).
+    intervals = posterior_interval(result.component_alpha, result.component_beta, params.interval)
+    per_pair = _events_by_pair(ev.pair, len(result.index))
+    counts = _component_counts(ev, len(result.index))
+    views = _pulse_views(data, as_of)
+    points = _trend_columns(trends)
     pairs = tuple(
-        _pair_result(data, frame, result, k, as_of, params, trends, labelled)
+        _pair_result(frame, result, k, params, points, labelled, per_pair[k], intervals,
+                     counts[k], views)
         for k in range(len(result.index))
-    )
+    )  # fmt: skip
+    agreement_contribution = ev.agreement_contribution.tolist()
     contributions = [
-        replace(c, contribution=float(ev.agreement_contribution[i])) for i, c in enumerate(labelled)
-    ]
+        Contribution(c.label, agreement_contribution[i], c.event_id, c.event_kind, c.date,
+                     message=c.message)
+        for i, c in enumerate(labelled)
+    ]  # fmt: skip
     index = _none_if_nan(result.agreement_index[0])
     baseline = float(result.baseline[0]) if len(pairs) else 0.0
     evidence = combine(index if index is not None else baseline, baseline, _merge(contributions))
@@ -234,6 +259,25 @@ def agreement_trust(
         promise_share=float(result.agreement_component_share[_PROMISE, 0]) if pairs else None,
         state=EVIDENCE_STATES[int(result.agreement_state[0])] if pairs else "insufficient",
     )
+
+
+def pair_evidence(
+    data: AgreementData, frame: PortfolioFrame, result: PortfolioTrust, truster: str, trustee: str
+) -> Evidence:
+    """The evidence of one pair, as :func:`agreement_result` gives it, without labelling the
+    other pairs' events. KeyError if one of them does not participate."""
+    ids = frame.party_ids
+    found = [
+        k for k, (a, b) in enumerate(zip(result.pair_truster, result.pair_trustee, strict=True))
+        if (ids[a], ids[b]) == (truster, trustee)
+    ]  # fmt: skip
+    if not found:
+        raise KeyError((truster, trustee))
+    k = found[0]
+    ev = result.events
+    mine = np.flatnonzero(ev.pair == k)
+    labelled = _labelled(data, ev, mine)
+    return combine(float(result.index[k]), float(result.baseline[k]), labelled)
 
 
 def pair_trust(
@@ -273,11 +317,13 @@ def month_ends(as_of: date, months: int) -> list[date]:
     return [e.astype(date) for e in ends] + [as_of]
 
 
-def _trends(frame, as_of, params, salience) -> tuple[list[date], PortfolioTrust]:
+def _trends(frame, as_of, params, salience, prepared=None) -> tuple[list[date], PortfolioTrust]:
     dates = month_ends(as_of, params.trend_months)
     stacked = replicate(frame, len(dates))
     day = np.repeat(np.array(dates, "datetime64[D]"), frame.n_agreements)
-    return dates, portfolio_trust(stacked, day, params, salience)
+    # The copies' pairs and meeting timelines are the frame's, repeated: not built again.
+    again = prepared.replicate(frame, len(dates)) if prepared is not None else None
+    return dates, portfolio_trust(stacked, day, params, salience, prepared=again)
 
 
 def _agreement_trend(trends) -> tuple[TrendPoint, ...]:
@@ -291,23 +337,39 @@ def _agreement_trend(trends) -> tuple[TrendPoint, ...]:
     )
 
 
-def _pair_trend(trends, k: int) -> tuple[TrendPoint, ...]:
+def _trend_columns(trends):
+    """The trend's dates, and each pair's index, low and high as lists (row t * n + k)."""
     if not trends:
-        return ()
+        return None
     dates, r = trends
-    n = len(r.index) // len(dates)
+    return dates, len(r.index) // len(dates), r.index.tolist(), r.low.tolist(), r.high.tolist()
+
+
+def _pair_trend(points, k: int) -> tuple[TrendPoint, ...]:
+    if not points:
+        return ()
+    dates, n, index, low, high = points
     return tuple(
-        TrendPoint(d, float(r.index[t * n + k]), float(r.low[t * n + k]), float(r.high[t * n + k]))
+        TrendPoint(d, index[t * n + k], low[t * n + k], high[t * n + k])
         for t, d in enumerate(dates)
     )
 
 
-def _pair_result(data, frame, result, k, as_of, params, trends, labelled) -> PairTrust:
+def _events_by_pair(pair: np.ndarray, n: int) -> list[np.ndarray]:
+    """The events of each pair, ascending (as ``np.flatnonzero(pair == k)``)."""
+    order = np.argsort(pair, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(pair, minlength=n))[:-1]) if n else []
+
+
+def _component_counts(ev: TrustEvents, n: int) -> np.ndarray:
+    """(n_pairs, 4): each pair's number of events per component."""
+    return np.bincount(ev.pair * 4 + ev.component, minlength=4 * n).reshape(n, 4)
+
+
+def _pair_result(frame, result, k, params, points, labelled, mine, intervals, counts, views):
     truster = frame.party_ids[result.pair_truster[k]]
     trustee = frame.party_ids[result.pair_trustee[k]]
-    ev = result.events
-    mine = np.flatnonzero(ev.pair == k)
-    contributions = [labelled[i] for i in mine]
+    contributions = [labelled[i] for i in mine.tolist()]
     index = float(result.index[k])
     return PairTrust(
         truster=truster,
@@ -316,11 +378,11 @@ def _pair_result(data, frame, result, k, as_of, params, trends, labelled) -> Pai
         low=float(result.low[k]),
         high=float(result.high[k]),
         baseline=float(result.baseline[k]),
-        components=_components(result, k, ev, mine, params),
-        promise_keeping=_promise_keeping(result, k, params),
-        perception=perception(data, truster, trustee, as_of),
+        components=_components(result, k, intervals, counts),
+        promise_keeping=_promise_keeping(result, k, params, intervals),
+        perception=_perception(views, truster, trustee),
         evidence=combine(index, float(result.baseline[k]), contributions),
-        trend=_pair_trend(trends, k),
+        trend=_pair_trend(points, k),
         weight=float(result.pair_weight[k]),
         amount=float(result.amount[k]),
         state=EVIDENCE_STATES[int(result.state[k])],
@@ -329,11 +391,8 @@ def _pair_result(data, frame, result, k, as_of, params, trends, labelled) -> Pai
     )
 
 
-def _components(result, k, ev, mine, params) -> dict[str, ComponentScore]:
-    low, high = posterior_interval(
-        result.component_alpha[:, k], result.component_beta[:, k], params.interval
-    )
-    counts = np.bincount(ev.component[mine], minlength=4)
+def _components(result, k, intervals, counts) -> dict[str, ComponentScore]:
+    low, high = intervals[0][:, k], intervals[1][:, k]
     return {
         name: ComponentScore(
             name=name,
@@ -367,10 +426,8 @@ def _agreement_components(result, ev, params) -> dict[str, ComponentScore]:
     }
 
 
-def _promise_keeping(result, k, params) -> PromiseKeeping:
-    low, high = posterior_interval(
-        result.component_alpha[_PROMISE, k], result.component_beta[_PROMISE, k], params.interval
-    )
+def _promise_keeping(result, k, params, intervals) -> PromiseKeeping:
+    low, high = intervals[0][_PROMISE, k], intervals[1][_PROMISE, k]
     n_due, n_on_time = int(result.n_due[k]), int(result.n_on_time[k])
     say_do = n_on_time / n_due if n_due else None
     return PromiseKeeping(
@@ -387,13 +444,23 @@ def _promise_keeping(result, k, params) -> PromiseKeeping:
 def perception(data: AgreementData, truster: str, trustee: str, as_of: date) -> Perception:
     """Unweighted pulse means (Likert 1-7) of ``truster``'s people about ``trustee``, per
     dimension and overall, and the 360-degree comparison with what ``trustee``'s people say."""
-    seen = [p for p in data.pulses if p.date <= as_of]
-    about = [p for p in seen if (p.respondent_party, p.about_party) == (truster, trustee)]
+    return _perception(_pulse_views(data, as_of), truster, trustee)
+
+
+def _pulse_views(data: AgreementData, as_of: date) -> dict[tuple[str, str], list]:
+    """The pulse answers given by ``as_of``, by (respondent party, party rated), in order."""
+    views: dict[tuple[str, str], list] = {}
+    for p in data.pulses:
+        if p.date <= as_of:
+            views.setdefault((p.respondent_party, p.about_party), []).append(p)
+    return views
+
+
+def _perception(views, truster: str, trustee: str) -> Perception:
+    about = views.get((truster, trustee), [])
     general = _mean([p.general() for p in about])
-    self_view = _mean([p.general() for p in seen if p.respondent_party == p.about_party == trustee])
-    reverse = _mean(
-        [p.general() for p in seen if (p.respondent_party, p.about_party) == (trustee, truster)]
-    )
+    self_view = _mean([p.general() for p in views.get((trustee, trustee), [])])
+    reverse = _mean([p.general() for p in views.get((trustee, truster), [])])
     subscales = {}
     for d in PULSE_DIMENSIONS:
         values = [getattr(p, d) for p in about if getattr(p, d) is not None]
@@ -426,18 +493,38 @@ def _none_if_nan(x: float) -> float | None:
 _KINDS = ("commitment", "follow_up", "interaction", "pulse")
 
 
-def _contribution(data: AgreementData, ev: TrustEvents, i: int) -> Contribution:
-    c, ref = int(ev.component[i]), int(ev.ref[i])
-    record = (data.commitments, data.follow_ups, data.interactions, data.pulses)[c][ref]
-    label = _LABELLERS[c](record, ev, i)
-    return Contribution(
-        label=label,
-        contribution=float(ev.contribution[i]),
-        event_id=record.id,
-        event_kind=_KINDS[c] if not (c == _ENGAGEMENT and ev.open[i]) else "no_interaction",
-        date=ev.date[i].astype(date),
-        message=_MESSAGES[c](record, ev, i),
-    )
+class _Columns:
+    """The event columns the labels read, as Python lists: one conversion per column instead
+    of a numpy scalar per event and field (the same values: lists hold them exactly)."""
+
+    __slots__ = ("component", "contribution", "date", "expected", "materiality", "open", "ref",
+                 "repair", "score", "strength", "working_days")  # fmt: skip
+
+    def __init__(self, ev: TrustEvents) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(ev, name).tolist())
+
+
+def _labelled(data: AgreementData, ev: TrustEvents, rows=None) -> list[Contribution]:
+    """Each event (or each of ``rows``) as a labelled contribution to its pair's index."""
+    cols = _Columns(ev)
+    records = (data.commitments, data.follow_ups, data.interactions, data.pulses)
+    out = []
+    for i in range(len(cols.component)) if rows is None else rows.tolist():
+        c = cols.component[i]
+        record = records[c][cols.ref[i]]
+        kind = "no_interaction" if c == _ENGAGEMENT and cols.open[i] else _KINDS[c]
+        out.append(
+            Contribution(
+                label=_LABELLERS[c](record, cols, i),
+                contribution=cols.contribution[i],
+                event_id=record.id,
+                event_kind=kind,
+                date=cols.date[i],
+                message=_MESSAGES[c](record, cols, i),
+            )
+        )
+    return out
 
 
 def _promise_label(c, ev, i) -> str:
@@ -513,7 +600,7 @@ def _promise_message(c, ev, i) -> Message:
 def _confirmation(c, ev, i) -> str:
     """How a delivery stands with the party owed: "confirmed", "unconfirmed" (asked, not
     confirmed: it counted for less) or "" (nobody was asked)."""
-    if ev.strength.size and ev.strength[i] < 1.0:
+    if len(ev.strength) and ev.strength[i] < 1.0:
         return "unconfirmed"
     return "confirmed" if c.confirmed_by else ""
 

@@ -140,3 +140,20 @@ def event_masses(component, score, w, kappa, breach_floor):
         floor = min(breach_floor, kap) if behaviour and not full else 0.0
         violate[k] = weight * (floor + (kap - floor) * (1.0 - s))
     return confirm, violate
+
+
+@numba.njit(nogil=True, cache=CACHE)
+def accumulate(slot, w, confirm, violate, materiality, score, sums):
+    """Add each event to its slot's sums, in the events' order: ``sums`` rows are the
+    weights, confirming masses, violating masses, plain weights (``w / materiality``) and
+    plain scores (that times ``score``). ``np.bincount`` adds each weight to its bin in the
+    same order, so sums over several parts accumulated here, one after the other, are the
+    floats ``np.bincount`` gives over the parts concatenated."""
+    for k in range(len(slot)):
+        j = slot[k]
+        sums[0, j] += w[k]
+        sums[1, j] += confirm[k]
+        sums[2, j] += violate[k]
+        recency = w[k] / materiality[k]
+        sums[3, j] += recency
+        sums[4, j] += recency * score[k]

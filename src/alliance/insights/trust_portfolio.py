@@ -127,19 +127,67 @@ def portfolio_trust(
     the date-independent work: pairing participants and sorting every pair's meetings.
     """
     day = np.broadcast_to(np.asarray(as_of, "datetime64[D]"), (frame.n_agreements,))
-    prepared = prepared or TrustPreparation.build(frame, salience)
+    if prepared is None and len(frame.ix_ag) >= _COMPILED_FROM:
+        # A portfolio: the meeting timelines are sorted (compiled, without the GIL) on the
+        # other core while the other components' events are scored here.
+        pairs = _Pairs.build(frame, salience)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            timelines = pool.submit(TrustPreparation.build, frame, salience, pairs)
+            others = _other_events(frame, pairs, day, params)
+            prepared = timelines.result()
+    else:
+        prepared = prepared or TrustPreparation.build(frame, salience)
+        others = _other_events(frame, prepared.pairs, day, params)
     pairs = prepared.pairs
-    parts = [
-        _promise_events(frame, pairs, day, params),
-        _response_events(frame, pairs, day, params),
-        *_engagement_events(frame, prepared, day, params),
-        _perception_events(frame, pairs, day),
-    ]
+    parts = [*others[:2], *_engagement_events(frame, prepared, day, params), others[2]]
+    # (np.bincount over no event at all gives integers: that case stays with it.)
+    if not keep_events and sum(len(p["pair"]) for p in parts) >= max(_COMPILED_FROM, 1):
+        # A portfolio: each part's sums accumulated in place, in the order of the events of
+        # all parts (the same floats as the sums over the parts concatenated).
+        sums = _compiled_sums(pairs, parts, day, params)
+        return replace(_fused(frame, pairs, *sums, params, intervals), prepared=prepared)
     ev = _concat_events(parts)
-    ev_weight = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
-    ev_weight = ev_weight * ev["strength"] * ev["materiality"]
+    ev_weight = _recency(ev, pairs, day, params)
     result = _fuse(frame, pairs, ev, ev_weight, day, params, keep_events, intervals)
     return replace(result, prepared=prepared)
+
+
+def _other_events(frame, pairs, day, params) -> list[dict[str, np.ndarray]]:
+    """The promise, response and perception events (all but the meeting gaps)."""
+    return [
+        _promise_events(frame, pairs, day, params),
+        _response_events(frame, pairs, day, params),
+        _perception_events(frame, pairs, day),
+    ]
+
+
+def _recency(ev, pairs, day, params: TrustParameters) -> np.ndarray:
+    """Each event's weight: recency at its agreement's date, strength and materiality."""
+    w = 0.5 ** (days_between(ev["date"], day[pairs.ag[ev["pair"]]]) / params.half_life_days)
+    return w * ev["strength"] * ev["materiality"]
+
+
+def _compiled_sums(pairs, parts, day, params: TrustParameters):
+    """What :func:`_fuse` sums over the events (weights, confirming and violating masses, the
+    plain share's weights and scores per (component, pair); Say/Do counts per pair), part by
+    part into the same arrays, without concatenating millions of events."""
+    from alliance.insights.trust_compiled import accumulate
+
+    n = len(pairs)
+    sums = np.zeros((5, 4 * n))
+    n_due, n_on_time = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    for part in parts:
+        if not len(part["pair"]):
+            continue
+        w = _recency(part, pairs, day, params)
+        confirm, violate = _masses(part, w, params, compiled=True)
+        slot = part["component"] * n + part["pair"]
+        accumulate(slot, w, confirm, violate, part["materiality"], part["score"], sums)
+        due, on_time = _say_do_counts(part, n)
+        n_due += due
+        n_on_time += on_time
+    W, P, N, weight, scored = (x.reshape(4, n) for x in sums)
+    return W, P, N, (weight, scored), n_due, n_on_time
 
 
 @dataclass(frozen=True)
@@ -376,8 +424,11 @@ class TrustPreparation:
     back: np.ndarray
 
     @classmethod
-    def build(cls, frame: PortfolioFrame, salience: SalienceParameters) -> TrustPreparation:
-        pairs = _Pairs.build(frame, salience)
+    def build(
+        cls, frame: PortfolioFrame, salience: SalienceParameters, pairs: _Pairs | None = None
+    ) -> TrustPreparation:
+        """The preparation of ``frame`` (``pairs``: its participant pairs, if built already)."""
+        pairs = _Pairs.build(frame, salience) if pairs is None else pairs
         group = frame.ix_ag * (frame.ix_event.max(initial=0) + 1) + frame.ix_event
         if len(group) >= _COMPILED_FROM and len(pairs):
             i, pair, back = _compiled_meeting_pairs(frame, pairs, group)
@@ -392,6 +443,28 @@ class TrustPreparation:
         order = _timeline_order(pair, frame.ix_date[i], frame.ix_event[i])
         i, pair = i[order], pair[order]
         return cls(pairs, i, pair, pairs.reverse(pair))
+
+    def replicate(self, frame: PortfolioFrame, copies: int) -> TrustPreparation:
+        """The preparation of ``inputs.replicate(frame, copies)`` (``self`` is ``frame``'s):
+        copy ``t``'s pairs and timelines are the frame's, shifted by ``t`` agreements, pairs
+        and participant rows; the copies' keys sort after each other, so the arrays are the
+        ones :meth:`build` gives, without pairing and sorting again."""
+        p, n = self.pairs, len(self.pairs)
+        t = np.arange(copies)
+
+        def tiled(values: np.ndarray, step: int) -> np.ndarray:
+            return (values[None, :] + (t * step)[:, None]).ravel()
+
+        ag = tiled(p.ag, frame.n_agreements)
+        keys = (ag * p.n_parties + np.tile(p.a, copies)) * p.n_parties + np.tile(p.b, copies)
+        pairs = _Pairs(
+            ag, np.tile(p.a, copies), np.tile(p.b, copies), np.tile(p.sal_a, copies),
+            np.tile(p.sal_b, copies), keys, p.n_parties,
+        )  # fmt: skip
+        back = np.where(self.back[None, :] >= 0, tiled(self.back, n).reshape(copies, -1), -1)
+        return TrustPreparation(
+            pairs, tiled(self.row, len(frame.ix_ag)), tiled(self.pair, n), back.ravel()
+        )
 
 
 # Participant rows from which the meeting timelines come from the compiled loops (numba,
@@ -550,7 +623,9 @@ def _priors(params: TrustParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return mean, strength, weight
 
 
-def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.ndarray]:
+def _masses(
+    ev, w: np.ndarray, params: TrustParameters, *, compiled: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Each event's confirming and violating mass (before the component's weight).
 
     Promise and response events: a full score confirms (mass w); anything less only violates,
@@ -562,7 +637,7 @@ def _masses(ev, w: np.ndarray, params: TrustParameters) -> tuple[np.ndarray, np.
     """
     c, s = ev["component"], ev["score"]
     kappas = np.array([params.violation_weight_promise, params.violation_weight_response, 1.0, 1.0])
-    if len(s) >= _COMPILED_FROM:
+    if compiled or len(s) >= _COMPILED_FROM:
         # The same arithmetic in one compiled pass (a large portfolio: millions of events).
         from alliance.insights.trust_compiled import event_masses
 
@@ -598,13 +673,31 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
     evidence of all components pooled, each event weighted by its component's weight, so a
     component without events adds nothing (coverage-aware by construction)."""
     n = len(pairs)
-    prior, strength, comp_w = _priors(params)
     c = ev["component"]
     slot = c * n + ev["pair"]
     confirm, violate = _masses(ev, w, params)
     W = np.bincount(slot, w, minlength=4 * n).reshape(4, n)
     P = np.bincount(slot, confirm, minlength=4 * n).reshape(4, n)
     N = np.bincount(slot, violate, minlength=4 * n).reshape(4, n)
+    # The plain share kept reads recency only (no materiality, no asymmetry), as the
+    # performance-to-promise scale always has.
+    recency = w / ev["materiality"]
+    plain = (
+        np.bincount(slot, recency, minlength=4 * n).reshape(4, n),
+        np.bincount(slot, recency * ev["score"], minlength=4 * n).reshape(4, n),
+    )
+    n_due, n_on_time = _say_do_counts(ev, n)
+    events = (ev, w, confirm, violate) if keep_events else None
+    return _fused(frame, pairs, W, P, N, plain, n_due, n_on_time, params, intervals, events)
+
+
+def _fused(
+    frame, pairs, W, P, N, plain, n_due, n_on_time, params, intervals, events=None
+) -> PortfolioTrust:
+    """The result from the sums per (component, pair) (``events``: the events, their weights
+    and masses, to keep with their contributions)."""
+    n = len(pairs)
+    prior, strength, comp_w = _priors(params)
     alpha = prior[:, None] * strength[:, None] + P
     beta = (1.0 - prior[:, None]) * strength[:, None] + N
     total = alpha + beta
@@ -620,20 +713,14 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         low, high = posterior_interval(a, b, params.interval)
     else:
         low = high = np.full(n, np.nan)
-    # The plain share kept reads recency only (no materiality, no asymmetry), as the
-    # performance-to-promise scale always has.
-    recency = w / ev["materiality"]
-    plain = (
-        np.bincount(slot, recency, minlength=4 * n).reshape(4, n),
-        np.bincount(slot, recency * ev["score"], minlength=4 * n).reshape(4, n),
-    )
     pool = _AgreementPool.build(pairs, W, P, N, frame.n_agreements, params, plain)
-    n_due, n_on_time = _say_do_counts(ev, n)
-    events = None
-    if keep_events:
+    kept = None
+    if events is not None:
+        ev, w, confirm, violate = events
+        c = ev["component"]
         ew = comp_w[c]
         contribution = 100.0 * ew * (confirm - m0 * (confirm + violate)) / (a + b)[ev["pair"]]
-        events = TrustEvents(
+        kept = TrustEvents(
             component=c,
             pair=ev["pair"],
             ref=ev["ref"],
@@ -679,7 +766,7 @@ def _fuse(frame, pairs, ev, w, day, params, keep_events, intervals) -> Portfolio
         agreement_state=evidence_state(pool.amount, params),
         alpha=a,
         beta=b,
-        events=events,
+        events=kept,
     )
 
 

@@ -5,6 +5,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -249,3 +250,92 @@ def test_past_its_due_date_is_overdue_even_before_a_working_day_is_lost():
     # Nothing is overdue on its due date itself.
     on_the_day = {w.subject for w in early_warnings(data, sunday - DAY)}
     assert not {"c-saturday", "g-saturday"} & on_the_day
+
+
+def _said(warnings) -> list:
+    """Everything a warning says, messages included (they are left out of ``==``)."""
+    return [(w, w.message, w.action, [c.message for c in w.evidence]) for w in warnings]
+
+
+@SETTINGS
+@given(agreements())
+def test_the_warnings_say_the_same_with_or_without_the_trust_already_computed(data):
+    # The server hands the warnings the trust it computed (result and arrays) and the frame;
+    # alone, they compute the trust once and label only the pairs a warning is about.
+    from alliance.insights.inputs import canonical
+    from alliance.insights.trust import agreement_result, portfolio_trust
+
+    data = canonical(data)
+    frame = frame_from_agreements([data])
+    for when in (AS_OF, AS_OF - timedelta(days=45)):
+        now = portfolio_trust(frame, when, keep_events=True)
+        given_ = early_warnings(
+            data, when, frame=frame, trust_now=now,
+            trust_result=agreement_result(data, frame, now, when),
+        )  # fmt: skip
+        assert _said(given_) == _said(early_warnings(data, when))
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=4))
+def test_the_portfolio_rules_and_keys_are_the_same_on_one_core_or_two(data):
+    # Large frames run the trust rule in a thread beside the others; the keys are the
+    # warning_key of each row's rule, agreement and subject.
+    from alliance.insights import early_warnings as module
+
+    frame = frame_from_agreements([replace(a, id=f"ag{g}") for g, a in enumerate(data)])
+    threshold = module._THREADED_FROM
+    try:
+        module._THREADED_FROM = 0
+        threaded = portfolio_warnings(frame, AS_OF)
+    finally:
+        module._THREADED_FROM = threshold
+    alone = portfolio_warnings(frame, AS_OF)
+    for name in ("rule", "ag", "subject", "severity", "value"):
+        x, y = getattr(threaded, name), getattr(alone, name)
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
+    ids = frame.party_ids
+
+    def subject(rule: str, s) -> str:
+        if rule == "trust_falling":
+            return f"{ids[s[0]]}->{ids[s[1]]}"
+        if rule == "alignment_widening":
+            return f"{frame.topic_ids[s[0]]}|{ids[s[1]]}|{ids[s[2]]}"
+        return ids[s[0]] if rule == "key_party_not_met" else str(int(s[0]))
+
+    expected = [subject(RULES[r], s) for r, s in zip(alone.rule, alone.subject, strict=True)]
+    assert alone.subjects(frame) == expected
+    assert alone.keys(frame) == [
+        warning_key(RULES[r], frame.agreement_ids[g], s)
+        for r, g, s in zip(alone.rule, alone.ag, expected, strict=True)
+    ]
+
+
+def _last_met_by_grouping(frame, day, ag, party):
+    """The key party's last meeting as the rule found it before: every participant row
+    grouped (np.unique), the latest day per group, the wanted pairs looked up."""
+    n = max(frame.n_parties, 1)
+    seen = frame.ix_date <= day
+    member = frame.ix_ag[seen] * n + frame.ix_party[seen]
+    uniq, inv = np.unique(member, return_inverse=True)
+    last = np.full(len(uniq) + 1, np.iinfo(np.int64).min)
+    np.maximum.at(last, inv, frame.ix_date[seen].astype(np.int64))
+    pos = np.searchsorted(uniq, ag * n + party)
+    met = np.zeros(len(ag), bool)
+    inside = pos < len(uniq)
+    met[inside] = uniq[pos[inside]] == (ag * n + party)[inside]
+    return met, last[pos]
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=4), st.integers(-400, 60))
+def test_a_key_partys_last_meeting_is_found_as_by_grouping_every_row(data, offset):
+    from alliance.insights.early_warnings import last_met
+
+    frame = frame_from_agreements([replace(a, id=f"ag{g}") for g, a in enumerate(data)])
+    day = np.datetime64(AS_OF + timedelta(days=offset), "D")
+    ag, party = frame.pp_ag, frame.pp_party  # every participant: each (agreement, party) once
+    met, last = last_met(frame, day, ag, party)
+    expected_met, expected_last = _last_met_by_grouping(frame, day, ag, party)
+    np.testing.assert_array_equal(met, expected_met)
+    np.testing.assert_array_equal(last[met], expected_last[met])

@@ -442,3 +442,74 @@ def test_the_compiled_loops_give_the_numpy_results(data, rnd: random.Random):
             np.testing.assert_array_equal(getattr(b.events, name), getattr(a.events, name))
         np.testing.assert_array_equal(b.index, a.index)
         np.testing.assert_array_equal(b.agreement_index, a.agreement_index)
+
+
+def _same_arrays(a, b, skip=("events", "prepared")) -> None:
+    """Every array of two results equal to the bit (dtype, shape and bytes)."""
+    from dataclasses import fields
+
+    for f in fields(a):
+        if f.name in skip:
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        assert (x.dtype, x.shape) == (y.dtype, y.shape), f.name
+        assert x.tobytes() == y.tobytes(), f.name
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=3))
+def test_the_compiled_sums_give_the_sums_over_the_concatenated_events(data):
+    # A portfolio's sums are accumulated part by part (commitments, follow-ups, both sides of
+    # the meeting gaps, pulses) instead of over the events concatenated (which the kept events
+    # still are): the same floats, renegotiated commitments' breaches and repairs included.
+    frame = frame_from_agreements([replace(a, id=f"ag{g}") for g, a in enumerate(data)])
+    for when in (AS_OF, AS_OF - timedelta(days=90)):
+        with _compiled_from(0):
+            summed = portfolio_trust(frame, when)
+            concatenated = portfolio_trust(frame, when, keep_events=True)
+        _same_arrays(summed, concatenated)
+
+
+@SETTINGS
+@given(st.lists(agreements(), min_size=1, max_size=3), st.integers(1, 4))
+def test_the_trend_repeats_the_preparation_of_the_date(data, copies):
+    from alliance.insights.inputs import replicate
+    from alliance.insights.parameters import SALIENCE
+    from alliance.insights.trust_portfolio import TrustPreparation
+
+    frame = frame_from_agreements([replace(a, id=f"ag{g}") for g, a in enumerate(data)])
+    repeated = TrustPreparation.build(frame, SALIENCE).replicate(frame, copies)
+    built = TrustPreparation.build(replicate(frame, copies), SALIENCE)
+    for name in ("ag", "a", "b", "sal_a", "sal_b", "keys"):
+        x, y = getattr(repeated.pairs, name), getattr(built.pairs, name)
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
+    assert repeated.pairs.n_parties == built.pairs.n_parties
+    for name in ("row", "pair", "back"):
+        np.testing.assert_array_equal(getattr(repeated, name), getattr(built, name))
+
+
+@SETTINGS
+@given(agreements())
+def test_one_agreements_pairs_are_the_portfolio_figures_pair_by_pair(data):
+    # The per-agreement path reads every pair's intervals from one call and its events from
+    # lists: the figures are those of the portfolio arrays, pair by pair, to the bit, and one
+    # pair's evidence alone is the same as in the whole result.
+    from alliance.insights.inputs import canonical
+    from alliance.insights.trust import pair_evidence, posterior_interval
+
+    data = canonical(data)
+    frame = frame_from_agreements([data])
+    r = portfolio_trust(frame, AS_OF, keep_events=True)
+    result = agreement_trust(data, AS_OF, frame=frame)
+    for k, pair in enumerate(result.pairs):
+        low, high = posterior_interval(r.component_alpha[:, k], r.component_beta[:, k])
+        assert [c.low for c in pair.components.values()] == [100.0 * float(x) for x in low]
+        assert [c.high for c in pair.components.values()] == [100.0 * float(x) for x in high]
+        assert pair.promise_keeping.low == 100.0 * float(low[0])
+        counts = np.bincount(r.events.component[r.events.pair == k], minlength=4)
+        assert [c.n_events for c in pair.components.values()] == counts.tolist()
+        evidence = pair_evidence(data, frame, r, pair.truster, pair.trustee)
+        assert evidence == pair.evidence
+        assert [c.message for c in evidence.contributions] == [
+            c.message for c in pair.evidence.contributions
+        ]
