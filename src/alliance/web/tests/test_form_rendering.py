@@ -83,3 +83,54 @@ def test_a_custom_option_template_goes_to_django():
 
     widget = Custom(choices=[("a", "A")])
     assert widget.render("x", "a", renderer=FAST) == widget.render("x", "a", renderer=DJANGO)
+
+
+INPUTS = [
+    forms.TextInput,
+    forms.DateInput,
+    forms.HiddenInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.CheckboxInput,
+    forms.PasswordInput,
+    forms.Textarea,
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    widget=st.sampled_from(INPUTS),
+    attrs=attrs,
+    value=scalar,
+    name=text,
+    language=st.sampled_from(["en", "fr", "de"]),
+)
+def test_the_fast_inputs_write_what_the_templates_write(widget, attrs, value, name, language):
+    from django.utils import translation
+
+    instance = widget(attrs=attrs)
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
+        expected = instance.render(name, value, renderer=DJANGO)
+        got = instance.render(name, value, renderer=FAST)
+    assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    widget=st.sampled_from([forms.RadioSelect, forms.CheckboxSelectMultiple]),
+    choices=flat,
+    value=st.lists(scalar, max_size=3),
+    language=st.sampled_from(["en", "fr", "de"]),
+)
+def test_one_option_alone_is_written_as_the_templates_write_it(widget, choices, value, language):
+    """``{% for choice in field %}{{ choice.tag }} {{ choice }}`` (the filter bar's check boxes)."""
+    from django.utils import translation
+
+    def options(renderer):
+        field = forms.MultipleChoiceField(choices=choices, widget=widget, required=False)
+        form = forms.Form(renderer=renderer, initial={"pick": value})
+        form.fields["pick"] = field
+        return [(choice.tag(), str(choice)) for choice in form["pick"]]
+
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert options(FAST) == options(DJANGO)
