@@ -73,10 +73,10 @@ def main() -> None:
     os.environ.setdefault("MFA_REQUIRED_FOR_TEAM", "0")
     _ensure_demo_secret(Path(os.environ.get("ALLIANCE_VAR_DIR", Path.cwd() / "var")))
     _setup_django()
-    import alliance
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    import alliance
     from alliance.accounts import policy
     from alliance.partnerships.models import Agreement
 

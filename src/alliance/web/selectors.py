@@ -399,9 +399,7 @@ def interaction_timeline(user: Any, agreement: Agreement) -> QuerySet[Interactio
         policy.interactions_visible_to(user)
         .filter(agreement=agreement)
         .prefetch_related(
-            Prefetch(
-                "parties", queryset=Party.objects.order_by("name"), to_attr="listed_parties"
-            ),
+            Prefetch("parties", queryset=Party.objects.order_by("name"), to_attr="listed_parties"),
             Prefetch("people", to_attr="listed_people"),
             Prefetch(
                 "follow_ups",
