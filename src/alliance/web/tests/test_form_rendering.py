@@ -134,3 +134,66 @@ def test_one_option_alone_is_written_as_the_templates_write_it(widget, choices, 
 
     with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
         assert options(FAST) == options(DJANGO)
+
+
+FIELDS = [
+    lambda label, help_text, required: forms.CharField(
+        label=label, help_text=help_text, required=required, max_length=3
+    ),
+    lambda label, help_text, required: forms.DateField(
+        label=label, help_text=help_text, required=required
+    ),
+    lambda label, help_text, required: forms.BooleanField(
+        label=label, help_text=help_text, required=required
+    ),
+    lambda label, help_text, required: forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        choices=[("a", "A"), ("b", "<b>")],
+        widget=forms.RadioSelect,
+    ),
+    lambda label, help_text, required: forms.MultipleChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        choices=[("a", "A"), ("b", "B")],
+        widget=forms.CheckboxSelectMultiple,
+    ),
+    lambda label, help_text, required: forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.NumberInput(attrs={"aria-describedby": "mine"}),
+    ),
+]
+field_label = st.one_of(st.just(""), text, st.just(gettext_lazy("Overdue")), text.map(mark_safe))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    make=st.sampled_from(FIELDS),
+    label=field_label,
+    help_text=st.one_of(st.just(""), text, st.just(gettext_lazy("Overdue"))),
+    required=st.booleans(),
+    data=st.one_of(st.none(), st.dictionaries(st.just("f"), text, max_size=1)),
+    auto_id=st.sampled_from(["id_%s", "", "x-%s"]),
+    language=st.sampled_from(["en", "fr", "de"]),
+)
+def test_a_field_group_is_written_as_the_templates_write_it(
+    make, label, help_text, required, data, auto_id, language
+):
+    """A field's label or legend, help, errors and widget (``{{ field.as_field_group }}``),
+    bound or not, valid or not; and the whole form and its errors."""
+    from django.utils import translation
+
+    def render(renderer):
+        form = forms.Form(data, renderer=renderer, auto_id=auto_id)
+        form.fields["f"] = make(label, help_text, required)
+        form.required_css_class = "required"
+        if data is not None:
+            form.add_error(None, "Not <this>.")
+        return [form["f"].as_field_group(), str(form), str(form.non_field_errors())]
+
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert render(FAST) == render(DJANGO)
