@@ -75,6 +75,7 @@ def main() -> None:
     _setup_django()
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.urls import reverse
 
     import alliance
     from alliance.accounts import policy
@@ -110,6 +111,13 @@ def main() -> None:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(f"{response.status_code}\n".encode() + _normalise(body))
                     count += 1
+            # A form sent back with its errors (an empty quick log: nothing is written).
+            log = reverse("interaction_quick_log", args=[agreement.uuid])
+            response = client.post(log, {"follow_up-TOTAL_FORMS": "1"})
+            body = response.content if response.status_code == 400 else b""
+            path = args.out / role / language / "quick-log-errors.html"
+            path.write_bytes(f"{response.status_code}\n".encode() + _normalise(body))
+            count += 1
     print(f"{count} pages written under {args.out}", file=sys.stderr)
 
 
