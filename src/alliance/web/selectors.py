@@ -92,7 +92,7 @@ def open_warnings(user: Any, agreement: Agreement, *, limit: int = 50) -> list[A
         policy.early_warnings_visible_to(user)
         .filter(agreement=agreement)
         .exclude(status=WarningStatus.RESOLVED)
-        .select_related("commitment")
+        .select_related("commitment", "owner")  # both shown with every warning
         .order_by(rank, "-raised_on", "key")[:limit]
     )
 
@@ -391,16 +391,20 @@ def commitment_detail(user: Any, commitment: Commitment) -> dict[str, Any]:
 
 
 def interaction_timeline(user: Any, agreement: Agreement) -> QuerySet[Interaction]:
-    """Visible interactions with their parties, people and follow-up commitments."""
+    """Visible interactions with their parties (``listed_parties``, by name), people
+    (``listed_people``) and follow-up commitments (``listed_follow_ups``), as lists: a prefetch
+    kept behind the relation's manager builds one queryset per interaction and relation, which
+    cost more than the rows' rendering."""
     return (
         policy.interactions_visible_to(user)
         .filter(agreement=agreement)
         .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("name")),
-            "people",
+            Prefetch("parties", queryset=Party.objects.order_by("name"), to_attr="listed_parties"),
+            Prefetch("people", to_attr="listed_people"),
             Prefetch(
                 "follow_ups",
                 queryset=policy.commitments_visible_to(user).select_related("owed_by"),
+                to_attr="listed_follow_ups",
             ),
         )
         .order_by("-occurred_on", "-created_at")

@@ -7,8 +7,11 @@ filters four). :class:`FormRenderer` writes those three templates (``select.html
 ``checkbox_select.html``, ``radio.html``, with their default option templates) as the same
 string the templates produce — the same escaping, the same localisation of values, the same
 white space, each included file's last line break included — about twenty times faster;
-every other template goes to Django. A test renders random choices, attributes and groups
-through both and compares the bytes.
+the plain inputs (``input.html`` and the templates that only include it, ``textarea.html``),
+a choice's option alone (``{{ choice.tag }}`` in a filter bar), and a field's group
+(``field.html``: label, help, errors, widget) are written the same way;
+every other template goes to Django. A test renders random choices, values, attributes and
+groups through both and compares the bytes.
 """
 
 from __future__ import annotations
@@ -71,17 +74,27 @@ def _select(widget: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _input(widget: dict[str, Any]) -> str:
+    """``input.html`` (and every template that only includes it: text, date, hidden…)."""
+    field = f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+    if widget["value"] != None:  # noqa: E711 (the template's comparison, kept as it is)
+        field += f' value="{_formatted(widget["value"])}"'
+    return field + _attrs(widget["attrs"]) + ">"
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    """``textarea.html``."""
+    value = _text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
 def _input_option(option: dict[str, Any]) -> str:
     """``checkbox_option.html`` / ``radio_option.html``: ``input_option.html`` with
     ``input.html``, each include followed by its file's last line break."""
-    attrs = option["attrs"]
-    value = option["value"]
-    field = f'<input type="{_text(option["type"])}" name="{_text(option["name"])}"'
-    if value != None:  # noqa: E711 (the template's comparison, kept as it is)
-        field += f' value="{_formatted(value)}"'
-    field += _attrs(attrs) + ">\n"
+    field = _input(option) + "\n"
     if not option["wrap_label"]:
         return field + "\n\n"
+    attrs = option["attrs"]
     target = f' for="{_text(attrs["id"])}"' if attrs.get("id") else ""
     return f"<label{target}>{field} {_text(option['label'])}</label>\n\n"
 
@@ -114,10 +127,78 @@ FAST: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 }
 
 
+def _label(context: dict[str, Any]) -> str:
+    """``label.html`` (with ``attrs.html``): ``BoundField.label_tag`` and ``legend_tag``."""
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+
+
+def _error_list(context: dict[str, Any]) -> str:
+    """``errors/list/default.html`` (``ul.html``): a field's or a form's list of errors."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    target = f' id="{_text(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_text(error)}</li>" for error in errors)
+    return f'<ul class="{_text(context["error_class"])}"{target}>{items}</ul>'
+
+
+def _field(context: dict[str, Any]) -> str:
+    """``field.html``: a field's label (or legend), help, errors and widget, line for line."""
+    field = context["field"]
+    fieldset = field.use_fieldset
+    if fieldset:
+        described = field.aria_describedby
+        out = ["\n  <fieldset"]
+        if described:
+            out.append(f' aria-describedby="{_text(described)}"')
+        out.append(">\n  ")
+        if field.label:
+            out.append(_text(field.legend_tag()))
+    else:
+        out = ["\n  "]
+        if field.label:
+            out.append(_text(field.label_tag()))
+    out.append("\n\n")
+    if field.help_text:
+        target = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+        out.append(f'<div class="helptext"{target}>{field.help_text}</div>')  # |safe
+    out.append("\n" + _text(field.errors) + "\n" + _text(field))
+    out.append("</fieldset>\n" if fieldset else "\n")
+    return "".join(out)
+
+
+# Templates of one widget (or one option of a choice widget, as ``{{ choice.tag }}`` renders
+# it) -> how to write it. Each of Django's input templates only includes ``input.html``.
+INPUTS = ("input", "text", "date", "datetime", "time", "hidden", "number", "email", "url")
+INPUTS += ("tel", "search", "password", "color", "checkbox")
+SINGLE: dict[str, Callable[[dict[str, Any]], str]] = {
+    **{WIDGETS + name + ".html": _input for name in INPUTS},
+    WIDGETS + "textarea.html": _textarea,
+    WIDGETS + "checkbox_option.html": _input_option,
+    WIDGETS + "radio_option.html": _input_option,
+}
+FORMS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "django/forms/field.html": _field,
+    "django/forms/label.html": _label,
+    "django/forms/errors/list/default.html": _error_list,
+}
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's default renderer, the three choice widgets excepted (see the module)."""
+    """Django's default renderer, the choice widgets and the plain inputs excepted (see the
+    module)."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        single = SINGLE.get(template_name)
+        if single is not None and "widget" in context:
+            return SafeString(single(context["widget"]).strip())  # as Django's renderer does
+        if template_name in FORMS:
+            return SafeString(FORMS[template_name](context).strip())
         fast = FAST.get(template_name)
         widget = context.get("widget") if fast else None
         if widget is not None and all(
