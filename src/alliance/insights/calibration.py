@@ -47,6 +47,7 @@ __all__ = [
     "TrustCalibration",
     "TrustCheck",
     "auc",
+    "auc_z",
     "backtest_forecasts",
     "backtest_trust",
     "brier",
@@ -187,6 +188,19 @@ def auc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
     greater = (pos[:, None] > neg[None, :]).sum()
     ties = (pos[:, None] == neg[None, :]).sum()
     return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+
+
+def auc_z(auc_value: float, positives: int, negatives: int) -> float | None:
+    """How far an AUC stands from chance (0.5), in standard errors of the AUC when the
+    scores say nothing: under that hypothesis the Mann–Whitney statistic has variance
+    ``n1 n2 (n1 + n2 + 1) / 12``, so the AUC's standard error is
+    ``sqrt((n1 + n2 + 1) / (12 n1 n2))`` (ties ignored, which makes it slightly larger than
+    the exact one: the verdict errs towards "cannot be told from chance"). None when a class
+    is empty."""
+    if positives <= 0 or negatives <= 0:
+        return None
+    se = ((positives + negatives + 1) / (12.0 * positives * negatives)) ** 0.5
+    return (auc_value - 0.5) / se
 
 
 # --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alliance.insights.calibration import auc_z
 from alliance.partnerships.choices import CommitmentStatus
 
 # A forecast commitment in one of these needs no more time (the schedule leaves out the
@@ -461,6 +462,26 @@ def schedule_calibration_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+# Two standard errors from chance: the usual 5 % two-sided threshold, rounded.
+AUC_CLEAR_Z = 1.96
+
+
+def _auc_verdict(auc: float, on_time: int, late: int) -> str:
+    """Whether an AUC can be told apart from chance at this number of deliveries."""
+    z = auc_z(auc, on_time, late)
+    if z is None or abs(z) < AUC_CLEAR_Z:
+        return _(
+            "With this many deliveries, that cannot be told apart from chance: the index "
+            "neither foresees nor misleads here yet."
+        )
+    if z > 0:
+        return _("Clearly better than chance: the index does foresee late deliveries here.")
+    return _(
+        "Clearly worse than chance: late deliveries came more often where the index was "
+        "higher. Read the index with care on this agreement and look at its evidence."
+    )
+
+
 def trust_calibration_lines(data: dict[str, Any]) -> list[str]:
     """The trust back-test in words: does the index foresee the next delivery on time?"""
     c = data.get("calibration")
@@ -495,6 +516,18 @@ def trust_calibration_lines(data: dict[str, Any]) -> list[str]:
                 c["n"],
             )
             % {"n": c["n"], "auc": _pct(c["auc"])}
+        )
+        lines.append(_auc_verdict(c["auc"], c["on_time"], c["n"] - c["on_time"]))
+    if c.get("at_prior"):
+        lines.append(
+            ngettext(
+                "%(n)d more delivery is not counted: the index of its pair was still at its "
+                "starting point (too little evidence to say anything of the pair).",
+                "%(n)d more deliveries are not counted: the index of their pair was still at "
+                "its starting point (too little evidence to say anything of the pair).",
+                c["at_prior"],
+            )
+            % {"n": c["at_prior"]}
         )
     lines.append(
         _(

@@ -15,6 +15,7 @@ from alliance.insights.calibration import (
     PastForecast,
     PastTrust,
     auc,
+    auc_z,
     backtest_forecasts,
     backtest_trust,
     brier,
@@ -201,3 +202,26 @@ def test_the_trust_index_ranks_pairs_by_their_latent_reliability():
     due and delivered dates, ranks the pairs with Spearman at least 0.8."""
     rho = known_truth_spearman(seed=1)
     assert rho >= 0.8, f"Spearman {rho:.3f} below 0.8"
+
+
+@pytest.mark.parametrize(("positives", "negatives"), [(5, 40), (30, 30), (83, 91)])
+def test_the_auc_z_of_scores_that_say_nothing_is_a_standard_normal(positives, negatives):
+    """Against truth: scores drawn independently of the outcome give AUCs whose spread is the
+    closed form's (the Mann–Whitney variance under the null), so |z| >= 1.96 about 5 % of
+    the time."""
+    rng = np.random.default_rng(positives * 1000 + negatives)
+    labels = [True] * positives + [False] * negatives
+    zs = np.array(
+        [auc_z(auc(rng.random(positives + negatives), labels), positives, negatives)
+         for _ in range(4000)]
+    )  # fmt: skip
+    assert abs(zs.mean()) < 0.06
+    assert 0.95 < zs.std() < 1.05
+    assert 0.035 < np.mean(np.abs(zs) >= 1.96) < 0.065
+
+
+def test_the_auc_z_is_none_without_both_outcomes_and_signed_by_the_side_of_chance():
+    assert auc_z(0.9, 0, 10) is None and auc_z(0.9, 10, 0) is None
+    assert auc_z(0.5, 10, 10) == 0.0
+    assert auc_z(0.8, 30, 30) > 1.96 > auc_z(0.6, 30, 30) > 0 > auc_z(0.4, 30, 30) > -1.96
+    assert auc_z(0.2, 30, 30) < -1.96
