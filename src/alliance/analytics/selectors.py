@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
@@ -984,20 +985,7 @@ def latest_snapshots_for(
     kinds = list(kinds)
     if not kinds:
         return {}
-    if not isinstance(agreements, QuerySet):
-        agreements = [a.pk for a in agreements]
-    ranked = InsightSnapshot.objects.filter(agreement__in=agreements, kind__in=kinds).annotate(
-        newest=Window(
-            RowNumber(),
-            partition_by=[F("agreement_id"), F("kind")],
-            order_by=F("as_of").desc(),
-        )
-    )
-    # The window ranks the rows through the (agreement, kind, as_of) index alone; only the
-    # newest rows are then read. Reading any column of every dated row would cost more than
-    # it seems: on SQLite the columns stored after ``data`` (``agreement_id``) sit behind the
-    # JSON's overflow pages, and extracting keys would parse (or de-TOAST) every row's data.
-    latest = InsightSnapshot.objects.filter(pk__in=ranked.filter(newest=1).values("pk"))
+    latest = _newest_snapshots(agreements, kinds)
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     if keys is None:
         # The rows without their data: ``with_localized_data`` reads it, or finds it already
@@ -1019,6 +1007,84 @@ def latest_snapshots_for(
             **values,
         }
     return dict(found)
+
+
+def _newest_snapshots(
+    agreements: Iterable[Agreement] | QuerySet[Agreement], kinds: Sequence[str]
+) -> QuerySet[InsightSnapshot]:
+    """The newest snapshot of each kind of each agreement (see :func:`latest_snapshots_for`)."""
+    if not isinstance(agreements, QuerySet):
+        agreements = [a.pk for a in agreements]
+    ranked = InsightSnapshot.objects.filter(agreement__in=agreements, kind__in=kinds).annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("agreement_id"), F("kind")],
+            order_by=F("as_of").desc(),
+        )
+    )
+    # The window ranks the rows through the (agreement, kind, as_of) index alone; only the
+    # newest rows are then read. Reading any column of every dated row would cost more than
+    # it seems: on SQLite the columns stored after ``data`` (``agreement_id``) sit behind the
+    # JSON's overflow pages, and extracting keys would parse (or de-TOAST) every row's data.
+    return InsightSnapshot.objects.filter(pk__in=ranked.filter(newest=1).values("pk"))
+
+
+# The rows of the newest schedule forecasts whose chance of being on time is below a bound,
+# taken apart by the database: [agreement, as_of, position, commitment uuid, probability as
+# the JSON has it]. The bound is loose (``%s``: a little above the caller's); the caller
+# tests each probability itself, as Python reads it.
+_CHANCES_SQL = {
+    "postgresql": """
+SELECT s.agreement_id, s.as_of, x.n, x.e -> 'commitment' ->> 'uuid',
+       (x.e -> 'probability_on_time')::text
+FROM {table} s CROSS JOIN LATERAL jsonb_array_elements(
+    CASE WHEN jsonb_typeof(s.data -> 'commitments') = 'array'
+    THEN s.data -> 'commitments' ELSE '[]'::jsonb END
+) WITH ORDINALITY AS x(e, n)
+WHERE s.id IN ({newest}) AND jsonb_typeof(x.e -> 'probability_on_time') = 'number'
+  AND jsonb_typeof(x.e -> 'commitment') = 'object'
+  AND (x.e ->> 'probability_on_time')::float8 < %s
+ORDER BY s.agreement_id, x.n
+""",
+    "sqlite": """
+SELECT s.agreement_id, s.as_of, x.key, x.value ->> '$.commitment.uuid',
+       x.value -> '$.probability_on_time'
+FROM {table} s, json_each(s.data, '$.commitments') x
+WHERE s.id IN ({newest}) AND json_type(x.value, '$.probability_on_time') IN ('integer', 'real')
+  AND json_type(x.value, '$.commitment') = 'object'
+  AND x.value ->> '$.probability_on_time' < %s
+ORDER BY s.agreement_id, x.key
+""",
+}
+
+
+def _json_number(text: str) -> float:
+    """A JSON number as ``json.loads`` reads it (an integer when it has no fraction and no
+    exponent), without the decoder's cost (thousands per inbox)."""
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def forecast_chances_below(
+    agreements: Iterable[Agreement] | QuerySet[Agreement], below: float
+) -> dict[str, tuple[float, date]]:
+    """The commitments whose probability of being delivered on time, in their agreement's
+    newest schedule forecast, is below ``below``: ``{commitment uuid: (probability, the
+    forecast's as_of)}``, in one query. The database takes the forecasts' rows apart and
+    keeps those: a counsellor of 300 agreements had 7,600 rows (3.6 MB of JSON) decoded
+    to find 3,900, 90 ms of CPU and half a second of transfer."""
+    newest = _newest_snapshots(agreements, ["schedule"]).values("pk")
+    subquery, params = newest.query.sql_with_params()
+    sql = _CHANCES_SQL[connection.vendor].format(
+        table=connection.ops.quote_name(InsightSnapshot._meta.db_table), newest=subquery
+    )
+    chances: dict[str, tuple[float, date]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, below + 1e-9])
+        for _agreement, as_of, _n, uuid, text in cursor.fetchall():
+            p = _json_number(text)
+            if uuid and p < below:
+                chances[uuid] = (p, as_of if isinstance(as_of, date) else date.fromisoformat(as_of))
+    return chances
 
 
 # --------------------------------------------------------------------------

@@ -33,21 +33,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # The most urgent first, a page at a time: a counsellor of fifty agreements has hundreds
     # of items (399 on the generated portfolio, a 950 kB page and 320 ms of rendering).
     # Each page adds the next ones below, so the ranks and the anchors stay where they were.
-    pages = max(1, -(-len(box.items) // INBOX_PAGE))
+    pages = max(1, -(-box.total // INBOX_PAGE))
     try:
         page = min(max(int(request.GET.get("page", "1")), 1), pages)
     except ValueError:
         page = 1
     # Only the items shown are built (dates, names, links, the team to assign to): the
     # counts and the order need none of it.
-    shown = box.items[: page * INBOX_PAGE]
+    shown = box.first(page * INBOX_PAGE)
     box.build(shown + box.snoozed)
     context = {
         "inbox": box,
         "shown": shown,
-        "hidden": len(box.items) - len(shown),
+        "hidden": box.total - len(shown),
         "next_page": page + 1,
-        "next_count": min(INBOX_PAGE, len(box.items) - len(shown)),
+        "next_count": min(INBOX_PAGE, box.total - len(shown)),
         "mine": mine,
         "today": today,
         "snooze_form": SnoozeForm(),

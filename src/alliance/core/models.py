@@ -55,9 +55,15 @@ class Translatable(models.Model):
 
     def localized(self, field: str, language: str | None = None) -> str:
         """Return ``field`` in ``language`` (default: the active one), else the original."""
-        lang = (language or get_language() or "en")[:2]
-        text = self.translations.get(lang, {}).get(field)
+        text = self.translations.get(translation_language(language), {}).get(field)
         return text or getattr(self, field)
+
+
+def translation_language(language: str | None = None) -> str:
+    """The key of ``Translatable.translations`` that ``language`` (default: the active one)
+    reads: a page that reads a translated field as a column (``translations__fr__title``)
+    picks the text :meth:`Translatable.localized` would."""
+    return (language or get_language() or "en")[:2]
 
 
 class ConfidentialModel(models.Model):

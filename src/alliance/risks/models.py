@@ -180,6 +180,12 @@ class IndicatorObservation(PublicModel):
         return f"{self.indicator}: {self.value} ({self.observed_on})"
 
 
+def warning_headline(message: dict[str, Any], title: str) -> str:
+    """:attr:`EarlyWarning.headline` from its two columns (the inbox ranks thousands of
+    warnings read as rows, not as models)."""
+    return messages.render(message.get("title")) if message else title
+
+
 class EarlyWarning(PublicModel, ConfidentialModel):
     """A signal that something is drifting, raised by a rule (with a stable key, so running
     the rules again does not duplicate it) or by a person."""
@@ -245,7 +251,7 @@ class EarlyWarning(PublicModel, ConfidentialModel):
     @property
     def headline(self) -> str:
         """What the warning is about, in the reader's language."""
-        return messages.render(self.message.get("title")) if self.message else self.title
+        return warning_headline(self.message, self.title)
 
     @property
     def next_action(self) -> str:

@@ -15,7 +15,7 @@ from alliance import cli
 from alliance.accounts import policy
 from alliance.analytics import snapshot_cache
 from alliance.analytics.models import InsightSnapshot
-from alliance.analytics.selectors import latest_snapshots_for
+from alliance.analytics.selectors import forecast_chances_below, latest_snapshots_for
 from alliance.analytics.services import insights_recompute
 from alliance.analytics.tasks import enqueue_recompute, recompute_agreement
 from alliance.core import messages
@@ -183,3 +183,60 @@ def test_alliance_recompute_is_the_management_command(monkeypatch):
     monkeypatch.setattr(management, "execute_from_command_line", seen.append)
     assert cli.main(["recompute", "--history", "quarterly"]) == 0
     assert seen == [["alliance recompute", "recompute", "--history", "quarterly"]]
+
+
+def _chances_read_whole(agreements, below):
+    """What the inbox read before :func:`forecast_chances_below`: every row of the newest
+    forecasts, decoded and tested in Python."""
+    chances = {}
+    found = latest_snapshots_for(agreements, ["schedule"], keys=("commitments",), localize=False)
+    for kinds in found.values():
+        snapshot = kinds.get("schedule") or {}
+        for row in snapshot.get("commitments") or ():
+            p = row.get("probability_on_time")
+            uuid = (row.get("commitment") or {}).get("uuid")
+            if uuid and p is not None and p < below:
+                chances[uuid] = (p, snapshot["as_of"])
+    return chances
+
+
+def test_the_chances_below_a_bound_are_those_python_reads_from_the_newest_forecasts(two_dates):
+    """The database takes the forecasts apart; the probabilities and days are those of the
+    JSON read whole (same floats, same types), the bound is strict, and older forecasts,
+    rows without a probability or a commitment, and other kinds are left out."""
+    world = two_dates
+    agreements = list(Agreement.objects.all())
+    for below in (0.25, 0.5, 0.9, 1.0, 1.5):
+        computed = _chances_read_whole(agreements, below)
+        assert forecast_chances_below(agreements, below) == computed
+    # Written by hand: the edges of the bound and of JSON's numbers.
+    rows = [
+        {"commitment": {"uuid": "a-at-the-bound"}, "probability_on_time": 0.5},
+        {"commitment": {"uuid": "b-just-below"}, "probability_on_time": 0.49999999999999994},
+        {"commitment": {"uuid": "c-integer"}, "probability_on_time": 0},
+        {"commitment": {"uuid": "d-exponent"}, "probability_on_time": 1e-05},
+        {"commitment": {"uuid": "e-no-probability"}, "probability_on_time": None},
+        {"commitment": {}, "probability_on_time": 0.1},
+        {"commitment": None, "probability_on_time": 0.1},
+        {"commitment": {"uuid": ""}, "probability_on_time": 0.1},
+        {"commitment": {"uuid": "f-third"}, "probability_on_time": 1 / 3},
+    ]
+    newest = date(2026, 9, 30)
+    for agreement, data in ((world.agreement, rows), (world.other_agreement, [])):
+        InsightSnapshot.objects.create(
+            agreement=agreement, kind="schedule", as_of=newest, data={"commitments": data}
+        )
+    InsightSnapshot.objects.create(
+        agreement=world.agreement,
+        kind="trust",
+        as_of=date(2026, 10, 31),
+        data={"commitments": rows},
+    )
+    expected = _chances_read_whole(agreements, 0.5)
+    assert set(expected) == {"b-just-below", "c-integer", "d-exponent", "f-third"}
+    found = forecast_chances_below(agreements, 0.5)
+    assert found == expected
+    assert {k: type(p) for k, (p, _) in found.items()} == {
+        k: type(p) for k, (p, _) in expected.items()
+    }
+    assert {day for _, day in found.values()} == {newest}

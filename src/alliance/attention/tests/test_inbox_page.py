@@ -6,6 +6,7 @@ representative and a viewer, on several days, on the first pages."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,8 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from alliance.analytics.models import InsightSnapshot
 from alliance.attention import selectors, services, views
 from alliance.core import clock
+from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
 from alliance.partnerships.models import Commitment
 from alliance.risks import services as rs
 from alliance.scenarios import generator
@@ -58,6 +61,20 @@ def portfolio(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             raised_on=AS_OF - timedelta(days=k % 40),
             commitment=c,
             owner=counsellor if k % 3 == 0 else None,
+        )
+    # Forecasts that find some open commitments likely late (their items rank among the
+    # others: the same days, ties by title).
+    forecasts = defaultdict(list)
+    for k, c in enumerate(commitments.filter(status__in=OPEN_COMMITMENT_STATUSES)[::3]):
+        forecasts[c.agreement_id].append(
+            {"commitment": {"uuid": str(c.uuid)}, "probability_on_time": (k % 8) / 10}
+        )
+    for agreement_id, rows in forecasts.items():
+        InsightSnapshot.objects.create(
+            agreement_id=agreement_id,
+            kind="schedule",
+            as_of=AS_OF - timedelta(days=20),
+            data={"commitments": rows},
         )
     with clock.frozen(AS_OF):
         for name in ("gen-counsellor", "gen-rep-1"):
@@ -114,7 +131,7 @@ def _page(user: Any, day: date, page: int, mine: bool = False) -> tuple[Any, int
 def test_the_page_shows_the_whole_inbox_s_first_items_and_counts_and_builds_only_those(
     portfolio,
 ):
-    seen = {"items": 0, "warnings": 0, "snoozed": 0, "assigned": 0, "pages": 0}
+    seen = {"items": 0, "warnings": 0, "at risk": 0, "snoozed": 0, "assigned": 0, "pages": 0}
     for name, user in portfolio.items():
         for day in DAYS:
             for mine in (False, True):
@@ -141,6 +158,7 @@ def test_the_page_shows_the_whole_inbox_s_first_items_and_counts_and_builds_only
                     assert built == [i.key for i in shown], (name, day, page)
                     seen["items"] += len(full.items)
                     seen["warnings"] += sum(i.kind == "warning" for i in shown)
+                    seen["at risk"] += sum(i.kind == "at-risk" for i in shown)
                     seen["snoozed"] += len(full.snoozed)
                     seen["assigned"] += sum(i.assignee is not None for i in shown)
                     seen["pages"] += len(full.items) > page * PAGE
@@ -161,3 +179,25 @@ def test_the_page_s_queries_do_not_grow_with_the_items_shown(portfolio):
         # The warnings' texts are one more query when a warning is among the items shown.
         counts[page] -= any(i.kind == "warning" for i in shown)
     assert len(set(counts.values())) == 1, counts
+
+
+def test_the_first_items_are_those_of_the_whole_inbox_with_only_their_ties_titles_read(
+    portfolio,
+):
+    """Items rank by severity, then day, then title; the page asks for its first items only,
+    and the titles (a warning's message rendered, a person's words decrypted) are read for
+    the items of the same severity and day as one of them, not for the rest."""
+    user = portfolio["gen-counsellor"]
+    whole = selectors.inbox(user, AS_OF).items
+    assert [i.rank for i in whole] == sorted(i.rank for i in whole)
+    urgency = [i.rank[:2] for i in whole]
+    cut_in_a_tie = 0
+    for n in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, len(whole)):
+        box = selectors.inbox(user, AS_OF)
+        assert [i.key for i in box.first(n)] == [i.key for i in whole[:n]]
+        last = urgency[n - 1]
+        cut_in_a_tie += n < len(whole) and urgency[n] == last
+        for item in box._items[n:]:
+            if item.kind == "warning" and selectors._urgency(item) != last:
+                assert callable(item._title), (n, item)  # not read
+    assert cut_in_a_tie  # some pages end inside a tie
