@@ -34,7 +34,12 @@ from alliance.insights.trust import agreement_trust
 
 KNOWN_TRUTH_AS_OF = date(2026, 12, 31)
 
-__all__ = ["engine_calibration", "known_truth_agreement", "known_truth_spearman"]
+__all__ = [
+    "engine_calibration",
+    "known_truth_agreement",
+    "known_truth_spearman",
+    "planted_commitment",
+]
 
 
 def known_truth_agreement(
@@ -57,26 +62,42 @@ def known_truth_agreement(
     for (truster, trustee), reliability in latent.items():
         for k in range(per_pair):
             due = as_of - timedelta(days=int(rng.integers(15, 365)))
-            if rng.random() < reliability:
-                delivered = due - timedelta(days=int(rng.integers(0, 10)))
-            else:
-                delivered = due + timedelta(days=int(rng.integers(3, 60)))
-            done = delivered <= as_of
             commitments.append(
-                Commitment(
-                    id=f"{truster}-{trustee}-{k}",
-                    owed_by=trustee,
-                    owed_to=(truster,),
-                    due=due,
-                    delivered=delivered if done else None,
-                    status="delivered" if done else "late",
-                    category="technical",
-                )
-            )
+                planted_commitment(rng, f"{truster}-{trustee}-{k}", truster, trustee, due,
+                                   reliability, as_of)
+            )  # fmt: skip
     participations = tuple(
         Participation(p, power=3, legitimacy=3, urgency=3, interest=3) for p in ids
     )
     return AgreementData("known-truth", parties, participations, tuple(commitments)), latent
+
+
+def planted_commitment(
+    rng: np.random.Generator,
+    key: str,
+    truster: str,
+    trustee: str,
+    due: date,
+    reliability: float,
+    as_of: date,
+) -> Commitment:
+    """A commitment of ``trustee`` to ``truster`` delivered on time (0–9 days early) with
+    chance ``reliability``, else 3–59 days late; still open (late) if that day is after
+    ``as_of``."""
+    if rng.random() < reliability:
+        delivered = due - timedelta(days=int(rng.integers(0, 10)))
+    else:
+        delivered = due + timedelta(days=int(rng.integers(3, 60)))
+    done = delivered <= as_of
+    return Commitment(
+        id=key,
+        owed_by=trustee,
+        owed_to=(truster,),
+        due=due,
+        delivered=delivered if done else None,
+        status="delivered" if done else "late",
+        category="technical",
+    )
 
 
 def known_truth_spearman(seed: int = 1, **kwargs: int) -> float:

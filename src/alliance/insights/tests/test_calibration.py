@@ -20,9 +20,13 @@ from alliance.insights.calibration import (
     backtest_trust,
     brier,
 )
-from alliance.insights.inputs import AgreementData, Commitment, Participation, Party
+from alliance.insights.inputs import AgreementData, Participation, Party
 from alliance.insights.parameters import CALIBRATION
-from alliance.insights.studies import engine_calibration, known_truth_spearman
+from alliance.insights.studies import (
+    engine_calibration,
+    known_truth_spearman,
+    planted_commitment,
+)
 from alliance.insights.trust import agreement_trust, month_ends
 
 D = date(2026, 1, 5)
@@ -136,21 +140,9 @@ def _staggered_truth(seed: int, as_of: date) -> AgreementData:
         reliability, start = rng.uniform(0.1, 0.95), int(rng.integers(0, 240))
         for k in range(8):
             due = as_of - timedelta(days=365 - start - int(rng.integers(0, 120)))
-            if rng.random() < reliability:
-                delivered = due - timedelta(days=int(rng.integers(0, 10)))
-            else:
-                delivered = due + timedelta(days=int(rng.integers(3, 60)))
-            done = delivered <= as_of
+            key = f"{truster}-{trustee}-{k}"
             commitments.append(
-                Commitment(
-                    id=f"{truster}-{trustee}-{k}",
-                    owed_by=trustee,
-                    owed_to=(truster,),
-                    due=due,
-                    delivered=delivered if done else None,
-                    status="delivered" if done else "late",
-                    category="technical",
-                )
+                planted_commitment(rng, key, truster, trustee, due, reliability, as_of)
             )
     parties = tuple(Party(p, decision_cycle_working_days=10) for p in ids)
     participations = tuple(
