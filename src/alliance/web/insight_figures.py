@@ -471,7 +471,7 @@ def _auc_verdict(auc: float, on_time: int, late: int) -> str:
     z = auc_z(auc, on_time, late)
     if z is None or abs(z) < AUC_CLEAR_Z:
         return _(
-            "With this many deliveries, that cannot be told apart from chance: the index "
+            "At this number of deliveries, that cannot be told apart from chance: the index "
             "neither foresees nor misleads here yet."
         )
     if z > 0:
