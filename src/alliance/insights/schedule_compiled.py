@@ -61,7 +61,7 @@ numba.config.reload_config()
 CACHE = _LOCATION != ""  # whether compiled code is kept on disk (the ``cache=`` of each kernel)
 
 
-@numba.njit(nogil=True, cache=_LOCATION != "")
+@numba.njit(nogil=True, cache=CACHE)
 def forward_pass(
     lo,
     hi,
@@ -180,7 +180,7 @@ def forward_pass(
                 finish[p, at + np.uint64(i)] = ready[p, i] - stored
 
 
-@numba.njit(nogil=True, cache=_LOCATION != "")
+@numba.njit(nogil=True, cache=CACHE)
 def trace_back(lo, hi, pred_ptr, pred_pos, pred_edge, critical, drives):
     """Critical flags (tasks x 64-bit words) traced back from the ends of the paths: each task,
     last first, passes its flags to every predecessor whose edge drove its start in the same
