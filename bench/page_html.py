@@ -55,6 +55,19 @@ def _pages(agreement, commitment, party) -> dict[str, str]:
     return pages
 
 
+def readers_from(given: list[str] | None) -> dict[str, str]:
+    """``role=username`` options as a mapping; the demo's readers when none is given."""
+    if not given:
+        return dict(READERS)
+    readers = {}
+    for item in given:
+        role, sep, username = item.partition("=")
+        if not sep or not role or not username:
+            raise SystemExit(f"--reader {item!r}: expected ROLE=USERNAME")
+        readers[role] = username
+    return readers
+
+
 def _normalise(body: bytes) -> bytes:
     for pattern, mark in VOLATILE:
         body = pattern.sub(mark, body)
@@ -66,7 +79,14 @@ def main() -> None:
     parser.add_argument("--src", default=str(HERE), help="the src/ directory of the code to run")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--agreement", default="CONC-CM-2024-017")
+    parser.add_argument(
+        "--reader",
+        action="append",
+        metavar="ROLE=USERNAME",
+        help="who reads (repeatable; default: the demo's counsellor, representative and viewer)",
+    )
     args = parser.parse_args()
+    readers = readers_from(args.reader)
     sys.path.insert(0, args.src)
     from alliance.cli import _ensure_demo_secret, _setup_django
 
@@ -86,7 +106,7 @@ def main() -> None:
     commitment = agreement.commitments.order_by("due_on", "pk").first()
     users = get_user_model().objects
     count = 0
-    for role, username in READERS.items():
+    for role, username in readers.items():
         user = users.get(username=username)
         party = (
             policy.parties_visible_to(user)

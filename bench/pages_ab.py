@@ -7,8 +7,12 @@ of one page at a time, so that the machine's noise falls on both alike. Reports 
 the best of the CPU times, and the spread (max − min of the rounds' means).
 
     .venv/bin/python bench/pages_ab.py --old /work/main/src [--rounds 5] [--views 3]
+        [--agreement REF] [--reader ROLE=USERNAME ...] [--page PAGE ...]
 
-Needs a database with the demo loaded (``make demo`` once); reads only.
+``--agreement`` and ``--reader`` point it at other data (the 10,000-agreement database: a
+generated counsellor and representative of one of their agreements).
+
+Needs a database with the demo loaded (``make demo`` once) or the agreement named; reads only.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ import sys
 import time
 from pathlib import Path
 
+from page_html import readers_from
+
 HERE = Path(__file__).resolve()
 PAGES = ("overview", "commitments", "interactions", "commitment", "brief", "parties", "party")
 PAGES += ("trust",)
 READERS = {"counsellor": "samuel", "representative": "paul"}
 
 
-def _serve(src: str, agreement: str) -> None:
+def _serve(src: str, agreement: str, readers: dict[str, str]) -> None:
     """The worker: answers ``reader page views`` lines with the views' costs as JSON."""
     sys.path.insert(0, src)
     sys.path.insert(0, str(HERE.parent))
@@ -48,7 +54,7 @@ def _serve(src: str, agreement: str) -> None:
     chosen = Agreement.objects.get(reference=agreement)
     commitment = chosen.commitments.order_by("due_on", "pk").first()
     clients, pages = {}, {}
-    for role, username in READERS.items():
+    for role, username in readers.items():
         user = get_user_model().objects.get(username=username)
         party = policy.parties_visible_to(user).filter(participations__agreement=chosen)
         pages[role] = _pages(chosen, commitment, party.order_by("pk").first())
@@ -77,9 +83,10 @@ def _serve(src: str, agreement: str) -> None:
         print(json.dumps({"status": status, "queries": len(executed), "costs": costs}), flush=True)
 
 
-def _start(src: str, agreement: str) -> subprocess.Popen:
+def _start(src: str, agreement: str, readers: dict[str, str]) -> subprocess.Popen:
+    chosen = [f"--reader={role}={name}" for role, name in readers.items()]
     worker = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", src, "--agreement", agreement],
+        [sys.executable, str(HERE), "--serve", src, "--agreement", agreement, *chosen],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -108,13 +115,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--views", type=int, default=3, help="views per round and version")
     parser.add_argument("--agreement", default="CONC-CM-2024-017")
+    parser.add_argument(
+        "--reader",
+        action="append",
+        metavar="ROLE=USERNAME",
+        help="who reads (repeatable; default: the demo's counsellor and representative)",
+    )
+    parser.add_argument("--page", action="append", choices=PAGES, help="default: all")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    readers = dict(READERS) if not args.reader else readers_from(args.reader)
     if args.serve:
-        return _serve(args.serve, args.agreement)
+        return _serve(args.serve, args.agreement, readers)
     if not args.old:
         parser.error("--old is required")
-    workers = {"old": _start(args.old, args.agreement), "new": _start(args.new, args.agreement)}
+    workers = {
+        version: _start(src, args.agreement, readers)
+        for version, src in (("old", args.old), ("new", args.new))
+    }
     before = os.getloadavg()
     print(f"{os.cpu_count()} cores, {args.agreement}, {args.rounds} rounds × {args.views} views")
     header = "| reader | page | CPU ms old | CPU ms new | ratio | best old | best new "
@@ -122,8 +140,8 @@ def main() -> None:
     print(header)
     print("|---|---|" + "---:|" * 11)
     totals = {"old": 0.0, "new": 0.0}
-    for role in READERS:
-        for page in PAGES:
+    for role in readers:
+        for page in args.page or PAGES:
             cpu: dict[str, list[float]] = {"old": [], "new": []}
             wall: dict[str, list[float]] = {"old": [], "new": []}
             rounds: dict[str, list[float]] = {"old": [], "new": []}
