@@ -474,5 +474,6 @@ def trust_json(result: TrustCalibration, snapshots: int) -> dict[str, Any]:
         "auc": num(result.auc),
         "without_index": result.without_index,
         "at_prior": result.at_prior,
+        "mean_index": num(result.mean_index),
         "established": result.n >= CALIBRATION.established_from,
     }

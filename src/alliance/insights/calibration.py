@@ -11,16 +11,20 @@ that day), and scored against what happened since, as known on ``as_of``:
   forecast worth having scores lower). "Of the last 40 commitments forecast 80 % likely on
   time, 31 were" is the count of forecasts at or above ``confident_probability`` and how many
   were on time.
-- **trust**: does the index predict the next delivery? For each commitment fallen due, the
-  index of the party owed in the party owing, as last computed before the due date, read as a
-  probability (index / 100), is scored against "delivered on time" by the Brier score and by
-  the area under the ROC curve (AUC: the chance a delivery on time had the higher index than
-  a late one; 0.5 is no better than chance). An index whose evidence was insufficient then
+- **trust**: does the index predict the next delivery? For each commitment fallen due, the index
+  of the party owed in the party owing, as last computed before the due date, read as a
+  probability (index / 100), is scored against "delivered on time" by the Brier score and by the
+  area under the ROC curve (AUC: the chance a delivery on time had the higher index than a late
+  one; 0.5 is no better than chance). The index is a level of trust, not a probability: a breach
+  weighs more than a kept promise, so it sits below the share on time even where it ranks well,
+  and its Brier score is worse than the base rate's for that reason alone. The AUC is what says
+  whether it foresees; the mean index (``mean_index``, on the same 0–1 scale) is reported beside
+  the share on time to show the level. An index whose evidence was insufficient then
   (``TrustParameters.provisional_from``) is the prior, not a measurement of the pair: it is
-  counted apart (``at_prior``), not scored. Scored, the prior (50) would rank a pair nobody
-  knew yet above most measured ones (a breach weighs up to four kept promises, so measured
-  indexes sit well below the share on time): the first delivery of every new pair would be
-  "predicted" by a figure that says nothing about it.
+  counted apart (``at_prior``), not scored. Scored, the prior (50) would rank a pair nobody knew
+  yet above most measured ones (a breach weighs up to four kept promises, so measured indexes
+  sit well below the share on time): the first delivery of every new pair would be "predicted"
+  by a figure that says nothing about it.
 
 An outcome not yet known on ``as_of`` (not delivered, due date or P80 date still ahead) is
 left out; a commitment still open past its due date is late, past its P80 a miss. Waived and
@@ -156,6 +160,7 @@ class TrustCalibration:
     checks: tuple[TrustCheck, ...]  # the scored ones
     # Deliveries fallen due whose last index before them was the prior (insufficient evidence).
     at_prior: int = 0
+    mean_index: float | None = None  # of the scored checks, index / 100
 
 
 # --------------------------------------------------------------------------
@@ -370,4 +375,5 @@ def backtest_trust(
         without_index=without,
         checks=tuple(checks),
         at_prior=at_prior,
+        mean_index=float(np.mean(p)) if p else None,
     )

@@ -401,6 +401,13 @@ def _pct(value: float) -> str:
     return f"{number_format(100 * value, 0)} %"
 
 
+def _level(value: float) -> str:
+    """An index stored on a 0–1 scale, on the 0–100 scale the pages show."""
+    from django.utils.formats import number_format
+
+    return number_format(100 * value, 0)
+
+
 def _score(value: float) -> str:
     from django.utils.formats import number_format
 
@@ -529,19 +536,23 @@ def trust_calibration_lines(data: dict[str, Any]) -> list[str]:
             )
             % {"n": c["at_prior"]}
         )
-    lines.append(
-        _(
-            "Brier score of the index read as the chance of the next delivery on time: "
-            "%(brier)s, against %(ref)s for always forecasting the share on time (%(k)d of "
-            "%(n)d)."
+    if c.get("mean_index") is not None and c["n"]:
+        # The index is a level of trust, not a chance of delivery: a Brier score would call it
+        # worse than the base rate whenever it sits below the share on time, as it does by
+        # design (a breach weighs more than a kept promise), however well it ranks.
+        lines.append(
+            _(
+                "The index is a level of trust, not the chance of a delivery on time: before "
+                "these deliveries it stood at %(mean)s on average, and %(share)s of them were on "
+                "time (%(k)d of %(n)d). Its ranking, above, is what tells whether it foresees."
+            )
+            % {
+                "mean": _level(c["mean_index"]),
+                "share": _pct(c["on_time"] / c["n"]),
+                "k": c["on_time"],
+                "n": c["n"],
+            }
         )
-        % {
-            "brier": _score(c["brier"]),
-            "ref": _score(c["brier_base_rate"]),
-            "k": c["on_time"],
-            "n": c["n"],
-        }
-    )
     if not c.get("established"):
         lines.append(_("Few deliveries to check yet: read these figures as provisional."))
     return lines

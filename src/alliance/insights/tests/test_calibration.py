@@ -100,6 +100,7 @@ def test_trust_backtest_reads_the_index_computed_before_each_due_date():
     assert (result.n, result.on_time, result.without_index) == (3, 1, 1)
     assert result.auc == 1.0  # the on-time delivery had the highest index
     assert result.brier == pytest.approx(((0.8 - 1) ** 2 + 0.2**2 + 0.3**2) / 3)
+    assert result.mean_index == pytest.approx((0.8 + 0.2 + 0.3) / 3)
 
 
 def test_an_index_at_its_prior_is_counted_apart_not_scored():

@@ -17,6 +17,7 @@ def _lines(auc: float, n: int, on_time: int, at_prior: int = 0) -> list[str]:
         "brier": 0.2,
         "brier_base_rate": 0.24,
         "at_prior": at_prior,
+        "mean_index": 0.31,
         "established": True,
     }
     return trust_calibration_lines({"calibration": calibration})
@@ -47,3 +48,17 @@ def test_the_verdict_is_translated():
         german = " ".join(_lines(0.349, 174, 83, at_prior=2))
     for text in (french, german):
         assert "Clearly" not in text and "not counted" not in text
+
+
+def test_the_index_is_not_read_as_a_probability_its_level_is_shown_beside_the_share_on_time():
+    # A well-ranking index sits below the share on time by design: no Brier score for it.
+    text = " ".join(_lines(0.66, 200, 132))
+    assert "Brier" not in text
+    assert "it stood at 31 on average, and 66 % of them were on time (132 of 200)" in text
+    assert "Its ranking, above, is what tells whether it foresees." in text
+
+
+def test_a_snapshot_from_before_the_mean_index_says_nothing_of_its_level():
+    calibration = {"n": 40, "on_time": 20, "auc": 0.6, "brier": 0.3, "brier_base_rate": 0.25}
+    text = " ".join(trust_calibration_lines({"calibration": calibration}))
+    assert "level of trust" not in text and "Brier" not in text
