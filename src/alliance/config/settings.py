@@ -443,6 +443,9 @@ TASKS = {
 # process is gone, on the same machine) is taken back; tried again after TASK_RETRY_SECONDS,
 # doubling each time, up to TASK_MAX_ATTEMPTS attempts in all, then marked failed.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60)
+# Finished task results kept before the daily job prunes them (alliance.operations.results).
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14)
+TASK_RESULTS_FAILED_KEEP_DAYS = env_int("TASK_RESULTS_FAILED_KEEP_DAYS", 90)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 

@@ -118,15 +118,18 @@ def run_job(job: str, period: str) -> dict[str, Any]:
     if job == Job.INSIGHTS:
         from alliance.analytics.retention import snapshots_prune
         from alliance.analytics.services import insights_recompute_portfolio, system_actor
+        from alliance.operations.results import prune_task_results
 
         report = insights_recompute_portfolio(as_of=today, incremental=True)
-        # Then the snapshots the retention rule no longer keeps, in short batches.
+        # Then the snapshots the retention rule no longer keeps, in short batches, and the
+        # task results past their keeping time.
         pruned = snapshots_prune(actor=system_actor(), as_of=today)
         result: dict[str, Any] = {
             "agreements": report.agreements,
             "skipped": report.skipped,
             "failed": report.failed,
             "snapshots_pruned": pruned.deleted,
+            "task_results_pruned": prune_task_results(),
         }
     elif job == Job.REMINDERS:
         result = {"written": jobs.reminders(today)}

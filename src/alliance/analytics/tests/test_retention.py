@@ -132,5 +132,6 @@ def test_the_daily_job_prunes_after_its_recompute(world):
     with clock.frozen(TODAY):
         result = scheduler.run_job.call("insights", TODAY.isoformat())
     assert result["agreements"] >= 1 and result["snapshots_pruned"] > 0
+    assert result["task_results_pruned"] == 0  # and the task results past their keeping time
     every = {TODAY - timedelta(days=n) for n in range(201)}
     assert _dates(world.agreement, "trust") == _kept(every, TODAY)
