@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.tasks.base import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 
