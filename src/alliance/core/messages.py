@@ -135,7 +135,7 @@ def _decimals(value: float) -> int:
 # as do an agreement's open warnings on every view of its overview. Bounded: a language's
 # entries are dropped together when there are too many.
 _RENDERED: dict[str | None, dict[str, str]] = {}
-_RENDERED_MAX = 50_000
+_RENDERED_MAX = 20_000  # ~300 bytes each (key and text): ~6 MB a language at most
 
 
 def forget_rendered(**_kwargs: Any) -> None:
