@@ -34,8 +34,10 @@ PAGES += ("trust",)
 READERS = {"counsellor": "samuel", "representative": "paul"}
 
 
-def _serve(src: str, agreement: str, readers: dict[str, str]) -> None:
-    """The worker: answers ``reader page views`` lines with the views' costs as JSON."""
+def _serve(src: str, agreement: str, readers: dict[str, str], misses: bool = False) -> None:
+    """The worker: answers ``reader page views`` lines with the views' costs as JSON. With
+    ``misses``, each timed view finds the process's snapshot cache empty, as the first view
+    after a recompute does (``analytics.snapshot_cache``)."""
     sys.path.insert(0, src)
     sys.path.insert(0, str(HERE.parent))
     from alliance.cli import _ensure_demo_secret, _setup_django
@@ -49,6 +51,7 @@ def _serve(src: str, agreement: str, readers: dict[str, str]) -> None:
     from page_html import _pages
 
     from alliance.accounts import policy
+    from alliance.analytics import snapshot_cache
     from alliance.partnerships.models import Agreement
 
     chosen = Agreement.objects.get(reference=agreement)
@@ -77,14 +80,19 @@ def _serve(src: str, agreement: str, readers: dict[str, str]) -> None:
             status = client.get(url).status_code
         costs = []
         for _ in range(int(views)):
+            if misses:
+                snapshot_cache.cache().clear()
             cpu, wall = time.process_time(), time.perf_counter()
             client.get(url)
             costs.append(((time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000))
         print(json.dumps({"status": status, "queries": len(executed), "costs": costs}), flush=True)
 
 
-def _start(src: str, agreement: str, readers: dict[str, str]) -> subprocess.Popen:
+def _start(
+    src: str, agreement: str, readers: dict[str, str], misses: bool = False
+) -> subprocess.Popen:
     chosen = [f"--reader={role}={name}" for role, name in readers.items()]
+    chosen += ["--snapshot-misses"] if misses else []
     worker = subprocess.Popen(
         [sys.executable, str(HERE), "--serve", src, "--agreement", agreement, *chosen],
         stdin=subprocess.PIPE,
@@ -122,19 +130,28 @@ def main() -> None:
         help="who reads (repeatable; default: the demo's counsellor and representative)",
     )
     parser.add_argument("--page", action="append", choices=PAGES, help="default: all")
+    parser.add_argument(
+        "--snapshot-misses",
+        action="store_true",
+        help="empty the snapshot cache before each timed view (the views after a recompute)",
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     readers = dict(READERS) if not args.reader else readers_from(args.reader)
     if args.serve:
-        return _serve(args.serve, args.agreement, readers)
+        return _serve(args.serve, args.agreement, readers, args.snapshot_misses)
     if not args.old:
         parser.error("--old is required")
     workers = {
-        version: _start(src, args.agreement, readers)
+        version: _start(src, args.agreement, readers, args.snapshot_misses)
         for version, src in (("old", args.old), ("new", args.new))
     }
     before = os.getloadavg()
-    print(f"{os.cpu_count()} cores, {args.agreement}, {args.rounds} rounds × {args.views} views")
+    misses = ", snapshot cache emptied before each view" if args.snapshot_misses else ""
+    print(
+        f"{os.cpu_count()} cores, {args.agreement}, {args.rounds} rounds × {args.views} views"
+        + misses
+    )
     header = "| reader | page | CPU ms old | CPU ms new | ratio | best old | best new "
     header += "| spread old | spread new | wall ms old | wall ms new | queries old | queries new |"
     print(header)

@@ -23,11 +23,13 @@ message in it, so a page reads plain text; text stored before messages existed p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils import formats, translation
 
 # key -> lazy pattern (gettext_lazy, or ngettext_lazy with a named count)
@@ -37,6 +39,7 @@ CATALOGUE: dict[str, Any] = {}
 def register(entries: Mapping[str, Any]) -> None:
     """Add an app's message patterns (keys are global: prefix them with the app's domain)."""
     CATALOGUE.update(entries)
+    forget_rendered()
 
 
 def message(key: str, **params: Any) -> dict[str, Any]:
@@ -125,13 +128,46 @@ def _decimals(value: float) -> int:
     return 0 if abs(value) >= 10 else 1 if abs(value) >= 1 else 2
 
 
+# Messages already rendered, per language: {language: {message as JSON text: text}}. A
+# message's text depends on nothing but the message, the language and the catalogues, and the
+# same messages come back again and again: a trust snapshot holds some 600 evidence lines of
+# which half repeat, and its next recomputation (after any write) holds nearly the same ones,
+# as do an agreement's open warnings on every view of its overview. Bounded: a language's
+# entries are dropped together when there are too many.
+_RENDERED: dict[str | None, dict[str, str]] = {}
+_RENDERED_MAX = 20_000  # ~300 bytes each (key and text): ~6 MB a language at most
+
+
+def forget_rendered(**_kwargs: Any) -> None:
+    """Drop the rendered messages (a pattern registered, a setting changed in a test)."""
+    _RENDERED.clear()
+
+
 def localized(data: Any) -> Any:
     """``data`` with every message in it rendered in the active language (a new structure;
     the stored one is left as it is)."""
+    language = translation.get_language()
+    rendered = _RENDERED.get(language)
+    if rendered is None or len(rendered) >= _RENDERED_MAX:
+        rendered = _RENDERED[language] = {}
+    return _localized(data, rendered)
+
+
+def _localized(data: Any, rendered: dict[str, str]) -> Any:
     if isinstance(data, dict):
         if is_message(data):
-            return render(data)
-        return {k: localized(v) for k, v in data.items()}
+            try:
+                key = json.dumps(data, allow_nan=True)
+            except (TypeError, ValueError):  # not plain JSON: rendered each time
+                return render(data)
+            text = rendered.get(key)
+            if text is None:
+                text = rendered[key] = render(data)
+            return text
+        return {k: _localized(v, rendered) for k, v in data.items()}
     if isinstance(data, list):
-        return [localized(v) for v in data]
+        return [_localized(v, rendered) for v in data]
     return data
+
+
+setting_changed.connect(forget_rendered, weak=False)

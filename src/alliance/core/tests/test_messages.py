@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance.core import messages
 from alliance.core.messages import message, render
@@ -100,3 +102,59 @@ def test_a_name_with_translations_reads_in_the_readers_language():
         assert render(stored).startswith("Libérer les emprises ")
     # Without translations the name is stored as plain text, as before.
     assert messages.named("MGP-2026-006", {"en": {"summary": "x"}}, "title") == "MGP-2026-006"
+
+
+# Messages as the engine stores them: keys from the catalogue, parameters as JSON gives them
+# back (numbers of both kinds, dates, names with translations, nested messages and lists).
+_JSON_PARAM = st.one_of(
+    st.integers(-5, 500),
+    st.floats(-1000, 1000, allow_nan=False),
+    st.just(1),
+    st.just(1.0),
+    st.booleans(),
+    st.text(max_size=12),
+    st.dates(date(2020, 1, 1), date(2030, 12, 31)).map(lambda d: {"date": d.isoformat()}),
+    st.builds(
+        lambda name, fr: {"name": name, "in": {"fr": fr}}, st.text(max_size=8), st.text(max_size=8)
+    ),
+    st.just({"msg": "stage.implementing", "params": {}}),
+    st.lists(st.sampled_from(["MINT", "KfW", "BAD"]), max_size=3).map(lambda v: {"list": v}),
+)
+_PARAM_NAMES = ("n", "days", "due", "index", "low", "high", "change", "parties", "stage", "title")
+
+
+@st.composite
+def _stored_messages(draw: st.DrawFn) -> dict:
+    key = draw(st.sampled_from(sorted(messages.CATALOGUE)))
+    names = draw(st.lists(st.sampled_from(_PARAM_NAMES), unique=True, max_size=4))
+    return {"msg": key, "params": {name: draw(_JSON_PARAM) for name in names}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.lists(_stored_messages(), max_size=6), languages=st.permutations(["en", "fr", "de"]))
+def test_localized_renders_each_message_as_render_does_whatever_it_rendered_before(
+    data: list, languages: list[str]
+):
+    # The rendered messages kept between calls (per language) never give one language's
+    # text, or another message's, for a message: twice over, the languages interleaved.
+    for language in [*languages, *languages]:
+        with translation.override(language):
+            assert messages.localized({"items": data}) == {"items": [render(m) for m in data]}
+
+
+def test_a_pattern_registered_later_is_used_by_the_next_localization():
+    stored = {"msg": "test.registered_later", "params": {"n": 2}}
+    with translation.override("en"):
+        assert messages.localized([stored]) == ["test.registered_later"]  # unknown: the key
+        messages.register({"test.registered_later": "%(n)s things"})
+        try:
+            assert messages.localized([stored]) == ["2 things"]
+        finally:
+            del messages.CATALOGUE["test.registered_later"]
+            messages.forget_rendered()
+
+
+def test_a_message_that_is_not_plain_json_is_still_rendered():
+    stored = {"msg": "evidence.other_events", "params": {"n": 3}, "seen": date(2026, 1, 1)}
+    with translation.override("en"):
+        assert messages.localized([stored, stored]) == [render(stored)] * 2
