@@ -19,13 +19,17 @@ decrypts within what the reader may see (``alliance.web.party_selectors.search``
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
+import hmac
 import json
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -45,12 +49,16 @@ def _derived_key(secret: str) -> bytes:
 @cache
 def _fernet(keys: tuple[str, ...], secret: str) -> MultiFernet:
     try:
-        fernets = [Fernet(key.encode()) for key in keys] or [Fernet(_derived_key(secret))]
+        fernets = [Fernet(key.encode()) for key in _keys(keys, secret)]
     except ValueError as exc:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)."
         ) from exc
     return MultiFernet(fernets)
+
+
+def _keys(keys: tuple[str, ...], secret: str) -> list[str]:
+    return list(keys) or [_derived_key(secret).decode()]
 
 
 def fernet() -> MultiFernet:
@@ -73,6 +81,63 @@ def decrypt(stored: str) -> str:
             "A confidential value cannot be decrypted: its key is missing from "
             "FIELD_ENCRYPTION_KEYS."
         ) from exc
+
+
+def decrypter() -> Callable[[str], str]:
+    """``decrypt`` for many values in a row (search reads thousands): the same result, at
+    about half of Fernet's CPU per value.
+
+    ``Fernet.decrypt`` builds an HMAC, a CBC cipher and an unpadder for every token; most of
+    its time goes there, not into the cryptography. Here each key's AES context is made once
+    per call of ``decrypter`` (not shared between threads or requests) and a token is opened
+    as Fernet specifies: its HMAC-SHA256 checked first (constant-time), then CBC undone block
+    by block (``P = AES⁻¹(C) ⊕ previous C``), then the PKCS7 padding checked; the keys are
+    tried newest first, as ``MultiFernet`` does. A token this path cannot open (no key
+    verifies it, bad padding, malformed) goes to ``decrypt``, so errors and their messages
+    are Fernet's own."""
+    settings_keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    fernet()  # validates the keys with Fernet's own checks
+    keyring = []
+    for key in _keys(settings_keys, settings.SECRET_KEY):
+        raw = base64.urlsafe_b64decode(key)
+        aes = Cipher(algorithms.AES(raw[16:]), modes.ECB()).decryptor()  # CBC undone by hand below
+        keyring.append((raw[:16], aes))
+
+    def plain(stored: str) -> str:
+        if not stored.startswith(PREFIX):
+            return stored
+        opened = _open(stored[len(PREFIX) :], keyring)
+        return decrypt(stored) if opened is None else opened
+
+    return plain
+
+
+def _open(token: str, keyring: list[tuple[bytes, Any]]) -> str | None:
+    """The text of a Fernet ``token`` (None if no key opens it cleanly)."""
+    try:
+        data = base64.urlsafe_b64decode(token)
+    except (TypeError, binascii.Error):
+        return None
+    if len(data) < 25 + 16 + 32 or data[0] != 0x80 or (len(data) - 25 - 32) % 16:
+        return None
+    signed, tag = data[:-32], data[-32:]
+    for signing, aes in keyring:
+        if not hmac.compare_digest(hmac.digest(signing, signed, "sha256"), tag):
+            continue
+        ciphertext = data[25:-32]
+        blocks = aes.update(ciphertext)
+        if len(blocks) != len(ciphertext):
+            return None
+        chained = data[9:-48]  # the IV, then every ciphertext block but the last
+        padded = (int.from_bytes(blocks) ^ int.from_bytes(chained)).to_bytes(len(blocks))
+        pad = padded[-1]
+        if not 1 <= pad <= 16 or padded[-pad:] != bytes((pad,)) * pad:
+            return None
+        try:
+            return padded[:-pad].decode()
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def seal_short(text: str) -> str:

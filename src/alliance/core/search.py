@@ -12,15 +12,17 @@ are still searched by the database, in the same query.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, Q, QuerySet, TextField
 
-from alliance.core.encryption import EncryptedTextField
+from alliance.core.encryption import EncryptedTextField, decrypter
 
 # Rows decrypted per database read.
 CHUNK = 500
@@ -30,11 +32,21 @@ def fold(text: str) -> str:
     """``text`` without case or accents, so that "creche" finds "Crèche".
 
     Search folds every summary it decrypts: plain ASCII (most text) has no accent to remove
-    and is only lower-cased, 100 times faster than the decomposition other text needs."""
+    and is only lower-cased, 100 times faster than the decomposition other text needs. In
+    other text only the characters outside ASCII are looked at (no ASCII character is a
+    combining mark): a French or German summary has a few in a line."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ASCII.sub(_unless_combining, decomposed)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match) -> str:
+    char = match.group()
+    return "" if unicodedata.combining(char) else char
 
 
 def is_encrypted(model: Any, name: str) -> bool:
@@ -74,10 +86,12 @@ def text_search(
         return queryset.filter(condition) if condition else queryset.none()
     wanted = fold(value)
     rows = queryset.exclude(condition) if condition else queryset
-    columns = ["pk", *sealed, *(["translations"] if translations_sealed else [])]
+    columns = [*sealed, *(["translations"] if translations_sealed else [])]
+    # The tokens as stored: each is decrypted only if the row is still undecided.
+    stored = {f"stored_{i}": ExpressionWrapper(F(c), TextField()) for i, c in enumerate(columns)}
     with _cursor_scope(rows.db):
         found = _matches(
-            rows.values_list(*columns),
+            rows.annotate(**stored).values_list("pk", *stored),
             len(sealed),
             fields if translations_sealed else (),
             wanted,
@@ -110,19 +124,38 @@ def _matches(
     limit: int | None,
 ) -> list[Any]:
     """The keys of ``rows`` (pk, the ``sealed`` encrypted fields, then the encrypted
-    translations if ``translated`` names the fields to read in them) whose text contains
-    ``wanted``, in order, stopping at ``limit``."""
+    translations if ``translated`` names the fields to read in them, all as stored) whose
+    text contains ``wanted``, in order, stopping at ``limit``. A row's translations are
+    decrypted only if none of its own fields matched; empty values are stored empty."""
+    plain = decrypter()
+    translations = rows.model._meta.get_field("translations") if translated else None
     found: list[Any] = []
-    for row in rows.iterator(chunk_size=CHUNK):
-        texts = list(row[1 : 1 + sealed])
-        if translated:
-            own = (row[-1] or {}).get(language) or {}
-            texts += [own.get(name) for name in translated]
-        if any(text and wanted in fold(text) for text in texts):
-            found.append(row[0])
+    for pk, *stored in rows.iterator(chunk_size=CHUNK):
+        own = (plain(token) for token in stored[:sealed] if token)
+        if _any_contains(wanted, own) or (
+            translations is not None
+            and stored[-1]
+            and _any_contains(
+                wanted, _translated(translations, plain(stored[-1]), language, translated)
+            )
+        ):
+            found.append(pk)
             if limit is not None and len(found) >= limit:
                 break
     return found
+
+
+def _any_contains(wanted: str, texts: Iterable[str | None]) -> bool:
+    return any(text and wanted in fold(text) for text in texts)
+
+
+def _translated(
+    field: Any, text: str, language: str | None, names: tuple[str, ...]
+) -> list[str | None]:
+    """The fields ``names`` of the translation into ``language`` in a decrypted translations
+    value (decoded as the field decodes it)."""
+    own = (field._decode(text) or {}).get(language) or {}
+    return [own.get(name) for name in names]
 
 
 def _has_translations(model: Any) -> bool:
