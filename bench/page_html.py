@@ -47,6 +47,9 @@ def _pages(agreement, commitment, party) -> dict[str, str]:
         "parties": reverse("agreement_parties", args=a),
         "trust": reverse("agreement_trust", args=a),
         "expectations": reverse("agreement_expectations", args=a),
+        "risks": reverse("agreement_risks", args=a),
+        "local": reverse("agreement_local", args=a),
+        "grievances": reverse("agreement_grievances", args=a),
         "portfolio": reverse("portfolio"),
         "inbox": reverse("inbox"),
     }

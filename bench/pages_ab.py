@@ -30,7 +30,7 @@ from page_html import readers_from
 
 HERE = Path(__file__).resolve()
 PAGES = ("overview", "commitments", "interactions", "commitment", "brief", "parties", "party")
-PAGES += ("trust",)
+PAGES += ("trust", "grievances", "local")
 READERS = {"counsellor": "samuel", "representative": "paul"}
 
 

@@ -198,10 +198,17 @@ class Results:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # page -> (client wall s, the server's X-Request-Timing record) per answer that had one
+    timings: dict[str, list[tuple[float, dict[str, float]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
-    def add(self, page: str, seconds: float, ok: bool, detail: str = "") -> None:
+    def add(self, page: str, seconds: float, ok: bool, detail: str = "",
+            timing: dict[str, float] | None = None) -> None:  # fmt: skip
         with self.lock:
             self.latencies[page].append(seconds)
+            if timing is not None:
+                self.timings[page].append((seconds, timing))
             if not ok:
                 self.errors[page] += 1
                 if len(self.samples) < 10:
@@ -214,6 +221,7 @@ class Session:
     def __init__(self, port: int, cookies: dict[str, str]) -> None:
         self.port, self.cookies = port, dict(cookies)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.timing: dict[str, float] | None = None  # the last answer's X-Request-Timing
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -232,6 +240,10 @@ class Session:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 if attempt == 2:
                     raise
+        from alliance.web.request_timing import HEADER, parse_timing
+
+        timing = response.getheader(HEADER)
+        self.timing = parse_timing(timing) if timing else None
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -247,7 +259,8 @@ def _timed(results: Results, session: Session, page: str, method: str, path: str
     except Exception as error:  # a refused or dropped connection is an error of the run
         results.add(page, time.perf_counter() - started, False, f"{type(error).__name__}")
         return b""
-    results.add(page, time.perf_counter() - started, status == expect, f"{status} {path}")
+    results.add(page, time.perf_counter() - started, status == expect, f"{status} {path}",
+                session.timing)  # fmt: skip
     return data
 
 
@@ -431,6 +444,79 @@ def report(floor_results: Results, floor_wall: float, results: Results, wall: fl
         print("\nfirst errors: " + "; ".join(results.samples))
 
 
+def _overlaps(records: list[dict[str, float]]) -> dict[int, int]:
+    """For each record (by id), how many other requests the same process was serving at
+    some point of its window (its threads share one interpreter lock)."""
+    by_pid: dict[float, list[dict[str, float]]] = defaultdict(list)
+    for r in records:
+        by_pid[r["pid"]].append(r)
+    result = {}
+    for same in by_pid.values():
+        same.sort(key=lambda r: r["start"])
+        for k, r in enumerate(same):
+            end = r["start"] + r["wall"] / 1000
+            count = sum(1 for o in same[:k] if o["start"] + o["wall"] / 1000 > r["start"])
+            for o in same[k + 1 :]:
+                if o["start"] >= end:
+                    break
+                count += 1
+            result[id(r)] = count
+    return result
+
+
+def tail_report(floor_results: Results, results: Results) -> None:
+    """Per page: the quantiles of the client's wall, the server's wall (inside Django), the
+    serving thread's own CPU and the queries' time; then, for the slowest 5 % of its answers
+    (by the client's wall), where their wall went: own CPU (outside the queries), the
+    queries (the database and the driver), opening a connection, waiting inside Django
+    (another thread of the process holding the interpreter lock, or the core taken by
+    another process) and outside Django (waitress: a free thread, reading and writing the
+    socket), and how many other requests the same process was serving meanwhile."""
+    every = {**floor_results.timings, **results.timings}
+    if not every:
+        print("\n(no X-Request-Timing record: the server did not time its requests)")
+        return
+    pages = [r for name in results.timings for r in results.timings[name]]
+    overlap = _overlaps([t for name in every for _, t in every[name]])
+    print()
+    print("| page | n | wall p50 / p95 | in Django p50 / p95 | own CPU p50 / p95 | "
+          "queries ms p50 / p95 | queries p50 | slowest 5 %: n, mean wall ms | own CPU | "
+          "queries | connect | waiting in Django | outside Django | other requests in "
+          "the process |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rows = [(name, every[name]) for name in floor_results.timings]
+    rows += [(name, results.timings[name]) for name in sorted(results.timings)]
+    rows.append(("**all pages**", pages))
+    for name, records in rows:
+        if records:
+            print(_tail_row(name, records, overlap))
+
+
+def _tail_row(name: str, records: list[tuple[float, dict[str, float]]],
+              overlap: dict[int, int]) -> str:  # fmt: skip
+    def q(key: str, p: float) -> str:  # a quantile of a field of the record, in ms
+        return f"{_quantile([t[key] / 1000 for _, t in records], p):.0f}"
+
+    walls = [w for w, _ in records]
+    slow = sorted(records, key=lambda r: r[0], reverse=True)
+    slow = slow[: max(1, -(-len(records) * 5 // 100))]
+    wall = sum(w * 1000 for w, _ in slow)
+    django = sum(t["wall"] for _, t in slow)
+    own = sum(t["cpu"] - t["dbcpu"] for _, t in slow)
+    db = sum(t["db"] for _, t in slow)
+    connect = sum(t["connect"] for _, t in slow)
+    shares = [own, db, connect, django - own - db - connect, wall - django]
+    others = sum(overlap[id(t)] for _, t in slow) / len(slow)
+    return (
+        f"| {name} | {len(records)} | {_quantile(walls, 0.5):.0f} / {_quantile(walls, 0.95):.0f}"
+        f" | {q('wall', 0.5)} / {q('wall', 0.95)} | {q('cpu', 0.5)} / {q('cpu', 0.95)}"
+        f" | {q('db', 0.5)} / {q('db', 0.95)} | {q('q', 0.5)} | {len(slow)}, "
+        f"{wall / len(slow):.0f} | "
+        + " | ".join(f"{100 * x / wall:.0f} %" for x in shares)
+        + f" | {others:.1f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=20)
@@ -489,6 +575,8 @@ def main() -> None:
     connection.close()
     port = _free_port()
     env = dict(os.environ)
+    # Each answer says where its time went (alliance.web.request_timing): the tail report.
+    env["ALLIANCE_REQUEST_TIMING"] = "1"
     server = subprocess.Popen(
         [str(ALLIANCE), "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
         stdout=subprocess.DEVNULL,
@@ -532,6 +620,7 @@ def main() -> None:
         for w in workers.values():
             _stop(w)
     report(floor_results, floor_wall, results, wall, cpu, floor_cpu, meta)
+    tail_report(floor_results, results)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# The load bench's record of where each request's time goes (bench/web.py sets it on the
+# server it starts; never in production): alliance.web.request_timing.
+if env_bool("ALLIANCE_REQUEST_TIMING", False):
+    MIDDLEWARE.insert(0, "alliance.web.request_timing.RequestTimingMiddleware")
 
 ROOT_URLCONF = "alliance.config.urls"
 WSGI_APPLICATION = "alliance.config.wsgi.application"
