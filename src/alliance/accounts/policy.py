@@ -552,6 +552,33 @@ def get_visible_or_404(user: User, model: type[Model], **lookup: Any) -> Model:
         raise Http404 from exc
 
 
+def visible_agreement_with_membership(
+    user: User, **lookup: Any
+) -> tuple[Agreement, Membership | None]:
+    """The agreement ``lookup`` names if ``user`` may see it (else a 404, as
+    :func:`get_visible_or_404`), with ``user``'s membership of it (None for an administrator
+    who holds none).
+
+    Every page of an agreement asks this first. For anyone but an administrator, seeing an
+    agreement *is* holding a membership of it (:func:`agreements_visible_to`), so one query
+    reads both, the agreement beside the membership, instead of reading the agreement and
+    then the membership (``web/tests/test_agreement_for.py`` compares the two)."""
+    if _is_admin(user) or not (user.is_authenticated and user.is_active):
+        agreement = get_visible_or_404(user, Agreement, **lookup)
+        return agreement, role_on(user, agreement.pk)
+    try:
+        membership = (
+            Membership.objects.select_related("agreement")
+            .filter(user_id=user.pk, **{f"agreement__{k}": v for k, v in lookup.items()})
+            .first()
+        )
+    except (ValidationError, ValueError, TypeError) as exc:  # a malformed key: as the 404 above
+        raise Http404 from exc
+    if membership is None:
+        raise Http404
+    return membership.agreement, membership
+
+
 # ----- changes -----
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alliance.accounts import policy
-from alliance.accounts.choices import Role
+from alliance.accounts.choices import TEAM_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,18 @@ class Access:
 
 
 def access_for(user: Any, agreement: Any) -> Access:
-    membership = policy.role_on(user, agreement.pk)
+    return access_from(user, agreement, policy.role_on(user, agreement.pk))
+
+
+def access_from(user: Any, agreement: Any, membership: Any) -> Access:
+    """The access ``membership`` (``user``'s of ``agreement``, or None) gives."""
     return Access(
         role=membership.role if membership else None,
         party_id=membership.party_id if membership else None,
-        is_team=policy.is_team_member(user, agreement),
+        # A member's role says it (the policy's rule); an administrator is on every team.
+        is_team=(
+            membership.role in TEAM_ROLES
+            if membership is not None and not user.is_superuser
+            else policy.is_team_member(user, agreement)
+        ),
     )

@@ -79,3 +79,14 @@ def test_a_member_costs_one_query(world):
         _, access = _answer(world.rep_x, world.agreement.uuid)
     assert len(queries) == 1
     assert access == Access(role="party_rep", party_id=world.party_x.pk, is_team=False)
+
+
+@pytest.mark.django_db
+def test_an_administrator_holding_a_viewer_membership_is_still_on_the_team(world):
+    from alliance.accounts.choices import Role
+    from alliance.accounts.models import Membership
+
+    Membership.objects.create(user=world.admin, agreement=world.agreement, role=Role.VIEWER)
+    answer = _answer(world.admin, world.agreement.uuid)
+    assert _same(answer, _by_the_policy(world.admin, world.agreement.uuid))
+    assert answer[1] == Access(role="viewer", party_id=None, is_team=True)

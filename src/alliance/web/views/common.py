@@ -11,19 +11,17 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts import policy
-from alliance.accounts.choices import TEAM_ROLES
-from alliance.accounts.models import Membership
 from alliance.analytics.tasks import insights_outdated  # noqa: F401 (the views' import)
 from alliance.core import clock
 from alliance.partnerships.models import Agreement
-from alliance.web.access import Access, access_for
+from alliance.web.access import Access, access_from
 
 
 def is_partial(request: HttpRequest) -> bool:
@@ -68,32 +66,12 @@ TABS = (
 
 
 def agreement_for(request: HttpRequest, agreement_id: UUID) -> tuple[Agreement, Access]:
-    """The agreement the URL names, if the user may see it (else 404), and their access.
-
-    Every page of an agreement asks this first. For a member (everyone but an administrator)
-    the policy's rule is "holds a membership of it" (``policy.agreements_visible_to``), and
-    the membership is also their access: one query reads both, instead of three (the
-    agreement, the membership, the team membership). Administrators go through the policy."""
-    user = request.user
-    if user.is_authenticated and user.is_active and not user.is_superuser:
-        try:
-            membership = (
-                Membership.objects.select_related("agreement")
-                .filter(user_id=user.pk, agreement__uuid=agreement_id)
-                .first()
-            )
-        except (ValidationError, ValueError, TypeError) as exc:  # not a UUID: as the policy
-            raise Http404 from exc
-        if membership is None:
-            raise Http404
-        access = Access(
-            role=membership.role,
-            party_id=membership.party_id,
-            is_team=membership.role in TEAM_ROLES,
-        )
-        return membership.agreement, access
-    agreement = policy.get_visible_or_404(user, Agreement, uuid=agreement_id)
-    return agreement, access_for(user, agreement)
+    """The agreement the URL names, if the user may see it (else 404), and their access: one
+    query for a member (``policy.visible_agreement_with_membership``)."""
+    agreement, membership = policy.visible_agreement_with_membership(
+        request.user, uuid=agreement_id
+    )
+    return agreement, access_from(request.user, agreement, membership)
 
 
 def cockpit_context(
