@@ -10,6 +10,7 @@ from django.utils import translation
 
 from alliance.accounts import policy
 from alliance.core import clock
+from alliance.engagement.models import Interaction
 from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
 from alliance.partnerships.models import Commitment, Milestone
 from alliance.web import party_selectors, selectors
@@ -54,16 +55,20 @@ def test_party_page_lists_what_the_join_lists_for_every_actor(world, data):
             assert shown == _plain_party_rows(user, party), (name, party)
 
 
-def test_tagged_with_names_the_party_links_only(world, data):
+def test_linked_to_names_the_party_links_only(world, data):
     data.shared_interaction.parties.add(world.party_y)
-    ids = party_selectors.tagged_with(world.party_y)
-    assert sorted(ids["interaction"]) == sorted(
+    through = Interaction.parties.through
+    linked = party_selectors.linked_to(world.party_y, through, "interaction_id")
+    assert sorted(Interaction.objects.filter(pk__in=linked).values_list("pk", flat=True)) == sorted(
         world.party_y.interactions.values_list("pk", flat=True)
     )
-    assert sorted(ids["commitment"]) == sorted(
+    owed = party_selectors.linked_to(world.party_y, Commitment.owed_to.through, "commitment_id")
+    assert sorted(Commitment.objects.filter(pk__in=owed).values_list("pk", flat=True)) == sorted(
         Commitment.objects.filter(owed_to=world.party_y).values_list("pk", flat=True)
     )
-    assert party_selectors.tagged_with(world.party_z) == {"interaction": [], "commitment": []}
+    assert not Interaction.objects.filter(
+        pk__in=party_selectors.linked_to(world.party_z, through, "interaction_id")
+    ).exists()
 
 
 def test_localized_titles_are_the_models_localized_titles(world, data):

@@ -35,7 +35,7 @@ MAX_QUERIES = {
     "agreement_grievances": 7,
     "commitment": 23,  # + confirmations, due-date proposal and history, comments, forecast
     "expectation_cell": 9,
-    "party": 16,  # + the ids of its links (party_selectors.tagged_with: no scan of every row)
+    "party": 15,
     "party_brief": 30,
     "agreement_brief": 30,
     "party_briefs": 12,
