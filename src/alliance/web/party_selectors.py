@@ -17,8 +17,9 @@ from django.utils.translation import get_language
 from alliance.accounts import policy
 from alliance.core import fulltext
 from alliance.core.search import text_search
+from alliance.engagement.models import Interaction
 from alliance.partnerships.choices import OPEN_COMMITMENT_STATUSES
-from alliance.partnerships.models import Party
+from alliance.partnerships.models import Commitment, Party
 
 # ----- party page -----
 
@@ -63,6 +64,23 @@ def next_holidays(party: Party, today: date, *, days: int = 120, limit: int = 8)
     return [Holiday(d, n, "" if shown == reader else shown) for d, n in found[:limit]]
 
 
+# More links than any party has: a LIMIT that changes nothing but keeps the subquery whole.
+ALL_LINKS = 10**9
+
+
+def linked_to(party: Party, through: Any, column: str) -> QuerySet:
+    """The ids of the rows ``party`` is linked to through an m2m table (``through``), as a
+    subquery for ``pk__in`` that PostgreSQL evaluates first, on the table's party index.
+
+    Given a join on the link table (``filter(parties=party)``), PostgreSQL starts from the
+    reader's agreements (it expects 8 per user) and probes every interaction or open
+    commitment of each to keep the few that name this party: at 10,000 agreements, 5,000
+    interactions and 1,100 commitments for a counsellor of 50 (24 and 11 ms), 200,000
+    interactions for a viewer of 2,000 (560 ms). An ``IN`` subquery alone is pulled up into
+    the same plan; its LIMIT (``ALL_LINKS``, never reached) keeps it apart: ~11 ms for both."""
+    return through.objects.filter(party=party).values(column)[:ALL_LINKS]
+
+
 def commitments_of_party(user: Any, party: Party, *, limit: int = 50) -> dict[str, list[Any]]:
     """Open commitments the party owes and is owed, across the agreements the user sees."""
     visible = (
@@ -72,9 +90,10 @@ def commitments_of_party(user: Any, party: Party, *, limit: int = 50) -> dict[st
         .prefetch_related("owed_to")
         .order_by("due_on")
     )
+    owed_to = linked_to(party, Commitment.owed_to.through, "commitment_id")
     return {
         "owed_by": list(visible.filter(owed_by=party)[:limit]),
-        "owed_to": list(visible.filter(owed_to=party)[:limit]),
+        "owed_to": list(visible.filter(pk__in=owed_to)[:limit]),
     }
 
 
@@ -101,7 +120,7 @@ def party_page(user: Any, party: Party, today: date) -> dict[str, Any]:
         .order_by("starts_on"),
         "holidays": next_holidays(party, today),
         "interactions": policy.interactions_visible_to(user)
-        .filter(parties=party)
+        .filter(pk__in=linked_to(party, Interaction.parties.through, "interaction_id"))
         .select_related("agreement")
         .prefetch_related("parties")
         .order_by("-occurred_on", "-created_at")[:15],
