@@ -71,6 +71,18 @@ def readers_from(given: list[str] | None) -> dict[str, str]:
     return readers
 
 
+def client_in(user: object, language: str) -> object:
+    """A test client signed in as ``user``, reading in ``language``."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session["alliance_language"] = language
+    session.save()
+    return client
+
+
 def _normalise(body: bytes) -> bytes:
     for pattern, mark in VOLATILE:
         body = pattern.sub(mark, body)
@@ -97,7 +109,6 @@ def main() -> None:
     _ensure_demo_secret(Path(os.environ.get("ALLIANCE_VAR_DIR", Path.cwd() / "var")))
     _setup_django()
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
 
     import alliance
@@ -119,11 +130,7 @@ def main() -> None:
         )
         pages = _pages(agreement, commitment, party)
         for language in LANGUAGES:
-            client = Client(HTTP_HOST="127.0.0.1")
-            client.force_login(user)
-            session = client.session
-            session["alliance_language"] = language
-            session.save()
+            client = client_in(user, language)
             for name, url in pages.items():
                 for htmx in (False, True):
                     headers = {"HX-Request": "true", "HX-Target": "cockpit"} if htmx else {}

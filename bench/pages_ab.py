@@ -93,8 +93,13 @@ def _start(
 ) -> subprocess.Popen:
     chosen = [f"--reader={role}={name}" for role, name in readers.items()]
     chosen += ["--snapshot-misses"] if misses else []
+    return start_worker(HERE, ["--serve", src, "--agreement", agreement, *chosen], src)
+
+
+def start_worker(script: Path, arguments: list[str], src: str) -> subprocess.Popen:
+    """``script`` run as a worker process with ``arguments``, once it says it is ready."""
     worker = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", src, "--agreement", agreement, *chosen],
+        [sys.executable, str(script), *arguments],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -106,14 +111,19 @@ def _start(
     return worker
 
 
-def _ask(worker: subprocess.Popen, role: str, page: str, views: int) -> dict:
+def ask(worker: subprocess.Popen, line: str, what: str) -> dict:
+    """Send ``line`` to a worker and read its JSON answer; stop if the page did not answer 200."""
     assert worker.stdin is not None and worker.stdout is not None
-    worker.stdin.write(f"{role} {page} {views}\n")
+    worker.stdin.write(line + "\n")
     worker.stdin.flush()
     answer = json.loads(worker.stdout.readline())
     if answer["status"] != 200:
-        raise SystemExit(f"{role} {page} answered {answer['status']}")
+        raise SystemExit(f"{what} answered {answer['status']}")
     return answer
+
+
+def _ask(worker: subprocess.Popen, role: str, page: str, views: int) -> dict:
+    return ask(worker, f"{role} {page} {views}", f"{role} {page}")
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from pages_ab import ask, start_worker
+
 HERE = Path(__file__).resolve()
 WORDS = ("tariff", "water", "zzqxv", "réunion")
 
@@ -54,29 +56,12 @@ def _serve(src: str, readers: list[str], words: list[str]) -> None:
 
 
 def _start(src: str, readers: list[str], words: list[str]) -> subprocess.Popen:
-    worker = subprocess.Popen(
-        [sys.executable, str(HERE), "--serve", src]
-        + [f"--reader={r}" for r in readers]
-        + [f"--word={w}" for w in words],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert worker.stdout is not None
-    if worker.stdout.readline().strip() != "ready":
-        raise SystemExit(f"the worker for {src} did not start")
-    return worker
+    arguments = ["--serve", src, *(f"--reader={r}" for r in readers)]
+    return start_worker(HERE, arguments + [f"--word={w}" for w in words], src)
 
 
 def _ask(worker: subprocess.Popen, reader: int, word: int, views: int) -> list:
-    assert worker.stdin is not None and worker.stdout is not None
-    worker.stdin.write(f"{reader} {word} {views}\n")
-    worker.stdin.flush()
-    answer = json.loads(worker.stdout.readline())
-    if answer["status"] != 200:
-        raise SystemExit(f"search answered {answer['status']}")
-    return answer["costs"]
+    return ask(worker, f"{reader} {word} {views}", "search")["costs"]
 
 
 def main() -> None:

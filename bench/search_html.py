@@ -58,10 +58,9 @@ def main() -> None:
     _ensure_demo_secret(Path(os.environ.get("ALLIANCE_VAR_DIR", Path.cwd() / "var")))
     _setup_django()
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
     from django.utils import translation
-    from page_html import _normalise
+    from page_html import _normalise, client_in
 
     import alliance
     from alliance.accounts import policy
@@ -82,11 +81,7 @@ def main() -> None:
         agreement = policy.agreements_visible_to(user).order_by("pk").first()
         ids: dict[str, object] = {}
         for language in LANGUAGES:
-            client = Client(HTTP_HOST="127.0.0.1")
-            client.force_login(user)
-            session = client.session
-            session["alliance_language"] = language
-            session.save()
+            client = client_in(user, language)
             for word in words:
                 for htmx in (False, True):
                     headers = {"HX-Request": "true", "HX-Target": "results"} if htmx else {}
