@@ -16,7 +16,9 @@ and failed on CI's. What is held now:
   weighted sum with fixed pseudo-random weights, count of NaN, min, max) kept in
   ``portfolio_figures.json``, to 1e-9 of their scale — a model or parameter change moves
   them by far more, a processor by far less;
-- in the same run, the compiled and threaded paths against the plain numpy ones, to 1e-12.
+- in the same run, the compiled and threaded paths against the plain numpy ones, to 1e-10
+  (equal to the bit on an AMD machine; a processor whose wider vectors reorder sums may differ
+  in the last places).
 
 The reference was written on a machine where the old digest (computed by the engine before
 the speed work of issue 11, commit b0686f6) still held, so it carries that lineage.
@@ -178,4 +180,4 @@ def test_the_fast_paths_say_what_plain_numpy_says():
     assert fast.exact.hexdigest() == plain.exact.hexdigest()
     assert sorted(fast.floats) == sorted(plain.floats)
     for name, values in plain.floats.items():
-        np.testing.assert_allclose(fast.floats[name], values, rtol=1e-12, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(fast.floats[name], values, rtol=1e-10, atol=1e-10, err_msg=name)
